@@ -1,0 +1,37 @@
+"""Executable documentation: pytest runs the Python examples in README.md and docs/*.md.
+
+Sybil collects every fenced ```python block (run as code; a block whose lines start with
+``>>>`` is run as a doctest) and every ```{doctest} block. The blocks of one document share
+one namespace, top to bottom, so a page can build on its earlier examples. To keep a block
+out of the run, put ``<!-- skip: next -->`` on the line before it; ``<!-- clear-namespace -->``
+starts a fresh namespace.
+
+This lives at the repository root because README.md does: a conftest only sees files in its
+own directory and below.
+"""
+
+from __future__ import annotations
+
+from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
+
+from sybil import Sybil
+from sybil.parsers.myst import (
+    ClearNamespaceParser,
+    DocTestDirectiveParser,
+    PythonCodeBlockParser,
+    SkipParser,
+)
+
+_OPTIONFLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
+
+pytest_collect_file = Sybil(
+    parsers=[
+        PythonCodeBlockParser(doctest_optionflags=_OPTIONFLAGS),
+        DocTestDirectiveParser(optionflags=_OPTIONFLAGS),
+        SkipParser(),
+        ClearNamespaceParser(),
+    ],
+    # Matched against the path relative to this directory. Sphinx's copies of the pages
+    # under docs/_build end in .md.txt, so they don't match.
+    patterns=["README.md", "docs/*.md"],
+).pytest()

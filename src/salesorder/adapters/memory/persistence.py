@@ -1,0 +1,272 @@
+"""The in-memory persistence adapter: the executable specification of the persistence port.
+
+:class:`InMemoryStore` holds committed aggregates with a version each; every
+:class:`InMemoryUnitOfWork` works on copies and commits under the store's lock, checking
+versions (optimistic concurrency) and uniqueness rules before writing anything. It is safe to
+use from many threads at once: of two units reserving the last unit of a SKU, one commits and
+the other gets :class:`~salesorder.exceptions.ConcurrencyConflict`.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import threading
+from collections.abc import Callable, Hashable
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from salesorder.domain.catalog import Product
+from salesorder.domain.customers import Customer, Warehouse
+from salesorder.domain.inventory import StockItem
+from salesorder.domain.invoicing import Invoice, InvoiceSeries
+from salesorder.domain.orders import Order
+from salesorder.domain.payments import Payment
+from salesorder.domain.shipping import Shipment
+from salesorder.exceptions import ConcurrencyConflict, DuplicateError, NotFound
+
+__all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+
+@functools.lru_cache(maxsize=None)
+def _is_frozen(cls: type) -> bool:
+    # attrs' frozen classes install this __setattr__; their fields hold only immutable values
+    # (tuples, Decimals, other frozen classes), so they can be shared instead of copied.
+    return getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
+
+
+def _clone(value: Any) -> Any:
+    """A deep copy that shares immutable values (the hot path of every unit of work)."""
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    cls = type(value)
+    if attrs.has(cls):
+        if _is_frozen(cls):
+            return value
+        clone = object.__new__(cls)
+        for field in attrs.fields(cls):
+            object.__setattr__(clone, field.name, _clone(getattr(value, field.name)))
+        return clone
+    if cls is list:
+        return [_clone(item) for item in value]
+    if cls is dict:
+        return {key: _clone(item) for key, item in value.items()}
+    if cls is tuple:
+        return tuple(_clone(item) for item in value)
+    return copy.deepcopy(value)
+
+
+class _Table(Generic[T, K]):
+    """Committed rows of one kind: key -> (version, aggregate)."""
+
+    def __init__(self, name: str, key: Callable[[T], K]) -> None:
+        self.name = name
+        self.key = key
+        self.rows: dict[K, tuple[int, T]] = {}
+
+
+class InMemoryStore:
+    """Committed state shared by every unit of work made from it. Thread-safe.
+
+    Call the store (or :meth:`unit_of_work`) to get a new unit of work.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.products: _Table[Product, str] = _Table("product", lambda p: p.sku)
+        self.customers: _Table[Customer, str] = _Table("customer", lambda c: c.id)
+        self.warehouses: _Table[Warehouse, str] = _Table("warehouse", lambda w: w.code)
+        self.orders: _Table[Order, str] = _Table("order", lambda o: o.id)
+        self.stock: _Table[StockItem, tuple[str, str]] = _Table("stock item", lambda s: s.key)
+        self.shipments: _Table[Shipment, str] = _Table("shipment", lambda s: s.id)
+        self.invoices: _Table[Invoice, str] = _Table("invoice", lambda i: i.id)
+        self.invoice_series: _Table[InvoiceSeries, str] = _Table("invoice series", lambda s: s.code)
+        self.payments: _Table[Payment, str] = _Table("payment", lambda p: p.id)
+
+    def unit_of_work(self) -> InMemoryUnitOfWork:
+        """A new unit of work over this store."""
+        return InMemoryUnitOfWork(self)
+
+    __call__ = unit_of_work
+
+
+class _Repository(Generic[T, K]):
+    """Working copies of one table inside a unit of work."""
+
+    def __init__(self, store: InMemoryStore, table: _Table[T, K]) -> None:
+        self._store = store
+        self._table = table
+        self.working: dict[K, T] = {}
+        self.seen: dict[K, int | None] = {}  # version read; None for added items
+
+    def _load(self, key: K) -> T | None:
+        if key in self.working:
+            return self.working[key]
+        with self._store.lock:
+            row = self._table.rows.get(key)
+        if row is None:
+            return None
+        version, item = row
+        working: T = _clone(item)
+        self.working[key] = working
+        self.seen[key] = version
+        return working
+
+    def get(self, key: K) -> T:
+        item = self._load(key)
+        if item is None:
+            raise NotFound(self._table.name, key)
+        return item
+
+    def find(self, key: K) -> T | None:
+        return self._load(key)
+
+    def add(self, item: T) -> None:
+        key = self._table.key(item)
+        if self._load(key) is not None:
+            raise DuplicateError(f"{self._table.name} {key!r} already exists")
+        self.working[key] = item
+        self.seen[key] = None
+
+    def list(self) -> list[T]:
+        with self._store.lock:
+            keys = set(self._table.rows)
+        keys.update(self.working)
+        items = (self._load(key) for key in sorted(keys))  # type: ignore[type-var]
+        return [item for item in items if item is not None]
+
+    def _matching(self, predicate: Callable[[T], bool]) -> list[T]:
+        return [item for item in self.list() if predicate(item)]
+
+    # -- commit protocol (called by the unit of work with the store's lock held) ----------
+
+    def changes(self) -> list[tuple[K, T]]:
+        """Checked changes to write; raises if a version moved or an identity is taken."""
+        changed: list[tuple[K, T]] = []
+        for key, item in self.working.items():
+            seen = self.seen[key]
+            row = self._table.rows.get(key)
+            if seen is None:
+                if row is not None:
+                    raise DuplicateError(f"{self._table.name} {key!r} already exists")
+                changed.append((key, item))
+            elif row is None or row[0] != seen:
+                raise ConcurrencyConflict(
+                    f"{self._table.name} {key!r} was changed by another unit of work; retry"
+                )
+            elif item != row[1]:
+                changed.append((key, item))
+        return changed
+
+    def write(self, changes: list[tuple[K, T]]) -> None:
+        for key, item in changes:
+            row = self._table.rows.get(key)
+            self._table.rows[key] = ((row[0] + 1) if row else 1, _clone(item))
+
+    def forget(self) -> None:
+        self.working.clear()
+        self.seen.clear()
+
+
+class _OrderRepository(_Repository[Order, str]):
+    def find_by_external_ref(self, channel: str, external_ref: str) -> Order | None:
+        found = self._matching(
+            lambda o: o.channel.code == channel and o.external_ref == external_ref
+        )
+        return found[0] if found else None
+
+
+class _StockRepository(_Repository[StockItem, "tuple[str, str]"]):
+    def for_sku(self, sku: str) -> list[StockItem]:
+        return self._matching(lambda s: s.sku == sku)
+
+
+class _PaymentRepository(_Repository[Payment, str]):
+    def find_by_reference(self, reference: str) -> Payment | None:
+        found = self._matching(lambda p: p.reference == reference)
+        return found[0] if found else None
+
+
+def _check_unique(
+    table: _Table[Any, Any],
+    changes: list[tuple[Any, Any]],
+    field: Callable[[Any], Hashable | None],
+    what: str,
+) -> None:
+    """No two rows (committed or about to be) share a non-None ``field`` value."""
+    changing = {key for key, _ in changes}
+    taken = {field(item) for key, (_, item) in table.rows.items() if key not in changing}
+    for _, item in changes:
+        value = field(item)
+        if value is None:
+            continue
+        if value in taken:
+            raise DuplicateError(f"{what} {value!r} is already recorded")
+        taken.add(value)
+
+
+class InMemoryUnitOfWork:
+    """A unit of work over an :class:`InMemoryStore`; see the persistence port's contract."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self.store = store
+        self.products = _Repository(store, store.products)
+        self.customers = _Repository(store, store.customers)
+        self.warehouses = _Repository(store, store.warehouses)
+        self.orders = _OrderRepository(store, store.orders)
+        self.stock = _StockRepository(store, store.stock)
+        self.shipments = _Repository(store, store.shipments)
+        self.invoices = _Repository(store, store.invoices)
+        self.invoice_series = _Repository(store, store.invoice_series)
+        self.payments = _PaymentRepository(store, store.payments)
+        self._repositories: tuple[_Repository[Any, Any], ...] = (
+            self.products,
+            self.customers,
+            self.warehouses,
+            self.orders,
+            self.stock,
+            self.shipments,
+            self.invoices,
+            self.invoice_series,
+            self.payments,
+        )
+
+    def __enter__(self) -> InMemoryUnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        """Check every change, then write them all; on any error nothing is written."""
+        with self.store.lock:
+            planned = [(repo, repo.changes()) for repo in self._repositories]
+            by_repo = dict(planned)
+            _check_unique(
+                self.store.payments, by_repo[self.payments], lambda p: p.reference,
+                "payment reference",
+            )
+            _check_unique(
+                self.store.orders,
+                by_repo[self.orders],
+                lambda o: (o.channel.code, o.external_ref) if o.external_ref else None,
+                "order of (channel, external ref)",
+            )
+            for repo, changes in planned:
+                repo.write(changes)
+        self.rollback()
+
+    def rollback(self) -> None:
+        """Forget the working copies; the next read sees the committed state."""
+        for repo in self._repositories:
+            repo.forget()

@@ -1,0 +1,102 @@
+"""Products: what is sold, what it costs, how heavy and large it is.
+
+A product carries what the order, pricing, shipping and later the marketplace listing need:
+SKU, names, up to three variant attributes, unit cost and selling price (one currency),
+tax category, weight in kilograms and dimensions in centimetres.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from salesorder.domain.common import code, non_empty, non_negative_decimal, non_negative_int
+from salesorder.exceptions import CurrencyMismatch, ValidationError
+from salesorder.money import Money, to_decimal
+
+__all__ = ["MAX_VARIANT_ATTRIBUTES", "Dimensions", "Product", "VariantAttribute"]
+
+#: Marketplaces (Shopee, Lazada, TikTok Shop) accept at most three variation attributes.
+MAX_VARIANT_ATTRIBUTES = 3
+
+
+def _decimal(value: object) -> Decimal:
+    return to_decimal(value, what="measure")
+
+
+@attrs.frozen(kw_only=True)
+class Dimensions:
+    """Package dimensions in centimetres (length x width x height)."""
+
+    length_cm: Decimal = attrs.field(converter=_decimal, validator=non_negative_decimal)
+    width_cm: Decimal = attrs.field(converter=_decimal, validator=non_negative_decimal)
+    height_cm: Decimal = attrs.field(converter=_decimal, validator=non_negative_decimal)
+
+    @property
+    def volume_cm3(self) -> Decimal:
+        """Volume in cubic centimetres."""
+        return self.length_cm * self.width_cm * self.height_cm
+
+
+@attrs.frozen(kw_only=True)
+class VariantAttribute:
+    """One variant attribute, such as ``colour=red`` or ``size=M``."""
+
+    name: str = attrs.field(validator=non_empty)
+    value: str = attrs.field(validator=non_empty)
+
+
+def _check_attributes(
+    instance: Product, _attribute: object, value: tuple[VariantAttribute, ...]
+) -> None:
+    if len(value) > MAX_VARIANT_ATTRIBUTES:
+        raise ValidationError(
+            f"product {instance.sku!r} has {len(value)} variant attributes, "
+            f"at most {MAX_VARIANT_ATTRIBUTES} allowed"
+        )
+    names = [a.name for a in value]
+    if len(set(names)) != len(names):
+        raise ValidationError(f"product {instance.sku!r} repeats a variant attribute: {names}")
+
+
+@attrs.frozen(kw_only=True)
+class Product:
+    """A sellable item (one variant is one product with its own SKU).
+
+    ``price`` is the selling price per unit before discounts; whether it includes tax is a
+    pricing setting, not a property of the product. ``unit_cost`` is in the same currency.
+    ``initial_stock`` is placed in a warehouse when the product is first loaded
+    (see :class:`salesorder.services.commands.AddProduct`).
+    """
+
+    sku: str = attrs.field(validator=code)
+    name: str = attrs.field(validator=non_empty)
+    price: Money
+    unit_cost: Money
+    tax_category: str = attrs.field(default="standard", validator=code)
+    category: str = ""
+    brand: str = ""
+    description: str = ""
+    images: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    attributes: tuple[VariantAttribute, ...] = attrs.field(
+        default=(), converter=tuple, validator=_check_attributes
+    )
+    weight_kg: Decimal = attrs.field(
+        default=Decimal(0), converter=_decimal, validator=non_negative_decimal
+    )
+    dimensions: Dimensions | None = None
+    initial_stock: int = attrs.field(default=0, validator=non_negative_int)
+
+    def __attrs_post_init__(self) -> None:
+        if self.price.currency != self.unit_cost.currency:
+            raise CurrencyMismatch(self.price.currency, self.unit_cost.currency, "price and cost")
+        if self.price.is_negative or self.unit_cost.is_negative:
+            raise ValidationError(
+                f"product {self.sku!r} has a negative price ({self.price}) or cost ({self.unit_cost})"
+            )
+
+    @property
+    def profit_per_unit(self) -> Money:
+        """Selling price minus unit cost (before tax, discounts and fees)."""
+        return self.price - self.unit_cost

@@ -1,0 +1,77 @@
+"""Validators and small values shared by the domain models (one place for each check)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from salesorder.exceptions import InvalidQuantity, ValidationError
+from salesorder.money import to_decimal
+
+__all__ = [
+    "aware_datetime",
+    "code",
+    "non_empty",
+    "non_negative_decimal",
+    "non_negative_int",
+    "positive_int",
+    "whole_quantity",
+]
+
+
+def _name(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: a string with something in it besides white space."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{_name(instance, attribute)} must be a non-empty string, got {value!r}")
+
+
+def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: an identifier-like code (SKU, warehouse code): non-empty, no white space."""
+    non_empty(instance, attribute, value)
+    assert isinstance(value, str)  # noqa: S101 - narrowed by non_empty
+    if any(ch.isspace() for ch in value):
+        raise ValidationError(f"{_name(instance, attribute)} must not contain spaces, got {value!r}")
+
+
+def whole_quantity(value: object) -> int:
+    """Converter: a whole number of units (int, or a str/Decimal with no fraction)."""
+    if isinstance(value, bool):
+        raise InvalidQuantity(f"quantity must be a whole number, got {value!r}")
+    if isinstance(value, int):
+        return value
+    number = to_decimal(value, what="quantity")
+    if number != number.to_integral_value():
+        raise InvalidQuantity(f"quantity must be a whole number, got {value!r}")
+    return int(number)
+
+
+def positive_int(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    """Validator: an int above zero (quantities ordered, reserved, shipped)."""
+    if value <= 0:
+        raise InvalidQuantity(f"{_name(instance, attribute)} must be > 0, got {value}")
+
+
+def non_negative_int(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    """Validator: an int of zero or more (stock levels)."""
+    if value < 0:
+        raise InvalidQuantity(f"{_name(instance, attribute)} must be >= 0, got {value}")
+
+
+def non_negative_decimal(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: a Decimal of zero or more (weights, dimensions, rates)."""
+    if to_decimal(value, what=attribute.name) < 0:
+        raise ValidationError(f"{_name(instance, attribute)} must be >= 0, got {value}")
+
+
+def aware_datetime(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: a timezone-aware datetime (timestamps come from the clock port)."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise ValidationError(
+            f"{_name(instance, attribute)} must be a timezone-aware datetime, got {value!r}"
+        )

@@ -1,0 +1,378 @@
+"""The order aggregate: lines, buyer, address, pricing, status and payments received.
+
+:class:`Order` is mutable but every change goes through a method that checks the status
+through the transition table of :mod:`salesorder.domain.lifecycle` and keeps the order's
+invariants: lines have unique ids and positive quantities, all amounts are in the order's
+currency, the pricing matches the lines, and the amount paid never exceeds the total.
+A method that raises has changed nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from salesorder.domain.channels import Channel
+from salesorder.domain.common import aware_datetime, code, positive_int, whole_quantity
+from salesorder.domain.customers import Address
+from salesorder.domain.lifecycle import OrderAction, OrderStatus, next_status
+from salesorder.domain.payments import PaymentMethod
+from salesorder.domain.pricing import Discount, PricedOrder, TaxMode
+from salesorder.exceptions import (
+    CurrencyMismatch,
+    DuplicateError,
+    EmptyOrder,
+    IllegalTransition,
+    InvalidAddress,
+    NotFound,
+    PaymentError,
+)
+from salesorder.money import Money, currency_info
+
+__all__ = ["Order", "OrderLine", "StatusChange"]
+
+
+@attrs.frozen(kw_only=True)
+class OrderLine:
+    """One line of an order: a SKU, a whole quantity above zero, a unit price.
+
+    ``unit_price`` is per unit, tax included or excluded as the order's ``tax_mode`` says.
+    ``unit_cost`` (optional) lets pricing report margin and profit.
+    """
+
+    line_id: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    unit_price: Money
+    name: str = ""
+    discount: Discount | None = None
+    tax_category: str = attrs.field(default="standard", validator=code)
+    unit_cost: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.unit_price.is_negative:
+            raise PaymentError(f"line {self.line_id!r} has a negative unit price {self.unit_price}")
+        if self.unit_cost is not None and self.unit_cost.currency != self.unit_price.currency:
+            raise CurrencyMismatch(self.unit_price.currency, self.unit_cost.currency, "cost")
+
+
+@attrs.frozen(kw_only=True)
+class StatusChange:
+    """An entry of an order's history: it entered ``status`` at ``at``."""
+
+    status: OrderStatus
+    at: dt.datetime = attrs.field(validator=aware_datetime)
+
+
+def _currency(_instance: object, _attribute: object, value: str) -> None:
+    currency_info(value)
+
+
+def _zero(order: Order) -> Money:
+    return Money.zero(order.currency)
+
+
+@attrs.define(kw_only=True)
+class Order:
+    """A sales order from any channel; see the module docstring for its invariants.
+
+    Build a new one with :meth:`new`.
+    """
+
+    id: str = attrs.field(validator=code)
+    channel: Channel
+    customer_id: str = attrs.field(validator=code)
+    currency: str = attrs.field(validator=_currency)
+    placed_at: dt.datetime = attrs.field(validator=aware_datetime)
+    tax_mode: TaxMode = TaxMode.INCLUDED
+    payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER
+    external_ref: str = ""
+    shipping_address: Address | None = None
+    requested_delivery_date: dt.date | None = None
+    notes: str = ""
+    lines: list[OrderLine] = attrs.Factory(list)
+    status: OrderStatus = OrderStatus.NEW
+    history: list[StatusChange] = attrs.Factory(list)
+    pricing: PricedOrder | None = None
+    warehouse: str | None = None
+    shipment_ids: list[str] = attrs.Factory(list)
+    invoice_ids: list[str] = attrs.Factory(list)
+    amount_paid: Money = attrs.Factory(_zero, takes_self=True)
+    shipping_charge: Money = attrs.Factory(_zero, takes_self=True)
+    cash_rounding: Money = attrs.Factory(_zero, takes_self=True)
+    cancel_reason: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        for amount in (self.amount_paid, self.shipping_charge, self.cash_rounding):
+            if amount.currency != self.currency:
+                raise CurrencyMismatch(self.currency, amount.currency, f"{self.thing} amounts")
+        if not self.history:
+            self.history.append(StatusChange(status=self.status, at=self.placed_at))
+        ids = [line.line_id for line in self.lines]
+        if len(set(ids)) != len(ids):
+            raise DuplicateError(f"order {self.id!r} repeats a line id: {ids}")
+        for line in self.lines:
+            self._check_line_currency(line)
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        id: str,  # noqa: A002 - the aggregate's identity is called id everywhere
+        channel: Channel,
+        customer_id: str,
+        currency: str,
+        placed_at: dt.datetime,
+        lines: list[OrderLine] | tuple[OrderLine, ...] = (),
+        shipping_address: Address | None = None,
+        tax_mode: TaxMode = TaxMode.INCLUDED,
+        payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER,
+        external_ref: str = "",
+        requested_delivery_date: dt.date | None = None,
+        notes: str = "",
+    ) -> Order:
+        """A new order in status NEW, not yet priced."""
+        return cls(
+            id=id,
+            channel=channel,
+            customer_id=customer_id,
+            currency=currency,
+            placed_at=placed_at,
+            lines=list(lines),
+            shipping_address=shipping_address,
+            tax_mode=tax_mode,
+            payment_method=payment_method,
+            external_ref=external_ref,
+            requested_delivery_date=requested_delivery_date,
+            notes=notes,
+        )
+
+    # -- facts --------------------------------------------------------------------------
+
+    @property
+    def thing(self) -> str:
+        """How errors name this order."""
+        return f"order {self.id!r}"
+
+    @property
+    def total(self) -> Money:
+        """What the buyer pays (gross), once priced.
+
+        Raises:
+            IllegalTransition: the order has not been priced since its last edit.
+        """
+        if self.pricing is None:
+            raise IllegalTransition(self.thing, self.status.value, "total", "it is not priced")
+        return self.pricing.gross
+
+    @property
+    def paid(self) -> Money:
+        """What has been paid so far."""
+        return self.amount_paid
+
+    @property
+    def amount_due(self) -> Money:
+        """What the buyer owes in all: goods (gross), the shipping charge when the buyer pays
+        it, and the cash rounding adjustment of a COD collection."""
+        return self.total + self.shipping_charge + self.cash_rounding
+
+    @property
+    def balance_due(self) -> Money:
+        """Amount due minus what has been paid."""
+        return self.amount_due - self.paid
+
+    @property
+    def is_cod(self) -> bool:
+        """True when the buyer pays cash on delivery."""
+        return self.payment_method is PaymentMethod.COD
+
+    def line(self, line_id: str) -> OrderLine:
+        """The line with ``line_id``.
+
+        Raises:
+            NotFound: no such line.
+        """
+        for line in self.lines:
+            if line.line_id == line_id:
+                return line
+        raise NotFound(f"line of {self.thing}", line_id)
+
+    def next_line_id(self) -> str:
+        """A line id not used yet on this order ("1", "2", ...)."""
+        used = {line.line_id for line in self.lines}
+        number = len(self.lines) + 1
+        while str(number) in used:
+            number += 1
+        return str(number)
+
+    def time_in_status(self) -> dict[OrderStatus, dt.timedelta]:
+        """Time spent in each past status (the current one is still running)."""
+        spent: dict[OrderStatus, dt.timedelta] = {}
+        for entered, left in zip(self.history, self.history[1:]):
+            spent[entered.status] = spent.get(entered.status, dt.timedelta()) + (left.at - entered.at)
+        return spent
+
+    # -- internal -----------------------------------------------------------------------
+
+    def _move(self, action: OrderAction, at: dt.datetime) -> None:
+        status = next_status(self.thing, self.status, action)
+        if status is not self.status:
+            self.status = status
+            self.history.append(StatusChange(status=status, at=at))
+
+    def _check(self, action: OrderAction) -> None:
+        next_status(self.thing, self.status, action)
+
+    def _check_line_currency(self, line: OrderLine) -> None:
+        if line.unit_price.currency != self.currency:
+            raise CurrencyMismatch(self.currency, line.unit_price.currency, f"line {line.line_id!r}")
+        if line.discount is not None and line.discount.amount is not None:
+            if line.discount.amount.currency != self.currency:
+                raise CurrencyMismatch(self.currency, line.discount.amount.currency, "discount")
+
+    # -- edits (status NEW only) ------------------------------------------------------------
+
+    def add_line(self, line: OrderLine) -> None:
+        """Add a line; the order must be priced again."""
+        self._check(OrderAction.EDIT)
+        self._check_line_currency(line)
+        if any(existing.line_id == line.line_id for existing in self.lines):
+            raise DuplicateError(f"{self.thing} already has a line {line.line_id!r}")
+        self.lines.append(line)
+        self.pricing = None
+
+    def remove_line(self, line_id: str) -> None:
+        """Remove a line; the order must be priced again."""
+        self._check(OrderAction.EDIT)
+        line = self.line(line_id)
+        self.lines.remove(line)
+        self.pricing = None
+
+    def change_quantity(self, line_id: str, quantity: int) -> None:
+        """Set a line's quantity (above zero); the order must be priced again."""
+        self._check(OrderAction.EDIT)
+        line = self.line(line_id)
+        updated = attrs.evolve(line, quantity=quantity)
+        self.lines[self.lines.index(line)] = updated
+        self.pricing = None
+
+    def set_shipping_address(self, address: Address) -> None:
+        """Change where the order goes."""
+        self._check(OrderAction.EDIT)
+        self.shipping_address = address
+
+    def set_notes(self, notes: str) -> None:
+        """Replace the special instructions."""
+        self._check(OrderAction.EDIT)
+        self.notes = notes
+
+    def set_customer(self, customer_id: str) -> None:
+        """Change the buyer."""
+        self._check(OrderAction.EDIT)
+        code(self, attrs.fields(Order).customer_id, customer_id)
+        self.customer_id = customer_id
+
+    def apply_pricing(self, priced: PricedOrder) -> None:
+        """Attach the result of pricing this order's current lines."""
+        self._check(OrderAction.EDIT)
+        if priced.currency != self.currency:
+            raise CurrencyMismatch(self.currency, priced.currency, "price")
+        if [p.line_id for p in priced.lines] != [line.line_id for line in self.lines]:
+            raise IllegalTransition(
+                self.thing, self.status.value, "apply pricing", "the pricing is for other lines"
+            )
+        self.pricing = priced
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def confirm(self, at: dt.datetime) -> None:
+        """Confirm: the order has lines, a shipping address and a current price."""
+        self._check(OrderAction.CONFIRM)
+        if not self.lines:
+            raise EmptyOrder(f"{self.thing} has no lines and cannot be confirmed")
+        if self.shipping_address is None:
+            raise InvalidAddress(f"{self.thing} has no shipping address and cannot be confirmed")
+        if self.pricing is None:
+            raise IllegalTransition(self.thing, self.status.value, "confirm", "it is not priced")
+        self._move(OrderAction.CONFIRM, at)
+
+    def mark_reserved(self, warehouse: str, at: dt.datetime) -> None:
+        """Stock for every line is reserved in ``warehouse``."""
+        self._check(OrderAction.RESERVE)
+        self.warehouse = warehouse
+        self._move(OrderAction.RESERVE, at)
+
+    def mark_shipped(
+        self,
+        shipment_id: str,
+        at: dt.datetime,
+        *,
+        shipping_charge: Money | None = None,
+        cash_rounding: Money | None = None,
+    ) -> None:
+        """Handed to a courier as ``shipment_id``.
+
+        Args:
+            shipment_id: the shipment.
+            at: when.
+            shipping_charge: the shipping fee the buyer pays (none when the seller pays).
+            cash_rounding: the adjustment that makes a COD amount payable in cash.
+        """
+        self._check(OrderAction.SHIP)
+        for amount in (shipping_charge, cash_rounding):
+            if amount is not None and amount.currency != self.currency:
+                raise CurrencyMismatch(self.currency, amount.currency, "ship")
+        self.shipment_ids.append(shipment_id)
+        if shipping_charge is not None:
+            self.shipping_charge = self.shipping_charge + shipping_charge
+        if cash_rounding is not None:
+            self.cash_rounding = self.cash_rounding + cash_rounding
+        self._move(OrderAction.SHIP, at)
+
+    def mark_delivered(self, at: dt.datetime) -> None:
+        """The courier delivered the goods."""
+        self._move(OrderAction.DELIVER, at)
+
+    def record_payment(self, amount: Money, method: PaymentMethod) -> None:
+        """Add ``amount`` to what has been paid.
+
+        Raises:
+            PaymentError: the amount is in another currency, not positive, or more than due;
+                or a COD payment arrives before delivery.
+        """
+        self._check(OrderAction.PAY)
+        if amount.currency != self.currency:
+            raise CurrencyMismatch(self.currency, amount.currency, "pay")
+        if amount > self.balance_due:
+            raise PaymentError(
+                f"{self.thing}: payment of {amount} exceeds the balance due {self.balance_due}"
+            )
+        if method is PaymentMethod.COD and self.status is not OrderStatus.DELIVERED:
+            raise PaymentError(
+                f"{self.thing}: COD cash is collected at delivery, status is {self.status.value!r}"
+            )
+        self.amount_paid = self.paid + amount
+
+    def add_invoice(self, invoice_id: str) -> None:
+        """Link an invoice issued for this order."""
+        self.invoice_ids.append(invoice_id)
+
+    def complete(self, at: dt.datetime) -> None:
+        """Close a delivered order whose balance is paid (COD cash collected)."""
+        self._check(OrderAction.COMPLETE)
+        if not self.balance_due.is_zero:
+            raise IllegalTransition(
+                self.thing, self.status.value, "complete", f"{self.balance_due} is still due"
+            )
+        self._move(OrderAction.COMPLETE, at)
+
+    def cancel(self, at: dt.datetime, reason: str = "") -> None:
+        """Cancel before shipping. Reservations must be released by the caller's service."""
+        self._check(OrderAction.CANCEL)
+        if not self.paid.is_zero:
+            raise IllegalTransition(
+                self.thing, self.status.value, "cancel", f"{self.paid} was paid; refund first"
+            )
+        self.cancel_reason = reason
+        self._move(OrderAction.CANCEL, at)

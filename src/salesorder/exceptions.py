@@ -1,0 +1,142 @@
+"""The one error hierarchy of salesorder, rooted in :class:`SalesOrderError`.
+
+Specific errors also subclass the builtin that fits (``ValueError``, ``TypeError``,
+``LookupError``), so callers may catch either. Every message names the thing and the
+value, and every command that raises leaves all state as it was.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AllocationError",
+    "ConcurrencyConflict",
+    "CurrencyMismatch",
+    "DuplicateError",
+    "EmptyOrder",
+    "FloatMoneyError",
+    "IllegalTransition",
+    "InsufficientStock",
+    "InvalidAddress",
+    "InvalidQuantity",
+    "NotFound",
+    "PaymentError",
+    "SalesOrderError",
+    "ScenarioError",
+    "TaxRateNotFound",
+    "UnknownCurrency",
+    "UnknownSKU",
+    "ValidationError",
+]
+
+
+class SalesOrderError(Exception):
+    """Root of every error raised by salesorder."""
+
+
+class ValidationError(SalesOrderError, ValueError):
+    """A value given to a constructor or a command is not acceptable."""
+
+
+class FloatMoneyError(SalesOrderError, TypeError):
+    """A float was given where money or an exact quantity is expected.
+
+    Binary floats cannot hold most decimal amounts exactly (``0.1 + 0.2 != 0.3``), so
+    money is built from ``Decimal``, ``int`` or ``str`` only.
+    """
+
+
+class UnknownCurrency(ValidationError):
+    """A currency code that CLDR (through babel) does not know."""
+
+    def __init__(self, code: object) -> None:
+        self.code = code
+        super().__init__(f"unknown currency code {code!r}: expected an ISO 4217 code such as 'IDR'")
+
+
+class CurrencyMismatch(SalesOrderError, ValueError):
+    """Two amounts in different currencies were combined."""
+
+    def __init__(self, left: str, right: str, operation: str = "combine") -> None:
+        self.left = left
+        self.right = right
+        super().__init__(f"cannot {operation} {left} with {right}: currencies differ")
+
+
+class InvalidQuantity(ValidationError):
+    """A quantity that is zero, negative or not a whole number where one is required."""
+
+
+class InvalidAddress(ValidationError):
+    """An address that is missing or lacks a required part."""
+
+
+class AllocationError(ValidationError):
+    """An amount cannot be split over the given weights (no positive weight, bad weight)."""
+
+
+class EmptyOrder(ValidationError):
+    """An order without lines cannot be confirmed, priced or shipped."""
+
+
+class TaxRateNotFound(SalesOrderError, LookupError):
+    """No tax rate is known for a jurisdiction, category and date."""
+
+
+class NotFound(SalesOrderError, LookupError):
+    """An aggregate looked up by its identity does not exist."""
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} {key!r} not found")
+
+
+class UnknownSKU(NotFound):
+    """A SKU that is not in the catalog."""
+
+    def __init__(self, sku: str) -> None:
+        super().__init__("SKU", sku)
+
+
+class DuplicateError(SalesOrderError, ValueError):
+    """Something that must be unique was given twice (an id, a payment reference)."""
+
+
+class InsufficientStock(SalesOrderError, ValueError):
+    """A reservation does not fit in what is available; nothing was reserved."""
+
+    def __init__(self, sku: str, warehouse: str, available: int, requested: int) -> None:
+        self.sku = sku
+        self.warehouse = warehouse
+        self.available = available
+        self.requested = requested
+        super().__init__(
+            f"SKU {sku!r} has {available} available in {warehouse!r}, {requested} requested"
+        )
+
+
+class IllegalTransition(SalesOrderError, ValueError):
+    """A command that the current status of an aggregate does not allow."""
+
+    def __init__(self, thing: str, status: str, command: str, reason: str = "") -> None:
+        self.thing = thing
+        self.status = status
+        self.command = command
+        why = f": {reason}" if reason else ""
+        super().__init__(f"cannot {command} {thing} in status {status!r}{why}")
+
+
+class PaymentError(SalesOrderError, ValueError):
+    """A payment that cannot be recorded (wrong currency, not positive, overpaying COD...)."""
+
+
+class ConcurrencyConflict(SalesOrderError):
+    """Another unit of work changed the same aggregate first; retry the command."""
+
+
+class ScenarioError(ValidationError):
+    """A scenario file that is not valid; ``path`` points at the bad field."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")

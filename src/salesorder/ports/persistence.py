@@ -1,0 +1,132 @@
+"""Persistence: repositories for the aggregates and a unit of work that commits all or nothing.
+
+The contract every adapter keeps (checked by :mod:`salesorder.testing.contracts`):
+
+- Inside a unit of work, ``get`` returns a working copy; changes to it and ``add``-ed items
+  are stored by ``commit`` and forgotten by ``rollback`` or by leaving the ``with`` block
+  without committing (an exception inside the block rolls back).
+- ``commit`` is atomic: either every change of the unit is stored, or none is.
+- Optimistic concurrency: if another unit of work committed a change to an aggregate this
+  unit changed, ``commit`` raises :class:`~salesorder.exceptions.ConcurrencyConflict` and
+  stores nothing; the caller retries the whole command. So two units reserving the last unit
+  of a SKU can never both succeed.
+- Uniqueness is enforced at commit, not only by a read before the write: an aggregate's
+  identity, a payment's ``reference``, and an order's (channel, external_ref) when the ref is
+  not empty. A violation raises :class:`~salesorder.exceptions.DuplicateError`.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, TypeVar
+
+from salesorder.domain.catalog import Product
+from salesorder.domain.customers import Customer, Warehouse
+from salesorder.domain.inventory import StockItem
+from salesorder.domain.invoicing import Invoice, InvoiceSeries
+from salesorder.domain.orders import Order
+from salesorder.domain.payments import Payment
+from salesorder.domain.shipping import Shipment
+
+__all__ = [
+    "OrderRepository",
+    "PaymentRepository",
+    "Repository",
+    "StockRepository",
+    "UnitOfWork",
+]
+
+T = TypeVar("T")
+K = TypeVar("K", contravariant=True)
+
+
+class Repository(Protocol[T, K]):
+    """A collection of aggregates of one kind, keyed by their identity."""
+
+    def get(self, key: K) -> T:
+        """The aggregate with ``key``.
+
+        Raises:
+            NotFound: there is none.
+        """
+        ...
+
+    def find(self, key: K) -> T | None:
+        """The aggregate with ``key``, or None."""
+        ...
+
+    def add(self, item: T) -> None:
+        """Add a new aggregate, stored at commit.
+
+        Raises:
+            DuplicateError: one with the same identity exists (now or at commit).
+        """
+        ...
+
+    def list(self) -> list[T]:
+        """Every aggregate, in a stable order (by identity)."""
+        ...
+
+
+class OrderRepository(Repository[Order, str], Protocol):
+    """Orders by id, and by the channel's own reference."""
+
+    def find_by_external_ref(self, channel: str, external_ref: str) -> Order | None:
+        """The order a channel knows as ``external_ref``, or None."""
+        ...
+
+
+class StockRepository(Repository[StockItem, "tuple[str, str]"], Protocol):
+    """Stock items keyed by (warehouse code, SKU)."""
+
+    def for_sku(self, sku: str) -> list[StockItem]:
+        """The stock of ``sku`` in every warehouse that has an item for it."""
+        ...
+
+
+class PaymentRepository(Repository[Payment, str], Protocol):
+    """Payments by id, and by their unique reference."""
+
+    def find_by_reference(self, reference: str) -> Payment | None:
+        """The payment recorded with ``reference``, or None."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic piece of work over all repositories; use it as a context manager."""
+
+    products: Repository[Product, str]
+    customers: Repository[Customer, str]
+    warehouses: Repository[Warehouse, str]
+    orders: OrderRepository
+    stock: StockRepository
+    shipments: Repository[Shipment, str]
+    invoices: Repository[Invoice, str]
+    invoice_series: Repository[InvoiceSeries, str]
+    payments: PaymentRepository
+
+    def __enter__(self) -> UnitOfWork:
+        """Start the unit of work."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """End it: whatever was not committed is rolled back."""
+        ...
+
+    def commit(self) -> None:
+        """Store every change of this unit, or nothing.
+
+        Raises:
+            ConcurrencyConflict: another unit changed the same aggregate first.
+            DuplicateError: a uniqueness rule would be broken.
+        """
+        ...
+
+    def rollback(self) -> None:
+        """Forget every change since the last commit."""
+        ...

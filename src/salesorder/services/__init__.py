@@ -1,0 +1,1 @@
+"""Use cases: load through a unit of work, call the domain, save, publish events."""

@@ -1,0 +1,146 @@
+"""The application: settings, the ports it talks through, and :meth:`SalesApp.execute`.
+
+Build one with :func:`salesorder.bootstrap.in_memory` (or wire your own adapters). Every
+command runs in one unit of work: it loads aggregates, calls the domain, and commits; domain
+events are published after the commit. A command that raises has changed nothing. A
+:class:`~salesorder.exceptions.ConcurrencyConflict` at commit re-runs the command from the
+start, up to :attr:`SalesApp.retries` times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import attrs
+
+from salesorder.domain.customers import Address
+from salesorder.domain.events import DomainEvent
+from salesorder.domain.invoicing import Party
+from salesorder.domain.pricing import TaxMode
+from salesorder.domain.tax import TaxTable, default_tax_table
+from salesorder.exceptions import ConcurrencyConflict, NotFound
+from salesorder.money import CashRounding, RoundingPolicy
+from salesorder.ports.clock import Clock, IdGenerator
+from salesorder.ports.couriers import CourierGateway
+from salesorder.ports.einvoice import EInvoiceProvider
+from salesorder.ports.events import EventPublisher
+from salesorder.ports.marketplaces import MarketplaceGateway
+from salesorder.ports.persistence import UnitOfWork
+from salesorder.services.commands import Command
+
+__all__ = ["SalesApp", "Settings", "Transaction"]
+
+R = TypeVar("R")
+
+
+def _default_seller() -> Party:
+    return Party(
+        name="Toko Contoh",
+        address=Address(line1="Jl. Sudirman 1", city="Jakarta", country="ID"),
+        tax_id="",
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """How a shop prices, rounds, taxes and prints.
+
+    Attributes:
+        currency: the currency orders are taken in.
+        jurisdiction: the tax jurisdiction (country code) for the tax table.
+        tax_mode: whether catalog prices include tax.
+        rounding: mode and place of rounding for prices and tax.
+        cash: cash rounding rules, used for COD amounts.
+        tax_table: effective-dated tax rules.
+        locale: how amounts and dates are formatted for people.
+        seller: the seller as printed on invoices.
+        payment_days: days from invoice to due date (0: due on issue).
+    """
+
+    currency: str = "IDR"
+    jurisdiction: str = "ID"
+    tax_mode: TaxMode = TaxMode.INCLUDED
+    rounding: RoundingPolicy = attrs.Factory(RoundingPolicy)
+    cash: CashRounding = attrs.Factory(CashRounding.default)
+    tax_table: TaxTable = attrs.Factory(default_tax_table)
+    locale: str = "id_ID"
+    seller: Party = attrs.Factory(_default_seller)
+    payment_days: int = 0
+
+
+@attrs.define
+class Transaction:
+    """A unit of work and the events raised in it, published after commit."""
+
+    uow: UnitOfWork
+    now: dt.datetime
+    events: list[DomainEvent] = attrs.Factory(list)
+
+    def raise_event(self, event: DomainEvent) -> None:
+        """Queue ``event`` for publication once the unit of work commits."""
+        self.events.append(event)
+
+
+Handler = Callable[["SalesApp", Any], Any]
+
+
+@attrs.define(kw_only=True)
+class SalesApp:
+    """The order-to-cash application; see the module docstring."""
+
+    uow: Callable[[], UnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    events: EventPublisher
+    settings: Settings = attrs.Factory(Settings)
+    couriers: Mapping[str, CourierGateway] = attrs.Factory(dict)
+    einvoice: EInvoiceProvider | None = None
+    marketplaces: Mapping[str, MarketplaceGateway] = attrs.Factory(dict)
+    retries: int = 3
+    marketplace_cursors: dict[str, str] = attrs.Factory(dict)
+
+    def execute(self, command: Command[R]) -> R:
+        """Run ``command`` and return its result.
+
+        Raises:
+            SalesOrderError: the specific error of the command; nothing was changed.
+        """
+        from salesorder.services.handlers import handler_for  # noqa: PLC0415 - avoids a cycle
+
+        handler = handler_for(command)
+        for attempt in range(self.retries + 1):
+            try:
+                result: R = handler(self, command)
+            except ConcurrencyConflict:
+                if attempt == self.retries:
+                    raise
+            else:
+                return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A unit of work that commits when the block ends normally, then publishes events."""
+        with self.uow() as uow:
+            tx = Transaction(uow=uow, now=self.clock.now())
+            yield tx
+            uow.commit()
+        for event in tx.events:
+            self.events.publish(event)
+
+    def courier(self, code: str) -> CourierGateway:
+        """The courier adapter registered as ``code``."""
+        try:
+            return self.couriers[code]
+        except KeyError:
+            raise NotFound("courier", code) from None
+
+    def marketplace(self, channel: str) -> MarketplaceGateway:
+        """The marketplace adapter registered for ``channel``."""
+        try:
+            return self.marketplaces[channel]
+        except KeyError:
+            raise NotFound("marketplace channel", channel) from None
