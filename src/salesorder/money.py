@@ -20,7 +20,7 @@ import enum
 import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: What may be turned into an exact Decimal: never a float.
-DecimalLike = Union[Decimal, int, str]
+DecimalLike = Decimal | int | str
 
 
 def to_decimal(value: object, *, what: str = "amount") -> Decimal:
@@ -67,7 +67,7 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     """
     if isinstance(value, Decimal):
         result = value
-    elif isinstance(value, bool) or isinstance(value, float):
+    elif isinstance(value, (bool, float)):
         raise FloatMoneyError(
             f"{what} must be a Decimal, int or str, not {type(value).__name__} {value!r}"
         )
@@ -114,7 +114,7 @@ class CurrencyInfo:
         return Decimal(1).scaleb(-self.digits)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _known_currencies() -> frozenset[str]:
     from babel.numbers import list_currencies  # noqa: PLC0415 - babel data loads on first use
 
@@ -203,6 +203,10 @@ class RoundingPolicy:
     place: RoundingPlace = RoundingPlace.PER_LINE
 
 
+def _increment(value: DecimalLike) -> Decimal:
+    return to_decimal(value, what="increment")
+
+
 @attrs.frozen(kw_only=True)
 class CashRule:
     """A cash rounding step that CLDR lacks, for a currency and optionally one country.
@@ -212,17 +216,21 @@ class CashRule:
     """
 
     currency: str = attrs.field(validator=_check_currency)
-    increment: Decimal = attrs.field(converter=lambda v: to_decimal(v, what="increment"))
+    increment: Decimal = attrs.field(converter=_increment)
     country: str | None = None
 
     @increment.validator
-    def _positive(self, _attribute: object, value: Decimal) -> None:
+    def _positive(self, _attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
         if value <= 0:
             raise ValidationError(f"cash increment for {self.currency} must be > 0, got {value}")
 
 
 #: Malaysia rounds cash totals to 5 sen; CLDR has no entry for it.
 MALAYSIA_CASH_RULE = CashRule(currency="MYR", increment=Decimal("0.05"))
+
+
+def _rules(rules: Iterable[CashRule]) -> tuple[CashRule, ...]:
+    return tuple(rules)
 
 
 @attrs.frozen(kw_only=True)
@@ -234,7 +242,7 @@ class CashRounding:
     rules, for example ``CashRounding(rules=())`` for CLDR only.
     """
 
-    rules: tuple[CashRule, ...] = attrs.field(default=(MALAYSIA_CASH_RULE,), converter=tuple)
+    rules: tuple[CashRule, ...] = attrs.field(default=(MALAYSIA_CASH_RULE,), converter=_rules)
 
     @classmethod
     def default(cls) -> CashRounding:
@@ -255,14 +263,11 @@ class CashRounding:
             return fallback
         return currency_info(currency).cash_increment
 
-    def apply(
-        self, money: Money, mode: RoundingMode, *, country: str | None = None
-    ) -> Money:
+    def apply(self, money: Money, mode: RoundingMode, *, country: str | None = None) -> Money:
         """Round ``money`` to the cash step of its currency, with the given mode."""
         step = self.increment(money.currency, country)
         units = (money.amount / step).quantize(Decimal(1), rounding=mode.decimal_rounding)
-        exponent = min(step.as_tuple().exponent, 0)  # type: ignore[operator]
-        return Money._make((units * step).quantize(Decimal(1).scaleb(exponent)), money.currency)
+        return Money._make(units * step, money.currency)
 
 
 # ---------------------------------------------------------------------------------------
@@ -295,7 +300,7 @@ class Money:
     @classmethod
     def of(cls, amount: DecimalLike, currency: str) -> Money:
         """``Money.of("12.50", "IDR")``: the amount as Decimal, int or decimal string."""
-        return cls(amount=amount, currency=currency)  # type: ignore[arg-type]
+        return cls(amount=amount, currency=currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -508,9 +513,9 @@ def _integer_weights(weights: Sequence[DecimalLike]) -> list[int]:
     for index, weight in enumerate(exact):
         if weight < 0:
             raise AllocationError(f"weight {index} is negative ({weight}); weights must be >= 0")
-    exponent = min((w.as_tuple().exponent for w in exact), default=0)
-    shift = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return [int(w.scaleb(shift)) for w in exact]
+    # Scale every weight by the same power of ten so that all become whole numbers.
+    shift = max((-int(w.as_tuple().exponent) for w in exact), default=0)
+    return [int(w.scaleb(max(shift, 0))) for w in exact]
 
 
 def apportion(

@@ -11,7 +11,13 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import code, non_empty, non_negative_decimal, non_negative_int
+from salesorder.domain.common import (
+    as_tuple,
+    code,
+    non_empty,
+    non_negative_decimal,
+    non_negative_int,
+)
 from salesorder.exceptions import CurrencyMismatch, ValidationError
 from salesorder.money import Money, to_decimal
 
@@ -78,9 +84,9 @@ class Product:
     category: str = ""
     brand: str = ""
     description: str = ""
-    images: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     attributes: tuple[VariantAttribute, ...] = attrs.field(
-        default=(), converter=tuple, validator=_check_attributes
+        default=(), converter=as_tuple, validator=_check_attributes
     )
     weight_kg: Decimal = attrs.field(
         default=Decimal(0), converter=_decimal, validator=non_negative_decimal
@@ -93,7 +99,8 @@ class Product:
             raise CurrencyMismatch(self.price.currency, self.unit_cost.currency, "price and cost")
         if self.price.is_negative or self.unit_cost.is_negative:
             raise ValidationError(
-                f"product {self.sku!r} has a negative price ({self.price}) or cost ({self.unit_cost})"
+                f"product {self.sku!r} has a negative price ({self.price}) "
+                f"or cost ({self.unit_cost})"
             )
 
     @property

@@ -7,7 +7,7 @@ import enum
 
 import attrs
 
-from salesorder.domain.common import aware_datetime, code, non_empty
+from salesorder.domain.common import as_tuple, aware_datetime, code, non_empty
 from salesorder.domain.customers import Address
 from salesorder.money import Money
 
@@ -75,7 +75,7 @@ class MarketplaceOrder:
     buyer_name: str = attrs.field(validator=non_empty)
     shipping_address: Address
     currency: str
-    lines: tuple[MarketplaceLine, ...] = attrs.field(converter=tuple)
+    lines: tuple[MarketplaceLine, ...] = attrs.field(converter=as_tuple)
     created_at: dt.datetime = attrs.field(validator=aware_datetime)
     cash_on_delivery: bool = False
     buyer_phone: str = ""
@@ -85,5 +85,5 @@ class MarketplaceOrder:
 class MarketplacePage:
     """One page of orders fetched since a cursor, and the cursor to ask from next time."""
 
-    orders: tuple[MarketplaceOrder, ...] = attrs.field(converter=tuple)
+    orders: tuple[MarketplaceOrder, ...] = attrs.field(converter=as_tuple)
     cursor: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -11,6 +12,7 @@ from salesorder.exceptions import InvalidQuantity, ValidationError
 from salesorder.money import to_decimal
 
 __all__ = [
+    "as_tuple",
     "aware_datetime",
     "code",
     "non_empty",
@@ -21,6 +23,11 @@ __all__ = [
 ]
 
 
+def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Converter: any iterable to a tuple (frozen models hold tuples, never lists)."""
+    return tuple(value)
+
+
 def _name(instance: object, attribute: attrs.Attribute[Any]) -> str:
     return f"{type(instance).__name__}.{attribute.name}"
 
@@ -28,7 +35,9 @@ def _name(instance: object, attribute: attrs.Attribute[Any]) -> str:
 def non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Validator: a string with something in it besides white space."""
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{_name(instance, attribute)} must be a non-empty string, got {value!r}")
+        raise ValidationError(
+            f"{_name(instance, attribute)} must be a non-empty string, got {value!r}"
+        )
 
 
 def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -36,7 +45,9 @@ def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
     non_empty(instance, attribute, value)
     assert isinstance(value, str)  # noqa: S101 - narrowed by non_empty
     if any(ch.isspace() for ch in value):
-        raise ValidationError(f"{_name(instance, attribute)} must not contain spaces, got {value!r}")
+        raise ValidationError(
+            f"{_name(instance, attribute)} must not contain spaces, got {value!r}"
+        )
 
 
 def whole_quantity(value: object) -> int:

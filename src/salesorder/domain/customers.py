@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import code, non_empty
+from salesorder.domain.common import as_tuple, code, non_empty
 from salesorder.exceptions import InvalidAddress, ValidationError
 from salesorder.money import to_decimal
 
@@ -77,7 +77,7 @@ class Customer:
     tax_id: str = ""
     email: str = ""
     phone: str = ""
-    addresses: tuple[Address, ...] = attrs.field(default=(), converter=tuple)
+    addresses: tuple[Address, ...] = attrs.field(default=(), converter=as_tuple)
 
     def __attrs_post_init__(self) -> None:
         if self.kind is CustomerKind.BUSINESS and not self.company_name.strip():

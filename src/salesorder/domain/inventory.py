@@ -127,5 +127,7 @@ class StockItem:
     def expired(self, now: dt.datetime) -> list[Reservation]:
         """Reservations whose expiry is at or before ``now``."""
         return [
-            r for r in self.reservations.values() if r.expires_at is not None and r.expires_at <= now
+            r
+            for r in self.reservations.values()
+            if r.expires_at is not None and r.expires_at <= now
         ]

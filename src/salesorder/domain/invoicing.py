@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import aware_datetime, code, non_empty
+from salesorder.domain.common import as_tuple, aware_datetime, code, non_empty
 from salesorder.domain.customers import Address
 from salesorder.domain.pricing import PricedOrder, TaxSummary
 from salesorder.exceptions import IllegalTransition, ValidationError
@@ -61,7 +61,7 @@ class EInvoiceStatus:
     provider_ref: str
     state: EInvoiceState
     authority_code: str = ""
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -149,7 +149,14 @@ class Invoice:
         """A draft invoice with the order's priced lines.
 
         Args:
+            id: the new invoice's id.
+            order_id: the order invoiced.
+            pricing: the order's pricing; lines and totals are copied from it.
             descriptions: per line id, (SKU, description) to print.
+            kind: a plain sales invoice or a VAT invoice (which needs the buyer's tax id).
+            series: the numbering series the number will come from.
+            seller: the seller as printed.
+            buyer: the buyer as printed.
         """
         if kind is InvoiceKind.VAT and not buyer.tax_id:
             raise ValidationError(f"a VAT invoice for order {order_id!r} needs the buyer's tax id")

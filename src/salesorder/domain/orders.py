@@ -10,6 +10,7 @@ A method that raises has changed nothing.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import attrs
 
@@ -173,8 +174,11 @@ class Order:
 
     @property
     def amount_due(self) -> Money:
-        """What the buyer owes in all: goods (gross), the shipping charge when the buyer pays
-        it, and the cash rounding adjustment of a COD collection."""
+        """What the buyer owes in all.
+
+        Goods (gross), the shipping charge when the buyer pays it, and the cash rounding
+        adjustment of a COD collection.
+        """
         return self.total + self.shipping_charge + self.cash_rounding
 
     @property
@@ -209,8 +213,10 @@ class Order:
     def time_in_status(self) -> dict[OrderStatus, dt.timedelta]:
         """Time spent in each past status (the current one is still running)."""
         spent: dict[OrderStatus, dt.timedelta] = {}
-        for entered, left in zip(self.history, self.history[1:]):
-            spent[entered.status] = spent.get(entered.status, dt.timedelta()) + (left.at - entered.at)
+        for entered, left in itertools.pairwise(self.history):
+            spent[entered.status] = spent.get(entered.status, dt.timedelta()) + (
+                left.at - entered.at
+            )
         return spent
 
     # -- internal -----------------------------------------------------------------------
@@ -226,10 +232,12 @@ class Order:
 
     def _check_line_currency(self, line: OrderLine) -> None:
         if line.unit_price.currency != self.currency:
-            raise CurrencyMismatch(self.currency, line.unit_price.currency, f"line {line.line_id!r}")
-        if line.discount is not None and line.discount.amount is not None:
-            if line.discount.amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, line.discount.amount.currency, "discount")
+            raise CurrencyMismatch(
+                self.currency, line.unit_price.currency, f"line {line.line_id!r}"
+            )
+        discount = line.discount.amount if line.discount is not None else None
+        if discount is not None and discount.currency != self.currency:
+            raise CurrencyMismatch(self.currency, discount.currency, "discount")
 
     # -- edits (status NEW only) ------------------------------------------------------------
 

@@ -79,7 +79,7 @@ class Discount:
     @classmethod
     def of_percent(cls, percent: Decimal | int | str) -> Discount:
         """A percentage off the line amount."""
-        return cls(kind=DiscountKind.PERCENT, percent=percent)  # type: ignore[arg-type]
+        return cls(kind=DiscountKind.PERCENT, percent=percent)
 
     @classmethod
     def of_amount(cls, amount: Money) -> Discount:
@@ -228,20 +228,14 @@ def price_lines(
             total = Money.sum(amounts, currency)
             if total.is_zero:
                 continue
-            parts = apportion(
-                _line_tax(total, rate, tax_mode, policy), [a.amount for a in amounts]
-            )
-            for i, part in zip(indexes, parts):
+            parts = apportion(_line_tax(total, rate, tax_mode, policy), [a.amount for a in amounts])
+            for i, part in zip(indexes, parts, strict=True):
                 taxes[i] = part
 
     priced: list[PricedLine] = []
-    for (line, list_amount, discount, after), tax in zip(bases, taxes):
+    for (line, list_amount, discount, after), tax in zip(bases, taxes, strict=True):
         net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
-        cost = (
-            zero
-            if line.unit_cost is None
-            else (line.unit_cost * line.quantity).rounded(mode)
-        )
+        cost = zero if line.unit_cost is None else (line.unit_cost * line.quantity).rounded(mode)
         priced.append(
             PricedLine(
                 line_id=line.line_id,
@@ -278,7 +272,7 @@ def _summarise(
     rates: dict[str, TaxRate] = {}
     bases: dict[str, list[Money]] = {}
     taxes: dict[str, list[Money]] = {}
-    for line, result in zip(lines, priced):
+    for line, result in zip(lines, priced, strict=True):
         rates.setdefault(line.tax_rate.code, line.tax_rate)
         bases.setdefault(line.tax_rate.code, []).append(result.net)
         taxes.setdefault(line.tax_rate.code, []).append(result.tax)

@@ -166,7 +166,9 @@ class Shipment:
         """
         if event.tracking_number != self.tracking_number:
             raise IllegalTransition(
-                f"shipment {self.id!r}", self.status.value, "track",
+                f"shipment {self.id!r}",
+                self.status.value,
+                "track",
                 f"event is for {event.tracking_number!r}, not {self.tracking_number!r}",
             )
         if event in self.events:

@@ -10,13 +10,14 @@ effective 11%, which is also what an EN 16931 VAT breakdown can carry.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
 import attrs
 
-from salesorder.domain.common import code, non_empty
+from salesorder.domain.common import as_tuple, code, non_empty
 from salesorder.exceptions import TaxRateNotFound, ValidationError
 from salesorder.money import to_decimal
 
@@ -57,7 +58,9 @@ class TaxRate:
 
     def __attrs_post_init__(self) -> None:
         if not Decimal(0) <= self.rate <= Decimal(1):
-            raise ValidationError(f"tax rate {self.code!r} must be between 0 and 1, got {self.rate}")
+            raise ValidationError(
+                f"tax rate {self.code!r} must be between 0 and 1, got {self.rate}"
+            )
         if not Fraction(0) < self.base_factor <= Fraction(1):
             raise ValidationError(
                 f"tax rate {self.code!r} base factor must be in (0, 1], got {self.base_factor}"
@@ -110,7 +113,7 @@ def _no_overlap(_instance: object, _attribute: object, rules: tuple[TaxRule, ...
         by_key.setdefault((rule.jurisdiction, rule.category), []).append(rule)
     for (jurisdiction, category), group in by_key.items():
         group.sort(key=lambda r: r.valid_from)
-        for earlier, later in zip(group, group[1:]):
+        for earlier, later in itertools.pairwise(group):
             if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
                 raise ValidationError(
                     f"tax rules {earlier.rate.code!r} and {later.rate.code!r} overlap for "
@@ -122,7 +125,7 @@ def _no_overlap(_instance: object, _attribute: object, rules: tuple[TaxRule, ...
 class TaxTable:
     """Effective-dated tax rules; at most one rule applies to a (jurisdiction, category, date)."""
 
-    rules: tuple[TaxRule, ...] = attrs.field(converter=tuple, validator=_no_overlap)
+    rules: tuple[TaxRule, ...] = attrs.field(converter=as_tuple, validator=_no_overlap)
 
     def rate_for(self, jurisdiction: str, category: str, on: dt.date) -> TaxRate:
         """The rate for ``category`` in ``jurisdiction`` at tax point ``on``.
@@ -158,25 +161,54 @@ def default_tax_table() -> TaxTable:
     ppn11 = TaxRate(code="ID-PPN-11", name="PPN 11%", rate=Decimal("0.11"))
     return TaxTable(
         rules=(
-            TaxRule(jurisdiction="ID", category="standard", rate=ppn11,
-                    valid_from=dt.date(2022, 4, 1), valid_to=dt.date(2024, 12, 31)),
-            TaxRule(jurisdiction="ID", category="luxury", rate=ppn11,
-                    valid_from=dt.date(2022, 4, 1), valid_to=dt.date(2024, 12, 31)),
-            TaxRule(jurisdiction="ID", category="standard",
-                    rate=TaxRate(code="ID-PPN-12-DPP", name="PPN 12% (DPP 11/12)",
-                                 rate=Decimal("0.12"), base_factor=Fraction(11, 12)),
-                    valid_from=dt.date(2025, 1, 1)),
-            TaxRule(jurisdiction="ID", category="luxury",
-                    rate=TaxRate(code="ID-PPN-12", name="PPN 12%", rate=Decimal("0.12")),
-                    valid_from=dt.date(2025, 1, 1)),
-            TaxRule(jurisdiction="VN", category="standard",
-                    rate=TaxRate(code="VN-VAT-10", name="VAT 10%", rate=Decimal("0.10")),
-                    valid_from=dt.date(2009, 1, 1)),
-            TaxRule(jurisdiction="VN", category="reduced",
-                    rate=TaxRate(code="VN-VAT-5", name="VAT 5%", rate=Decimal("0.05")),
-                    valid_from=dt.date(2009, 1, 1)),
-            TaxRule(jurisdiction="VN", category="zero",
-                    rate=TaxRate(code="VN-VAT-0", name="VAT 0%", rate=Decimal(0)),
-                    valid_from=dt.date(2009, 1, 1)),
+            TaxRule(
+                jurisdiction="ID",
+                category="standard",
+                rate=ppn11,
+                valid_from=dt.date(2022, 4, 1),
+                valid_to=dt.date(2024, 12, 31),
+            ),
+            TaxRule(
+                jurisdiction="ID",
+                category="luxury",
+                rate=ppn11,
+                valid_from=dt.date(2022, 4, 1),
+                valid_to=dt.date(2024, 12, 31),
+            ),
+            TaxRule(
+                jurisdiction="ID",
+                category="standard",
+                rate=TaxRate(
+                    code="ID-PPN-12-DPP",
+                    name="PPN 12% (DPP 11/12)",
+                    rate=Decimal("0.12"),
+                    base_factor=Fraction(11, 12),
+                ),
+                valid_from=dt.date(2025, 1, 1),
+            ),
+            TaxRule(
+                jurisdiction="ID",
+                category="luxury",
+                rate=TaxRate(code="ID-PPN-12", name="PPN 12%", rate=Decimal("0.12")),
+                valid_from=dt.date(2025, 1, 1),
+            ),
+            TaxRule(
+                jurisdiction="VN",
+                category="standard",
+                rate=TaxRate(code="VN-VAT-10", name="VAT 10%", rate=Decimal("0.10")),
+                valid_from=dt.date(2009, 1, 1),
+            ),
+            TaxRule(
+                jurisdiction="VN",
+                category="reduced",
+                rate=TaxRate(code="VN-VAT-5", name="VAT 5%", rate=Decimal("0.05")),
+                valid_from=dt.date(2009, 1, 1),
+            ),
+            TaxRule(
+                jurisdiction="VN",
+                category="zero",
+                rate=TaxRate(code="VN-VAT-0", name="VAT 0%", rate=Decimal(0)),
+                valid_from=dt.date(2009, 1, 1),
+            ),
         )
     )

@@ -37,13 +37,13 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-K = TypeVar("K", contravariant=True)
+K_contra = TypeVar("K_contra", contravariant=True)
 
 
-class Repository(Protocol[T, K]):
+class Repository(Protocol[T, K_contra]):
     """A collection of aggregates of one kind, keyed by their identity."""
 
-    def get(self, key: K) -> T:
+    def get(self, key: K_contra) -> T:
         """The aggregate with ``key``.
 
         Raises:
@@ -51,7 +51,7 @@ class Repository(Protocol[T, K]):
         """
         ...
 
-    def find(self, key: K) -> T | None:
+    def find(self, key: K_contra) -> T | None:
         """The aggregate with ``key``, or None."""
         ...
 
@@ -95,15 +95,50 @@ class PaymentRepository(Repository[Payment, str], Protocol):
 class UnitOfWork(Protocol):
     """One atomic piece of work over all repositories; use it as a context manager."""
 
-    products: Repository[Product, str]
-    customers: Repository[Customer, str]
-    warehouses: Repository[Warehouse, str]
-    orders: OrderRepository
-    stock: StockRepository
-    shipments: Repository[Shipment, str]
-    invoices: Repository[Invoice, str]
-    invoice_series: Repository[InvoiceSeries, str]
-    payments: PaymentRepository
+    @property
+    def products(self) -> Repository[Product, str]:
+        """Products in this unit of work."""
+        ...
+
+    @property
+    def customers(self) -> Repository[Customer, str]:
+        """Customers in this unit of work."""
+        ...
+
+    @property
+    def warehouses(self) -> Repository[Warehouse, str]:
+        """Warehouses in this unit of work."""
+        ...
+
+    @property
+    def orders(self) -> OrderRepository:
+        """Orders in this unit of work."""
+        ...
+
+    @property
+    def stock(self) -> StockRepository:
+        """Stock in this unit of work."""
+        ...
+
+    @property
+    def shipments(self) -> Repository[Shipment, str]:
+        """Shipments in this unit of work."""
+        ...
+
+    @property
+    def invoices(self) -> Repository[Invoice, str]:
+        """Invoices in this unit of work."""
+        ...
+
+    @property
+    def invoice_series(self) -> Repository[InvoiceSeries, str]:
+        """Invoice series in this unit of work."""
+        ...
+
+    @property
+    def payments(self) -> PaymentRepository:
+        """Payments in this unit of work."""
+        ...
 
     def __enter__(self) -> UnitOfWork:
         """Start the unit of work."""

@@ -111,15 +111,16 @@ class SalesApp:
         from salesorder.services.handlers import handler_for  # noqa: PLC0415 - avoids a cycle
 
         handler = handler_for(command)
-        for attempt in range(self.retries + 1):
+        attempts = self.retries
+        while True:
             try:
                 result: R = handler(self, command)
-            except ConcurrencyConflict:
-                if attempt == self.retries:
+            except ConcurrencyConflict:  # noqa: PERF203 - a retry loop is the point
+                if attempts <= 0:
                     raise
+                attempts -= 1
             else:
                 return result
-        raise AssertionError("unreachable")  # pragma: no cover
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

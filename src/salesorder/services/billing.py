@@ -22,8 +22,13 @@ from salesorder.services.commands import (
 __all__ = ["issue_invoice", "record_payment", "refresh_einvoice", "submit_einvoice"]
 
 _INVOICEABLE = frozenset(
-    {OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.SHIPPED,
-     OrderStatus.DELIVERED, OrderStatus.COMPLETED}
+    {
+        OrderStatus.CONFIRMED,
+        OrderStatus.PROCESSING,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.COMPLETED,
+    }
 )
 
 
@@ -66,7 +71,10 @@ def issue_invoice(app: SalesApp, command: IssueInvoice) -> str:
         order.add_invoice(invoice.id)
         tx.raise_event(
             InvoiceIssued(
-                order_id=order.id, at=tx.now, invoice_id=invoice.id, number=number,
+                order_id=order.id,
+                at=tx.now,
+                invoice_id=invoice.id,
+                number=number,
                 gross=invoice.gross,
             )
         )
@@ -96,7 +104,9 @@ def refresh_einvoice(app: SalesApp, command: RefreshEInvoice) -> EInvoiceState:
         invoice = tx.uow.invoices.get(command.invoice_id)
         if invoice.einvoice is None:
             raise IllegalTransition(
-                f"invoice {invoice.id!r}", invoice.status.value, "refresh e-invoice",
+                f"invoice {invoice.id!r}",
+                invoice.status.value,
+                "refresh e-invoice",
                 "it was never submitted",
             )
         status = provider.status(invoice.einvoice.provider_ref)
@@ -127,7 +137,10 @@ def record_payment(app: SalesApp, command: RecordPayment) -> str:
         uow.payments.add(payment)
         tx.raise_event(
             PaymentRecorded(
-                order_id=order.id, at=tx.now, payment_id=payment.id, amount=payment.amount,
+                order_id=order.id,
+                at=tx.now,
+                payment_id=payment.id,
+                amount=payment.amount,
                 method=payment.method.value,
             )
         )

@@ -55,8 +55,9 @@ def import_marketplace_orders(app: SalesApp, command: ImportMarketplaceOrders) -
                         PaymentMethod.COD if incoming.cash_on_delivery else PaymentMethod.E_WALLET
                     ),
                     lines=tuple(
-                        NewLine(sku=line.channel_sku, quantity=line.quantity,
-                                unit_price=line.unit_price)
+                        NewLine(
+                            sku=line.channel_sku, quantity=line.quantity, unit_price=line.unit_price
+                        )
                         for line in incoming.lines
                     ),
                 ),

@@ -14,7 +14,7 @@ import attrs
 
 from salesorder.domain.catalog import Product
 from salesorder.domain.channels import Channel
-from salesorder.domain.common import code, positive_int, whole_quantity
+from salesorder.domain.common import as_tuple, code, positive_int, whole_quantity
 from salesorder.domain.customers import Address, Customer, Warehouse
 from salesorder.domain.invoicing import EInvoiceState, InvoiceKind
 from salesorder.domain.payments import PaymentMethod
@@ -113,7 +113,7 @@ class PlaceOrder(Command[str]):
 
     tag: ClassVar[str] = "place_order"
     customer_id: str = attrs.field(validator=code)
-    lines: tuple[NewLine, ...] = attrs.field(converter=tuple)
+    lines: tuple[NewLine, ...] = attrs.field(converter=as_tuple)
     channel: Channel = attrs.Factory(Channel.web)
     external_ref: str = ""
     shipping_address: Address | None = None

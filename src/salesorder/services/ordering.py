@@ -35,8 +35,8 @@ __all__ = [
     "complete_order",
     "confirm_order",
     "place_order",
-    "reprice",
     "remove_line",
+    "reprice",
 ]
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
 
 from salesorder.exceptions import ValidationError
 
@@ -46,7 +49,9 @@ class ManualClock:
 class SequentialIds:
     """Ids ``ORD-000001``, ``SHP-000001``...: a counter per kind. Thread-safe."""
 
-    PREFIXES = {"order": "ORD", "shipment": "SHP", "invoice": "INV", "payment": "PAY"}
+    PREFIXES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"order": "ORD", "shipment": "SHP", "invoice": "INV", "payment": "PAY"}
+    )
 
     def __init__(self) -> None:
         self._counters: defaultdict[str, int] = defaultdict(int)

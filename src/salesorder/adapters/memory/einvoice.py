@@ -67,13 +67,16 @@ class InMemoryEInvoiceProvider:
             reasons = self._rejections.get(invoice_id)
             if reasons:
                 answer = EInvoiceStatus(
-                    provider=self._code, provider_ref=provider_ref,
-                    state=EInvoiceState.REJECTED, reasons=reasons,
+                    provider=self._code,
+                    provider_ref=provider_ref,
+                    state=EInvoiceState.REJECTED,
+                    reasons=reasons,
                 )
             else:
                 serial = len([s for s in self.submissions.values() if s.authority_code]) + 1
                 answer = EInvoiceStatus(
-                    provider=self._code, provider_ref=provider_ref,
+                    provider=self._code,
+                    provider_ref=provider_ref,
                     state=EInvoiceState.ACCEPTED,
                     authority_code=f"{self.authority_prefix}{serial:08d}",
                 )

@@ -9,6 +9,7 @@ the other gets :class:`~salesorder.exceptions.ConcurrencyConflict`.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import functools
 import threading
@@ -33,14 +34,14 @@ T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _is_frozen(cls: type) -> bool:
     # attrs' frozen classes install this __setattr__; their fields hold only immutable values
     # (tuples, Decimals, other frozen classes), so they can be shared instead of copied.
     return getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
 
 
-def _clone(value: Any) -> Any:
+def _clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
     """A deep copy that shares immutable values (the hot path of every unit of work)."""
     if isinstance(value, (str, int, bool)) or value is None:
         return value
@@ -133,21 +134,21 @@ class _Repository(Generic[T, K]):
         self.working[key] = item
         self.seen[key] = None
 
-    def list(self) -> list[T]:
+    def list(self) -> builtins.list[T]:
         with self._store.lock:
             keys = set(self._table.rows)
         keys.update(self.working)
         items = (self._load(key) for key in sorted(keys))  # type: ignore[type-var]
         return [item for item in items if item is not None]
 
-    def _matching(self, predicate: Callable[[T], bool]) -> list[T]:
+    def _matching(self, predicate: Callable[[T], bool]) -> builtins.list[T]:
         return [item for item in self.list() if predicate(item)]
 
     # -- commit protocol (called by the unit of work with the store's lock held) ----------
 
-    def changes(self) -> list[tuple[K, T]]:
+    def changes(self) -> builtins.list[tuple[K, T]]:
         """Checked changes to write; raises if a version moved or an identity is taken."""
-        changed: list[tuple[K, T]] = []
+        changed: builtins.list[tuple[K, T]] = []
         for key, item in self.working.items():
             seen = self.seen[key]
             row = self._table.rows.get(key)
@@ -163,7 +164,7 @@ class _Repository(Generic[T, K]):
                 changed.append((key, item))
         return changed
 
-    def write(self, changes: list[tuple[K, T]]) -> None:
+    def write(self, changes: builtins.list[tuple[K, T]]) -> None:
         for key, item in changes:
             row = self._table.rows.get(key)
             self._table.rows[key] = ((row[0] + 1) if row else 1, _clone(item))
@@ -253,7 +254,9 @@ class InMemoryUnitOfWork:
             planned = [(repo, repo.changes()) for repo in self._repositories]
             by_repo = dict(planned)
             _check_unique(
-                self.store.payments, by_repo[self.payments], lambda p: p.reference,
+                self.store.payments,
+                by_repo[self.payments],
+                lambda p: p.reference,
                 "payment reference",
             )
             _check_unique(
