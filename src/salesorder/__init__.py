@@ -8,8 +8,6 @@ loads on first use).
 Money.of('13.00', 'IDR')
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from salesorder.bootstrap import in_memory
 from salesorder.domain.catalog import Dimensions, Product, VariantAttribute
 from salesorder.domain.channels import (
@@ -71,10 +69,19 @@ from salesorder.money import (
 from salesorder.services import commands
 from salesorder.services.app import SalesApp, Settings
 
-try:
-    __version__ = version("salesorder")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree not installed
-    __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> str:
+    # __version__ is read from the package metadata on first access, not at import time:
+    # importlib.metadata alone costs about a third of the import budget.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            return version("salesorder")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
+            return "0+unknown"
+    raise AttributeError(f"module 'salesorder' has no attribute {name!r}")
 
 __all__ = [
     "Address",

@@ -332,10 +332,11 @@ class Money:
 
     @classmethod
     def _make(cls, amount: Decimal, currency: str) -> Money:
-        # Internal fast path for values already validated (results of arithmetic).
-        instance = object.__new__(cls)
-        object.__setattr__(instance, "amount", amount)
-        object.__setattr__(instance, "currency", currency)
+        # Internal fast path for values already validated (results of arithmetic): it fills
+        # the slots directly, skipping the converter, the validator and the frozen guard.
+        instance = _new_object(cls)
+        _set_amount(instance, amount)
+        _set_currency(instance, currency)
         return instance
 
     # Values are immutable: copying returns the same object.
@@ -501,6 +502,11 @@ class Money:
 
     def __repr__(self) -> str:
         return f"Money.of({str(self.amount)!r}, {self.currency!r})"
+
+
+_new_object = object.__new__
+_set_amount = Money.__dict__["amount"].__set__  # attrs slot descriptors
+_set_currency = Money.__dict__["currency"].__set__
 
 
 # ---------------------------------------------------------------------------------------

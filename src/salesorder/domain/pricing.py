@@ -25,7 +25,14 @@ import attrs
 from salesorder.domain.common import code
 from salesorder.domain.tax import TaxRate
 from salesorder.exceptions import CurrencyMismatch, ValidationError
-from salesorder.money import Money, RoundingPlace, RoundingPolicy, apportion, to_decimal
+from salesorder.money import (
+    Money,
+    RoundingPlace,
+    RoundingPolicy,
+    apportion,
+    currency_info,
+    to_decimal,
+)
 
 __all__ = [
     "Discount",
@@ -39,6 +46,7 @@ __all__ = [
 ]
 
 _HUNDRED = Decimal(100)
+_ZERO = Decimal(0)
 
 
 class TaxMode(str, enum.Enum):
@@ -165,25 +173,38 @@ class PricedOrder:
         raise KeyError(line_id)
 
 
-def _discount_amount(line: LineToPrice, list_amount: Money, policy: RoundingPolicy) -> Money:
+def _discount_amount(line: LineToPrice, list_amount: Decimal, rounding: _Rounder) -> Decimal:
     discount = line.discount
     if discount is None:
-        return Money.zero(list_amount.currency)
+        return _ZERO
     if discount.kind is DiscountKind.PERCENT:
-        value = (list_amount * discount.percent / _HUNDRED).rounded(policy.mode)
+        value = rounding(list_amount * discount.percent / _HUNDRED)
     else:
         assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
-        if discount.amount.currency != list_amount.currency:
-            raise CurrencyMismatch(list_amount.currency, discount.amount.currency, "discount")
-        value = discount.amount.rounded(policy.mode)
+        if discount.amount.currency != line.unit_price.currency:
+            raise CurrencyMismatch(line.unit_price.currency, discount.amount.currency, "discount")
+        value = rounding(discount.amount.amount)
     return min(value, list_amount)
 
 
-def _line_tax(amount: Money, rate: Decimal, mode: TaxMode, policy: RoundingPolicy) -> Money:
+def _tax_of(amount: Decimal, rate: Decimal, mode: TaxMode, rounding: _Rounder) -> Decimal:
     """Tax of one amount (net when excluded, gross when included), rounded."""
     if mode is TaxMode.EXCLUDED:
-        return (amount * rate).rounded(policy.mode)
-    return amount - (amount / (1 + rate)).rounded(policy.mode)
+        return rounding(amount * rate)
+    return amount - rounding(amount / (1 + rate))
+
+
+class _Rounder:
+    """Quantize to the currency's minor units with the policy's mode."""
+
+    __slots__ = ("mode", "quantum")
+
+    def __init__(self, currency: str, policy: RoundingPolicy) -> None:
+        self.quantum = currency_info(currency).quantum
+        self.mode = policy.mode.decimal_rounding
+
+    def __call__(self, value: Decimal) -> Decimal:
+        return value.quantize(self.quantum, rounding=self.mode)
 
 
 def price_lines(
@@ -197,73 +218,90 @@ def price_lines(
 
     Raises:
         CurrencyMismatch: a unit price, cost or fixed discount is in another currency.
-        InvalidQuantity: a quantity is not above zero.
     """
-    mode = policy.mode
-    zero = Money.zero(currency)
-    # Pass 1: amounts after discount (per line, always rounded per line).
-    bases: list[tuple[LineToPrice, Money, Money, Money]] = []
+    # The arithmetic runs on Decimals at the currency's precision; Money values are made
+    # once per result figure (pricing is the hot path of every order).
+    rounding = _Rounder(currency, policy)
+    bases: list[tuple[LineToPrice, Decimal, Decimal, Decimal]] = []
     for line in lines:
         if line.unit_price.currency != currency:
             raise CurrencyMismatch(currency, line.unit_price.currency, "price")
-        list_amount = (line.unit_price * line.quantity).rounded(mode)
-        discount = _discount_amount(line, list_amount, policy)
+        if line.unit_cost is not None and line.unit_cost.currency != currency:
+            raise CurrencyMismatch(currency, line.unit_cost.currency, "cost")
+        list_amount = rounding(line.unit_price.amount * line.quantity)
+        discount = _discount_amount(line, list_amount, rounding)
         bases.append((line, list_amount, discount, list_amount - discount))
 
-    # Pass 2: tax per line, or per document and rate then apportioned.
-    taxes: list[Money]
     if policy.place is RoundingPlace.PER_LINE:
         taxes = [
-            _line_tax(after, line.tax_rate.effective_rate, tax_mode, policy)
+            _tax_of(after, line.tax_rate.effective_rate, tax_mode, rounding)
             for line, _, _, after in bases
         ]
     else:
-        taxes = [zero] * len(bases)
-        groups: dict[str, list[int]] = {}
-        for index, (line, _, _, _) in enumerate(bases):
-            groups.setdefault(line.tax_rate.code, []).append(index)
-        for indexes in groups.values():
-            rate = bases[indexes[0]][0].tax_rate.effective_rate
-            amounts = [bases[i][3] for i in indexes]
-            total = Money.sum(amounts, currency)
-            if total.is_zero:
-                continue
-            parts = apportion(_line_tax(total, rate, tax_mode, policy), [a.amount for a in amounts])
-            for i, part in zip(indexes, parts, strict=True):
-                taxes[i] = part
+        taxes = _document_taxes(bases, currency, tax_mode, rounding)
+
+    def money(amount: Decimal) -> Money:
+        return Money._make(amount, currency)
 
     priced: list[PricedLine] = []
     for (line, list_amount, discount, after), tax in zip(bases, taxes, strict=True):
         net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
-        cost = zero if line.unit_cost is None else (line.unit_cost * line.quantity).rounded(mode)
+        cost = _ZERO if line.unit_cost is None else rounding(line.unit_cost.amount * line.quantity)
         priced.append(
             PricedLine(
                 line_id=line.line_id,
                 quantity=line.quantity,
                 unit_price=line.unit_price,
-                list_amount=list_amount,
-                discount=discount,
-                net=net,
-                tax=tax,
-                gross=gross,
+                list_amount=money(list_amount),
+                discount=money(discount),
+                net=money(net),
+                tax=money(tax),
+                gross=money(gross),
                 tax_code=line.tax_rate.code,
                 tax_rate=line.tax_rate.rate,
-                cost=cost,
+                cost=money(cost),
             )
         )
+
+    def total(figure: str) -> Money:
+        return money(sum((getattr(p, figure).amount for p in priced), _ZERO))
+
     return PricedOrder(
         currency=currency,
         tax_mode=tax_mode,
         policy=policy,
         lines=tuple(priced),
         tax_summary=_summarise(priced, lines, currency),
-        list_amount=Money.sum((p.list_amount for p in priced), currency),
-        discount=Money.sum((p.discount for p in priced), currency),
-        net=Money.sum((p.net for p in priced), currency),
-        tax=Money.sum((p.tax for p in priced), currency),
-        gross=Money.sum((p.gross for p in priced), currency),
-        cost=Money.sum((p.cost for p in priced), currency),
+        list_amount=total("list_amount"),
+        discount=total("discount"),
+        net=total("net"),
+        tax=total("tax"),
+        gross=total("gross"),
+        cost=total("cost"),
     )
+
+
+def _document_taxes(
+    bases: Sequence[tuple[LineToPrice, Decimal, Decimal, Decimal]],
+    currency: str,
+    tax_mode: TaxMode,
+    rounding: _Rounder,
+) -> list[Decimal]:
+    """Per document: each rate's tax on the sum of its lines, apportioned back over them."""
+    taxes = [_ZERO] * len(bases)
+    groups: dict[str, list[int]] = {}
+    for index, (line, _, _, _) in enumerate(bases):
+        groups.setdefault(line.tax_rate.code, []).append(index)
+    for indexes in groups.values():
+        rate = bases[indexes[0]][0].tax_rate.effective_rate
+        amounts = [bases[i][3] for i in indexes]
+        subtotal = sum(amounts, _ZERO)
+        if not subtotal:
+            continue
+        tax = Money._make(_tax_of(subtotal, rate, tax_mode, rounding), currency)
+        for i, part in zip(indexes, apportion(tax, amounts), strict=True):
+            taxes[i] = part.amount
+    return taxes
 
 
 def _summarise(
