@@ -13,12 +13,13 @@ import builtins
 import copy
 import functools
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 import attrs
 
+from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import StockItem
@@ -26,7 +27,7 @@ from salesorder.domain.invoicing import Invoice, InvoiceSeries
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import Payment
 from salesorder.domain.shipping import Shipment
-from salesorder.exceptions import ConcurrencyConflict, DuplicateError, NotFound
+from salesorder.exceptions import ConcurrencyConflict, DuplicateError
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -96,114 +97,82 @@ class InMemoryStore:
     __call__ = unit_of_work
 
 
-class _Repository(Generic[T, K]):
+class _Repository(TrackingRepository[T, K]):
     """Working copies of one table inside a unit of work."""
 
     def __init__(self, store: InMemoryStore, table: _Table[T, K]) -> None:
+        super().__init__(table.name, table.key)
         self._store = store
-        self._table = table
-        self.working: dict[K, T] = {}
-        self.seen: dict[K, int | None] = {}  # version read; None for added items
+        self.table = table
 
-    def _load(self, key: K) -> T | None:
-        if key in self.working:
-            return self.working[key]
+    def _read(self, key: K) -> StoredRow[T] | None:
         with self._store.lock:
-            row = self._table.rows.get(key)
+            row = self.table.rows.get(key)
         if row is None:
             return None
-        version, item = row
-        working: T = _clone(item)
-        self.working[key] = working
-        self.seen[key] = version
-        return working
+        version, stored = row
+        # Stored objects are never mutated (writes store a fresh clone), so the stored object
+        # itself is the snapshot a working copy is compared with.
+        return StoredRow(version, _clone(stored), stored)
 
-    def get(self, key: K) -> T:
-        item = self._load(key)
-        if item is None:
-            raise NotFound(self._table.name, key)
-        return item
-
-    def find(self, key: K) -> T | None:
-        return self._load(key)
-
-    def add(self, item: T) -> None:
-        key = self._table.key(item)
-        if self._load(key) is not None:
-            raise DuplicateError(f"{self._table.name} {key!r} already exists")
-        self.working[key] = item
-        self.seen[key] = None
-
-    def list(self) -> builtins.list[T]:
+    def _keys(self) -> Iterable[K]:
         with self._store.lock:
-            keys = set(self._table.rows)
-        keys.update(self.working)
-        items = (self._load(key) for key in sorted(keys))  # type: ignore[type-var]
-        return [item for item in items if item is not None]
+            return builtins.list(self.table.rows)
 
-    def _matching(self, predicate: Callable[[T], bool]) -> builtins.list[T]:
-        return [item for item in self.list() if predicate(item)]
+    def is_changed(self, item: T, snapshot: object) -> bool:
+        return item != snapshot
 
-    # -- commit protocol (called by the unit of work with the store's lock held) ----------
-
-    def changes(self) -> builtins.list[tuple[K, T]]:
-        """Checked changes to write; raises if a version moved or an identity is taken."""
-        changed: builtins.list[tuple[K, T]] = []
-        for key, item in self.working.items():
-            seen = self.seen[key]
-            row = self._table.rows.get(key)
-            if seen is None:
+    def checked_changes(self) -> builtins.list[Pending[T, K]]:
+        """Pending changes, checked against the store (call with the store's lock held)."""
+        changes = self.pending()
+        for change in changes:
+            row = self.table.rows.get(change.key)
+            if change.seen is None:
                 if row is not None:
-                    raise DuplicateError(f"{self._table.name} {key!r} already exists")
-                changed.append((key, item))
-            elif row is None or row[0] != seen:
+                    raise DuplicateError(f"{self.kind} {change.key!r} already exists")
+            elif row is None or row[0] != change.seen:
                 raise ConcurrencyConflict(
-                    f"{self._table.name} {key!r} was changed by another unit of work; retry"
+                    f"{self.kind} {change.key!r} was changed by another unit of work; retry"
                 )
-            elif item != row[1]:
-                changed.append((key, item))
-        return changed
+        return changes
 
-    def write(self, changes: builtins.list[tuple[K, T]]) -> None:
-        for key, item in changes:
-            row = self._table.rows.get(key)
-            self._table.rows[key] = ((row[0] + 1) if row else 1, _clone(item))
-
-    def forget(self) -> None:
-        self.working.clear()
-        self.seen.clear()
+    def write(self, changes: builtins.list[Pending[T, K]]) -> None:
+        """Store ``changes`` with their versions moved on (store lock held)."""
+        for change in changes:
+            row = self.table.rows.get(change.key)
+            self.table.rows[change.key] = ((row[0] + 1) if row else 1, _clone(change.item))
 
 
 class _OrderRepository(_Repository[Order, str]):
     def find_by_external_ref(self, channel: str, external_ref: str) -> Order | None:
-        found = self._matching(
+        found = self.matching(
             lambda o: o.channel.code == channel and o.external_ref == external_ref
         )
         return found[0] if found else None
 
 
 class _StockRepository(_Repository[StockItem, "tuple[str, str]"]):
-    def for_sku(self, sku: str) -> list[StockItem]:
-        return self._matching(lambda s: s.sku == sku)
+    def for_sku(self, sku: str) -> builtins.list[StockItem]:
+        return self.matching(lambda s: s.sku == sku)
 
 
 class _PaymentRepository(_Repository[Payment, str]):
     def find_by_reference(self, reference: str) -> Payment | None:
-        found = self._matching(lambda p: p.reference == reference)
+        found = self.matching(lambda p: p.reference == reference)
         return found[0] if found else None
 
 
 def _check_unique(
     table: _Table[Any, Any],
-    changes: list[tuple[Any, Any]],
+    changes: list[Pending[Any, Any]],
     field: Callable[[Any], Hashable | None],
     what: str,
 ) -> None:
     """No two rows (committed or about to be) share a non-None ``field`` value."""
-    changing = {key for key, _ in changes}
+    changing = {change.key for change in changes}
     taken = {field(item) for key, (_, item) in table.rows.items() if key not in changing}
-    for _, item in changes:
-        value = field(item)
+    for change in changes:
+        value = field(change.item)
         if value is None:
             continue
         if value in taken:
@@ -251,7 +220,7 @@ class InMemoryUnitOfWork:
     def commit(self) -> None:
         """Check every change, then write them all; on any error nothing is written."""
         with self.store.lock:
-            planned = [(repo, repo.changes()) for repo in self._repositories]
+            planned = [(repo, repo.checked_changes()) for repo in self._repositories]
             by_repo = dict(planned)
             _check_unique(
                 self.store.payments,
