@@ -7,6 +7,7 @@ manual clock and sequential ids, so runs are repeatable. Nothing here runs at im
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from salesorder.adapters.memory import (
     InMemoryCourier,
@@ -17,9 +18,10 @@ from salesorder.adapters.memory import (
     ManualClock,
     SequentialIds,
 )
+from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Settings
 
-__all__ = ["in_memory"]
+__all__ = ["build", "in_memory"]
 
 
 def in_memory(
@@ -35,10 +37,40 @@ def in_memory(
         start: the manual clock's start time (default 2026-01-05 09:00 UTC).
         couriers: codes of in-memory couriers to register, priced in the shop's currency.
     """
+    return build(settings, start=start, couriers=couriers)
+
+
+def build(
+    settings: Settings | None = None,
+    *,
+    database_url: str | None = None,
+    start: dt.datetime | None = None,
+    couriers: tuple[str, ...] = ("jnt",),
+) -> SalesApp:
+    """An application whose orders live in memory, or in the database at ``database_url``.
+
+    The outside world (clock, couriers, e-invoice provider, Shopee) is simulated by the
+    in-memory adapters either way, so a run is repeatable. With a database, the schema is
+    created when missing; ids still count up from 1, so use an empty database per run.
+
+    Args:
+        settings: the shop's settings (defaults: IDR, Indonesian tax, prices include tax).
+        database_url: a SQLAlchemy URL (needs the ``sql`` extra); None keeps everything in
+            memory.
+        start: the manual clock's start time (default 2026-01-05 09:00 UTC).
+        couriers: codes of in-memory couriers to register, priced in the shop's currency.
+    """
     settings = settings or Settings()
     shopee = InMemoryMarketplace()
+    uow: Callable[[], UnitOfWork]
+    if database_url is None:
+        uow = InMemoryStore()
+    else:
+        from salesorder.adapters.sql import SqlStore  # noqa: PLC0415 - the sql extra is optional
+
+        uow = SqlStore(database_url)
     return SalesApp(
-        uow=InMemoryStore(),
+        uow=uow,
         clock=ManualClock(start),
         ids=SequentialIds(),
         events=InMemoryEventBus(),

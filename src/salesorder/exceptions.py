@@ -20,8 +20,10 @@ __all__ = [
     "InvalidQuantity",
     "NotFound",
     "PaymentError",
+    "PersistenceError",
     "SalesOrderError",
     "ScenarioError",
+    "SchemaVersionError",
     "TaxRateNotFound",
     "UnknownCurrency",
     "UnknownSKU",
@@ -132,6 +134,23 @@ class PaymentError(SalesOrderError, ValueError):
 
 class ConcurrencyConflict(SalesOrderError):
     """Another unit of work changed the same aggregate first; retry the command."""
+
+
+class PersistenceError(SalesOrderError):
+    """The store could not be reached or failed mid-way; nothing of the unit was written."""
+
+
+class SchemaVersionError(PersistenceError):
+    """The database schema is at another version than this salesorder; migrate it first."""
+
+    def __init__(self, found: int | None, expected: int) -> None:
+        self.found = found
+        self.expected = expected
+        where = "has no salesorder schema version" if found is None else f"is at {found}"
+        super().__init__(
+            f"database schema {where}, this salesorder needs version {expected}: "
+            "migrate it (see the persistence guide) before use"
+        )
 
 
 class ScenarioError(ValidationError):

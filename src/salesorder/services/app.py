@@ -4,12 +4,15 @@ Build one with :func:`salesorder.bootstrap.in_memory` (or wire your own adapters
 command runs in one unit of work: it loads aggregates, calls the domain, and commits; domain
 events are published after the commit. A command that raises has changed nothing. A
 :class:`~salesorder.exceptions.ConcurrencyConflict` at commit re-runs the command from the
-start, up to :attr:`SalesApp.retries` times.
+start, up to :attr:`SalesApp.retries` times, after a short random wait (:attr:`SalesApp.backoff`;
+pass ``backoff=lambda attempt: None`` to retry at once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -31,7 +34,7 @@ from salesorder.ports.marketplaces import MarketplaceGateway
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.commands import Command
 
-__all__ = ["SalesApp", "Settings", "Transaction"]
+__all__ = ["SalesApp", "Settings", "Transaction", "jittered_backoff"]
 
 R = TypeVar("R")
 
@@ -87,6 +90,14 @@ class Transaction:
 Handler = Callable[["SalesApp", Any], Any]
 
 
+def jittered_backoff(attempt: int) -> None:
+    """Wait before retry ``attempt`` (1, 2, ...): up to 5 ms, doubling, capped at 200 ms.
+
+    Random jitter keeps workers that collided from colliding again in step.
+    """
+    time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** (attempt - 1))))  # noqa: S311 - not crypto
+
+
 @attrs.define(kw_only=True)
 class SalesApp:
     """The order-to-cash application; see the module docstring."""
@@ -99,7 +110,8 @@ class SalesApp:
     couriers: Mapping[str, CourierGateway] = attrs.Factory(dict)
     einvoice: EInvoiceProvider | None = None
     marketplaces: Mapping[str, MarketplaceGateway] = attrs.Factory(dict)
-    retries: int = 3
+    retries: int = 5
+    backoff: Callable[[int], None] = attrs.field(factory=lambda: jittered_backoff)
     marketplace_cursors: dict[str, str] = attrs.Factory(dict)
 
     def execute(self, command: Command[R]) -> R:
@@ -119,6 +131,7 @@ class SalesApp:
                 if attempts <= 0:
                     raise
                 attempts -= 1
+                self.backoff(self.retries - attempts)
             else:
                 return result
 

@@ -1,0 +1,132 @@
+"""The SQL schema: one table per aggregate kind, and the schema version.
+
+Each aggregate is stored whole as a JSON document (the cattrs shape of
+:mod:`salesorder.serialization`, where every amount is a decimal string, so nothing is ever a
+float) with a ``version`` for optimistic concurrency. Next to the document sit the columns the
+database must index or guard itself:
+
+- keys, and unique constraints that make idempotency a database guarantee (an order's
+  (channel, external ref), a payment's reference, an invoice's (series, number));
+- stock levels with CHECK constraints, so no writer can store negative or over-reserved stock;
+- amounts as integer minor units with their currency (order gross, payment amount), exact on
+  SQLite and PostgreSQL alike.
+
+``metadata`` is what Alembic's ``target_metadata`` should point at (see docs/persistence.md).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+__all__ = ["SCHEMA_VERSION", "metadata"]
+
+#: The schema this version of salesorder reads and writes. A database at another version is
+#: refused with :class:`~salesorder.exceptions.SchemaVersionError` until it is migrated.
+SCHEMA_VERSION = 1
+
+metadata = MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    }
+)
+
+Document = JSON().with_variant(JSONB(), "postgresql")
+_KEY = String(120)
+
+
+def _versioned(name: str, *columns: Column[object] | CheckConstraint | UniqueConstraint) -> Table:
+    return Table(
+        name,
+        metadata,
+        *columns,
+        Column("version", Integer, nullable=False),
+        Column("doc", Document, nullable=False),
+    )
+
+
+schema_info = Table(
+    "so_schema",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+products = _versioned("so_products", Column("sku", _KEY, primary_key=True))
+customers = _versioned("so_customers", Column("id", _KEY, primary_key=True))
+warehouses = _versioned("so_warehouses", Column("code", _KEY, primary_key=True))
+
+orders = _versioned(
+    "so_orders",
+    Column("id", _KEY, primary_key=True),
+    Column("channel", _KEY, nullable=False),
+    Column("external_ref", _KEY, nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("gross_minor", BigInteger, nullable=True),
+)
+Index(
+    "uq_so_orders_channel_external_ref",
+    orders.c.channel,
+    orders.c.external_ref,
+    unique=True,
+    sqlite_where=text("external_ref <> ''"),
+    postgresql_where=text("external_ref <> ''"),
+)
+
+stock_items = _versioned(
+    "so_stock_items",
+    Column("warehouse", _KEY, primary_key=True),
+    Column("sku", _KEY, primary_key=True),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    CheckConstraint("on_hand >= 0", name="on_hand"),
+    CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved"),
+)
+Index("ix_so_stock_items_sku", stock_items.c.sku)
+
+shipments = _versioned(
+    "so_shipments",
+    Column("id", _KEY, primary_key=True),
+    Column("order_id", _KEY, nullable=False, index=True),
+    Column("tracking_number", _KEY, nullable=False),
+)
+
+invoices = _versioned(
+    "so_invoices",
+    Column("id", _KEY, primary_key=True),
+    Column("order_id", _KEY, nullable=False, index=True),
+    Column("series", _KEY, nullable=False),
+    Column("number", _KEY, nullable=True),
+    UniqueConstraint("series", "number"),
+)
+
+invoice_series = _versioned(
+    "so_invoice_series",
+    Column("code", _KEY, primary_key=True),
+    Column("next_number", Integer, nullable=False),
+)
+
+payments = _versioned(
+    "so_payments",
+    Column("id", _KEY, primary_key=True),
+    Column("order_id", _KEY, nullable=False, index=True),
+    Column("reference", _KEY, nullable=False, unique=True),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+)

@@ -1,0 +1,439 @@
+"""The SQLAlchemy persistence adapter: SQLite by default, PostgreSQL when one process is not enough.
+
+:class:`SqlStore` owns the engine and checks the schema version; each
+:class:`SqlUnitOfWork` reads through one connection and writes every change in one database
+transaction at commit:
+
+- an aggregate that changed is written with ``UPDATE ... WHERE version = <version read>``;
+  when no row matches, another unit committed first and :class:`ConcurrencyConflict` is
+  raised (the application retries the command);
+- writes go in a fixed order (kind of aggregate, then key), so two units never wait on each
+  other's row locks in opposite orders;
+- uniqueness (ids, payment references, an order's channel reference, invoice numbers) is
+  enforced by constraints, and a violation is a :class:`DuplicateError`;
+- stock columns carry CHECK constraints, so even a buggy writer cannot store negative or
+  over-reserved stock;
+- a lost connection or any database error rolls the whole transaction back and surfaces as
+  :class:`PersistenceError` (or :class:`ConcurrencyConflict` for serialization failures and
+  deadlocks, which a retry cures).
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import attrs
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    make_url,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.pool import StaticPool
+
+from salesorder.adapters.sql import schema
+from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
+from salesorder.domain.catalog import Product
+from salesorder.domain.customers import Customer, Warehouse
+from salesorder.domain.inventory import StockItem
+from salesorder.domain.invoicing import Invoice, InvoiceSeries
+from salesorder.domain.orders import Order
+from salesorder.domain.payments import Payment
+from salesorder.domain.shipping import Shipment
+from salesorder.exceptions import (
+    ConcurrencyConflict,
+    DuplicateError,
+    PersistenceError,
+    SchemaVersionError,
+)
+from salesorder.serialization import structure, unstructure
+
+__all__ = ["SqlStore", "SqlUnitOfWork", "create_schema"]
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+# SQLSTATEs a retry cures: serialization failure, deadlock detected.
+_RETRYABLE = {"40001", "40P01"}
+
+
+@attrs.frozen
+class _Mapping(Generic[T, K]):
+    """How one kind of aggregate maps to its table."""
+
+    kind: str
+    cls: type[T]
+    table: Table
+    key_columns: tuple[str, ...]
+    key: Callable[[T], K]
+    columns: Callable[[T], dict[str, object]]
+
+    def key_values(self, key: K) -> dict[str, object]:
+        values = key if isinstance(key, tuple) else (key,)
+        return dict(zip(self.key_columns, values, strict=True))
+
+    def key_of(self, row: Any) -> K:
+        values = tuple(row[i] for i in range(len(self.key_columns)))
+        return values if len(values) > 1 else values[0]  # type: ignore[return-value]
+
+
+def _minor(amount: Any) -> int | None:
+    return None if amount is None else int(amount.minor_units)
+
+
+def _no_columns(_item: object) -> dict[str, object]:
+    return {}
+
+
+_PRODUCTS = _Mapping("product", Product, schema.products, ("sku",), lambda p: p.sku, _no_columns)
+_CUSTOMERS = _Mapping("customer", Customer, schema.customers, ("id",), lambda c: c.id, _no_columns)
+_WAREHOUSES = _Mapping(
+    "warehouse", Warehouse, schema.warehouses, ("code",), lambda w: w.code, _no_columns
+)
+_ORDERS: _Mapping[Order, str] = _Mapping(
+    "order",
+    Order,
+    schema.orders,
+    ("id",),
+    lambda o: o.id,
+    lambda o: {
+        "channel": o.channel.code,
+        "external_ref": o.external_ref,
+        "status": o.status.value,
+        "currency": o.currency,
+        "gross_minor": _minor(o.pricing.gross if o.pricing else None),
+    },
+)
+_STOCK: _Mapping[StockItem, tuple[str, str]] = _Mapping(
+    "stock item",
+    StockItem,
+    schema.stock_items,
+    ("warehouse", "sku"),
+    lambda s: s.key,
+    lambda s: {"on_hand": s.on_hand, "reserved": s.reserved},
+)
+_SHIPMENTS = _Mapping(
+    "shipment",
+    Shipment,
+    schema.shipments,
+    ("id",),
+    lambda s: s.id,
+    lambda s: {"order_id": s.order_id, "tracking_number": s.tracking_number},
+)
+_INVOICES = _Mapping(
+    "invoice",
+    Invoice,
+    schema.invoices,
+    ("id",),
+    lambda i: i.id,
+    lambda i: {"order_id": i.order_id, "series": i.series, "number": i.number},
+)
+_SERIES = _Mapping(
+    "invoice series",
+    InvoiceSeries,
+    schema.invoice_series,
+    ("code",),
+    lambda s: s.code,
+    lambda s: {"next_number": s.next_number},
+)
+_PAYMENTS: _Mapping[Payment, str] = _Mapping(
+    "payment",
+    Payment,
+    schema.payments,
+    ("id",),
+    lambda p: p.id,
+    lambda p: {
+        "order_id": p.order_id,
+        "reference": p.reference,
+        "amount_minor": p.amount.minor_units,
+        "currency": p.amount.currency,
+    },
+)
+
+
+class _SqlRepository(TrackingRepository[T, K]):
+    """Working copies of one table, read through the unit's connection."""
+
+    def __init__(self, uow: SqlUnitOfWork, mapping: _Mapping[T, K]) -> None:
+        super().__init__(mapping.kind, mapping.key)
+        self._uow = uow
+        self.mapping = mapping
+
+    def _where(self, key: K) -> list[Any]:
+        table = self.mapping.table
+        return [table.c[name] == value for name, value in self.mapping.key_values(key).items()]
+
+    def _read(self, key: K) -> StoredRow[T] | None:
+        table = self.mapping.table
+        query = select(table.c.version, table.c.doc).where(*self._where(key))
+        row = self._uow.execute(lambda conn: conn.execute(query).first())
+        if row is None:
+            return None
+        return StoredRow(row.version, structure(row.doc, self.mapping.cls), row.doc)
+
+    def _select_keys(self, *where: Any) -> builtins.list[K]:
+        table = self.mapping.table
+        query = select(*(table.c[name] for name in self.mapping.key_columns)).where(*where)
+        rows = self._uow.execute(lambda conn: conn.execute(query).all())
+        return [self.mapping.key_of(row) for row in rows]
+
+    def _keys(self) -> Iterable[K]:
+        return self._select_keys()
+
+    def is_changed(self, item: T, snapshot: object) -> bool:
+        return bool(unstructure(item) != snapshot)
+
+    def _found_by(self, keys: Iterable[K], predicate: Callable[[T], bool]) -> builtins.list[T]:
+        """Stored matches by an indexed query, plus working copies matching ``predicate``."""
+        found: dict[K, T] = {}
+        for key in keys:
+            item = self.find(key)
+            if item is not None:
+                found[key] = item
+        found.update(self.working)
+        return [item for _, item in sorted(found.items()) if predicate(item)]
+
+    def write(self, conn: Connection, changes: builtins.list[Pending[T, K]]) -> None:
+        """Insert new rows, update changed ones where the version is still the one read."""
+        table = self.mapping.table
+        for change in sorted(changes, key=lambda c: c.key):  # type: ignore[arg-type,return-value]
+            values = {
+                "doc": unstructure(change.item),
+                **self.mapping.columns(change.item),
+            }
+            if change.seen is None:
+                conn.execute(
+                    insert(table).values(version=1, **self.mapping.key_values(change.key), **values)
+                )
+                continue
+            result = conn.execute(
+                update(table)
+                .where(*self._where(change.key), table.c.version == change.seen)
+                .values(version=change.seen + 1, **values)
+            )
+            if result.rowcount != 1:
+                raise ConcurrencyConflict(
+                    f"{self.kind} {change.key!r} was changed by another unit of work; retry"
+                )
+
+
+class _OrderRepository(_SqlRepository[Order, str]):
+    def find_by_external_ref(self, channel: str, external_ref: str) -> Order | None:
+        table = self.mapping.table
+        keys = self._select_keys(table.c.channel == channel, table.c.external_ref == external_ref)
+        found = self._found_by(
+            keys, lambda o: o.channel.code == channel and o.external_ref == external_ref
+        )
+        return found[0] if found else None
+
+
+class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
+    def for_sku(self, sku: str) -> builtins.list[StockItem]:
+        keys = self._select_keys(self.mapping.table.c.sku == sku)
+        return self._found_by(keys, lambda s: s.sku == sku)
+
+
+class _PaymentRepository(_SqlRepository[Payment, str]):
+    def find_by_reference(self, reference: str) -> Payment | None:
+        keys = self._select_keys(self.mapping.table.c.reference == reference)
+        found = self._found_by(keys, lambda p: p.reference == reference)
+        return found[0] if found else None
+
+
+def _translate(error: DBAPIError) -> Exception:
+    """The library's error for a database error."""
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    if isinstance(error, IntegrityError):
+        return DuplicateError(f"a uniqueness or integrity rule was broken: {error.orig}")
+    if code in _RETRYABLE or "database is locked" in str(error.orig):
+        return ConcurrencyConflict(f"the database asked for a retry: {error.orig}")
+    return PersistenceError(f"the database failed; nothing was written: {error.orig}")
+
+
+class SqlUnitOfWork:
+    """A unit of work over a :class:`SqlStore`; see the persistence port's contract."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        self._conn: Connection | None = None
+        self._locked = False
+        self.products = _SqlRepository(self, _PRODUCTS)
+        self.customers = _SqlRepository(self, _CUSTOMERS)
+        self.warehouses = _SqlRepository(self, _WAREHOUSES)
+        self.orders = _OrderRepository(self, _ORDERS)
+        self.stock = _StockRepository(self, _STOCK)
+        self.shipments = _SqlRepository(self, _SHIPMENTS)
+        self.invoices = _SqlRepository(self, _INVOICES)
+        self.invoice_series = _SqlRepository(self, _SERIES)
+        self.payments = _PaymentRepository(self, _PAYMENTS)
+        # Fixed write order: kinds as listed, keys sorted within a kind.
+        self._repositories: tuple[_SqlRepository[Any, Any], ...] = (
+            self.products,
+            self.customers,
+            self.warehouses,
+            self.orders,
+            self.stock,
+            self.shipments,
+            self.invoices,
+            self.invoice_series,
+            self.payments,
+        )
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            if self.store.lock is not None:
+                self.store.lock.acquire()
+                self._locked = True
+            try:
+                self._conn = self.store.engine.connect()
+            except DBAPIError as error:
+                self._release()
+                raise _translate(error) from error
+        return self._conn
+
+    def execute(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` on this unit's connection, translating database errors."""
+        try:
+            return work(self._connection())
+        except DBAPIError as error:
+            self._end()
+            raise _translate(error) from error
+
+    def __enter__(self) -> SqlUnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        """Write every change in one transaction, or nothing."""
+        planned = [(repo, repo.pending()) for repo in self._repositories]
+        if any(changes for _, changes in planned):
+            conn = self._connection()
+            try:
+                for repo, changes in planned:
+                    repo.write(conn, changes)
+                conn.commit()
+            except DBAPIError as error:
+                self._end()
+                raise _translate(error) from error
+            except BaseException:
+                self._end()
+                raise
+        self._end()
+
+    def rollback(self) -> None:
+        """Forget every change since the last commit."""
+        self._end()
+
+    def _end(self) -> None:
+        for repo in self._repositories:
+            repo.forget()
+        if self._conn is not None:
+            try:
+                self._conn.rollback()
+                self._conn.close()
+            except DBAPIError:  # a lost connection: there is nothing left to roll back
+                pass
+            finally:
+                self._conn = None
+        self._release()
+
+    def _release(self) -> None:
+        if self._locked and self.store.lock is not None:
+            self._locked = False
+            self.store.lock.release()
+
+
+def _is_memory_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table and record :data:`schema.SCHEMA_VERSION` (on an empty database)."""
+    with engine.begin() as conn:
+        schema.metadata.create_all(conn)
+        if conn.execute(select(schema.schema_info.c.version)).first() is None:
+            conn.execute(insert(schema.schema_info).values(id=1, version=schema.SCHEMA_VERSION))
+
+
+def _check_schema(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            found = None
+            if inspect(conn).has_table(schema.schema_info.name):
+                found = conn.execute(select(schema.schema_info.c.version)).scalar_one_or_none()
+    except DBAPIError as error:
+        raise _translate(error) from error
+    if found != schema.SCHEMA_VERSION:
+        raise SchemaVersionError(found, schema.SCHEMA_VERSION)
+
+
+class SqlStore:
+    """Committed state in a SQL database; call it to get a unit of work.
+
+    Args:
+        url: a SQLAlchemy URL (``"sqlite:///shop.db"``, ``"sqlite://"`` for memory,
+            ``"postgresql+psycopg://user@host/db"``) or an :class:`~sqlalchemy.Engine`.
+        create: create the schema when the database has none (the default); with False, a
+            database without the current schema is refused.
+
+    Raises:
+        SchemaVersionError: the database holds another schema version.
+        PersistenceError: the database cannot be reached.
+    """
+
+    def __init__(self, url: str | Engine, *, create: bool = True) -> None:
+        if isinstance(url, Engine):
+            self.engine = url
+        elif _is_memory_sqlite(make_url(url)):
+            # One in-memory database shared by all threads through a single connection, so
+            # units of work take turns on it (see ``lock``).
+            self.engine = create_engine(
+                url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            self.engine = create_engine(url)
+        if self.engine.url.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.lock = threading.RLock() if _is_memory_sqlite(self.engine.url) else None
+        if create:
+            try:
+                create_schema(self.engine)
+            except DBAPIError as error:
+                raise _translate(error) from error
+        _check_schema(self.engine)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A new unit of work over this store."""
+        return SqlUnitOfWork(self)
+
+    __call__ = unit_of_work
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
