@@ -25,6 +25,7 @@ __all__ = [
     "ScenarioError",
     "SchemaVersionError",
     "TaxRateNotFound",
+    "UniquenessConflict",
     "UnknownCurrency",
     "UnknownSKU",
     "ValidationError",
@@ -134,6 +135,15 @@ class PaymentError(SalesOrderError, ValueError):
 
 class ConcurrencyConflict(SalesOrderError):
     """Another unit of work changed the same aggregate first; retry the command."""
+
+
+class UniquenessConflict(DuplicateError, ConcurrencyConflict):
+    """A uniqueness rule was broken at commit: another unit of work took the value first.
+
+    It is both a :class:`DuplicateError` (for callers) and a :class:`ConcurrencyConflict`
+    (so :meth:`~salesorder.services.app.SalesApp.execute` re-runs the command, which then
+    sees the committed row and answers as it would have without the race).
+    """
 
 
 class PersistenceError(SalesOrderError):

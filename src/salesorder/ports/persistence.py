@@ -12,7 +12,9 @@ The contract every adapter keeps (checked by :mod:`salesorder.testing.contracts`
   of a SKU can never both succeed.
 - Uniqueness is enforced at commit, not only by a read before the write: an aggregate's
   identity, a payment's ``reference``, and an order's (channel, external_ref) when the ref is
-  not empty. A violation raises :class:`~salesorder.exceptions.DuplicateError`.
+  not empty. A violation at commit raises
+  :class:`~salesorder.exceptions.UniquenessConflict` (a ``DuplicateError`` that is also a
+  ``ConcurrencyConflict``: the command is re-run and then sees the winner's row).
 """
 
 from __future__ import annotations

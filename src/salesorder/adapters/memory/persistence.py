@@ -27,7 +27,7 @@ from salesorder.domain.invoicing import Invoice, InvoiceSeries
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import Payment
 from salesorder.domain.shipping import Shipment
-from salesorder.exceptions import ConcurrencyConflict, DuplicateError
+from salesorder.exceptions import ConcurrencyConflict, UniquenessConflict
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -129,7 +129,7 @@ class _Repository(TrackingRepository[T, K]):
             row = self.table.rows.get(change.key)
             if change.seen is None:
                 if row is not None:
-                    raise DuplicateError(f"{self.kind} {change.key!r} already exists")
+                    raise UniquenessConflict(f"{self.kind} {change.key!r} already exists")
             elif row is None or row[0] != change.seen:
                 raise ConcurrencyConflict(
                     f"{self.kind} {change.key!r} was changed by another unit of work; retry"
@@ -176,7 +176,7 @@ def _check_unique(
         if value is None:
             continue
         if value in taken:
-            raise DuplicateError(f"{what} {value!r} is already recorded")
+            raise UniquenessConflict(f"{what} {value!r} is already recorded")
         taken.add(value)
 
 

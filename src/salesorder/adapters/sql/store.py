@@ -10,7 +10,8 @@ transaction at commit:
 - writes go in a fixed order (kind of aggregate, then key), so two units never wait on each
   other's row locks in opposite orders;
 - uniqueness (ids, payment references, an order's channel reference, invoice numbers) is
-  enforced by constraints, and a violation is a :class:`DuplicateError`;
+  enforced by constraints, and a violation is a :class:`UniquenessConflict` (a
+  :class:`DuplicateError` that the application retries, since it means a race was lost);
 - stock columns carry CHECK constraints, so even a buggy writer cannot store negative or
   over-reserved stock;
 - a lost connection or any database error rolls the whole transaction back and surfaces as
@@ -54,9 +55,9 @@ from salesorder.domain.payments import Payment
 from salesorder.domain.shipping import Shipment
 from salesorder.exceptions import (
     ConcurrencyConflict,
-    DuplicateError,
     PersistenceError,
     SchemaVersionError,
+    UniquenessConflict,
 )
 from salesorder.serialization import structure, unstructure
 
@@ -256,7 +257,7 @@ def _translate(error: DBAPIError) -> Exception:
     """The library's error for a database error."""
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
     if isinstance(error, IntegrityError):
-        return DuplicateError(f"a uniqueness or integrity rule was broken: {error.orig}")
+        return UniquenessConflict(f"a uniqueness or integrity rule was broken: {error.orig}")
     if code in _RETRYABLE or "database is locked" in str(error.orig):
         return ConcurrencyConflict(f"the database asked for a retry: {error.orig}")
     return PersistenceError(f"the database failed; nothing was written: {error.orig}")
@@ -278,8 +279,10 @@ class SqlUnitOfWork:
         self.invoices = _SqlRepository(self, _INVOICES)
         self.invoice_series = _SqlRepository(self, _SERIES)
         self.payments = _PaymentRepository(self, _PAYMENTS)
-        # Fixed write order: kinds as listed, keys sorted within a kind.
+        # Fixed write order: kinds as listed, keys sorted within a kind. A numbering series
+        # goes first, so concurrent issuers queue on its row before inserting invoices.
         self._repositories: tuple[_SqlRepository[Any, Any], ...] = (
+            self.invoice_series,
             self.products,
             self.customers,
             self.warehouses,
@@ -287,7 +290,6 @@ class SqlUnitOfWork:
             self.stock,
             self.shipments,
             self.invoices,
-            self.invoice_series,
             self.payments,
         )
 
