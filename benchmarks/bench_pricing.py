@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from _harness import Row, best_of
-
 from salesorder.domain.pricing import Discount, LineToPrice, TaxMode, price_lines
 from salesorder.domain.tax import TaxRate
 from salesorder.money import Money, RoundingPlace, RoundingPolicy
@@ -23,7 +22,9 @@ RATE = TaxRate(code="ID-PPN-12-DPP", name="PPN 12%", rate="0.12", base_factor=Fr
 
 
 def _figures() -> list[tuple[Decimal, int, Decimal]]:
-    return [(Decimal(15000 + 1234 * i) + CENT * i, 1 + i % 4, Decimal(i % 3 * 5)) for i in range(LINES)]
+    return [
+        (Decimal(15000 + 1234 * i) + CENT * i, 1 + i % 4, Decimal(i % 3 * 5)) for i in range(LINES)
+    ]
 
 
 def hand_loop(figures: list[tuple[Decimal, int, Decimal]]) -> tuple[Decimal, Decimal, Decimal]:

@@ -1,4 +1,4 @@
-"""Worker processes for the PostgreSQL concurrency tests (module level, so spawn can import them)."""
+"""Worker processes for the PostgreSQL concurrency tests (module level: spawn imports them)."""
 
 from __future__ import annotations
 
