@@ -1,0 +1,118 @@
+"""The SQL store's own promises: schema versions, atomic commits, typed database errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import create_engine, text, update
+
+from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, metadata
+from salesorder.adapters.sql.schema import schema_info
+from salesorder.domain.catalog import Product
+from salesorder.domain.inventory import StockItem
+from salesorder.domain.payments import Payment, PaymentMethod
+from salesorder.exceptions import (
+    ConcurrencyConflict,
+    DuplicateError,
+    PersistenceError,
+    SchemaVersionError,
+    UniquenessConflict,
+)
+from salesorder.money import Money
+
+AT = dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc)
+
+
+def _product(sku: str) -> Product:
+    return Product(
+        sku=sku, name=sku, price=Money.of("10000", "IDR"), unit_cost=Money.of("6000", "IDR")
+    )
+
+
+def _payment(payment_id: str, reference: str) -> Payment:
+    return Payment(
+        id=payment_id,
+        order_id="ORD-1",
+        method=PaymentMethod.BANK_TRANSFER,
+        amount=Money.of("5000", "IDR"),
+        reference=reference,
+        received_at=AT,
+    )
+
+
+def test_a_database_at_another_schema_version_is_refused(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    SqlStore(url).dispose()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(update(schema_info).values(version=SCHEMA_VERSION - 1))
+    engine.dispose()
+    with pytest.raises(SchemaVersionError, match=rf"is at {SCHEMA_VERSION - 1}.*needs version"):
+        SqlStore(url)
+
+
+def test_an_empty_database_is_refused_without_create(tmp_path) -> None:
+    with pytest.raises(SchemaVersionError, match="has no salesorder schema version"):
+        SqlStore(f"sqlite:///{tmp_path / 'empty.db'}", create=False)
+
+
+def test_a_unit_with_a_duplicate_writes_nothing(sql_store: SqlStore) -> None:
+    with sql_store.unit_of_work() as uow:
+        uow.payments.add(_payment("PAY-1", "BCA-0001"))
+        uow.commit()
+    with sql_store.unit_of_work() as uow:
+        uow.products.add(_product("NEW-SKU"))
+        uow.payments.add(_payment("PAY-2", "BCA-0001"))
+        with pytest.raises(UniquenessConflict, match="BCA-0001|reference") as raised:
+            uow.commit()
+    assert isinstance(raised.value, DuplicateError)
+    assert isinstance(raised.value, ConcurrencyConflict)
+    with sql_store.unit_of_work() as uow:
+        assert uow.products.find("NEW-SKU") is None
+        assert [p.id for p in uow.payments.list()] == ["PAY-1"]
+
+
+def test_check_constraints_refuse_stock_that_a_buggy_writer_oversold(sql_store: SqlStore) -> None:
+    with sql_store.unit_of_work() as uow:
+        uow.stock.add(StockItem(warehouse="WH", sku="A", on_hand=1))
+        uow.commit()
+    with sql_store.engine.begin() as conn, pytest.raises(Exception, match="(?i)check"):
+        conn.execute(text("update so_stock_items set reserved = 2 where sku = 'A'"))
+
+
+@pytest.mark.postgres
+def test_a_lost_connection_mid_unit_is_a_persistence_error_and_writes_nothing(
+    postgres_url: str,
+) -> None:
+    store = SqlStore(postgres_url)
+    with store.unit_of_work() as uow:
+        uow.stock.add(StockItem(warehouse="WH", sku="A", on_hand=5))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        item = uow.stock.get(("WH", "A"))
+        item.receive(3)
+        uow.products.add(_product("B"))
+        pid = uow.execute(lambda conn: conn.exec_driver_sql("select pg_backend_pid()").scalar())
+        killer = create_engine(postgres_url)
+        with killer.begin() as conn:
+            conn.execute(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+        killer.dispose()
+        with pytest.raises(PersistenceError, match="nothing was written"):
+            uow.commit()
+    with store.unit_of_work() as uow:
+        assert uow.stock.get(("WH", "A")).on_hand == 5
+        assert uow.products.find("B") is None
+    store.dispose()
+
+
+def test_schema_is_created_from_the_metadata_once(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    SqlStore(url).dispose()
+    SqlStore(url).dispose()  # a second start finds the schema and leaves it
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from so_schema")).scalar() == 1
+        tables = conn.exec_driver_sql("select name from sqlite_master where type='table'")
+        assert set(metadata.tables) <= set(tables.scalars())
+    engine.dispose()
