@@ -64,7 +64,7 @@ def test_a_unit_with_a_duplicate_writes_nothing(sql_store: SqlStore) -> None:
     with sql_store.unit_of_work() as uow:
         uow.products.add(_product("NEW-SKU"))
         uow.payments.add(_payment("PAY-2", "BCA-0001"))
-        with pytest.raises(UniquenessConflict, match="BCA-0001|reference") as raised:
+        with pytest.raises(UniquenessConflict, match=r"BCA-0001|reference") as raised:
             uow.commit()
     assert isinstance(raised.value, DuplicateError)
     assert isinstance(raised.value, ConcurrencyConflict)
@@ -77,7 +77,7 @@ def test_check_constraints_refuse_stock_that_a_buggy_writer_oversold(sql_store: 
     with sql_store.unit_of_work() as uow:
         uow.stock.add(StockItem(warehouse="WH", sku="A", on_hand=1))
         uow.commit()
-    with sql_store.engine.begin() as conn, pytest.raises(Exception, match="(?i)check"):
+    with sql_store.engine.begin() as conn, pytest.raises(Exception, match=r"(?i)check"):
         conn.execute(text("update so_stock_items set reserved = 2 where sku = 'A'"))
 
 
