@@ -39,11 +39,20 @@ napoleon_use_rtype = False
 # Money signature, enum.Enum as a base class, attrs/cattrs types) cannot resolve. Those are
 # ignored here by module, so -n still catches broken references to salesorder's own API,
 # which is what it is for. (Builtins such as int or ValueError resolve without help.)
-_STDLIB = r"decimal|datetime|enum|pathlib|uuid|types|typing|typing_extensions|collections\.abc"
-_THIRD_PARTY = r"attrs|attr|cattrs|babel|dateutil|stdnum"
+_STDLIB = (
+    r"abc|decimal|datetime|dt|enum|fractions|pathlib|uuid|types|typing|typing_extensions"
+    r"|collections\.abc"
+)
+_THIRD_PARTY = r"attrs|attr|cattrs|babel|dateutil|stdnum|hypothesis|sqlalchemy|psycopg"
 nitpick_ignore_regex = [
     (r"py:.*", rf"({_STDLIB})\..*"),
     (r"py:.*", rf"({_THIRD_PARTY})(\..*)?"),
+    # Annotations autodoc reads as strings (``from __future__ import annotations``) keep the
+    # name as written: ``Decimal``, ``dt.datetime``, ``list[str]``.
+    (r"py:.*", r"Decimal|Fraction|Engine|Connection"),
+    (r"py:.*", r"(list|tuple|dict|set|frozenset|type)\[.*\]"),
+    # Type variables (``Command[R]``, ``Repository[T, K_contra]``) have no page of their own.
+    (r"py:.*", r"salesorder\..*\.(R|T|K|K_contra|T_co)"),
 ]
 
 # -- HTML ------------------------------------------------------------------------------

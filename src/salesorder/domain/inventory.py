@@ -66,7 +66,7 @@ class StockItem:
 
     @property
     def key(self) -> tuple[str, str]:
-        """(warehouse, SKU): the identity of this aggregate."""
+        """The identity of this aggregate, the pair (warehouse code, SKU)."""
         return (self.warehouse, self.sku)
 
     @property
@@ -76,7 +76,7 @@ class StockItem:
 
     @property
     def available(self) -> int:
-        """Units that may still be promised: on hand minus reserved minus safety stock."""
+        """Units that may still be promised, on hand minus reserved minus safety stock."""
         return max(0, self.on_hand - self.reserved - self.safety_stock)
 
     def receive(self, quantity: int) -> None:

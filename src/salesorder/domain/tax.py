@@ -68,7 +68,7 @@ class TaxRate:
 
     @property
     def effective_rate(self) -> Decimal:
-        """Rate times base factor: the share of the price paid as tax (ID PPN: 0.11)."""
+        """Rate times base factor, the share of the price paid as tax (0.11 for ID PPN)."""
         return self.rate * self.base_factor.numerator / self.base_factor.denominator
 
     @property
@@ -153,6 +153,7 @@ def default_tax_table() -> TaxTable:
       - From 2025-01-01 PPN is 12% (UU 7/2021 art. 7(1)b); for goods and services other than
         luxury goods the base is 11/12 of the price (PMK 131/2024, "DPP nilai lain"), category
         ``standard``. Luxury goods (PPnBM items, category ``luxury``) pay 12% on the full price.
+
     Vietnam (``"VN"``): standard VAT 10% (Law on VAT 2008, art. 8(3)), category ``standard``;
     5% category ``reduced`` (art. 8(2)); 0% category ``zero`` (exports, art. 8(1)).
 

@@ -4,7 +4,7 @@ Build one with :func:`salesorder.bootstrap.in_memory` (or wire your own adapters
 command runs in one unit of work: it loads aggregates, calls the domain, and commits; domain
 events are published after the commit. A command that raises has changed nothing. A
 :class:`~salesorder.exceptions.ConcurrencyConflict` at commit re-runs the command from the
-start, up to :attr:`SalesApp.retries` times, after a short random wait (:attr:`SalesApp.backoff`;
+start, up to ``SalesApp.retries`` times, after a short random wait (``SalesApp.backoff``;
 pass ``backoff=lambda attempt: None`` to retry at once).
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salesorder.domain.inventory import StockItem
-from salesorder.exceptions import ValidationError
+from salesorder.exceptions import UnknownSKU, ValidationError
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp
 from salesorder.services.commands import AddCustomer, AddProduct, AddWarehouse, ReceiveStock
@@ -25,7 +25,8 @@ def add_customer(app: SalesApp, command: AddCustomer) -> None:
 
 def _receive(uow: UnitOfWork, warehouse: str, sku: str, quantity: int) -> StockItem:
     uow.warehouses.get(warehouse)
-    uow.products.get(sku)
+    if uow.products.find(sku) is None:
+        raise UnknownSKU(sku)
     item = uow.stock.find((warehouse, sku))
     if item is None:
         item = StockItem(warehouse=warehouse, sku=sku)

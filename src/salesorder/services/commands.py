@@ -55,6 +55,7 @@ R = TypeVar("R")
 class Command(Generic[R]):
     """Base of all commands; ``R`` is what executing it returns."""
 
+    #: The command's tag in scenario files and JSON (``"place_order"``).
     tag: ClassVar[str] = ""
 
 

@@ -12,7 +12,7 @@ from salesorder.domain.events import (
 from salesorder.domain.inventory import reservation_key
 from salesorder.domain.orders import Order, OrderLine
 from salesorder.domain.pricing import LineToPrice, price_lines
-from salesorder.exceptions import DuplicateError, InvalidAddress
+from salesorder.exceptions import DuplicateError, InvalidAddress, UnknownSKU
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import (
@@ -42,7 +42,9 @@ __all__ = [
 
 def build_line(uow: UnitOfWork, line_id: str, new: NewLine) -> OrderLine:
     """An order line for ``new``: catalog name, tax category and cost; price unless given."""
-    product = uow.products.get(new.sku)
+    product = uow.products.find(new.sku)
+    if product is None:
+        raise UnknownSKU(new.sku)
     return OrderLine(
         line_id=line_id,
         sku=new.sku,

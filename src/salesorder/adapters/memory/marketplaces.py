@@ -16,7 +16,7 @@ class InMemoryMarketplace:
     :meth:`put_order` adds an order or a newer revision of it; :meth:`fetch_orders` returns
     every delivery after a cursor (the cursor counts deliveries), so re-fetching from an old
     cursor repeats orders, as real marketplaces do. Stock and tracking pushed by the seller are
-    kept in :attr:`stock` and :attr:`tracking`.
+    kept in ``stock`` and ``tracking``.
     """
 
     def __init__(self, channel: Channel | None = None) -> None:

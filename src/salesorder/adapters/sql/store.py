@@ -5,17 +5,21 @@
 transaction at commit:
 
 - an aggregate that changed is written with ``UPDATE ... WHERE version = <version read>``;
-  when no row matches, another unit committed first and :class:`ConcurrencyConflict` is
-  raised (the application retries the command);
+  when no row matches, another unit committed first and
+  :class:`~salesorder.exceptions.ConcurrencyConflict` is raised (the application retries the
+  command);
 - writes go in a fixed order (kind of aggregate, then key), so two units never wait on each
   other's row locks in opposite orders;
 - uniqueness (ids, payment references, an order's channel reference, invoice numbers) is
-  enforced by constraints, and a violation is a :class:`UniquenessConflict` (a
-  :class:`DuplicateError` that the application retries, since it means a race was lost);
+  enforced by constraints, and a violation is a
+  :class:`~salesorder.exceptions.UniquenessConflict` (a
+  :class:`~salesorder.exceptions.DuplicateError` that the application retries, since it
+  means a race was lost);
 - stock columns carry CHECK constraints, so even a buggy writer cannot store negative or
   over-reserved stock;
 - a lost connection or any database error rolls the whole transaction back and surfaces as
-  :class:`PersistenceError` (or :class:`ConcurrencyConflict` for serialization failures and
+  :class:`~salesorder.exceptions.PersistenceError` (or
+  :class:`~salesorder.exceptions.ConcurrencyConflict` for serialization failures and
   deadlocks, which a retry cures).
 """
 
@@ -369,7 +373,7 @@ def _is_memory_sqlite(url: URL) -> bool:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table and record :data:`schema.SCHEMA_VERSION` (on an empty database)."""
+    """Create every table and record ``SCHEMA_VERSION`` (on an empty database)."""
     with engine.begin() as conn:
         schema.metadata.create_all(conn)
         if conn.execute(select(schema.schema_info.c.version)).first() is None:

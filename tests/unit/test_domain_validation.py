@@ -1,0 +1,217 @@
+"""Invalid domain objects cannot be built; each error names the thing and the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from salesorder.domain.catalog import Product, VariantAttribute
+from salesorder.domain.channels import Channel
+from salesorder.domain.customers import Address, Customer, CustomerKind
+from salesorder.domain.inventory import Reservation, StockItem, reservation_key
+from salesorder.domain.orders import OrderLine
+from salesorder.exceptions import (
+    CurrencyMismatch,
+    DuplicateError,
+    FloatMoneyError,
+    InsufficientStock,
+    InvalidAddress,
+    InvalidQuantity,
+    NotFound,
+    ValidationError,
+)
+from salesorder.money import Money
+from salesorder.services import commands as c
+
+NOW = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+ADDRESS = Address(line1="Jl. Asia Afrika 8", city="Bandung", country="ID")
+
+
+def idr(amount: str) -> Money:
+    return Money.of(amount, "IDR")
+
+
+# -- quantities -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("quantity", [0, -1, "-3"])
+def test_a_quantity_must_be_above_zero(quantity: object) -> None:
+    with pytest.raises(InvalidQuantity, match="must be > 0"):
+        c.NewLine(sku="TSHIRT-RED-M", quantity=quantity)  # type: ignore[arg-type]
+    with pytest.raises(InvalidQuantity, match="must be > 0"):
+        OrderLine(line_id="1", sku="TSHIRT-RED-M", quantity=quantity, unit_price=idr("1"))  # type: ignore[arg-type]
+
+
+def test_a_fractional_quantity_is_refused() -> None:
+    with pytest.raises(InvalidQuantity, match="whole number"):
+        c.NewLine(sku="TSHIRT-RED-M", quantity="1.5")  # type: ignore[arg-type]
+
+
+def test_a_float_quantity_is_a_type_error() -> None:
+    with pytest.raises(FloatMoneyError):
+        c.NewLine(sku="TSHIRT-RED-M", quantity=2.0)  # type: ignore[arg-type]
+
+
+def test_a_whole_decimal_string_is_a_quantity() -> None:
+    assert c.NewLine(sku="TSHIRT-RED-M", quantity="3").quantity == 3  # type: ignore[arg-type]
+
+
+# -- catalog --------------------------------------------------------------------------------
+
+
+def _product(**changes: object) -> Product:
+    fields: dict[str, object] = {
+        "sku": "TSHIRT-RED-M",
+        "name": "T-shirt red M",
+        "price": idr("150000"),
+        "unit_cost": idr("80000"),
+    }
+    fields.update(changes)
+    return Product(**fields)  # type: ignore[arg-type]
+
+
+def test_a_product_has_at_most_three_variant_attributes() -> None:
+    three = [VariantAttribute(name=n, value="x") for n in ("colour", "size", "fit")]
+    assert len(_product(attributes=three).attributes) == 3
+    with pytest.raises(ValidationError, match="'TSHIRT-RED-M' has 4 variant attributes, at most 3"):
+        _product(attributes=[*three, VariantAttribute(name="sleeve", value="long")])
+
+
+def test_a_variant_attribute_cannot_repeat() -> None:
+    with pytest.raises(ValidationError, match="repeats"):
+        _product(attributes=[VariantAttribute(name="size", value=v) for v in ("M", "L")])
+
+
+def test_price_and_cost_share_a_currency() -> None:
+    with pytest.raises(CurrencyMismatch):
+        _product(unit_cost=Money.of("1", "VND"))
+
+
+def test_a_negative_price_is_refused() -> None:
+    with pytest.raises(ValidationError, match="negative price"):
+        _product(price=idr("-1"))
+
+
+@pytest.mark.parametrize("sku", ["", "TSHIRT RED"])
+def test_a_sku_is_a_code_without_spaces(sku: str) -> None:
+    with pytest.raises(ValidationError, match=r"Product\.sku"):
+        _product(sku=sku)
+
+
+def test_weight_is_exact() -> None:
+    assert _product(weight_kg="0.3").weight_kg == Decimal("0.3")
+    with pytest.raises(FloatMoneyError):
+        _product(weight_kg=0.3)
+
+
+def test_profit_per_unit() -> None:
+    assert _product().profit_per_unit == idr("70000")
+
+
+# -- customers and addresses ----------------------------------------------------------------
+
+
+def test_a_business_customer_needs_a_company_name() -> None:
+    with pytest.raises(ValidationError, match="business customer 'B1' needs a company_name"):
+        Customer(id="B1", name="Budi", kind=CustomerKind.BUSINESS)
+    company = Customer(id="B1", name="Budi", kind=CustomerKind.BUSINESS, company_name="PT Maju")
+    assert company.company_name == "PT Maju"
+
+
+@pytest.mark.parametrize("country", ["IDN", "id", "", "I1"])
+def test_a_country_is_an_iso_alpha_2_code(country: str) -> None:
+    with pytest.raises(InvalidAddress, match=f"got {country!r}"):
+        Address(line1="Jl. Asia Afrika 8", city="Bandung", country=country)
+
+
+def test_default_address_is_the_first_one() -> None:
+    other = Address(line1="Jl. Braga 1", city="Bandung", country="ID")
+    assert Customer(id="C1", name="Budi", addresses=(ADDRESS, other)).default_address == ADDRESS
+    assert Customer(id="C1", name="Budi").default_address is None
+
+
+# -- order lines ----------------------------------------------------------------------------
+
+
+def test_an_order_line_cost_shares_the_price_currency() -> None:
+    with pytest.raises(CurrencyMismatch):
+        OrderLine(
+            line_id="1",
+            sku="X",
+            quantity=1,
+            unit_price=idr("1"),
+            unit_cost=Money.of("1", "VND"),
+        )
+
+
+def test_channels() -> None:
+    assert Channel.web().code == "web"
+    assert not Channel.web().kind.is_marketplace
+
+
+# -- stock ----------------------------------------------------------------------------------
+
+
+def _reservation(order_id: str = "ORD-1", line_id: str = "1", quantity: int = 2) -> Reservation:
+    return Reservation.for_line(order_id, line_id, quantity, NOW)
+
+
+def test_reserving_the_same_line_twice_holds_it_once() -> None:
+    item = StockItem(warehouse="JKT-1", sku="TSHIRT-RED-M", on_hand=5)
+    assert item.reserve(_reservation()) is True
+    assert item.reserve(_reservation()) is False
+    assert item.reserved == 2
+    assert item.available == 3
+    assert list(item.reservations) == [reservation_key("ORD-1", "1")]
+
+
+def test_the_same_key_with_another_quantity_is_a_duplicate() -> None:
+    item = StockItem(warehouse="JKT-1", sku="TSHIRT-RED-M", on_hand=5)
+    item.reserve(_reservation(quantity=2))
+    with pytest.raises(DuplicateError, match="holds 2, 3 requested"):
+        item.reserve(_reservation(quantity=3))
+    assert item.reserved == 2
+
+
+def test_insufficient_stock_names_sku_warehouse_and_quantities() -> None:
+    item = StockItem(warehouse="JKT-1", sku="X", on_hand=2)
+    with pytest.raises(InsufficientStock) as info:
+        item.reserve(_reservation(quantity=3))
+    assert str(info.value) == "SKU 'X' has 2 available in 'JKT-1', 3 requested"
+    assert (info.value.available, info.value.requested) == (2, 3)
+    assert item.reservations == {}
+
+
+def test_safety_stock_is_not_available() -> None:
+    item = StockItem(warehouse="JKT-1", sku="X", on_hand=5, safety_stock=2)
+    assert item.available == 3
+    with pytest.raises(InsufficientStock, match="has 3 available"):
+        item.reserve(_reservation(quantity=4))
+
+
+def test_release_is_idempotent_and_ship_takes_goods_out() -> None:
+    item = StockItem(warehouse="JKT-1", sku="X", on_hand=5)
+    item.reserve(_reservation(order_id="ORD-1", quantity=2))
+    item.reserve(_reservation(order_id="ORD-2", quantity=1))
+    assert item.release(reservation_key("ORD-1", "1")) is not None
+    assert item.release(reservation_key("ORD-1", "1")) is None
+    shipped = item.ship(reservation_key("ORD-2", "1"))
+    assert shipped.quantity == 1
+    assert (item.on_hand, item.reserved, item.available) == (4, 0, 4)
+    with pytest.raises(NotFound):
+        item.ship(reservation_key("ORD-2", "1"))
+
+
+def test_receipts_must_be_positive() -> None:
+    item = StockItem(warehouse="JKT-1", sku="X")
+    item.receive(3)
+    assert item.on_hand == 3
+    with pytest.raises(InvalidQuantity, match="must be > 0, got 0"):
+        item.receive(0)
+
+
+def test_stock_cannot_be_negative() -> None:
+    with pytest.raises(InvalidQuantity):
+        StockItem(warehouse="JKT-1", sku="X", on_hand=-1)
