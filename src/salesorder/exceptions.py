@@ -168,4 +168,5 @@ class ScenarioError(ValidationError):
 
     def __init__(self, path: str, message: str) -> None:
         self.path = path
+        self.message = message
         super().__init__(f"{path}: {message}")

@@ -414,19 +414,19 @@ class Money:
         if self.currency != other.currency:
             raise CurrencyMismatch(self.currency, other.currency, operation)
 
-    def __add__(self, other: object) -> Money:
+    def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
         return Money._make(self.amount + other.amount, self.currency)
 
-    def __radd__(self, other: object) -> Money:
+    def __radd__(self, other: int) -> Money:
         # Lets the builtin sum() start from 0; any other operand is refused.
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:
             return self
         return NotImplemented
 
-    def __sub__(self, other: object) -> Money:
+    def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
@@ -441,7 +441,7 @@ class Money:
     def __abs__(self) -> Money:
         return Money._make(abs(self.amount), self.currency)
 
-    def __mul__(self, factor: object) -> Money:
+    def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, Money):
             return NotImplemented
         if isinstance(factor, float):
@@ -452,7 +452,7 @@ class Money:
 
     __rmul__ = __mul__
 
-    def __truediv__(self, divisor: object) -> Money:
+    def __truediv__(self, divisor: Decimal | int) -> Money:
         if isinstance(divisor, float):
             raise FloatMoneyError(f"cannot divide {self} by float {divisor!r}")
         if isinstance(divisor, (Decimal, int)) and not isinstance(divisor, bool):

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from salesorder.exceptions import DuplicateError, NotFound
+from salesorder.exceptions import DuplicateError, NotFound, UniquenessConflict
 
 __all__ = ["Pending", "StoredRow", "TrackingRepository"]
 
@@ -53,6 +53,7 @@ class TrackingRepository(abc.ABC, Generic[T, K]):
         self.key = key
         self.working: dict[K, T] = {}
         self._rows: dict[K, StoredRow[T] | None] = {}
+        self._absent: set[K] = set()  # keys this unit read and found missing
 
     # -- what an adapter provides ---------------------------------------------------------
 
@@ -75,6 +76,7 @@ class TrackingRepository(abc.ABC, Generic[T, K]):
             return self.working[key]
         row = self._read(key)
         if row is None:
+            self._absent.add(key)
             return None
         self.working[key] = row.item
         self._rows[key] = row
@@ -92,9 +94,16 @@ class TrackingRepository(abc.ABC, Generic[T, K]):
         return self._load(key)
 
     def add(self, item: T) -> None:
-        """Add a new aggregate; DuplicateError when its identity is taken."""
+        """Add a new aggregate; DuplicateError when its identity is taken.
+
+        When this unit had read the key and found nothing, another unit added it since: that
+        is a lost race, raised as :class:`UniquenessConflict` so the command is re-run.
+        """
         key = self.key(item)
+        seen_absent = key in self._absent and key not in self.working
         if self._load(key) is not None:
+            if seen_absent:
+                raise UniquenessConflict(f"{self.kind} {key!r} was added by another unit; retry")
             raise DuplicateError(f"{self.kind} {key!r} already exists")
         self.working[key] = item
         self._rows[key] = None
@@ -131,3 +140,4 @@ class TrackingRepository(abc.ABC, Generic[T, K]):
         """Drop every working copy; the next read sees the committed state."""
         self.working.clear()
         self._rows.clear()
+        self._absent.clear()

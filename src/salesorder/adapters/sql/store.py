@@ -84,6 +84,9 @@ class _Mapping(Generic[T, K]):
     key_columns: tuple[str, ...]
     key: Callable[[T], K]
     columns: Callable[[T], dict[str, object]]
+    #: Read with ``SELECT ... FOR UPDATE``: units that will change the row queue for it
+    #: instead of conflicting (numbering series, where every issuer changes the same row).
+    lock_on_read: bool = False
 
     def key_values(self, key: K) -> dict[str, object]:
         values = key if isinstance(key, tuple) else (key,)
@@ -152,6 +155,7 @@ _SERIES = _Mapping(
     ("code",),
     lambda s: s.code,
     lambda s: {"next_number": s.next_number},
+    lock_on_read=True,
 )
 _PAYMENTS: _Mapping[Payment, str] = _Mapping(
     "payment",
@@ -183,6 +187,8 @@ class _SqlRepository(TrackingRepository[T, K]):
     def _read(self, key: K) -> StoredRow[T] | None:
         table = self.mapping.table
         query = select(table.c.version, table.c.doc).where(*self._where(key))
+        if self.mapping.lock_on_read:
+            query = query.with_for_update()
         row = self._uow.execute(lambda conn: conn.execute(query).first())
         if row is None:
             return None

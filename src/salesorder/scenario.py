@@ -1,0 +1,625 @@
+"""Scenario files: a whole order-to-cash story as JSON, validated first, then run in memory.
+
+A scenario names the shop's settings, its warehouses, products, customers and opening stock,
+and a list of steps: the application's commands (``{"type": "place_order", ...}``) and a few
+steps that script the in-memory world (the clock, the courier, the marketplace). The format
+is documented in ``docs/scenario-format.md``; in short::
+
+    {"format": "salesorder/scenario", "version": 1,
+     "settings": {...}, "start": "2026-01-05T09:00:00+07:00",
+     "warehouses": [...], "products": [...], "customers": [...], "stock": [...],
+     "commands": [{"type": "place_order", "as": "o1", ...},
+                  {"type": "confirm_order", "order_id": "$o1"}, ...]}
+
+:func:`load_scenario` checks the whole file before anything runs: unknown keys, bad values,
+an unknown version or a reference to a name no earlier step defines raise
+:class:`~salesorder.exceptions.ScenarioError` with the path of the bad field.
+:func:`run_scenario` runs it on :func:`salesorder.bootstrap.in_memory` and returns the
+resulting state as JSON-ready data; a step that fails raises ``ScenarioError`` with the
+step's path (``commands[4]``) and the library's message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Union
+
+import attrs
+import cattrs
+
+from salesorder import serialization
+from salesorder.adapters.memory import InMemoryCourier, InMemoryMarketplace, ManualClock
+from salesorder.bootstrap import build
+from salesorder.domain.catalog import Product
+from salesorder.domain.channels import MarketplaceOrder
+from salesorder.domain.common import code, non_negative_int, positive_int
+from salesorder.domain.customers import Customer, Warehouse
+from salesorder.domain.shipping import TrackingStatus
+from salesorder.exceptions import SalesOrderError, ScenarioError, ValidationError
+from salesorder.serialization import InvalidField
+from salesorder.services import commands as c
+from salesorder.services.app import SalesApp, Settings
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "Action",
+    "AdvanceClock",
+    "CourierUpdate",
+    "MarketplaceOrderArrives",
+    "ProductEntry",
+    "Scenario",
+    "ScenarioAction",
+    "ScenarioRun",
+    "Step",
+    "StepOutcome",
+    "StockEntry",
+    "dump_scenario",
+    "load_demo",
+    "load_scenario",
+    "parse_scenario",
+    "run_scenario",
+    "scenario_converter",
+]
+
+#: The value of a scenario file's ``format`` key.
+FORMAT = "salesorder/scenario"
+#: The version of the format this module reads and writes.
+VERSION = 1
+#: The ``format`` of what :func:`run_scenario` returns.
+RESULT_FORMAT = "salesorder/scenario-result"
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+# ---------------------------------------------------------------------------------------
+# The file's sections and scenario-only steps
+# ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ProductEntry:
+    """A product, and the warehouse its ``initial_stock`` goes into.
+
+    In the file the warehouse is one more key of the product: ``{"sku": ..., "warehouse":
+    "JKT-1"}``.
+    """
+
+    product: Product
+    warehouse: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StockEntry:
+    """Opening stock: a goods receipt of ``quantity`` units of ``sku`` into ``warehouse``."""
+
+    warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(validator=positive_int)
+
+
+@attrs.frozen(kw_only=True)
+class ScenarioAction:
+    """Base of the steps that script the in-memory world rather than run a command."""
+
+    tag: ClassVar[str] = ""
+
+
+@attrs.frozen(kw_only=True)
+class AdvanceClock(ScenarioAction):
+    """Move the manual clock forward (``{"type": "advance_clock", "hours": 2}``)."""
+
+    tag: ClassVar[str] = "advance_clock"
+    days: int = attrs.field(default=0, validator=non_negative_int)
+    hours: int = attrs.field(default=0, validator=non_negative_int)
+    minutes: int = attrs.field(default=0, validator=non_negative_int)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.delta:
+            raise ValidationError("advance_clock needs days, hours or minutes above zero")
+
+    @property
+    def delta(self) -> dt.timedelta:
+        """How far the clock moves."""
+        return dt.timedelta(days=self.days, hours=self.hours, minutes=self.minutes)
+
+
+@attrs.frozen(kw_only=True)
+class CourierUpdate(ScenarioAction):
+    """The courier reports on the latest shipment of an order, at the clock's time.
+
+    Only the courier's side changes; a ``sync_tracking`` step pulls the update into the
+    shipment and the order. ``courier``, when given, must be the shipment's courier.
+    """
+
+    tag: ClassVar[str] = "courier_update"
+    order_id: str = attrs.field(validator=code)
+    status: TrackingStatus
+    courier: str | None = None
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class MarketplaceOrderArrives(ScenarioAction):
+    """A marketplace delivers an order (or delivers it again) to the shop's feed.
+
+    An ``import_marketplace_orders`` step fetches it. A name given to this step (``"as"``)
+    refers to the order captured from it, once imported.
+    """
+
+    tag: ClassVar[str] = "marketplace_order"
+    channel: str = attrs.field(validator=code)
+    order: MarketplaceOrder
+
+
+#: What a step does, one of the application's commands or a scenario-only action.
+Action = Union[c.Command[Any], ScenarioAction]  # noqa: UP007 - a runtime value for cattrs
+
+
+def _action_types() -> tuple[type[Any], ...]:
+    return (*serialization.command_types(), AdvanceClock, CourierUpdate, MarketplaceOrderArrives)
+
+
+@attrs.frozen(kw_only=True)
+class Step:
+    """One entry of ``commands``: an action, and optionally a name (``"as"``) for its result."""
+
+    action: Action
+    name: str | None = None
+
+
+def _check_version(_instance: object, _attribute: object, value: int) -> None:
+    if value != VERSION:
+        raise ValidationError(
+            f"unsupported version {value}; this salesorder reads version {VERSION}"
+        )
+
+
+def _check_format(_instance: object, _attribute: object, value: str) -> None:
+    if value != FORMAT:
+        raise ValidationError(f"expected {FORMAT!r}, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Scenario:
+    """A validated scenario file; see the module docstring and ``docs/scenario-format.md``."""
+
+    format: str = attrs.field(default=FORMAT, validator=_check_format)
+    version: int = attrs.field(default=VERSION, validator=_check_version)
+    description: str = ""
+    settings: Settings = attrs.Factory(Settings)
+    start: dt.datetime | None = None
+    warehouses: tuple[Warehouse, ...] = ()
+    products: tuple[ProductEntry, ...] = ()
+    customers: tuple[Customer, ...] = ()
+    stock: tuple[StockEntry, ...] = ()
+    commands: tuple[Step, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------
+# JSON: the scenario converter
+# ---------------------------------------------------------------------------------------
+
+
+def _structure_product_entry(conv: cattrs.Converter, value: Any) -> ProductEntry:
+    if not isinstance(value, Mapping):
+        raise InvalidField("expected an object (Product)")
+    warehouse = value.get("warehouse")
+    if warehouse is not None and not isinstance(warehouse, str):
+        raise InvalidField("expected a warehouse code (a string)", "warehouse")
+    fields = {k: v for k, v in value.items() if k != "warehouse"}
+    return ProductEntry(product=conv.structure(fields, Product), warehouse=warehouse)
+
+
+def _structure_step(conv: cattrs.Converter, value: Any) -> Step:
+    if not isinstance(value, Mapping):
+        raise InvalidField("expected an object with a 'type' key")
+    name = value.get("as")
+    if name is not None and not (isinstance(name, str) and _NAME.match(name)):
+        raise InvalidField(
+            f"a name is letters, digits, '_' and '-', starting with a letter; got {name!r}", "as"
+        )
+    fields = {k: v for k, v in value.items() if k != "as"}
+    action: Action = conv.structure(fields, Action)  # type: ignore[arg-type]
+    return Step(action=action, name=name)
+
+
+def _unstructure_step(conv: cattrs.Converter, step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = conv.unstructure(step.action)
+    return data if step.name is None else {**data, "as": step.name}
+
+
+def _unstructure_product_entry(conv: cattrs.Converter, entry: ProductEntry) -> dict[str, Any]:
+    data: dict[str, Any] = conv.unstructure(entry.product)
+    return data if entry.warehouse is None else {**data, "warehouse": entry.warehouse}
+
+
+@functools.lru_cache(maxsize=1)
+def scenario_converter() -> cattrs.Converter:
+    """The converter for scenario files, built on first use.
+
+    It is :func:`salesorder.serialization.make_converter` plus the scenario's own shapes:
+    steps (a command or a scenario-only action, tagged by ``type``, with an optional
+    ``as``) and product entries (a product with an optional ``warehouse`` key).
+    """
+    conv = serialization.make_converter()
+    serialization.register_tagged_union(
+        conv, Action, _action_types(), tag=lambda cls: cls.tag, what="step type"
+    )
+    conv.register_structure_hook(Step, lambda v, _t: _structure_step(conv, v))
+    conv.register_unstructure_hook(Step, lambda s: _unstructure_step(conv, s))
+    conv.register_structure_hook(ProductEntry, lambda v, _t: _structure_product_entry(conv, v))
+    conv.register_unstructure_hook(ProductEntry, lambda e: _unstructure_product_entry(conv, e))
+    return conv
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------
+
+
+def _references(action: Action) -> Iterator[tuple[str, str]]:
+    """(field, name) for each ``"$name"`` in a field of ``action`` whose name ends in ``_id``."""
+    for field in attrs.fields(type(action)):
+        value = getattr(action, field.name)
+        if field.name.endswith("_id") and isinstance(value, str) and value.startswith("$"):
+            yield field.name, value[1:]
+
+
+def _check_names(scenario: Scenario) -> None:
+    defined: dict[str, int] = {}
+    for index, step in enumerate(scenario.commands):
+        for field, name in _references(step.action):
+            if name not in defined:
+                raise ScenarioError(
+                    f"commands[{index}].{field}",
+                    f"unknown reference '${name}': no earlier step has \"as\": {name!r}",
+                )
+        if step.name is not None:
+            if step.name in defined:
+                raise ScenarioError(
+                    f"commands[{index}].as",
+                    f"the name {step.name!r} is already given to commands[{defined[step.name]}]",
+                )
+            defined[step.name] = index
+
+
+def load_scenario(data: Any) -> Scenario:
+    """Validate a whole scenario (as ``json.load`` gives it) and return it.
+
+    Nothing is run: the file is checked from top to bottom first, so a bad file changes
+    nothing.
+
+    Raises:
+        ScenarioError: the first problem, with the path of the bad field, such as
+            ``commands[2].lines[0].quantity``.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(serialization.ROOT, "a scenario is a JSON object")
+    # Say "wrong format" or "wrong version" before anything else the version might explain.
+    if data.get("format") != FORMAT:
+        fmt = data.get("format")
+        message = "required field missing" if fmt is None else f"expected {FORMAT!r}, got {fmt!r}"
+        raise ScenarioError("format", message)
+    if data.get("version") != VERSION:
+        version = data.get("version")
+        message = (
+            "required field missing"
+            if version is None
+            else f"unsupported version {version!r}; this salesorder reads version {VERSION}"
+        )
+        raise ScenarioError("version", message)
+    scenario = serialization.structure(data, Scenario, using=scenario_converter())
+    _check_names(scenario)
+    return scenario
+
+
+def parse_scenario(text: str) -> Scenario:
+    """:func:`load_scenario` from JSON text.
+
+    Raises:
+        ScenarioError: the text is not JSON (path ``$``, with line and column), or not a
+            valid scenario.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            serialization.ROOT,
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+        ) from exc
+    return load_scenario(data)
+
+
+def dump_scenario(scenario: Scenario) -> dict[str, Any]:
+    """``scenario`` as JSON-ready data that :func:`load_scenario` reads back."""
+    data: dict[str, Any] = scenario_converter().unstructure(scenario)
+    return data
+
+
+def load_demo() -> Scenario:
+    """The demo scenario shipped with salesorder (``python -m salesorder demo`` runs it)."""
+    resource = importlib.resources.files("salesorder").joinpath("data/demo.json")
+    return parse_scenario(resource.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _FromMarketplace:
+    """A name given to a ``marketplace_order`` step: the order captured from it."""
+
+    channel: str
+    external_id: str
+
+
+@attrs.frozen(kw_only=True)
+class StepOutcome:
+    """What one step did.
+
+    Attributes:
+        index: the step's position in ``commands``.
+        step: the step as written.
+        action: the action as run, with its ``$name`` references replaced by ids.
+        result: what the command returned (an id, a status, a list of ids...), or None.
+        order_ids: the orders the step concerned.
+        at: the clock's time after the step.
+    """
+
+    index: int
+    step: Step
+    action: Action
+    result: Any
+    order_ids: tuple[str, ...]
+    at: dt.datetime
+
+    @property
+    def path(self) -> str:
+        """The step's path in the file, ``commands[N]``."""
+        return f"commands[{self.index}]"
+
+
+class ScenarioRun:
+    """A scenario being run on a fresh in-memory application.
+
+    Use :func:`run_scenario` for the whole run at once; use this class to watch each step
+    (``for outcome in ScenarioRun(scenario).steps(): ...``), as the demo does.
+    """
+
+    def __init__(self, scenario: Scenario, *, database_url: str | None = None) -> None:
+        self.scenario = scenario
+        self.app: SalesApp = build(
+            scenario.settings, start=scenario.start, database_url=database_url
+        )
+        self.names: dict[str, Any] = {}
+        self.outcomes: list[StepOutcome] = []
+        self._set_up = False
+
+    # -- setup ------------------------------------------------------------------------
+
+    def _apply(self, path: str, command: c.Command[Any]) -> Any:
+        try:
+            return self.app.execute(command)
+        except SalesOrderError as exc:
+            raise ScenarioError(path, str(exc)) from exc
+
+    def setup(self) -> None:
+        """Register warehouses, products (with initial stock), customers and opening stock.
+
+        Raises:
+            ScenarioError: an entry is refused (path such as ``products[1]``).
+        """
+        if self._set_up:
+            return
+        self._set_up = True
+        s = self.scenario
+        for i, warehouse in enumerate(s.warehouses):
+            self._apply(f"warehouses[{i}]", c.AddWarehouse(warehouse=warehouse))
+        for i, entry in enumerate(s.products):
+            self._apply(
+                f"products[{i}]", c.AddProduct(product=entry.product, warehouse=entry.warehouse)
+            )
+        for i, customer in enumerate(s.customers):
+            self._apply(f"customers[{i}]", c.AddCustomer(customer=customer))
+        for i, item in enumerate(s.stock):
+            self._apply(
+                f"stock[{i}]",
+                c.ReceiveStock(warehouse=item.warehouse, sku=item.sku, quantity=item.quantity),
+            )
+
+    # -- references ---------------------------------------------------------------------
+
+    def _lookup(self, name: str) -> str:
+        value = self.names[name]
+        if isinstance(value, _FromMarketplace):
+            with self.app.uow() as uow:
+                order = uow.orders.find_by_external_ref(value.channel, value.external_id)
+            if order is None:
+                raise ValidationError(
+                    f"'${name}' is {value.channel} order {value.external_id!r}, "
+                    "which has not been imported yet"
+                )
+            return order.id
+        if isinstance(value, list):
+            if len(value) != 1:
+                raise ValidationError(
+                    f"'${name}' names a step that returned {len(value)} ids, not exactly one"
+                )
+            value = value[0]
+        if not isinstance(value, str):
+            raise ValidationError(f"'${name}' names a step that returned no id")
+        return value
+
+    def _resolve(self, index: int, action: Action) -> Action:
+        changes: dict[str, str] = {}
+        field = ""
+        try:
+            for field, name in _references(action):
+                changes[field] = self._lookup(name)
+        except ValidationError as exc:
+            raise ScenarioError(f"commands[{index}].{field}", str(exc)) from exc
+        return attrs.evolve(action, **changes) if changes else action
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _clock(self) -> ManualClock:
+        clock = self.app.clock
+        if not isinstance(clock, ManualClock):  # pragma: no cover - in_memory() gives one
+            raise ValidationError("scenarios need the manual clock")
+        return clock
+
+    def _courier_update(self, action: CourierUpdate) -> str:
+        with self.app.uow() as uow:
+            order = uow.orders.get(action.order_id)
+            if not order.shipment_ids:
+                raise ValidationError(f"{order.thing} has no shipment for the courier to report on")
+            shipment = uow.shipments.get(order.shipment_ids[-1])
+        if action.courier is not None and action.courier != shipment.courier:
+            raise ValidationError(
+                f"shipment {shipment.id!r} of {order.thing} is with {shipment.courier!r}, "
+                f"not {action.courier!r}"
+            )
+        courier = self.app.courier(shipment.courier)
+        if not isinstance(courier, InMemoryCourier):
+            raise ValidationError(f"courier {shipment.courier!r} is not scriptable (in-memory)")
+        courier.report(shipment.tracking_number, action.status, self._clock().now(), action.note)
+        return shipment.tracking_number
+
+    def _marketplace_order(self, action: MarketplaceOrderArrives) -> _FromMarketplace:
+        gateway = self.app.marketplace(action.channel)
+        if not isinstance(gateway, InMemoryMarketplace):
+            raise ValidationError(f"marketplace {action.channel!r} is not scriptable (in-memory)")
+        gateway.put_order(action.order)
+        return _FromMarketplace(channel=gateway.channel.code, external_id=action.order.external_id)
+
+    def _perform(self, action: Action) -> Any:
+        if isinstance(action, AdvanceClock):
+            return self._clock().advance(action.delta)
+        if isinstance(action, CourierUpdate):
+            return self._courier_update(action)
+        if isinstance(action, MarketplaceOrderArrives):
+            return self._marketplace_order(action)
+        if isinstance(action, c.Command):
+            return self.app.execute(action)
+        raise TypeError(f"unknown step {action!r}")  # pragma: no cover - load_scenario checks
+
+    def _orders_of(self, action: Action, result: Any) -> tuple[str, ...]:
+        if isinstance(action, c.PlaceOrder):
+            return (result,)
+        if isinstance(action, c.ImportMarketplaceOrders):
+            return tuple(result)
+        order_id = getattr(action, "order_id", None)
+        if isinstance(order_id, str):
+            return (order_id,)
+        with self.app.uow() as uow:
+            shipment_id = getattr(action, "shipment_id", None)
+            if isinstance(shipment_id, str):
+                return (uow.shipments.get(shipment_id).order_id,)
+            invoice_id = getattr(action, "invoice_id", None)
+            if isinstance(invoice_id, str):
+                return (uow.invoices.get(invoice_id).order_id,)
+        return ()
+
+    def steps(self) -> Iterator[StepOutcome]:
+        """Run the steps one by one (after :meth:`setup`), yielding each outcome.
+
+        Raises:
+            ScenarioError: a step failed; ``path`` is ``commands[N]`` (or the reference
+                field that could not be resolved), the message is the library's.
+        """
+        self.setup()
+        for index, step in enumerate(self.scenario.commands):
+            action = self._resolve(index, step.action)
+            try:
+                result = self._perform(action)
+                order_ids = self._orders_of(action, result)
+            except SalesOrderError as exc:
+                raise ScenarioError(f"commands[{index}]", str(exc)) from exc
+            if step.name is not None:
+                self.names[step.name] = result
+            outcome = StepOutcome(
+                index=index,
+                step=step,
+                action=action,
+                result=result,
+                order_ids=order_ids,
+                at=self.app.clock.now(),
+            )
+            self.outcomes.append(outcome)
+            yield outcome
+
+    def run(self) -> list[StepOutcome]:
+        """Set up and run every step; returns the outcomes."""
+        for _ in self.steps():
+            pass
+        return self.outcomes
+
+    # -- state ------------------------------------------------------------------------
+
+    def _name_value(self, name: str) -> Any:
+        try:
+            return self._lookup(name)
+        except ValidationError:
+            value = self.names[name]
+            return None if isinstance(value, _FromMarketplace) else value
+
+    def state(self) -> dict[str, Any]:
+        """The resulting state as JSON-ready data.
+
+        Keys: ``format`` and ``version`` of the result, ``clock`` (the time at the end),
+        ``names`` (what each ``"as"`` name stands for), ``steps`` (each step's path, type
+        and result), then ``orders``, ``stock``, ``shipments``, ``invoices``, ``payments``
+        (every aggregate, in the shapes of :mod:`salesorder.serialization`) and ``events``
+        (every domain event published, in order).
+        """
+        conv = scenario_converter()
+        events = getattr(self.app.events, "published", [])
+        with self.app.uow() as uow:
+            aggregates = {
+                "orders": uow.orders.list(),
+                "stock": uow.stock.list(),
+                "shipments": uow.shipments.list(),
+                "invoices": uow.invoices.list(),
+                "payments": uow.payments.list(),
+            }
+        return {
+            "format": RESULT_FORMAT,
+            "version": VERSION,
+            "clock": self.app.clock.now().isoformat(),
+            "names": {name: conv.unstructure(self._name_value(name)) for name in self.names},
+            "steps": [
+                {
+                    "path": outcome.path,
+                    "type": type(outcome.action).tag,
+                    "result": conv.unstructure(
+                        None if isinstance(outcome.result, _FromMarketplace) else outcome.result
+                    ),
+                }
+                for outcome in self.outcomes
+            ],
+            **{key: conv.unstructure(items) for key, items in aggregates.items()},
+            "events": [conv.unstructure(event) for event in events],
+        }
+
+
+def run_scenario(scenario: Scenario, *, database_url: str | None = None) -> dict[str, Any]:
+    """Run ``scenario`` on a fresh application and return the resulting state.
+
+    Orders live in memory, or in the (empty) database at ``database_url``; see
+    :func:`salesorder.bootstrap.build`. See :meth:`ScenarioRun.state` for the result's shape.
+
+    Raises:
+        ScenarioError: a setup entry or a step failed; its path and the library's message.
+        SalesOrderError: the database could not be used (PersistenceError and its kin).
+    """
+    run = ScenarioRun(scenario, database_url=database_url)
+    run.run()
+    return run.state()

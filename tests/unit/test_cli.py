@@ -1,0 +1,333 @@
+"""The command line and the scenario files it runs: exit codes, output, error messages."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import salesorder
+from salesorder.cli import main
+from salesorder.exceptions import ScenarioError
+from salesorder.scenario import (
+    dump_scenario,
+    load_demo,
+    load_scenario,
+    parse_scenario,
+    run_scenario,
+)
+
+ADDRESS = {"line1": "Jl. Asia Afrika 8", "city": "Bandung", "country": "ID"}
+
+
+def idr(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "IDR"}
+
+
+# A COD web order, as /tmp/smoke.py ran it by hand: 3 T-shirts at Rp150.000 (tax included),
+# 0.9 kg -> 1 started kg -> fee 9.000 + 2.000 = 11.000 paid by the buyer, COD 461.000.
+SMALL: dict[str, Any] = {
+    "format": "salesorder/scenario",
+    "version": 1,
+    "start": "2026-01-05T09:00:00+07:00",
+    "warehouses": [{"code": "JKT-1", "name": "Jakarta main", "address": ADDRESS}],
+    "products": [
+        {
+            "sku": "TSHIRT-RED-M",
+            "name": "T-shirt red M",
+            "price": idr("150000"),
+            "unit_cost": idr("80000"),
+            "weight_kg": "0.3",
+            "initial_stock": 2,
+            "warehouse": "JKT-1",
+        }
+    ],
+    "customers": [{"id": "C1", "name": "Budi", "addresses": [ADDRESS]}],
+    "stock": [{"warehouse": "JKT-1", "sku": "TSHIRT-RED-M", "quantity": 8}],
+    "commands": [
+        {
+            "type": "place_order",
+            "as": "o1",
+            "customer_id": "C1",
+            "lines": [{"sku": "TSHIRT-RED-M", "quantity": 3}],
+            "payment_method": "cod",
+        },
+        {"type": "confirm_order", "order_id": "$o1"},
+        {"type": "reserve_stock", "order_id": "$o1"},
+        {"type": "ship_order", "as": "s1", "order_id": "$o1", "courier": "jnt"},
+        {"type": "advance_clock", "days": 2},
+        {"type": "courier_update", "order_id": "$o1", "status": "delivered"},
+        {"type": "sync_tracking", "shipment_id": "$s1"},
+        {
+            "type": "record_payment",
+            "order_id": "$o1",
+            "amount": idr("461000"),
+            "method": "cod",
+            "reference": "COD-1",
+        },
+        {"type": "complete_order", "order_id": "$o1"},
+    ],
+}
+
+
+def small() -> dict[str, Any]:
+    return copy.deepcopy(SMALL)
+
+
+def write(tmp_path: Path, data: Any) -> str:
+    path = tmp_path / "scenario.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def fails(capsys: pytest.CaptureFixture[str], tmp_path: Path, data: Any, exit_code: int = 2) -> str:
+    """Run ``salesorder run`` on ``data``, check it fails with ``exit_code``; the error line."""
+    assert main(["run", write(tmp_path, data)]) == exit_code
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+    return err.strip()
+
+
+# -- demo --------------------------------------------------------------------------------------
+
+
+def test_demo_tells_the_story_with_real_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    # Web order: 3 T-shirts (PPN 12% on 11/12 of the price, effectively 11%, tax included):
+    # 450.000 / 1.11 = 405.405,41 net, 44.594,59 tax; a luxury watch at 12% on the full price:
+    # 2.500.000 / 1.12 = 2.232.142,86 net, 267.857,14 tax. Gross 2.950.000, net 2.637.548,27.
+    assert "gross Rp2.950.000,00  [ORD-000001 new]" in out
+    assert "net      Rp2.637.548,27" in out
+    assert "PPN 12% (DPP 11/12) on Rp405.405,41: Rp44.594,59" in out
+    assert "PPN 12% on Rp2.232.142,86: Rp267.857,14" in out
+    assert "VAT-000001 (vat), e-invoice accepted, tax authority code M1-26-00000001" in out
+    # Shopee COD order: 2 x 145.000 + 75.000 = 365.000 gross; 1,1 kg -> 2 started kg ->
+    # fee 9.000 + 2 x 2.000 = 13.000 paid by the buyer; COD 378.000.
+    assert "shopee: imported ORD-000002" in out
+    assert "shopee: nothing new (already imported, no duplicate)" in out
+    assert "fee Rp13.000,00 paid by buyer, COD Rp378.000,00  [ORD-000002 shipped]" in out
+    assert "COD      Rp378.000,00 collected" in out
+    assert "net      Rp328.828,83" in out
+    assert out.count(": completed\n") == 2
+    assert "JKT-1  TSHIRT-RED-M     15 on hand" in out
+    assert "time     new 20m, confirmed 0m, processing 1h, shipped 1d 7h 45m" in out
+
+
+def test_demo_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--json"]) == 0
+    state = json.loads(capsys.readouterr().out)
+    assert [o["status"] for o in state["orders"]] == ["completed", "completed"]
+    assert [o["channel"]["code"] for o in state["orders"]] == ["web", "shopee"]
+    assert state["names"]["shopee"] == "ORD-000002"
+
+
+def test_python_dash_m_demo() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "salesorder", "demo"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Rp2.950.000,00" in done.stdout
+    assert done.stderr == ""
+
+
+def test_the_demo_file_round_trips() -> None:
+    demo = load_demo()
+    assert load_scenario(json.loads(json.dumps(dump_scenario(demo)))) == demo
+
+
+# -- run -----------------------------------------------------------------------------------------
+
+
+def test_run_prints_the_resulting_state(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["run", write(tmp_path, SMALL)]) == 0
+    state = json.loads(capsys.readouterr().out)
+    (order,) = state["orders"]
+    assert order["id"] == "ORD-000001"
+    assert order["status"] == "completed"
+    assert order["pricing"]["gross"] == idr("450000.00")
+    assert order["pricing"]["tax"] == idr("44594.59")
+    (shipment,) = state["shipments"]
+    assert shipment["cod_amount"] == idr("461000")
+    assert shipment["status"] == "delivered"
+    assert [(s["sku"], s["on_hand"]) for s in state["stock"]] == [("TSHIRT-RED-M", 7)]
+    assert state["payments"][0]["amount"] == idr("461000")
+    assert state["names"] == {"o1": "ORD-000001", "s1": "SHP-000001"}
+    assert state["events"][0]["type"] == "OrderPriced"
+    assert state["events"][-1] == {
+        "type": "OrderCompleted",
+        "order_id": "ORD-000001",
+        "at": "2026-01-07T09:00:00+07:00",
+    }
+    assert state["clock"] == "2026-01-07T09:00:00+07:00"
+
+
+def test_check_validates_without_running(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = small()
+    data["commands"][2]["type"] = "cancel_order"  # valid, though the run would differ
+    assert main(["check", write(tmp_path, data)]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+# -- invalid files: exit 2, nothing run --------------------------------------------------------
+
+
+def test_quantity_zero_names_the_field(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["commands"][0]["lines"].append({"sku": "TSHIRT-RED-M", "quantity": 0})
+    assert fails(capsys, tmp_path, data) == (
+        "error: commands[0].lines[1].quantity: NewLine.quantity must be > 0, got 0"
+    )
+
+
+def test_unknown_key(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["commands"][3]["colour"] = "red"
+    error = fails(capsys, tmp_path, data)
+    assert error.startswith("error: commands[3].colour: unknown key 'colour' in ShipOrder")
+
+
+def test_unknown_top_level_key(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["orders"] = []
+    assert fails(capsys, tmp_path, data).startswith("error: orders: unknown key 'orders'")
+
+
+def test_wrong_version(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["version"] = 2
+    assert fails(capsys, tmp_path, data) == (
+        "error: version: unsupported version 2; this salesorder reads version 1"
+    )
+
+
+def test_wrong_format(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    del data["format"]
+    assert fails(capsys, tmp_path, data) == "error: format: required field missing"
+
+
+def test_bad_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = json.dumps(SMALL, indent=2).replace('"version": 1,', '"version": 1')
+    error = fails(capsys, tmp_path, text)
+    assert error.startswith("error: $: invalid JSON at line 4, column 3: Expecting ','")
+
+
+def test_not_an_object(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert fails(capsys, tmp_path, [SMALL]) == "error: $: a scenario is a JSON object"
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    assert main(["run", str(missing)]) == 2
+    assert capsys.readouterr().err == f"error: {missing}: no such file\n"
+
+
+def test_float_money_in_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["products"][0]["price"]["amount"] = 150000.5
+    error = fails(capsys, tmp_path, data)
+    assert error.startswith("error: products[0].price.amount: expected a decimal string")
+    assert "float 150000.5" in error
+
+
+def test_naive_start_time(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["start"] = "2026-01-05T09:00:00"
+    assert fails(capsys, tmp_path, data).startswith("error: start: a date and time must be")
+
+
+def test_unknown_step_type(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["commands"][1] = {"type": "teleport", "order_id": "$o1"}
+    assert fails(capsys, tmp_path, data).startswith(
+        "error: commands[1].type: unknown step type 'teleport'; expected one of 'add_customer'"
+    )
+
+
+def test_reference_to_a_later_or_unknown_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = small()
+    data["commands"][1]["order_id"] = "$s1"  # defined by commands[3], later
+    assert fails(capsys, tmp_path, data) == (
+        "error: commands[1].order_id: unknown reference '$s1': no earlier step has \"as\": 's1'"
+    )
+
+
+def test_a_name_given_twice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["commands"][3]["as"] = "o1"
+    assert fails(capsys, tmp_path, data) == (
+        "error: commands[3].as: the name 'o1' is already given to commands[0]"
+    )
+
+
+def test_bad_setting(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["settings"] = {"rounding": {"mode": "bankers"}}
+    assert fails(capsys, tmp_path, data).startswith(
+        "error: settings.rounding.mode: expected one of 'half_up', 'half_even'"
+    )
+
+
+# -- a valid file whose run fails: exit 1 -------------------------------------------------------
+
+
+def test_insufficient_stock_fails_the_step(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = small()
+    data["commands"][0]["lines"][0]["quantity"] = 11
+    assert fails(capsys, tmp_path, data, exit_code=1) == (
+        "error: commands[2]: SKU 'TSHIRT-RED-M' has 10 available in 'JKT-1', 11 requested"
+    )
+
+
+def test_a_refused_setup_entry(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["stock"][0]["warehouse"] = "SBY-1"
+    assert (
+        fails(capsys, tmp_path, data, exit_code=1) == "error: stock[0]: warehouse 'SBY-1' not found"
+    )
+
+
+def test_run_scenario_raises_scenario_error_with_the_step_path() -> None:
+    data = small()
+    data["commands"].insert(1, {"type": "complete_order", "order_id": "$o1"})
+    scenario = load_scenario(data)
+    with pytest.raises(ScenarioError) as info:
+        run_scenario(scenario)
+    assert info.value.path == "commands[1]"
+    assert "cannot complete order 'ORD-000001' in status 'new'" in str(info.value)
+
+
+def test_parse_scenario_reads_text() -> None:
+    assert parse_scenario(json.dumps(SMALL)) == load_scenario(SMALL)
+
+
+# -- the command line itself ------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"salesorder {salesorder.__version__}\n"
+
+
+def test_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: salesorder" in capsys.readouterr().err

@@ -1,0 +1,410 @@
+"""JSON shapes: round trips of every public model, strict input, and error paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from salesorder import (
+    Address,
+    Customer,
+    CustomerKind,
+    Dimensions,
+    Discount,
+    FloatMoneyError,
+    GeoPoint,
+    Invoice,
+    InvoiceKind,
+    InvoiceSeries,
+    MarketplaceOrder,
+    Money,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+    Product,
+    Reservation,
+    ScenarioError,
+    Settings,
+    Shipment,
+    StockItem,
+    TaxRate,
+    TaxTable,
+    TrackingStatus,
+    VariantAttribute,
+    Warehouse,
+    default_tax_table,
+    in_memory,
+)
+from salesorder import commands as c
+from salesorder.domain import events as ev
+from salesorder.domain.shipping import TrackingEvent
+from salesorder.serialization import (
+    command_types,
+    converter,
+    event_types,
+    make_converter,
+    structure,
+    unstructure,
+)
+
+AT = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+ADDRESS = Address(line1="Jl. Asia Afrika 8", city="Bandung", country="ID", postal_code="40111")
+
+
+def idr(amount: str) -> Money:
+    return Money.of(amount, "IDR")
+
+
+def round_trip(obj: Any, cls: Any = None) -> Any:
+    """Unstructure, go through real JSON text, structure back."""
+    data = json.loads(json.dumps(unstructure(obj)))
+    return structure(data, cls or type(obj))
+
+
+# -- concrete examples of each model ---------------------------------------------------------
+
+PRODUCT = Product(
+    sku="TSHIRT-RED-M",
+    name="T-shirt red M",
+    price=idr("150000"),
+    unit_cost=idr("80000.50"),
+    attributes=(VariantAttribute(name="colour", value="red"),),
+    images=("https://example.com/a.png",),
+    weight_kg=Decimal("0.3"),
+    dimensions=Dimensions(length_cm=30, width_cm=20, height_cm="2.5"),
+    initial_stock=4,
+)
+CUSTOMER = Customer(
+    id="C-MAJU",
+    name="Rudi",
+    kind=CustomerKind.BUSINESS,
+    company_name="PT Maju Jaya",
+    tax_id="01.300.066.6-091.000",
+    addresses=(ADDRESS,),
+)
+WAREHOUSE = Warehouse(
+    code="JKT-1",
+    name="Jakarta",
+    address=ADDRESS,
+    coordinates=GeoPoint(latitude="-6.2", longitude="106.8"),
+    priority=2,
+)
+STOCK = StockItem(
+    warehouse="JKT-1",
+    sku="TSHIRT-RED-M",
+    on_hand=10,
+    reservations={"ORD-1/1": Reservation.for_line("ORD-1", "1", 3, AT, AT + dt.timedelta(hours=1))},
+)
+PAYMENT = Payment(
+    id="PAY-1",
+    order_id="ORD-1",
+    method=PaymentMethod.COD,
+    amount=idr("461000"),
+    reference="COD-1",
+    received_at=AT,
+)
+TAX_RATE = TaxRate(code="ID-PPN-12-DPP", name="PPN", rate="0.12", base_factor=Fraction(11, 12))
+MARKETPLACE_ORDER = MarketplaceOrder(
+    external_id="260105ABC",
+    revision=1,
+    status="READY_TO_SHIP",
+    buyer_name="Siti",
+    shipping_address=ADDRESS,
+    currency="IDR",
+    lines=(),
+    created_at=AT,
+    cash_on_delivery=True,
+)
+
+VALUES = [
+    idr("12.50"),
+    Money.of("0.125", "KWD"),
+    ADDRESS,
+    PRODUCT,
+    CUSTOMER,
+    WAREHOUSE,
+    STOCK,
+    PAYMENT,
+    TAX_RATE,
+    default_tax_table(),
+    Settings(),
+    InvoiceSeries(code="VAT", prefix="VAT-", next_number=7),
+    Discount.of_percent("12.5"),
+    Discount.of_amount(idr("5000")),
+    MARKETPLACE_ORDER,
+    TrackingEvent(tracking_number="JNT1", status=TrackingStatus.DELIVERED, at=AT, note="ok"),
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=lambda v: type(v).__name__)
+def test_round_trip_of_values(value: Any) -> None:
+    assert round_trip(value) == value
+
+
+def test_stock_item_keeps_its_reservations() -> None:
+    back = round_trip(STOCK)
+    assert back.reservations == STOCK.reservations
+    assert back.reserved == 3
+    assert back.available == 7
+
+
+@pytest.fixture(scope="module")
+def story() -> Any:
+    """A real order-to-cash run: every aggregate has history, pricing, tracking, e-invoice."""
+    app = in_memory(start=AT)
+    app.execute(c.AddWarehouse(warehouse=WAREHOUSE))
+    app.execute(c.AddProduct(product=PRODUCT, warehouse="JKT-1"))
+    app.execute(c.AddCustomer(customer=CUSTOMER))
+    order_id = app.execute(
+        c.PlaceOrder(
+            customer_id="C-MAJU",
+            lines=(c.NewLine(sku="TSHIRT-RED-M", quantity=3, discount=Discount.of_percent(10)),),
+            payment_method=PaymentMethod.COD,
+            requested_delivery_date=dt.date(2026, 1, 9),
+        )
+    )
+    app.execute(c.ConfirmOrder(order_id=order_id))
+    app.execute(c.ReserveStock(order_id=order_id))
+    shipment_id = app.execute(c.ShipOrder(order_id=order_id, courier="jnt"))
+    with app.uow() as uow:
+        tracking = uow.shipments.get(shipment_id).tracking_number
+    app.couriers["jnt"].report(tracking, TrackingStatus.DELIVERED, app.clock.advance(days=1))  # type: ignore[attr-defined]
+    app.execute(c.SyncTracking(shipment_id=shipment_id))
+    invoice_id = app.execute(c.IssueInvoice(order_id=order_id, kind=InvoiceKind.VAT))
+    app.execute(c.SubmitEInvoice(invoice_id=invoice_id))
+    app.execute(c.RefreshEInvoice(invoice_id=invoice_id))
+    return app
+
+
+@pytest.mark.parametrize("kind", [Order, StockItem, Shipment, Invoice, InvoiceSeries, Product])
+def test_round_trip_of_aggregates_from_a_real_run(story: Any, kind: type) -> None:
+    repository = {
+        Order: "orders",
+        StockItem: "stock",
+        Shipment: "shipments",
+        Invoice: "invoices",
+        InvoiceSeries: "invoice_series",
+        Product: "products",
+    }[kind]
+    with story.uow() as uow:
+        items = getattr(uow, repository).list()
+    assert items
+    for item in items:
+        assert round_trip(item) == item
+
+
+def test_a_round_tripped_order_keeps_its_facts(story: Any) -> None:
+    with story.uow() as uow:
+        (order,) = uow.orders.list()
+    back = round_trip(order)
+    assert back.status is OrderStatus.DELIVERED
+    assert [h.status for h in back.history] == [h.status for h in order.history]
+    assert back.pricing == order.pricing
+    assert back.time_in_status() == order.time_in_status()
+    assert back.amount_due == order.amount_due
+
+
+def test_every_command_round_trips_with_its_tag() -> None:
+    examples: list[c.Command[Any]] = [
+        c.AddWarehouse(warehouse=WAREHOUSE),
+        c.AddProduct(product=PRODUCT, warehouse="JKT-1"),
+        c.AddCustomer(customer=CUSTOMER),
+        c.ReceiveStock(warehouse="JKT-1", sku="A", quantity=2),
+        c.PlaceOrder(
+            customer_id="C1",
+            lines=(c.NewLine(sku="A", quantity=1, unit_price=idr("10")),),
+            shipping_address=ADDRESS,
+            requested_delivery_date=dt.date(2026, 2, 1),
+        ),
+        c.AddLine(order_id="O1", line=c.NewLine(sku="A", quantity=2)),
+        c.RemoveLine(order_id="O1", line_id="1"),
+        c.ChangeQuantity(order_id="O1", line_id="1", quantity=5),
+        c.ChangeAddress(order_id="O1", address=ADDRESS),
+        c.ConfirmOrder(order_id="O1"),
+        c.ReserveStock(order_id="O1"),
+        c.ShipOrder(order_id="O1", courier="jnt"),
+        c.SyncTracking(shipment_id="S1"),
+        c.MarkDelivered(order_id="O1"),
+        c.IssueInvoice(order_id="O1", kind=InvoiceKind.VAT, series="VAT"),
+        c.SubmitEInvoice(invoice_id="I1"),
+        c.RefreshEInvoice(invoice_id="I1"),
+        c.RecordPayment(order_id="O1", amount=idr("1"), method=PaymentMethod.CARD, reference="r"),
+        c.CompleteOrder(order_id="O1"),
+        c.CancelOrder(order_id="O1", reason="changed mind"),
+        c.ImportMarketplaceOrders(channel="shopee"),
+    ]
+    assert {type(e) for e in examples} == set(command_types())
+    for command in examples:
+        data = unstructure(command)
+        assert data["type"] == command.tag
+        assert structure(data, c.Command) == command
+        assert structure(data, type(command)) == command
+        assert structure({k: v for k, v in data.items() if k != "type"}, type(command)) == command
+
+
+def test_every_event_round_trips_tagged_by_class_name() -> None:
+    gross = idr("450000.00")
+    examples: list[ev.DomainEvent] = [
+        ev.OrderPlaced(order_id="O1", at=AT, channel="web", external_ref="x"),
+        ev.OrderPriced(order_id="O1", at=AT, gross=gross),
+        ev.OrderConfirmed(order_id="O1", at=AT),
+        ev.StockReserved(order_id="O1", at=AT, warehouse="JKT-1"),
+        ev.OrderShipped(order_id="O1", at=AT, shipment_id="S1", courier="jnt", tracking_number="T"),
+        ev.OrderDelivered(order_id="O1", at=AT, shipment_id="S1"),
+        ev.InvoiceIssued(order_id="O1", at=AT, invoice_id="I1", number="INV-1", gross=gross),
+        ev.PaymentRecorded(order_id="O1", at=AT, payment_id="P1", amount=gross, method="cod"),
+        ev.OrderCompleted(order_id="O1", at=AT),
+        ev.OrderCancelled(order_id="O1", at=AT, reason="r"),
+    ]
+    assert {type(e) for e in examples} == set(event_types())
+    for event in examples:
+        data = unstructure(event)
+        assert data["type"] == type(event).__name__
+        assert structure(json.loads(json.dumps(data)), ev.DomainEvent) == event
+
+
+def test_events_of_a_real_run_round_trip(story: Any) -> None:
+    published = story.events.published
+    assert {type(e).__name__ for e in published} >= {"OrderPlaced", "OrderShipped", "InvoiceIssued"}
+    data = json.loads(json.dumps(unstructure(published)))
+    assert [structure(item, ev.DomainEvent) for item in data] == published
+
+
+# -- shapes -------------------------------------------------------------------------------------
+
+
+def test_money_is_an_object_with_a_decimal_string() -> None:
+    assert unstructure(idr("12.50")) == {"amount": "12.50", "currency": "IDR"}
+
+
+def test_scalars_have_json_shapes() -> None:
+    data = unstructure(TAX_RATE)
+    assert data == {"code": "ID-PPN-12-DPP", "name": "PPN", "rate": "0.12", "base_factor": "11/12"}
+    assert unstructure(PAYMENT)["received_at"] == "2026-01-05T09:00:00+07:00"
+    assert unstructure(PAYMENT)["method"] == "cod"
+    assert type(unstructure(PAYMENT)["method"]) is str
+    assert unstructure(CUSTOMER)["addresses"] == [unstructure(ADDRESS)]
+    assert (
+        unstructure(
+            c.PlaceOrder(customer_id="C", lines=(), requested_delivery_date=dt.date(2026, 2, 1))
+        )["requested_delivery_date"]
+        == "2026-02-01"
+    )
+
+
+def test_decimal_from_int_or_string() -> None:
+    assert structure({"amount": 12, "currency": "IDR"}, Money) == idr("12")
+    assert structure({"amount": " 12.50 ", "currency": "IDR"}, Money) == idr("12.50")
+
+
+def test_float_money_is_refused() -> None:
+    with pytest.raises(ScenarioError) as info:
+        structure({"amount": 12.5, "currency": "IDR"}, Money)
+    assert info.value.path == "amount"
+    assert "float" in str(info.value)
+    assert isinstance(info.value.__cause__.exceptions[0], FloatMoneyError)  # type: ignore[union-attr]
+    with pytest.raises(ScenarioError, match="float"):
+        structure(1.5, Decimal)
+
+
+def test_strict_scalars() -> None:
+    with pytest.raises(ScenarioError, match="expected a whole number, got the string '3'"):
+        structure(
+            {"warehouse": "W", "sku": "A", "quantity": "3", "type": "receive_stock"}, c.Command
+        )
+    with pytest.raises(ScenarioError, match="expected a string, got the number 5"):
+        structure({"line1": 5, "city": "x", "country": "ID"}, Address)
+    with pytest.raises(ScenarioError, match="expected true or false"):
+        structure({**unstructure(MARKETPLACE_ORDER), "cash_on_delivery": "yes"}, MarketplaceOrder)
+    with pytest.raises(ScenarioError, match="expected an array"):
+        structure({**unstructure(CUSTOMER), "addresses": "Jl. Asia Afrika"}, Customer)
+
+
+def test_naive_datetimes_are_refused_and_z_is_utc() -> None:
+    data = unstructure(PAYMENT)
+    with pytest.raises(ScenarioError, match="timezone-aware") as info:
+        structure({**data, "received_at": "2026-01-05T09:00:00"}, Payment)
+    assert info.value.path == "received_at"
+    back = structure({**data, "received_at": "2026-01-05T02:00:00Z"}, Payment)
+    assert back.received_at == AT
+
+
+def test_extra_keys_are_refused_with_their_path() -> None:
+    data = unstructure(CUSTOMER)
+    data["addresses"][0]["street"] = "x"
+    with pytest.raises(ScenarioError) as info:
+        structure(data, Customer)
+    assert info.value.path == "addresses[0].street"
+    assert "unknown key 'street' in Address" in str(info.value)
+
+
+def test_validator_errors_point_at_the_field() -> None:
+    data = {"type": "place_order", "customer_id": "C1", "lines": [{"sku": "A", "quantity": 1}]}
+    data["lines"].append({"sku": "B", "quantity": 0})  # type: ignore[attr-defined]
+    with pytest.raises(ScenarioError) as info:
+        structure(data, c.Command)
+    assert info.value.path == "lines[1].quantity"
+    assert str(info.value) == "lines[1].quantity: NewLine.quantity must be > 0, got 0"
+
+
+def test_a_concrete_command_refuses_another_tag() -> None:
+    with pytest.raises(ScenarioError) as info:
+        structure({"type": "cancel_order", "order_id": "O1"}, c.ConfirmOrder)
+    assert info.value.path == "type"
+    assert "expected 'confirm_order' here, got 'cancel_order'" in str(info.value)
+
+
+def test_other_error_paths() -> None:
+    cases: list[tuple[Any, Any, str, str]] = [
+        ({"type": "teleport"}, c.Command, "type", "unknown command type 'teleport'"),
+        ({"order_id": "O1"}, c.Command, "type", "required field missing"),
+        ({"type": "confirm_order"}, c.Command, "order_id", "required field missing"),
+        ({"amount": "1", "currency": "XYZ"}, Money, "currency", "unknown currency code 'XYZ'"),
+        ({"amount": "abc", "currency": "IDR"}, Money, "amount", "'abc' is not a decimal number"),
+        (
+            {**unstructure(PAYMENT), "method": "cash"},
+            Payment,
+            "method",
+            "expected one of 'bank_transfer', 'card', 'e_wallet', 'cod', got the string 'cash'",
+        ),
+        (
+            {"rules": [{**unstructure(default_tax_table().rules[0]), "valid_from": "2026-02-30"}]},
+            TaxTable,
+            "rules[0].valid_from",
+            "expected an ISO 8601 date",
+        ),
+        (
+            {**unstructure(STOCK), "on_hand": -1},
+            StockItem,
+            "on_hand",
+            "StockItem.on_hand must be >= 0, got -1",
+        ),
+        (
+            {**unstructure(TAX_RATE), "base_factor": "11/0"},
+            TaxRate,
+            "base_factor",
+            "expected a fraction",
+        ),
+        ([1, 2], Money, "$", "expected an object (Money), got an array"),
+        (
+            {**unstructure(CUSTOMER), "company_name": ""},
+            Customer,
+            "$",
+            "business customer 'C-MAJU' needs a company_name",
+        ),
+    ]
+    for data, cls, path, message in cases:
+        with pytest.raises(ScenarioError) as info:
+            structure(data, cls)
+        assert (info.value.path, message in str(info.value)) == (path, True), str(info.value)
+
+
+def test_converters_are_fresh_and_shared_one_is_cached() -> None:
+    assert make_converter() is not make_converter()
+    assert converter() is converter()
