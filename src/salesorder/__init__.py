@@ -70,7 +70,6 @@ from salesorder.services import commands
 from salesorder.services.app import SalesApp, Settings
 
 
-
 def __getattr__(name: str) -> str:
     # __version__ is read from the package metadata on first access, not at import time:
     # importlib.metadata alone costs about a third of the import budget.
@@ -82,6 +81,7 @@ def __getattr__(name: str) -> str:
         except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
             return "0+unknown"
     raise AttributeError(f"module 'salesorder' has no attribute {name!r}")
+
 
 __all__ = [
     "Address",
