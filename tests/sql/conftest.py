@@ -1,18 +1,21 @@
 """Database fixtures: SQLite always; PostgreSQL when a server is reachable.
 
 PostgreSQL comes from ``SALESORDER_TEST_POSTGRES_URL`` (default: the local server,
-``postgresql+psycopg://postgres@127.0.0.1:5432/test``). When it cannot be reached, the tests
-that need it skip and say why; CI machines run a local server, so there they run.
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``). Each test run creates a database of
+its own next to that one (``<name>_run_<pid>``, dropped at exit), so runs never disturb each
+other. When the server cannot be reached, the tests that need it skip and say why; CI
+machines run a local server, so there they run.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from salesorder.adapters.sql import SqlStore, metadata
 
@@ -32,25 +35,56 @@ def _postgres_problem() -> str | None:
     return None
 
 
-_PROBLEM: list[str | None] = []
+_STATE: dict[str, str | None] = {}
+
+
+def _own_database() -> str:
+    """A database of this test run's own on the server, so parallel runs never collide.
+
+    Falls back to the configured database itself when the role may not create databases.
+    """
+    url = make_url(POSTGRES_URL)
+    name = f"{url.database or 'salesorder'}_run_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except ProgrammingError:
+        return POSTGRES_URL
+    finally:
+        admin.dispose()
+    atexit.register(_drop_database, name)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(name: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def postgres_problem() -> str | None:
     """Probe the server once per test run."""
-    if not _PROBLEM:
-        _PROBLEM.append(_postgres_problem())
-    return _PROBLEM[0]
+    if "problem" not in _STATE:
+        _STATE["problem"] = _postgres_problem()
+    return _STATE["problem"]
 
 
 def fresh_postgres() -> str:
-    """The PostgreSQL URL with every salesorder table dropped (skips when unreachable)."""
+    """A PostgreSQL URL with every salesorder table dropped (skips when unreachable)."""
     problem = postgres_problem()
     if problem:
         pytest.skip(f"{problem}; set SALESORDER_TEST_POSTGRES_URL to run these tests")
-    engine = create_engine(POSTGRES_URL)
+    if "url" not in _STATE:
+        _STATE["url"] = _own_database()
+    url = _STATE["url"]
+    assert url is not None
+    engine = create_engine(url)
     metadata.drop_all(engine)
     engine.dispose()
-    return POSTGRES_URL
+    return url
 
 
 @pytest.fixture
