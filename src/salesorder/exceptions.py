@@ -9,7 +9,9 @@ from __future__ import annotations
 
 __all__ = [
     "AllocationError",
+    "AmbiguousTaxRate",
     "ConcurrencyConflict",
+    "CreditLimitExceeded",
     "CurrencyMismatch",
     "DuplicateError",
     "EmptyOrder",
@@ -17,18 +19,32 @@ __all__ = [
     "IllegalTransition",
     "InsufficientStock",
     "InvalidAddress",
+    "InvalidPromotion",
     "InvalidQuantity",
+    "InvalidTaxId",
+    "MissingExchangeRate",
     "NotFound",
+    "OptimizerUnavailable",
+    "OverReceipt",
     "PaymentError",
     "PersistenceError",
+    "PriceListConflict",
+    "PriceListCurrencyMismatch",
+    "ReservationNotFound",
     "SalesOrderError",
     "ScenarioError",
     "SchemaVersionError",
+    "StaleCount",
     "TaxRateNotFound",
     "UniquenessConflict",
     "UnknownCurrency",
     "UnknownSKU",
+    "UnsafeXml",
     "ValidationError",
+    "VoucherError",
+    "VoucherExpired",
+    "VoucherNotApplicable",
+    "VoucherUsedUp",
 ]
 
 
@@ -83,6 +99,38 @@ class EmptyOrder(ValidationError):
 
 class TaxRateNotFound(SalesOrderError, LookupError):
     """No tax rate is known for a jurisdiction, category and date."""
+
+
+class AmbiguousTaxRate(SalesOrderError, LookupError):
+    """Several taxes apply where the caller asked for exactly one rate."""
+
+
+class PriceListConflict(SalesOrderError, ValueError):
+    """Two price lists are equally specific and equally ranked for the same SKU and date."""
+
+
+class PriceListCurrencyMismatch(CurrencyMismatch):
+    """The price list that would price a line is in another currency than the order."""
+
+
+class InvalidPromotion(ValidationError):
+    """A promotion or voucher definition that cannot be applied (negative value, bad kind)."""
+
+
+class VoucherError(SalesOrderError, ValueError):
+    """A voucher code that cannot be used on this order; nothing was changed."""
+
+
+class VoucherExpired(VoucherError):
+    """The voucher is outside its validity window."""
+
+
+class VoucherUsedUp(VoucherError):
+    """The voucher reached its usage limit (overall or for this customer)."""
+
+
+class VoucherNotApplicable(VoucherError):
+    """The order does not meet the voucher's conditions (channel, group, products, spend)."""
 
 
 class NotFound(SalesOrderError, LookupError):
@@ -170,3 +218,47 @@ class ScenarioError(ValidationError):
         self.path = path
         self.message = message
         super().__init__(f"{path}: {message}")
+
+
+class ReservationNotFound(NotFound):
+    """A reservation that is not held (releasing or confirming it is refused)."""
+
+    def __init__(self, key: str, sku: str, warehouse: str) -> None:
+        super().__init__(f"reservation of SKU {sku!r} in {warehouse!r}", key)
+
+
+class OverReceipt(ValidationError):
+    """A goods receipt of more than was ordered, without saying that it is accepted."""
+
+
+class StaleCount(ValidationError):
+    """A stock count taken before movements the count could not have seen."""
+
+
+class OptimizerUnavailable(SalesOrderError, ImportError):
+    """The exact allocation optimizer needs scipy: ``pip install 'salesorder[optimize]'``."""
+
+
+class InvalidTaxId(ValidationError):
+    """A tax identifier (NPWP, MST, TIN, EU VAT number) that fails its format or check digits."""
+
+
+class CreditLimitExceeded(ValidationError):
+    """A credit note for more than is left to credit on its invoice; nothing was changed."""
+
+
+class MissingExchangeRate(CurrencyMismatch):
+    """A payment in another currency than its order or invoice, given without a rate."""
+
+    def __init__(self, expected: str, given: str, what: str) -> None:
+        SalesOrderError.__init__(
+            self,
+            f"{what} is in {given} but the order is in {expected}: "
+            f"give an exchange rate ({given} -> {expected})",
+        )
+        self.left = expected
+        self.right = given
+
+
+class UnsafeXml(ValidationError):
+    """XML from outside that declares a DTD or entities (XXE, entity expansion bombs)."""

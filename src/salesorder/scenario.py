@@ -39,6 +39,8 @@ from salesorder.domain.catalog import Product
 from salesorder.domain.channels import MarketplaceOrder
 from salesorder.domain.common import code, non_negative_int, positive_int
 from salesorder.domain.customers import Customer, Warehouse
+from salesorder.domain.pricelists import PriceList
+from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.shipping import TrackingStatus
 from salesorder.exceptions import SalesOrderError, ScenarioError, ValidationError
 from salesorder.serialization import InvalidField
@@ -198,6 +200,9 @@ class Scenario:
     products: tuple[ProductEntry, ...] = ()
     customers: tuple[Customer, ...] = ()
     stock: tuple[StockEntry, ...] = ()
+    price_lists: tuple[PriceList, ...] = ()
+    promotions: tuple[Promotion, ...] = ()
+    vouchers: tuple[Voucher, ...] = ()
     commands: tuple[Step, ...] = ()
 
 
@@ -412,7 +417,7 @@ class ScenarioRun:
             raise ScenarioError(path, str(exc)) from exc
 
     def setup(self) -> None:
-        """Register warehouses, products (with initial stock), customers and opening stock.
+        """Register the setup sections: warehouses to vouchers, in the order of the file format.
 
         Raises:
             ScenarioError: an entry is refused (path such as ``products[1]``).
@@ -434,6 +439,12 @@ class ScenarioRun:
                 f"stock[{i}]",
                 c.ReceiveStock(warehouse=item.warehouse, sku=item.sku, quantity=item.quantity),
             )
+        for i, price_list in enumerate(s.price_lists):
+            self._apply(f"price_lists[{i}]", c.AddPriceList(price_list=price_list))
+        for i, promotion in enumerate(s.promotions):
+            self._apply(f"promotions[{i}]", c.AddPromotion(promotion=promotion))
+        for i, voucher in enumerate(s.vouchers):
+            self._apply(f"vouchers[{i}]", c.AddVoucher(voucher=voucher))
 
     # -- references ---------------------------------------------------------------------
 
@@ -523,9 +534,10 @@ class ScenarioRun:
             shipment_id = getattr(action, "shipment_id", None)
             if isinstance(shipment_id, str):
                 return (uow.shipments.get(shipment_id).order_id,)
-            invoice_id = getattr(action, "invoice_id", None)
-            if isinstance(invoice_id, str):
-                return (uow.invoices.get(invoice_id).order_id,)
+            for field, repository in (("invoice_id", uow.invoices), ("payment_id", uow.payments)):
+                key = getattr(action, field, None)
+                if isinstance(key, str):
+                    return (repository.get(key).order_id,)
         return ()
 
     def steps(self) -> Iterator[StepOutcome]:
@@ -576,7 +588,8 @@ class ScenarioRun:
 
         Keys: ``format`` and ``version`` of the result, ``clock`` (the time at the end),
         ``names`` (what each ``"as"`` name stands for), ``steps`` (each step's path, type
-        and result), then ``orders``, ``stock``, ``shipments``, ``invoices``, ``payments``
+        and result), then ``orders``, ``stock``, ``shipments``, ``invoices``, ``payments``,
+        ``credit_notes``, ``customer_credits``
         (every aggregate, in the shapes of :mod:`salesorder.serialization`) and ``events``
         (every domain event published, in order).
         """
@@ -589,6 +602,10 @@ class ScenarioRun:
                 "shipments": uow.shipments.list(),
                 "invoices": uow.invoices.list(),
                 "payments": uow.payments.list(),
+                "credit_notes": uow.credit_notes.list(),
+                "customer_credits": uow.customer_credits.list(),
+                "purchase_orders": uow.purchase_orders.list(),
+                "vouchers": uow.vouchers.list(),
             }
         return {
             "format": RESULT_FORMAT,

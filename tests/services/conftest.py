@@ -90,6 +90,8 @@ def committed_state(app: SalesApp) -> dict[str, Any]:
             "invoices": uow.invoices.list(),
             "invoice_series": uow.invoice_series.list(),
             "payments": uow.payments.list(),
+            "credit_notes": uow.credit_notes.list(),
+            "customer_credits": uow.customer_credits.list(),
             "events": list(app.events.published),  # type: ignore[attr-defined]
             "cursors": dict(app.marketplace_cursors),
         }

@@ -148,7 +148,8 @@ def test_mixed_currencies_in_an_order(app: SalesApp, snapshot: Snapshot) -> None
                 ),
             )
         )
-    with pytest.raises(CurrencyMismatch, match="cannot pay IDR with VND"):
+    # A payment in another currency needs an exchange rate (issue 7).
+    with pytest.raises(CurrencyMismatch, match="is in VND but the order is in IDR"):
         app.execute(
             commands.RecordPayment(
                 order_id=order_id,
@@ -224,7 +225,7 @@ def test_insufficient_stock_in_the_only_warehouse(app: SalesApp, snapshot: Snaps
     assert snapshot() == before
 
 
-def test_no_single_warehouse_has_everything_so_nothing_is_reserved_anywhere(
+def test_no_single_warehouse_has_everything_and_splitting_is_refused(
     app: SalesApp, snapshot: Snapshot
 ) -> None:
     # JKT-1 has the T-shirts but no caps; SBY-1 has the caps but no T-shirts.
@@ -233,7 +234,7 @@ def test_no_single_warehouse_has_everything_so_nothing_is_reserved_anywhere(
     with pytest.raises(
         InsufficientStock, match="SKU 'CAP-BLK' has 0 available in 'JKT-1', 1 requested"
     ):
-        app.execute(commands.ReserveStock(order_id=order_id))
+        app.execute(commands.ReserveStock(order_id=order_id, split=False))
     after = snapshot()
     assert after == before
     assert all(item.reserved == 0 for item in after["stock"])
@@ -258,23 +259,31 @@ def test_reserving_twice(app: SalesApp, snapshot: Snapshot) -> None:
     assert snapshot() == before
 
 
-def test_paying_more_than_due(app: SalesApp, snapshot: Snapshot) -> None:
+def test_paying_more_than_due_keeps_the_excess_as_customer_credit(app: SalesApp) -> None:
+    # Since issue 7 an overpayment is not refused: the excess is the customer's credit.
     order_id = confirmed(app, ("TSHIRT-RED-M", 1))
     app.execute(
         commands.RecordPayment(
             order_id=order_id, amount=idr("100000"), method=PaymentMethod.CARD, reference="CARD-1"
         )
     )
+    app.execute(
+        commands.RecordPayment(
+            order_id=order_id, amount=idr("50000.01"), method=PaymentMethod.CARD, reference="CARD-2"
+        )
+    )
+    with app.uow() as uow:
+        assert uow.orders.get(order_id).balance_due.is_zero
+        assert uow.customer_credits.get(("C1", "IDR")).balance == idr("0.01")
+
+
+def test_a_negative_payment_is_refused(app: SalesApp, snapshot: Snapshot) -> None:
+    order_id = confirmed(app, ("TSHIRT-RED-M", 1))
     before = snapshot()
-    with pytest.raises(
-        PaymentError, match=r"payment of 50000\.01 IDR exceeds the balance due 50000\.00 IDR"
-    ):
+    with pytest.raises(PaymentError, match=r"payment 'CARD-9' must be above zero"):
         app.execute(
             commands.RecordPayment(
-                order_id=order_id,
-                amount=idr("50000.01"),
-                method=PaymentMethod.CARD,
-                reference="CARD-2",
+                order_id=order_id, amount=idr("-1"), method=PaymentMethod.CARD, reference="CARD-9"
             )
         )
     assert snapshot() == before

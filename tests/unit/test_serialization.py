@@ -43,6 +43,10 @@ from salesorder import (
 )
 from salesorder import commands as c
 from salesorder.domain import events as ev
+from salesorder.domain.invoicing import DocumentType, Party
+from salesorder.domain.pricelists import PriceEntry, PriceList
+from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.domain.purchasing import ReceiptLine, Supplier, SupplierItem
 from salesorder.domain.shipping import TrackingEvent
 from salesorder.serialization import (
     command_types,
@@ -235,9 +239,73 @@ def test_every_command_round_trips_with_its_tag() -> None:
         c.SubmitEInvoice(invoice_id="I1"),
         c.RefreshEInvoice(invoice_id="I1"),
         c.RecordPayment(order_id="O1", amount=idr("1"), method=PaymentMethod.CARD, reference="r"),
+        c.RecordPayment(
+            order_id="O1",
+            amount=Money.of("1", "USD"),
+            method=PaymentMethod.CARD,
+            reference="r",
+            exchange_rate=Decimal("16000.5"),
+        ),
+        c.DraftInvoice(order_id="O1", line_ids=("1",), shipment_id="S1"),
+        c.EditInvoice(invoice_id="I1", buyer=Party(name="PT Maju"), kind=InvoiceKind.VAT),
+        c.IssueDraftInvoice(invoice_id="I1"),
+        c.IssueCreditNote(invoice_id="I1", amount=idr("5"), reason="damaged"),
+        c.CorrectInvoice(invoice_id="I1", document=DocumentType.ADJUSTMENT, amount=idr("-5")),
+        c.CancelEInvoice(invoice_id="I1", reason="typo"),
+        c.RefundPayment(payment_id="P1", amount=idr("1"), reference="rf"),
+        c.ApplyCustomerCredit(order_id="O1", amount=idr("1"), reference="cr"),
         c.CompleteOrder(order_id="O1"),
         c.CancelOrder(order_id="O1", reason="changed mind"),
         c.ImportMarketplaceOrders(channel="shopee"),
+        c.ReserveStock(order_id="O1", split=False, hold_minutes=30),
+        c.ReleaseExpiredReservations(),
+        c.CountStock(
+            warehouse="JKT-1",
+            sku="A",
+            counted=4,
+            counted_at=dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc),
+        ),
+        c.ReturnStock(warehouse="JKT-1", sku="A", quantity=1, sellable=False),
+        c.WriteOffStock(warehouse="JKT-1", sku="A", quantity=1, reason="broken"),
+        c.TransferStock(from_warehouse="JKT-1", to_warehouse="SBY-1", sku="A", quantity=2),
+        c.SetStockPolicy(warehouse="JKT-1", sku="A", reorder_point=3, reorder_quantity=10),
+        c.AddSupplier(
+            supplier=Supplier(
+                code="SUP",
+                name="Supplier",
+                items=[SupplierItem(sku="A", unit_cost=idr("100"), lead_time_days=2)],
+            )
+        ),
+        c.CreatePurchaseOrder(
+            supplier="SUP",
+            warehouse="JKT-1",
+            lines=[c.PurchaseLineRequest(sku="A", quantity=5)],
+            expected_on=dt.date(2026, 1, 9),
+        ),
+        c.ProposePurchaseOrders(),
+        c.SendPurchaseOrder(purchase_order_id="PO1"),
+        c.ReceiveGoods(
+            purchase_order_id="PO1",
+            lines=[ReceiptLine(sku="A", quantity=4, rejected=1, note="crushed box")],
+        ),
+        c.ClosePurchaseOrder(purchase_order_id="PO1"),
+        c.AddPriceList(
+            price_list=PriceList(
+                code="WEB",
+                name="Web",
+                currency="IDR",
+                entries=[PriceEntry(sku="A", unit_price=idr("9"), min_quantity=2)],
+            )
+        ),
+        c.AddPromotion(promotion=Promotion.percent_off("P10", "10", skus=("A",))),
+        c.AddVoucher(
+            voucher=Voucher(
+                code="HEMAT",
+                promotion=Promotion.order_amount_off("O5", idr("5"), automatic=False),
+                usage_limit=10,
+            )
+        ),
+        c.SetVouchers(order_id="O1", vouchers=("HEMAT",)),
     ]
     assert {type(e) for e in examples} == set(command_types())
     for command in examples:
@@ -285,7 +353,14 @@ def test_money_is_an_object_with_a_decimal_string() -> None:
 
 def test_scalars_have_json_shapes() -> None:
     data = unstructure(TAX_RATE)
-    assert data == {"code": "ID-PPN-12-DPP", "name": "PPN", "rate": "0.12", "base_factor": "11/12"}
+    assert data == {
+        "code": "ID-PPN-12-DPP",
+        "name": "PPN",
+        "rate": "0.12",
+        "base_factor": "11/12",
+        "compound": False,
+        "treatment": "taxable",
+    }
     assert unstructure(PAYMENT)["received_at"] == "2026-01-05T09:00:00+07:00"
     assert unstructure(PAYMENT)["method"] == "cod"
     assert type(unstructure(PAYMENT)["method"]) is str
@@ -371,7 +446,8 @@ def test_other_error_paths() -> None:
             {**unstructure(PAYMENT), "method": "cash"},
             Payment,
             "method",
-            "expected one of 'bank_transfer', 'card', 'e_wallet', 'cod', got the string 'cash'",
+            "expected one of 'bank_transfer', 'card', 'e_wallet', 'cod', "
+            "'customer_credit', got the string 'cash'",
         ),
         (
             {"rules": [{**unstructure(default_tax_table().rules[0]), "valid_from": "2026-02-30"}]},

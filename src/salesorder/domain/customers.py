@@ -78,6 +78,8 @@ class Customer:
     email: str = ""
     phone: str = ""
     addresses: tuple[Address, ...] = attrs.field(default=(), converter=as_tuple)
+    #: The customer group price lists and promotions are scoped to ("" for none).
+    group: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.kind is CustomerKind.BUSINESS and not self.company_name.strip():

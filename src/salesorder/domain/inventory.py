@@ -4,18 +4,48 @@
 ``reserved == sum of active reservations``, ``0 <= reserved <= on_hand``, and a reservation
 is keyed so that repeating a request never reserves twice. A reservation that does not fit is
 refused whole with :class:`~salesorder.exceptions.InsufficientStock`.
+
+Every movement of stock is also written to the stock ledger as a :class:`StockMovement`
+(receipt, reservation, release, shipment, return, write-off, count adjustment, transfer),
+with its reason and source document. The ledger is append-only and kept *outside* the
+aggregate (its own repository), so a unit of work never copies the whole history; the item
+only counts its movements (``movements``), which numbers the ledger's entries without gaps.
+The services keep ``on_hand == sum of the ledger's on-hand changes`` and ``reserved == sum of
+its reserved changes`` for every item.
+
+:func:`available_to_sell` gives what a sales channel may offer (a buffer or a share of what
+is available), for the marketplace stock sync.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import math
+from decimal import Decimal
 
 import attrs
 
 from salesorder.domain.common import aware_datetime, code, non_negative_int, positive_int
-from salesorder.exceptions import DuplicateError, InsufficientStock, InvalidQuantity, NotFound
+from salesorder.exceptions import (
+    DuplicateError,
+    InsufficientStock,
+    InvalidQuantity,
+    ReservationNotFound,
+    StaleCount,
+    ValidationError,
+)
+from salesorder.money import to_decimal
 
-__all__ = ["Reservation", "StockItem", "reservation_key"]
+__all__ = [
+    "ChannelStockRule",
+    "MovementKind",
+    "Reservation",
+    "StockItem",
+    "StockMovement",
+    "available_to_sell",
+    "reservation_key",
+]
 
 
 def reservation_key(order_id: str, line_id: str) -> str:
@@ -54,15 +84,63 @@ class Reservation:
         )
 
 
+class MovementKind(str, enum.Enum):
+    """Why stock moved; each kind changes on hand or reserved units (or both) one way."""
+
+    RECEIPT = "receipt"
+    RESERVATION = "reservation"
+    RELEASE = "release"
+    SHIPMENT = "shipment"
+    RETURN = "return"
+    WRITE_OFF = "write_off"
+    COUNT_ADJUSTMENT = "count_adjustment"
+    TRANSFER_IN = "transfer_in"
+    TRANSFER_OUT = "transfer_out"
+
+
+@attrs.frozen(kw_only=True)
+class StockMovement:
+    """One entry of the stock ledger of (``warehouse``, ``sku``), numbered by ``seq`` from 1.
+
+    ``on_hand_change`` and ``reserved_change`` are signed unit counts; summed over an item's
+    ledger they give its ``on_hand`` and ``reserved``. ``document`` names the source (an order,
+    a purchase order, a receipt, a count, a transfer) and ``reason`` says why in words.
+    """
+
+    warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    seq: int = attrs.field(validator=positive_int)
+    kind: MovementKind
+    at: dt.datetime = attrs.field(validator=aware_datetime)
+    on_hand_change: int = 0
+    reserved_change: int = 0
+    document: str = ""
+    reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """The identity of the entry, (warehouse code, SKU, seq)."""
+        return (self.warehouse, self.sku, self.seq)
+
+
 @attrs.define(kw_only=True)
 class StockItem:
-    """On hand and reserved units of one SKU in one warehouse."""
+    """On hand and reserved units of one SKU in one warehouse.
+
+    ``reorder_point`` and ``reorder_quantity`` drive purchase proposals (zero quantity: never
+    reorder). ``movements`` counts the ledger entries posted for this item and
+    ``last_movement_at`` is the time of the latest one (a count taken earlier is stale).
+    """
 
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
     on_hand: int = attrs.field(default=0, validator=non_negative_int)
     safety_stock: int = attrs.field(default=0, validator=non_negative_int)
     reservations: dict[str, Reservation] = attrs.Factory(dict)
+    reorder_point: int = attrs.field(default=0, validator=non_negative_int)
+    reorder_quantity: int = attrs.field(default=0, validator=non_negative_int)
+    movements: int = attrs.field(default=0, validator=non_negative_int)
+    last_movement_at: dt.datetime | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -119,10 +197,97 @@ class StockItem:
         """
         reservation = self.reservations.get(key)
         if reservation is None:
-            raise NotFound(f"reservation of SKU {self.sku!r} in {self.warehouse!r}", key)
+            raise ReservationNotFound(key, self.sku, self.warehouse)
         del self.reservations[key]
         self.on_hand -= reservation.quantity
         return reservation
+
+    def take_out(self, quantity: int) -> None:
+        """Units leave without an order (write-off, transfer out): only unreserved ones.
+
+        Raises:
+            InvalidQuantity: ``quantity`` is not above zero.
+            InsufficientStock: fewer unreserved units are on hand (nothing changes).
+        """
+        if quantity <= 0:
+            raise InvalidQuantity(
+                f"removal of SKU {self.sku!r} from {self.warehouse!r} must be > 0, got {quantity}"
+            )
+        free = self.on_hand - self.reserved
+        if quantity > free:
+            raise InsufficientStock(self.sku, self.warehouse, free, quantity)
+        self.on_hand -= quantity
+
+    def count(self, counted: int, counted_at: dt.datetime) -> int:
+        """A stock count found ``counted`` units; on hand becomes it. Returns the variance.
+
+        Raises:
+            InvalidQuantity: ``counted`` is negative, or below what is reserved (release or
+                ship those reservations first).
+            StaleCount: movements were posted after ``counted_at``.
+        """
+        if counted < 0:
+            raise InvalidQuantity(
+                f"count of SKU {self.sku!r} in {self.warehouse!r} must be >= 0, got {counted}"
+            )
+        if self.last_movement_at is not None and self.last_movement_at > counted_at:
+            raise StaleCount(
+                f"count of SKU {self.sku!r} in {self.warehouse!r} at {counted_at.isoformat()} "
+                f"is older than its last movement at {self.last_movement_at.isoformat()}"
+            )
+        if counted < self.reserved:
+            raise InvalidQuantity(
+                f"count of SKU {self.sku!r} in {self.warehouse!r} found {counted}, "
+                f"below the {self.reserved} reserved"
+            )
+        variance = counted - self.on_hand
+        self.on_hand = counted
+        return variance
+
+    def set_policy(self, *, safety_stock: int, reorder_point: int, reorder_quantity: int) -> None:
+        """Set the safety stock and the reorder point and quantity (each >= 0)."""
+        for name, value in (
+            ("safety_stock", safety_stock),
+            ("reorder_point", reorder_point),
+            ("reorder_quantity", reorder_quantity),
+        ):
+            if value < 0:
+                raise InvalidQuantity(
+                    f"{name} of SKU {self.sku!r} in {self.warehouse!r} must be >= 0, got {value}"
+                )
+        self.safety_stock = safety_stock
+        self.reorder_point = reorder_point
+        self.reorder_quantity = reorder_quantity
+
+    def movement(
+        self,
+        kind: MovementKind,
+        at: dt.datetime,
+        *,
+        on_hand_change: int = 0,
+        reserved_change: int = 0,
+        document: str = "",
+        reason: str = "",
+    ) -> StockMovement:
+        """The next ledger entry of this item, numbered after the last one.
+
+        Call it right after the change it records; the caller appends the entry to the
+        ledger in the same unit of work.
+        """
+        self.movements += 1
+        if self.last_movement_at is None or at > self.last_movement_at:
+            self.last_movement_at = at
+        return StockMovement(
+            warehouse=self.warehouse,
+            sku=self.sku,
+            seq=self.movements,
+            kind=kind,
+            at=at,
+            on_hand_change=on_hand_change,
+            reserved_change=reserved_change,
+            document=document,
+            reason=reason,
+        )
 
     def expired(self, now: dt.datetime) -> list[Reservation]:
         """Reservations whose expiry is at or before ``now``."""
@@ -131,3 +296,32 @@ class StockItem:
             for r in self.reservations.values()
             if r.expires_at is not None and r.expires_at <= now
         ]
+
+
+def _decimal(value: object) -> Decimal:
+    return to_decimal(value, what="share")
+
+
+def _share(_instance: object, _attribute: object, value: Decimal) -> None:
+    if not Decimal(0) <= value <= Decimal(1):
+        raise ValidationError(f"a channel's share of stock must be within 0 and 1, got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class ChannelStockRule:
+    """How much of what is available a channel may sell.
+
+    ``buffer`` units are held back first, then the channel gets ``share`` (0 to 1) of the rest,
+    rounded down to whole units, so several channels sharing one stock never offer more than
+    there is when their shares add up to at most 1.
+    """
+
+    channel: str = attrs.field(validator=code)
+    buffer: int = attrs.field(default=0, validator=non_negative_int)
+    share: Decimal = attrs.field(default=Decimal(1), converter=_decimal, validator=_share)
+
+
+def available_to_sell(available: int, rule: ChannelStockRule) -> int:
+    """Units ``rule.channel`` may offer out of ``available`` (never below zero)."""
+    rest = max(0, available - rule.buffer)
+    return math.floor(rest * rule.share)

@@ -1,14 +1,24 @@
-"""Invoices: drafts built from a priced order, issued with the next gapless number of a series.
+"""Invoices and credit notes: legal documents that add up, numbered without gaps.
 
-An issued invoice is frozen: its lines and amounts never change (corrections come as credit
-notes and adjustment invoices in the invoicing issue). Amounts are copied from the order's
-pricing, so invoice totals add up exactly as the order's do.
+A draft invoice is built from a priced order (all its lines, or the lines of one shipment)
+and carries no number; issuing takes the next number of its series and freezes it: its
+lines, parties and amounts never change again. Corrections are separate documents that
+reference the original: a :class:`CreditNote` (full or partial, never more than is left to
+credit), or Vietnam's adjustment and replacement invoices (:class:`DocumentType`).
+
+Amounts are copied from the order's pricing, so invoice totals add up exactly as the
+order's do; a partial credit is split over lines and rates with
+:func:`salesorder.money.apportion`, so a credit note adds up too.
+
+What can still change on an issued invoice is bookkeeping, not the document: the amount
+paid (allocations of payments), the amount credited, and the e-invoice provider's answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -16,18 +26,33 @@ import attrs
 from salesorder.domain.common import as_tuple, aware_datetime, code, non_empty
 from salesorder.domain.customers import Address
 from salesorder.domain.pricing import PricedOrder, TaxSummary
-from salesorder.exceptions import IllegalTransition, ValidationError
-from salesorder.money import Money
+from salesorder.domain.taxids import validate_tax_id
+from salesorder.domain.terms import InstalmentDue, PaymentTerms
+from salesorder.exceptions import (
+    CreditLimitExceeded,
+    CurrencyMismatch,
+    IllegalTransition,
+    PaymentError,
+    ValidationError,
+)
+from salesorder.money import Money, apportion
 
 __all__ = [
+    "AgeingBucket",
+    "AgeingReport",
+    "CreditNote",
+    "DocumentType",
     "EInvoiceState",
     "EInvoiceStatus",
     "Invoice",
     "InvoiceKind",
     "InvoiceLine",
+    "InvoiceRule",
     "InvoiceSeries",
     "InvoiceStatus",
     "Party",
+    "PaymentState",
+    "ageing_report",
 ]
 
 
@@ -43,6 +68,32 @@ class InvoiceStatus(str, enum.Enum):
 
     DRAFT = "draft"
     ISSUED = "issued"
+    #: Superseded by a replacement invoice (Vietnam); it stays on record, but nothing is due.
+    REPLACED = "replaced"
+
+
+class DocumentType(str, enum.Enum):
+    """What the document is: an invoice, a pro forma, or a correction of an issued invoice.
+
+    A pro forma is a quotation in the shape of an invoice: it is numbered in its own series
+    and nothing is due on it. Adjustment and replacement invoices are Vietnam's corrections
+    (Decree 123/2020): both reference the original; a replacement supersedes it.
+    """
+
+    INVOICE = "invoice"
+    PRO_FORMA = "pro_forma"
+    ADJUSTMENT = "adjustment"
+    REPLACEMENT = "replacement"
+
+
+class PaymentState(str, enum.Enum):
+    """Where an issued invoice stands with the buyer's money on a given day."""
+
+    UNPAID = "unpaid"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    OVERDUE = "overdue"
+    CREDITED = "credited"
 
 
 class EInvoiceState(str, enum.Enum):
@@ -51,6 +102,8 @@ class EInvoiceState(str, enum.Enum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +115,8 @@ class EInvoiceStatus:
     state: EInvoiceState
     authority_code: str = ""
     reasons: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    #: The provider's reference of the e-invoice this one replaces.
+    replaces: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -71,6 +126,20 @@ class Party:
     name: str = attrs.field(validator=non_empty)
     address: Address | None = None
     tax_id: str = ""
+
+    @property
+    def country(self) -> str | None:
+        """The country of the party's address, which picks the tax identifier's scheme."""
+        return self.address.country if self.address is not None else None
+
+    def check_tax_id(self, role: str) -> None:
+        """Validate a non-empty tax identifier (see :mod:`salesorder.domain.taxids`).
+
+        Raises:
+            InvalidTaxId: it fails its scheme's format or check digits.
+        """
+        if self.tax_id:
+            validate_tax_id(self.tax_id, self.country, whose=f"{role} {self.name!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -111,9 +180,59 @@ class InvoiceSeries:
         return number
 
 
+@attrs.frozen(kw_only=True)
+class InvoiceRule:
+    """The seller's rule for a VAT invoice without the buyer asking for one.
+
+    A VAT invoice is issued for business buyers (``business_buyers``), and for any buyer with
+    a tax identifier when the order's gross is at least ``above`` (when set).
+    """
+
+    business_buyers: bool = True
+    above: Money | None = None
+
+    def wants_vat(self, *, business: bool, has_tax_id: bool, gross: Money) -> bool:
+        """True when the order gets a VAT invoice."""
+        if self.business_buyers and business and has_tax_id:
+            return True
+        return (
+            self.above is not None
+            and has_tax_id
+            and gross.currency == self.above.currency
+            and gross >= self.above
+        )
+
+
+def _zero(document: Invoice | CreditNote) -> Money:
+    return Money.zero(document.currency)
+
+
+def _summarise(
+    lines: Sequence[InvoiceLine], rates: dict[str, Decimal], currency: str
+) -> tuple[TaxSummary, ...]:
+    """Tax per rate of ``lines``: bases and taxes are exact sums of the lines."""
+    by_code: dict[str, list[InvoiceLine]] = {}
+    for line in lines:
+        by_code.setdefault(line.tax_code, []).append(line)
+    return tuple(
+        TaxSummary(
+            tax_code=tax_code,
+            tax_rate=group[0].tax_rate,
+            effective_rate=rates.get(tax_code, group[0].tax_rate),
+            base=Money.sum((line.net for line in group), currency),
+            tax=Money.sum((line.tax for line in group), currency),
+        )
+        for tax_code, group in by_code.items()
+    )
+
+
 @attrs.define(kw_only=True)
 class Invoice:
-    """An invoice for an order; see the module docstring."""
+    """An invoice for an order; see the module docstring.
+
+    ``paid`` is what payments allocated to it cover; ``credited`` what credit notes took
+    back. Both stay between zero and the gross, and ``paid + credited <= gross``.
+    """
 
     id: str = attrs.field(validator=code)
     order_id: str = attrs.field(validator=code)
@@ -132,6 +251,20 @@ class Invoice:
     issued_at: dt.datetime | None = None
     due_date: dt.date | None = None
     einvoice: EInvoiceStatus | None = None
+    document: DocumentType = DocumentType.INVOICE
+    corrects: str | None = None
+    corrects_number: str | None = None
+    replaced_by: str | None = None
+    shipment_id: str | None = None
+    terms: PaymentTerms = attrs.Factory(PaymentTerms)
+    schedule: tuple[InstalmentDue, ...] = attrs.field(default=(), converter=as_tuple)
+    paid: Money = attrs.Factory(_zero, takes_self=True)
+    credited: Money = attrs.Factory(_zero, takes_self=True)
+
+    @property
+    def thing(self) -> str:
+        """How errors name this invoice."""
+        return f"invoice {self.number or self.id!r}" if self.number else f"invoice {self.id!r}"
 
     @classmethod
     def draft_from_order(
@@ -145,21 +278,37 @@ class Invoice:
         series: str,
         seller: Party,
         buyer: Party,
+        line_ids: Iterable[str] | None = None,
+        document: DocumentType = DocumentType.INVOICE,
+        shipment_id: str | None = None,
+        terms: PaymentTerms | None = None,
     ) -> Invoice:
-        """A draft invoice with the order's priced lines.
+        """A draft invoice with the order's priced lines (all, or those in ``line_ids``).
 
         Args:
             id: the new invoice's id.
             order_id: the order invoiced.
-            pricing: the order's pricing; lines and totals are copied from it.
+            pricing: the order's pricing; lines and amounts are copied from it.
             descriptions: per line id, (SKU, description) to print.
             kind: a plain sales invoice or a VAT invoice (which needs the buyer's tax id).
             series: the numbering series the number will come from.
             seller: the seller as printed.
             buyer: the buyer as printed.
+            line_ids: the lines to invoice (one shipment's); all lines when None.
+            document: an invoice, or a pro forma.
+            shipment_id: the shipment invoiced, when invoicing per shipment.
+            terms: payment terms; immediate when None.
         """
         if kind is InvoiceKind.VAT and not buyer.tax_id:
             raise ValidationError(f"a VAT invoice for order {order_id!r} needs the buyer's tax id")
+        wanted = None if line_ids is None else list(line_ids)
+        known = {p.line_id for p in pricing.lines}
+        for line_id in wanted or ():
+            if line_id not in known:
+                raise ValidationError(f"order {order_id!r} has no line {line_id!r} to invoice")
+        priced = [p for p in pricing.lines if wanted is None or p.line_id in wanted]
+        if not priced:
+            raise ValidationError(f"an invoice for order {order_id!r} needs at least one line")
         lines = tuple(
             InvoiceLine(
                 line_id=p.line_id,
@@ -174,8 +323,10 @@ class Invoice:
                 tax_code=p.tax_code,
                 tax_rate=p.tax_rate,
             )
-            for p in pricing.lines
+            for p in priced
         )
+        currency = pricing.currency
+        rates = {t.tax_code: t.effective_rate for t in pricing.tax_summary}
         return cls(
             id=id,
             order_id=order_id,
@@ -183,26 +334,364 @@ class Invoice:
             series=series,
             seller=seller,
             buyer=buyer,
-            currency=pricing.currency,
+            currency=currency,
             lines=lines,
-            tax_summary=pricing.tax_summary,
-            net=pricing.net,
-            tax=pricing.tax,
-            gross=pricing.gross,
+            tax_summary=_summarise(lines, rates, currency),
+            net=Money.sum((line.net for line in lines), currency),
+            tax=Money.sum((line.tax for line in lines), currency),
+            gross=Money.sum((line.gross for line in lines), currency),
+            document=document,
+            shipment_id=shipment_id,
+            terms=terms or PaymentTerms(),
         )
 
-    def issue(self, number: str, at: dt.datetime, due_date: dt.date) -> None:
-        """Give the draft its number and freeze it."""
+    def correction(
+        self,
+        *,
+        id: str,  # noqa: A002 - the aggregate's identity is called id everywhere
+        document: DocumentType,
+        series: str,
+        lines: Sequence[InvoiceLine] | None = None,
+        buyer: Party | None = None,
+    ) -> Invoice:
+        """A draft adjustment or replacement of this issued invoice (Vietnam's corrections).
+
+        A replacement carries the corrected document in full (``lines`` and ``buyer`` default
+        to the original's); an adjustment carries only the difference (``lines`` required,
+        amounts may be negative).
+        """
+        if document not in (DocumentType.ADJUSTMENT, DocumentType.REPLACEMENT):
+            raise ValidationError(f"a correction is an adjustment or a replacement, not {document}")
+        if self.status is not InvoiceStatus.ISSUED or self.document is DocumentType.PRO_FORMA:
+            raise IllegalTransition(self.thing, self.status.value, f"issue a {document.value} of")
+        if document is DocumentType.ADJUSTMENT and not lines:
+            raise ValidationError(f"an adjustment of {self.thing} needs the lines it adjusts")
+        chosen = tuple(lines) if lines else self.lines
+        rates = {t.tax_code: t.effective_rate for t in self.tax_summary}
+        return Invoice(
+            id=id,
+            order_id=self.order_id,
+            kind=self.kind,
+            series=series,
+            seller=self.seller,
+            buyer=buyer or self.buyer,
+            currency=self.currency,
+            lines=chosen,
+            tax_summary=_summarise(chosen, rates, self.currency),
+            net=Money.sum((line.net for line in chosen), self.currency),
+            tax=Money.sum((line.tax for line in chosen), self.currency),
+            gross=Money.sum((line.gross for line in chosen), self.currency),
+            document=document,
+            corrects=self.id,
+            corrects_number=self.number,
+            shipment_id=self.shipment_id,
+            terms=self.terms,
+        )
+
+    def split_lines(self, amount: Money) -> tuple[InvoiceLine, ...]:
+        """``amount`` (gross, either sign) spread over this invoice's lines by their gross.
+
+        Within a line, net and tax are split by the line's own net and tax; every part
+        comes from :func:`~salesorder.money.apportion`, so the lines add up to ``amount``.
+        """
+        self._same_currency(amount, "split")
+        parts = apportion(amount, [line.gross.amount for line in self.lines])
+        split = (_credited_line(line, part) for line, part in zip(self.lines, parts, strict=True))
+        return tuple(line for line in split if not line.gross.is_zero)
+
+    # -- drafts -------------------------------------------------------------------------
+
+    def _draft_only(self, action: str) -> None:
         if self.status is not InvoiceStatus.DRAFT:
-            raise IllegalTransition(f"invoice {self.id!r}", self.status.value, "issue")
+            raise IllegalTransition(
+                self.thing,
+                self.status.value,
+                action,
+                "an issued invoice is never edited; correct it with a credit note, an "
+                "adjustment or a replacement invoice",
+            )
+
+    def edit(
+        self,
+        *,
+        buyer: Party | None = None,
+        kind: InvoiceKind | None = None,
+        terms: PaymentTerms | None = None,
+    ) -> None:
+        """Change a draft's buyer, template or payment terms.
+
+        Raises:
+            IllegalTransition: the invoice is issued.
+        """
+        self._draft_only("edit")
+        new_buyer = buyer or self.buyer
+        new_kind = kind or self.kind
+        if new_kind is InvoiceKind.VAT and not new_buyer.tax_id:
+            raise ValidationError(f"a VAT {self.thing} needs the buyer's tax id")
+        self.buyer = new_buyer
+        self.kind = new_kind
+        self.terms = terms or self.terms
+
+    def check_parties(self) -> None:
+        """Validate the seller's and the buyer's tax identifiers.
+
+        Raises:
+            InvalidTaxId: one of them is invalid.
+        """
+        self.seller.check_tax_id("seller")
+        self.buyer.check_tax_id("buyer")
+
+    def issue(self, number: str, at: dt.datetime, due_date: dt.date | None = None) -> None:
+        """Give the draft its number and freeze it.
+
+        The due dates come from the payment terms (``due_date`` overrides the last one).
+
+        Raises:
+            IllegalTransition: the invoice is not a draft.
+            InvalidTaxId: the seller's or buyer's tax identifier is invalid.
+        """
+        self._draft_only("issue")
         aware_datetime(self, attrs.fields(Invoice).issued_at, at)
+        self.check_parties()
+        schedule = self.terms.schedule(self.gross, at.date()) if self.gross.is_positive else ()
         self.number = number
         self.issued_at = at
-        self.due_date = due_date
+        self.due_date = due_date or self.terms.due_date(at.date())
+        self.schedule = schedule
         self.status = InvoiceStatus.ISSUED
 
     def record_einvoice(self, status: EInvoiceStatus) -> None:
         """Keep the provider's latest answer (only for an issued invoice)."""
-        if self.status is not InvoiceStatus.ISSUED:
+        if self.status is InvoiceStatus.DRAFT:
             raise IllegalTransition(f"invoice {self.id!r}", self.status.value, "submit e-invoice")
         self.einvoice = status
+
+    def mark_replaced(self, replacement_id: str) -> None:
+        """Superseded by ``replacement_id``: nothing is due on this invoice any more."""
+        if self.status is not InvoiceStatus.ISSUED:
+            raise IllegalTransition(self.thing, self.status.value, "replace")
+        if not self.paid.is_zero:
+            raise IllegalTransition(
+                self.thing, self.status.value, "replace", f"{self.paid} is allocated to it"
+            )
+        self.replaced_by = replacement_id
+        self.status = InvoiceStatus.REPLACED
+
+    # -- money ---------------------------------------------------------------------------
+
+    @property
+    def is_receivable(self) -> bool:
+        """True for an issued invoice on which money can be due."""
+        return (
+            self.status is InvoiceStatus.ISSUED
+            and self.document is not DocumentType.PRO_FORMA
+            and self.gross.is_positive
+        )
+
+    @property
+    def creditable(self) -> Money:
+        """The gross minus what was credited (what a credit note may still take back)."""
+        return self.gross - self.credited
+
+    @property
+    def open_balance(self) -> Money:
+        """Gross minus paid minus credited, still to pay (zero when not receivable)."""
+        if not self.is_receivable:
+            return Money.zero(self.currency)
+        return self.gross - self.paid - self.credited
+
+    def payment_state(self, on: dt.date) -> PaymentState:
+        """Unpaid, partly paid, paid, overdue (open after the due date) or credited in full."""
+        if self.is_receivable and self.credited == self.gross:
+            return PaymentState.CREDITED
+        if self.open_balance.is_zero:
+            return PaymentState.PAID
+        if self.due_date is not None and on > self.due_date:
+            return PaymentState.OVERDUE
+        return PaymentState.PARTLY_PAID if self.paid.is_positive else PaymentState.UNPAID
+
+    def _same_currency(self, amount: Money, what: str) -> None:
+        if amount.currency != self.currency:
+            raise CurrencyMismatch(self.currency, amount.currency, what)
+
+    def allocate(self, amount: Money) -> None:
+        """Count ``amount`` of a payment against this invoice (at most the open balance)."""
+        self._same_currency(amount, "allocate")
+        if not self.is_receivable or amount.is_negative or amount > self.open_balance:
+            raise PaymentError(
+                f"cannot allocate {amount} to {self.thing}: {self.open_balance} is open"
+            )
+        self.paid = self.paid + amount
+
+    def release(self, amount: Money) -> None:
+        """Take back ``amount`` of what was allocated (a refund, a credit note)."""
+        self._same_currency(amount, "release")
+        if amount.is_negative or amount > self.paid:
+            raise PaymentError(f"cannot release {amount} from {self.thing}: {self.paid} is paid")
+        self.paid = self.paid - amount
+
+    def record_credit(self, amount: Money) -> Money:
+        """Count a credit note of ``amount``; returns what was paid beyond the new balance.
+
+        What was paid beyond the invoice's remaining amount is released from the invoice:
+        the caller moves it to the customer's credit (or refunds it).
+
+        Raises:
+            CreditLimitExceeded: ``amount`` is more than is left to credit.
+        """
+        self._same_currency(amount, "credit")
+        if not self.is_receivable:
+            raise IllegalTransition(self.thing, self.status.value, "credit")
+        if not amount.is_positive or amount > self.creditable:
+            raise CreditLimitExceeded(
+                f"a credit note of {amount} on {self.thing} is more than is left to credit "
+                f"({self.creditable} of {self.gross})"
+            )
+        self.credited = self.credited + amount
+        excess = self.paid + self.credited - self.gross
+        if excess.is_positive:
+            self.paid = self.paid - excess
+            return excess
+        return Money.zero(self.currency)
+
+
+@attrs.define(kw_only=True)
+class CreditNote:
+    """A credit note: takes back all or part of an issued invoice, which it references.
+
+    Its lines mirror the invoice's with positive amounts (what is credited); a partial credit
+    is split over the invoice's lines by their gross and, within a line, between net and tax
+    by the line's own net and tax, all with :func:`~salesorder.money.apportion`. So
+    ``net + tax == gross`` on every line and the totals are exact sums.
+    """
+
+    id: str = attrs.field(validator=code)
+    invoice_id: str = attrs.field(validator=code)
+    invoice_number: str
+    order_id: str = attrs.field(validator=code)
+    series: str = attrs.field(validator=code)
+    number: str
+    issued_at: dt.datetime = attrs.field(validator=aware_datetime)
+    seller: Party
+    buyer: Party
+    currency: str
+    lines: tuple[InvoiceLine, ...] = attrs.field(converter=as_tuple)
+    tax_summary: tuple[TaxSummary, ...] = attrs.field(converter=as_tuple)
+    net: Money
+    tax: Money
+    gross: Money
+    reason: str = ""
+    einvoice: EInvoiceStatus | None = None
+
+    @classmethod
+    def for_invoice(
+        cls,
+        invoice: Invoice,
+        *,
+        id: str,  # noqa: A002 - the aggregate's identity is called id everywhere
+        series: str,
+        number: str,
+        at: dt.datetime,
+        amount: Money | None = None,
+        reason: str = "",
+    ) -> CreditNote:
+        """A credit note for ``amount`` (gross) of ``invoice``; all that is left when None.
+
+        Raises:
+            CreditLimitExceeded: ``amount`` is more than is left to credit (nothing changes:
+                the invoice is updated by :meth:`Invoice.record_credit`, by the caller).
+        """
+        amount = invoice.creditable if amount is None else amount
+        invoice._same_currency(amount, "credit")
+        if not invoice.is_receivable or invoice.number is None:
+            raise IllegalTransition(invoice.thing, invoice.status.value, "credit")
+        if not amount.is_positive or amount > invoice.creditable:
+            raise CreditLimitExceeded(
+                f"a credit note of {amount} on {invoice.thing} is more than is left to credit "
+                f"({invoice.creditable} of {invoice.gross})"
+            )
+        lines = invoice.lines if amount == invoice.gross else invoice.split_lines(amount)
+        rates = {t.tax_code: t.effective_rate for t in invoice.tax_summary}
+        currency = invoice.currency
+        return cls(
+            id=id,
+            invoice_id=invoice.id,
+            invoice_number=invoice.number,
+            order_id=invoice.order_id,
+            series=series,
+            number=number,
+            issued_at=at,
+            seller=invoice.seller,
+            buyer=invoice.buyer,
+            currency=currency,
+            lines=lines,
+            tax_summary=_summarise(lines, rates, currency),
+            net=Money.sum((line.net for line in lines), currency),
+            tax=Money.sum((line.tax for line in lines), currency),
+            gross=amount,
+            reason=reason,
+        )
+
+    def record_einvoice(self, status: EInvoiceStatus) -> None:
+        """Keep the provider's latest answer."""
+        self.einvoice = status
+
+
+def _credited_line(line: InvoiceLine, gross: Money) -> InvoiceLine:
+    if gross.is_zero:
+        return attrs.evolve(line, net=gross, tax=gross, gross=gross, discount=gross)
+    if line.gross.is_zero:  # pragma: no cover - a zero line gets a zero share
+        return line
+    tax, net = (
+        apportion(gross, [line.tax.amount, line.net.amount])
+        if line.net.is_positive or line.tax.is_positive
+        else (Money.zero(gross.currency), gross)
+    )
+    return attrs.evolve(line, net=net, tax=tax, gross=gross, discount=Money.zero(gross.currency))
+
+
+@attrs.frozen(kw_only=True)
+class AgeingBucket:
+    """Open amounts by days past due: not yet due, 1-30, 31-60, 61-90 and over 90 days."""
+
+    label: str
+    amount: Money
+    invoices: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class AgeingReport:
+    """Receivables on a day, per bucket; ``total`` is the exact sum of the buckets."""
+
+    on: dt.date
+    currency: str
+    buckets: tuple[AgeingBucket, ...]
+    total: Money
+
+
+_BUCKETS = (("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90), ("90+", None))
+
+
+def ageing_report(invoices: Iterable[Invoice], on: dt.date, currency: str) -> AgeingReport:
+    """Open balances of ``invoices`` in ``currency`` on day ``on``, by days past due."""
+    sums: dict[str, list[Money]] = {label: [] for label, _ in _BUCKETS}
+    ids: dict[str, list[str]] = {label: [] for label, _ in _BUCKETS}
+    for invoice in invoices:
+        if invoice.currency != currency or invoice.open_balance.is_zero:
+            continue
+        late = (on - (invoice.due_date or on)).days
+        for label, limit in _BUCKETS:
+            if limit is None or late <= limit:
+                sums[label].append(invoice.open_balance)
+                ids[label].append(invoice.number or invoice.id)
+                break
+    buckets = tuple(
+        AgeingBucket(label=label, amount=Money.sum(sums[label], currency), invoices=ids[label])
+        for label, _ in _BUCKETS
+    )
+    return AgeingReport(
+        on=on,
+        currency=currency,
+        buckets=buckets,
+        total=Money.sum((b.amount for b in buckets), currency),
+    )

@@ -36,6 +36,7 @@ class OrderAction(str, enum.Enum):
     EDIT = "edit"
     CONFIRM = "confirm"
     RESERVE = "reserve"
+    UNRESERVE = "unreserve"
     SHIP = "ship"
     DELIVER = "deliver"
     PAY = "pay"
@@ -55,6 +56,7 @@ TRANSITIONS = MappingProxyType(
         (_S.CONFIRMED, _A.PAY): _S.CONFIRMED,
         (_S.CONFIRMED, _A.CANCEL): _S.CANCELLED,
         (_S.PROCESSING, _A.SHIP): _S.SHIPPED,
+        (_S.PROCESSING, _A.UNRESERVE): _S.CONFIRMED,
         (_S.PROCESSING, _A.PAY): _S.PROCESSING,
         (_S.PROCESSING, _A.CANCEL): _S.CANCELLED,
         (_S.SHIPPED, _A.DELIVER): _S.DELIVERED,

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 
 import attrs
 
+from salesorder.domain.allocation import Pick
 from salesorder.domain.channels import Channel
 from salesorder.domain.common import aware_datetime, code, positive_int, whole_quantity
 from salesorder.domain.customers import Address
@@ -50,6 +52,8 @@ class OrderLine:
     discount: Discount | None = None
     tax_category: str = attrs.field(default="standard", validator=code)
     unit_cost: Money | None = None
+    #: True when the price was given on the order or by a marketplace; price lists keep off it.
+    price_fixed: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.unit_price.is_negative:
@@ -98,11 +102,19 @@ class Order:
     pricing: PricedOrder | None = None
     warehouse: str | None = None
     shipment_ids: list[str] = attrs.Factory(list)
+    #: Where each reserved unit comes from, and why (one shipment per warehouse).
+    picks: list[Pick] = attrs.Factory(list)
+    #: When the order started waiting for stock (a backorder), or None.
+    backordered_since: dt.datetime | None = None
     invoice_ids: list[str] = attrs.Factory(list)
     amount_paid: Money = attrs.Factory(_zero, takes_self=True)
     shipping_charge: Money = attrs.Factory(_zero, takes_self=True)
     cash_rounding: Money = attrs.Factory(_zero, takes_self=True)
+    #: What credit notes took back from the order's invoices; no longer due.
+    credited: Money = attrs.Factory(_zero, takes_self=True)
     cancel_reason: str = ""
+    #: Voucher codes the buyer gave; pricing applies them (see salesorder.domain.promotions).
+    voucher_codes: list[str] = attrs.Factory(list)
 
     def __attrs_post_init__(self) -> None:
         for amount in (self.amount_paid, self.shipping_charge, self.cash_rounding):
@@ -132,6 +144,7 @@ class Order:
         external_ref: str = "",
         requested_delivery_date: dt.date | None = None,
         notes: str = "",
+        voucher_codes: list[str] | tuple[str, ...] = (),
     ) -> Order:
         """A new order in status NEW, not yet priced."""
         return cls(
@@ -147,6 +160,7 @@ class Order:
             external_ref=external_ref,
             requested_delivery_date=requested_delivery_date,
             notes=notes,
+            voucher_codes=list(voucher_codes),
         )
 
     # -- facts --------------------------------------------------------------------------
@@ -177,9 +191,9 @@ class Order:
         """What the buyer owes in all.
 
         Goods (gross), the shipping charge when the buyer pays it, and the cash rounding
-        adjustment of a COD collection.
+        adjustment of a COD collection; less what credit notes took back.
         """
-        return self.total + self.shipping_charge + self.cash_rounding
+        return self.total + self.shipping_charge + self.cash_rounding - self.credited
 
     @property
     def balance_due(self) -> Money:
@@ -281,6 +295,12 @@ class Order:
         code(self, attrs.fields(Order).customer_id, customer_id)
         self.customer_id = customer_id
 
+    def set_vouchers(self, codes: list[str] | tuple[str, ...]) -> None:
+        """Replace the voucher codes; the order must be priced again."""
+        self._check(OrderAction.EDIT)
+        self.voucher_codes = list(dict.fromkeys(codes))
+        self.pricing = None
+
     def apply_pricing(self, priced: PricedOrder) -> None:
         """Attach the result of pricing this order's current lines."""
         self._check(OrderAction.EDIT)
@@ -305,11 +325,58 @@ class Order:
             raise IllegalTransition(self.thing, self.status.value, "confirm", "it is not priced")
         self._move(OrderAction.CONFIRM, at)
 
-    def mark_reserved(self, warehouse: str, at: dt.datetime) -> None:
-        """Stock for every line is reserved in ``warehouse``."""
+    def mark_reserved(self, warehouse: str, at: dt.datetime, *, picks: Sequence[Pick] = ()) -> None:
+        """Stock for every line is reserved: in ``warehouse``, or as ``picks`` say.
+
+        ``warehouse`` is the first (or only) warehouse; ``picks`` default to every line
+        whole from ``warehouse``.
+        """
         self._check(OrderAction.RESERVE)
+        if not picks:
+            picks = [
+                Pick(
+                    line_id=line.line_id, sku=line.sku, warehouse=warehouse, quantity=line.quantity
+                )
+                for line in self.lines
+            ]
+        for line in self.lines:
+            got = sum(p.quantity for p in picks if p.line_id == line.line_id)
+            if got != line.quantity:
+                raise IllegalTransition(
+                    self.thing,
+                    self.status.value,
+                    "reserve",
+                    f"line {line.line_id!r} has {got} of {line.quantity} picked",
+                )
         self.warehouse = warehouse
+        self.picks = list(picks)
+        self.backordered_since = None
         self._move(OrderAction.RESERVE, at)
+
+    def wait_for_stock(self, at: dt.datetime) -> None:
+        """Stock is short: the confirmed order waits for goods receipts (a backorder)."""
+        self._check(OrderAction.RESERVE)
+        if self.backordered_since is None:
+            self.backordered_since = at
+
+    def unreserve(self, at: dt.datetime) -> None:
+        """Its reservations were released (they expired): back to confirmed."""
+        self._check(OrderAction.UNRESERVE)
+        self.warehouse = None
+        self.picks = []
+        self._move(OrderAction.UNRESERVE, at)
+
+    @property
+    def pick_warehouses(self) -> list[str]:
+        """The warehouses the reserved units come from (one shipment each)."""
+        if not self.picks:
+            return [] if self.warehouse is None else [self.warehouse]
+        return list(dict.fromkeys(p.warehouse for p in self.picks))
+
+    def add_shipment(self, shipment_id: str) -> None:
+        """One more parcel of a split order was handed over; :meth:`mark_shipped` ends it."""
+        self._check(OrderAction.SHIP)
+        self.shipment_ids.append(shipment_id)
 
     def mark_shipped(
         self,
@@ -352,6 +419,8 @@ class Order:
         self._check(OrderAction.PAY)
         if amount.currency != self.currency:
             raise CurrencyMismatch(self.currency, amount.currency, "pay")
+        if not amount.is_positive:
+            raise PaymentError(f"{self.thing}: a payment must be above zero, got {amount}")
         if amount > self.balance_due:
             raise PaymentError(
                 f"{self.thing}: payment of {amount} exceeds the balance due {self.balance_due}"
@@ -365,6 +434,28 @@ class Order:
     def add_invoice(self, invoice_id: str) -> None:
         """Link an invoice issued for this order."""
         self.invoice_ids.append(invoice_id)
+
+    def record_refund(self, amount: Money) -> None:
+        """Take ``amount`` (above zero, at most what was paid) back from what was paid."""
+        if amount.currency != self.currency:
+            raise CurrencyMismatch(self.currency, amount.currency, "refund")
+        if not amount.is_positive or amount > self.paid:
+            raise PaymentError(f"{self.thing}: cannot refund {amount}, {self.paid} was paid")
+        self.amount_paid = self.paid - amount
+
+    def record_credit(self, amount: Money) -> None:
+        """A credit note took back ``amount``: it is no longer due.
+
+        What was already paid beyond the new amount due must be moved off the order first
+        (:meth:`record_refund`), so the balance due never goes below zero.
+        """
+        if amount.currency != self.currency:
+            raise CurrencyMismatch(self.currency, amount.currency, "credit")
+        if not amount.is_positive or amount > self.balance_due:
+            raise PaymentError(
+                f"{self.thing}: cannot credit {amount}, the balance due is {self.balance_due}"
+            )
+        self.credited = self.credited + amount
 
     def complete(self, at: dt.datetime) -> None:
         """Close a delivered order whose balance is paid (COD cash collected)."""

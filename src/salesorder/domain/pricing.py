@@ -1,30 +1,47 @@
-"""Pricing an order: line amounts, line discounts, tax included or excluded, exact totals.
+"""Pricing an order: list prices, discounts and promotions, taxes, exact totals, a trace.
 
-The rules, in order, for every line:
+:func:`price_order` is the engine; :func:`price_lines` is the same engine without price
+lists, promotions and vouchers. The rules, in order, for every line:
 
-1. list amount = unit price x quantity, rounded to the currency's minor units;
-2. discount = list amount x percent / 100 (rounded), or a fixed amount; a discount never
-   takes a line below zero (a fixed discount larger than the line is capped at the line);
-3. the discounted amount is the line's net (tax excluded) or gross (tax included);
-4. tax: per line, each line's tax is rounded on its own; per document, the tax of each rate
-   is computed once on the sum of its lines and apportioned back over them (largest
-   remainder), so the lines still add up to the document.
+1. **List price.** A price given on the order line wins; otherwise the price list chosen by
+   :func:`salesorder.domain.pricelists.choose_price` (most specific scope, then priority;
+   a tie is an error); otherwise the catalog price. A list whose tax mode differs from the
+   order's is converted exactly with the line's tax multiplier. List amount = unit price x
+   quantity, rounded to the currency's minor units.
+2. **Discounts**, each on what the previous ones left, so no line goes below zero:
+   the order line's own discount (percent or fixed, capped at the line); then the
+   promotions and vouchers, ranked by priority (higher first) then code, an exclusive one
+   alone: line promotions, then order promotions (spread over the eligible lines with
+   :func:`~salesorder.money.apportion`, weights = what each line has left), then shipping
+   promotions. ``max_discount`` caps a promotion's total (apportioned back over its parts).
+3. The discounted amount is the line's net (tax excluded) or gross (tax included).
+4. **Tax.** A line may carry several taxes, applied in order; a compound tax is computed on
+   the net plus the taxes before it. Tax excluded: each tax is rounded on its own base.
+   Tax included: net = gross / (1 + the line's total rate), rounded, and the tax (gross -
+   net) is apportioned over the line's taxes by their shares. Per line, each line is
+   rounded on its own; per document, each group of lines with the same taxes is computed
+   once on the group's sum and apportioned back over its lines (largest remainder).
 
 Invariants, on every line and on the document: ``net + tax == gross``; document totals are
-the exact sums of the lines; the tax summary per rate adds up to the document tax.
+the exact sums of the lines; the tax summary per rate adds up to the document tax; the
+discount parts add up to each promotion's total. Every step is recorded in
+:class:`PricingTrace` (``str(priced.trace)`` prints it for a person).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Sequence
 from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import code
-from salesorder.domain.tax import TaxRate
-from salesorder.exceptions import CurrencyMismatch, ValidationError
+from salesorder.domain.common import as_tuple, code
+from salesorder.domain.pricelists import PriceList, PricingContext, choose_price
+from salesorder.domain.promotions import Funder, Promotion, PromotionKind, PromotionScope, Voucher
+from salesorder.domain.tax import TaxMode, TaxRate, TaxTreatment
+from salesorder.exceptions import CurrencyMismatch, ValidationError, VoucherNotApplicable
 from salesorder.money import (
     Money,
     RoundingPlace,
@@ -37,23 +54,22 @@ from salesorder.money import (
 __all__ = [
     "Discount",
     "DiscountKind",
+    "LineTax",
     "LineToPrice",
     "PricedLine",
     "PricedOrder",
+    "PricingTrace",
     "TaxMode",
     "TaxSummary",
+    "TraceKind",
+    "TraceStep",
     "price_lines",
+    "price_order",
 ]
 
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
-
-
-class TaxMode(str, enum.Enum):
-    """Whether prices include tax (B2C in most of Asia and Europe) or exclude it (B2B)."""
-
-    INCLUDED = "included"
-    EXCLUDED = "excluded"
+_ONE = Decimal(1)
 
 
 class DiscountKind(str, enum.Enum):
@@ -65,7 +81,7 @@ class DiscountKind(str, enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class Discount:
-    """A line discount: ``Discount.percent("10")`` or ``Discount.fixed(Money.of("5000", "IDR"))``.
+    """A line discount: ``Discount.of_percent("10")`` or ``Discount.of_amount(Money.of(...))``.
 
     A fixed discount is off the whole line (not per unit), in the order's currency.
     """
@@ -97,14 +113,49 @@ class Discount:
 
 @attrs.frozen(kw_only=True)
 class LineToPrice:
-    """What pricing needs of an order line."""
+    """What pricing needs of an order line.
+
+    ``unit_price`` is the price given on the order (``price_fixed``) or the catalog price,
+    used when no price list applies. Taxes are ``taxes`` (several, in order) or the single
+    ``tax_rate``; neither means the line is outside tax. ``sku`` lets price lists and
+    promotions find the line.
+    """
 
     line_id: str = attrs.field(validator=code)
     quantity: int
     unit_price: Money
-    tax_rate: TaxRate
+    tax_rate: TaxRate | None = None
     discount: Discount | None = None
     unit_cost: Money | None = None
+    taxes: tuple[TaxRate, ...] = attrs.field(default=(), converter=as_tuple)
+    sku: str = ""
+    price_fixed: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.tax_rate is not None and self.taxes:
+            raise ValidationError(
+                f"line {self.line_id!r} gives both tax_rate and taxes; give one of them"
+            )
+
+    @property
+    def rates(self) -> tuple[TaxRate, ...]:
+        """The line's taxes in order of application."""
+        if self.taxes:
+            return self.taxes
+        return () if self.tax_rate is None else (self.tax_rate,)
+
+
+@attrs.frozen(kw_only=True)
+class LineTax:
+    """One tax on one line: its base (net, plus earlier taxes when compound) and amount."""
+
+    tax_code: str
+    tax_rate: Decimal
+    effective_rate: Decimal
+    base: Money
+    amount: Money
+    compound: bool = False
+    treatment: TaxTreatment = TaxTreatment.TAXABLE
 
 
 @attrs.frozen(kw_only=True)
@@ -112,7 +163,10 @@ class PricedLine:
     """A priced line. All amounts are rounded to the currency's minor units.
 
     ``list_amount - discount`` is the line's gross when tax is included, its net otherwise.
-    ``cost`` is unit cost x quantity (zero when unknown); ``profit = net - cost``.
+    ``tax`` is the sum of ``taxes``; ``tax_code`` and ``tax_rate`` are the first tax's (empty
+    and 0 for a line outside tax). ``platform_discount`` is the part of ``discount`` the
+    marketplace platform funds; ``seller_revenue`` is the net plus the platform-funded part
+    (tax excluded). ``cost`` is unit cost x quantity (zero when unknown).
     """
 
     line_id: str
@@ -126,27 +180,109 @@ class PricedLine:
     tax_code: str
     tax_rate: Decimal
     cost: Money
+    sku: str = ""
+    taxes: tuple[LineTax, ...] = ()
+    platform_discount: Money | None = None
+    seller_revenue: Money | None = None
+
+    @property
+    def revenue(self) -> Money:
+        """The seller's revenue, tax excluded, as net plus the platform-funded discount."""
+        return self.net if self.seller_revenue is None else self.seller_revenue
 
     @property
     def profit(self) -> Money:
-        """Net revenue minus cost."""
-        return self.net - self.cost
+        """Revenue minus cost."""
+        return self.revenue - self.cost
+
+    @property
+    def margin(self) -> Decimal:
+        """Profit as a fraction of revenue (0 when the revenue is zero)."""
+        revenue = self.revenue.amount
+        return self.profit.amount / revenue if revenue else _ZERO
 
 
 @attrs.frozen(kw_only=True)
 class TaxSummary:
-    """Tax of one rate on a document: the taxable base (sum of nets) and the tax."""
+    """Tax of one rate on a document: the taxable base (sum of the lines' bases) and the tax.
+
+    For Indonesia's PPN 12% on 11/12 of the price, ``tax_rate`` is 0.12, ``effective_rate``
+    0.11 and ``base`` the price (net); the legal base (DPP) is ``base`` x 11/12.
+    """
 
     tax_code: str
     tax_rate: Decimal
     effective_rate: Decimal
     base: Money
     tax: Money
+    treatment: TaxTreatment = TaxTreatment.TAXABLE
+
+
+class TraceKind(str, enum.Enum):
+    """What a trace step explains."""
+
+    PRICE = "price"
+    DISCOUNT = "discount"
+    TAX = "tax"
+    ROUNDING = "rounding"
+    SHIPPING = "shipping"
+    NOTE = "note"
+
+
+@attrs.frozen(kw_only=True)
+class TraceStep:
+    """One explained number: on which line ("" for the document), what, from where, how much.
+
+    Attributes:
+        line_id: the line, or "" for the document.
+        kind: price, discount, tax, rounding, shipping or a note.
+        source: the price list, promotion, voucher or tax code ("catalog", "manual"...).
+        amount: the figure (for a rounding step, rounded minus exact).
+        detail: why, in words.
+    """
+
+    line_id: str
+    kind: TraceKind
+    source: str
+    amount: Money | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line_id}" if self.line_id else "order"
+        amount = f" {self.amount}" if self.amount is not None else ""
+        return f"{where}: {self.kind.value} [{self.source}]{amount}: {self.detail}"
+
+
+@attrs.frozen(kw_only=True)
+class PricingTrace:
+    """Why every number of a priced order is what it is; ``str()`` prints one step a line."""
+
+    steps: tuple[TraceStep, ...] = ()
+
+    def __str__(self) -> str:
+        return "\n".join(str(step) for step in self.steps)
+
+    def for_line(self, line_id: str) -> tuple[TraceStep, ...]:
+        """The steps of one line."""
+        return tuple(step for step in self.steps if step.line_id == line_id)
+
+    def of_kind(self, kind: TraceKind) -> tuple[TraceStep, ...]:
+        """The steps of one kind."""
+        return tuple(step for step in self.steps if step.kind is kind)
+
+
+def _empty_trace() -> PricingTrace:
+    return PricingTrace()
 
 
 @attrs.frozen(kw_only=True)
 class PricedOrder:
-    """The priced lines and the exact document totals."""
+    """The priced lines, the exact document totals and the trace.
+
+    ``gross`` is what the buyer pays for the goods; ``shipping - shipping_discount`` is
+    the shipping still charged. ``platform_discount`` is the part of the discounts a
+    marketplace platform funds.
+    """
 
     currency: str
     tax_mode: TaxMode
@@ -159,11 +295,35 @@ class PricedOrder:
     tax: Money
     gross: Money
     cost: Money
+    shipping: Money | None = None
+    shipping_discount: Money | None = None
+    platform_discount: Money | None = None
+    vouchers: tuple[str, ...] = ()
+    trace: PricingTrace = attrs.Factory(_empty_trace)
+
+    @property
+    def revenue(self) -> Money:
+        """The seller's revenue from the goods, tax excluded (platform-funded part included)."""
+        return Money.sum((line.revenue for line in self.lines), self.currency)
 
     @property
     def profit(self) -> Money:
-        """Net revenue minus cost over the whole order."""
-        return self.net - self.cost
+        """Revenue minus cost over the whole order."""
+        return self.revenue - self.cost
+
+    @property
+    def margin(self) -> Decimal:
+        """Profit as a fraction of revenue (0 when the revenue is zero)."""
+        revenue = self.revenue.amount
+        return self.profit.amount / revenue if revenue else _ZERO
+
+    @property
+    def shipping_due(self) -> Money:
+        """The shipping charge after shipping discounts (zero when none was priced)."""
+        if self.shipping is None:
+            return Money.zero(self.currency)
+        discount = self.shipping_discount or Money.zero(self.currency)
+        return self.shipping - discount
 
     def line(self, line_id: str) -> PricedLine:
         """The priced line with ``line_id``."""
@@ -173,25 +333,9 @@ class PricedOrder:
         raise KeyError(line_id)
 
 
-def _discount_amount(line: LineToPrice, list_amount: Decimal, rounding: _Rounder) -> Decimal:
-    discount = line.discount
-    if discount is None:
-        return _ZERO
-    if discount.kind is DiscountKind.PERCENT:
-        value = rounding(list_amount * discount.percent / _HUNDRED)
-    else:
-        assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
-        if discount.amount.currency != line.unit_price.currency:
-            raise CurrencyMismatch(line.unit_price.currency, discount.amount.currency, "discount")
-        value = rounding(discount.amount.amount)
-    return min(value, list_amount)
-
-
-def _tax_of(amount: Decimal, rate: Decimal, mode: TaxMode, rounding: _Rounder) -> Decimal:
-    """Tax of one amount (net when excluded, gross when included), rounded."""
-    if mode is TaxMode.EXCLUDED:
-        return rounding(amount * rate)
-    return amount - rounding(amount / (1 + rate))
+# ---------------------------------------------------------------------------------------
+# The engine
+# ---------------------------------------------------------------------------------------
 
 
 class _Rounder:
@@ -207,6 +351,76 @@ class _Rounder:
         return value.quantize(self.quantum, rounding=self.mode)
 
 
+class _Taxes:
+    """A line's taxes with their shares of the net (compound ones grow with earlier taxes)."""
+
+    __slots__ = ("effective", "multiplier", "notes", "rates", "shares")
+
+    def __init__(self, rates: tuple[TaxRate, ...]) -> None:
+        self.rates = rates
+        # Computed once per distinct set of taxes (the rate's effective rate is Fraction
+        # arithmetic), not once per line.
+        self.effective = [rate.effective_rate for rate in rates]
+        self.notes = [
+            f" (statutory {rate.rate} on {rate.base_factor} of the base)"
+            if rate.base_factor != 1
+            else ""
+            for rate in rates
+        ]
+        shares: list[Decimal] = []
+        total = _ZERO
+        for rate, effective in zip(rates, self.effective, strict=True):
+            share = effective * (_ONE + total) if rate.compound else effective
+            shares.append(share)
+            total += share
+        self.shares = shares
+        self.multiplier = _ONE + total
+
+    def on(
+        self, amount: Decimal, mode: TaxMode, rounding: _Rounder, currency: str
+    ) -> list[Decimal]:
+        """Each tax of ``amount`` (net when excluded, gross when included), rounded."""
+        rates = self.rates
+        if not rates:
+            return []
+        if mode is TaxMode.EXCLUDED:
+            taxes: list[Decimal] = []
+            before = _ZERO
+            for rate, effective in zip(rates, self.effective, strict=True):
+                base = amount + before if rate.compound else amount
+                tax = rounding(base * effective)
+                taxes.append(tax)
+                before += tax
+            return taxes
+        total = amount - rounding(amount / self.multiplier)
+        if len(rates) == 1:
+            return [total]
+        if not total or not any(self.shares):
+            return [_ZERO] * len(rates)
+        return [m.amount for m in apportion(Money._make(total, currency), self.shares)]
+
+
+class _Line:
+    """A line being priced (mutable working state of the engine)."""
+
+    __slots__ = ("discount", "left", "list_amount", "platform", "source", "tax", "taxes", "unit")
+
+    def __init__(
+        self, source: LineToPrice, taxes: _Taxes, unit: Money, list_amount: Decimal
+    ) -> None:
+        self.source = source
+        self.taxes = taxes
+        self.unit = unit
+        self.list_amount = list_amount
+        self.left = list_amount
+        self.discount = _ZERO
+        self.platform = _ZERO
+        self.tax: list[Decimal] = []
+
+
+_money = Money._make
+
+
 def price_lines(
     lines: Sequence[LineToPrice],
     *,
@@ -214,113 +428,573 @@ def price_lines(
     tax_mode: TaxMode,
     policy: RoundingPolicy,
 ) -> PricedOrder:
-    """Price ``lines`` in ``currency``; see the module docstring for the rules.
+    """Price ``lines`` at their own unit prices; :func:`price_order` without lists or promotions.
 
     Raises:
         CurrencyMismatch: a unit price, cost or fixed discount is in another currency.
     """
-    # The arithmetic runs on Decimals at the currency's precision; Money values are made
-    # once per result figure (pricing is the hot path of every order).
+    return price_order(lines, currency=currency, tax_mode=tax_mode, policy=policy)
+
+
+def price_order(
+    lines: Sequence[LineToPrice],
+    *,
+    currency: str,
+    tax_mode: TaxMode,
+    policy: RoundingPolicy,
+    context: PricingContext | None = None,
+    price_lists: Sequence[PriceList] = (),
+    promotions: Sequence[Promotion] = (),
+    vouchers: Sequence[Voucher] = (),
+    shipping: Money | None = None,
+    trace: bool = True,
+) -> PricedOrder:
+    """Price an order; see the module docstring for the rules and their order.
+
+    Args:
+        lines: the order's lines (``sku`` set for price lists and promotions to find them).
+        currency: the order's currency; every list, promotion and amount must be in it.
+        tax_mode: whether the order's prices include tax.
+        policy: rounding mode and place.
+        context: date, channel, customer and group (needed with lists, promotions, vouchers).
+        price_lists: candidate price lists.
+        promotions: automatic promotions (those with ``automatic=False`` are skipped).
+        vouchers: vouchers the buyer gave; each must apply, or pricing fails.
+        shipping: the shipping charge before shipping promotions.
+        trace: record the trace (on by default; off only for bulk what-if runs).
+
+    Raises:
+        CurrencyMismatch: an amount is in another currency than the order
+            (``PriceListCurrencyMismatch`` for the chosen price list).
+        PriceListConflict: two price lists tie for a line.
+        VoucherExpired: a voucher is outside its validity window.
+        VoucherNotApplicable: the order does not meet a voucher's conditions.
+    """
     rounding = _Rounder(currency, policy)
-    bases: list[tuple[LineToPrice, Decimal, Decimal, Decimal]] = []
-    for line in lines:
-        if line.unit_price.currency != currency:
-            raise CurrencyMismatch(currency, line.unit_price.currency, "price")
-        if line.unit_cost is not None and line.unit_cost.currency != currency:
-            raise CurrencyMismatch(currency, line.unit_cost.currency, "cost")
-        list_amount = rounding(line.unit_price.amount * line.quantity)
-        discount = _discount_amount(line, list_amount, rounding)
-        bases.append((line, list_amount, discount, list_amount - discount))
-
-    if policy.place is RoundingPlace.PER_LINE:
-        taxes = [
-            _tax_of(after, line.tax_rate.effective_rate, tax_mode, rounding)
-            for line, _, _, after in bases
-        ]
-    else:
-        taxes = _document_taxes(bases, currency, tax_mode, rounding)
-
-    def money(amount: Decimal) -> Money:
-        return Money._make(amount, currency)
-
-    priced: list[PricedLine] = []
-    for (line, list_amount, discount, after), tax in zip(bases, taxes, strict=True):
-        net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
-        cost = _ZERO if line.unit_cost is None else rounding(line.unit_cost.amount * line.quantity)
-        priced.append(
-            PricedLine(
-                line_id=line.line_id,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                list_amount=money(list_amount),
-                discount=money(discount),
-                net=money(net),
-                tax=money(tax),
-                gross=money(gross),
-                tax_code=line.tax_rate.code,
-                tax_rate=line.tax_rate.rate,
-                cost=money(cost),
-            )
+    steps: list[TraceStep] | None = [] if trace else None
+    if context is None:
+        if price_lists or promotions or vouchers:
+            raise ValidationError("price lists, promotions and vouchers need a pricing context")
+        context = _NO_CONTEXT
+    work = _list_prices(
+        lines,
+        currency,
+        tax_mode,
+        context=context,
+        price_lists=price_lists,
+        rounding=rounding,
+        steps=steps,
+    )
+    if shipping is not None and shipping.currency != currency:
+        raise CurrencyMismatch(currency, shipping.currency, "shipping")
+    shipping_left = _ZERO if shipping is None else shipping.amount
+    shipping_off = _ZERO
+    for line in work:
+        _manual_discount(line, rounding, currency, steps)
+    chosen = _choose_promotions(promotions, vouchers, context, currency, steps)
+    for promotion, voucher in chosen:
+        if promotion.scope is PromotionScope.SHIPPING:
+            off = _shipping_discount(promotion, shipping_left, rounding)
+            if off:
+                shipping_left -= off
+                shipping_off += off
+                if steps is not None:
+                    steps.append(
+                        TraceStep(
+                            line_id="",
+                            kind=TraceKind.SHIPPING,
+                            source=_label(promotion, voucher),
+                            amount=_money(off, currency),
+                            detail=f"{promotion.kind.value} off the shipping charge, "
+                            f"funded by {promotion.funded_by.value}",
+                        )
+                    )
+            continue
+        _apply_promotion(
+            promotion, voucher, work, rounding=rounding, currency=currency, steps=steps
         )
 
-    def total(figure: str) -> Money:
-        return money(sum((getattr(p, figure).amount for p in priced), _ZERO))
+    if policy.place is RoundingPlace.PER_LINE:
+        for line in work:
+            line.tax = line.taxes.on(line.left, tax_mode, rounding, currency)
+    else:
+        _document_taxes(work, tax_mode, rounding, currency, steps)
+    priced = [_finish(line, tax_mode, rounding, currency, steps) for line in work]
 
+    def total(figure: str) -> Money:
+        return _money(sum((getattr(p, figure).amount for p in priced), _ZERO), currency)
+
+    platform = sum((line.platform for line in work), _ZERO)
     return PricedOrder(
         currency=currency,
         tax_mode=tax_mode,
         policy=policy,
         lines=tuple(priced),
-        tax_summary=_summarise(priced, lines, currency),
+        tax_summary=_summarise(priced, currency),
         list_amount=total("list_amount"),
         discount=total("discount"),
         net=total("net"),
         tax=total("tax"),
         gross=total("gross"),
         cost=total("cost"),
+        shipping=shipping,
+        shipping_discount=None if shipping is None else _money(shipping_off, currency),
+        platform_discount=_money(platform, currency),
+        vouchers=tuple(voucher.code for voucher in vouchers),
+        trace=PricingTrace(steps=tuple(steps or ())),
     )
 
 
-def _document_taxes(
-    bases: Sequence[tuple[LineToPrice, Decimal, Decimal, Decimal]],
+#: Pricing without lists, promotions or vouchers looks at no date, channel or customer.
+_NO_CONTEXT = PricingContext(on=dt.date(2000, 1, 1))
+
+
+def _list_prices(
+    lines: Sequence[LineToPrice],
     currency: str,
     tax_mode: TaxMode,
+    *,
+    context: PricingContext,
+    price_lists: Sequence[PriceList],
     rounding: _Rounder,
-) -> list[Decimal]:
-    """Per document: each rate's tax on the sum of its lines, apportioned back over them."""
-    taxes = [_ZERO] * len(bases)
-    groups: dict[str, list[int]] = {}
-    for index, (line, _, _, _) in enumerate(bases):
-        groups.setdefault(line.tax_rate.code, []).append(index)
-    for indexes in groups.values():
-        rate = bases[indexes[0]][0].tax_rate.effective_rate
-        amounts = [bases[i][3] for i in indexes]
-        subtotal = sum(amounts, _ZERO)
-        if not subtotal:
+    steps: list[TraceStep] | None,
+) -> list[_Line]:
+    taxes_by_id: dict[tuple[TaxRate, ...], _Taxes] = {}
+    by_identity: dict[int, _Taxes] = {}
+    work: list[_Line] = []
+    for line in lines:
+        if line.unit_price.currency != currency:
+            raise CurrencyMismatch(currency, line.unit_price.currency, "price")
+        if line.unit_cost is not None and line.unit_cost.currency != currency:
+            raise CurrencyMismatch(currency, line.unit_cost.currency, "cost")
+        # Grouped by value (equal rates from separate objects are one group); the identity
+        # cache in front spares hashing the rates again for every line that shares them.
+        same = id(line.taxes) if line.taxes else id(line.tax_rate)
+        taxes = by_identity.get(same)
+        if taxes is None:
+            rates = line.rates
+            taxes = taxes_by_id.get(rates)
+            if taxes is None:
+                taxes = taxes_by_id[rates] = _Taxes(rates)
+            by_identity[same] = taxes
+        unit = line.unit_price
+        if price_lists and not line.price_fixed:
+            choice = choose_price(
+                price_lists, line.sku, line.quantity, context, fallback=unit, currency=currency
+            )
+            unit = choice.unit_price
+            reason = choice.reason
+            if choice.tax_mode is not None and choice.tax_mode is not tax_mode:
+                if tax_mode is TaxMode.EXCLUDED:
+                    unit = _money(unit.amount / taxes.multiplier, currency)
+                    reason += f"; tax removed (/ {taxes.multiplier})"
+                else:
+                    unit = _money(unit.amount * taxes.multiplier, currency)
+                    reason += f"; tax added (x {taxes.multiplier})"
+            source = choice.price_list or "catalog"
+        else:
+            reason = "price given on the order" if line.price_fixed else "unit price"
+            source = "order" if line.price_fixed else "line"
+        exact = unit.amount * line.quantity
+        list_amount = rounding(exact)
+        if steps is not None:
+            steps.append(
+                TraceStep(
+                    line_id=line.line_id,
+                    kind=TraceKind.PRICE,
+                    source=source,
+                    amount=_money(list_amount, currency),
+                    detail=f"{line.quantity} x {unit.amount}: {reason}",
+                )
+            )
+            if exact != list_amount:
+                _rounding_step(
+                    steps,
+                    line.line_id,
+                    "list amount",
+                    exact=exact,
+                    rounded=list_amount,
+                    cur=currency,
+                )
+        work.append(_Line(line, taxes, unit, list_amount))
+    return work
+
+
+def _rounding_step(
+    steps: list[TraceStep], line_id: str, what: str, *, exact: Decimal, rounded: Decimal, cur: str
+) -> None:
+    steps.append(
+        TraceStep(
+            line_id=line_id,
+            kind=TraceKind.ROUNDING,
+            source=what,
+            amount=_money(rounded - exact, cur),
+            detail=f"{exact} rounded to {rounded}",
+        )
+    )
+
+
+def _take(line: _Line, amount: Decimal, funder: Funder) -> Decimal:
+    """Take ``amount`` off the line, capped at what is left; returns what was taken."""
+    amount = min(amount, line.left)
+    line.left -= amount
+    line.discount += amount
+    if funder is Funder.PLATFORM:
+        line.platform += amount
+    return amount
+
+
+def _manual_discount(
+    line: _Line, rounding: _Rounder, currency: str, steps: list[TraceStep] | None
+) -> None:
+    discount = line.source.discount
+    if discount is None:
+        return
+    if discount.kind is DiscountKind.PERCENT:
+        exact = line.list_amount * discount.percent / _HUNDRED
+        value = rounding(exact)
+        detail = f"{discount.percent}% of {line.list_amount}"
+    else:
+        assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
+        if discount.amount.currency != currency:
+            raise CurrencyMismatch(currency, discount.amount.currency, "discount")
+        exact = value = rounding(discount.amount.amount)
+        detail = f"{discount.amount} off the line"
+    taken = _take(line, value, Funder.SELLER)
+    if steps is not None and (taken or value):
+        if taken < value:
+            detail += f", capped at the line ({taken})"
+        steps.append(
+            TraceStep(
+                line_id=line.source.line_id,
+                kind=TraceKind.DISCOUNT,
+                source="manual",
+                amount=_money(taken, currency),
+                detail=detail,
+            )
+        )
+        if exact != value:
+            _rounding_step(
+                steps, line.source.line_id, "discount", exact=exact, rounded=value, cur=currency
+            )
+
+
+def _label(promotion: Promotion, voucher: Voucher | None) -> str:
+    return promotion.code if voucher is None else f"{promotion.code} (voucher {voucher.code})"
+
+
+def _choose_promotions(
+    promotions: Sequence[Promotion],
+    vouchers: Sequence[Voucher],
+    context: PricingContext,
+    currency: str,
+    steps: list[TraceStep] | None,
+) -> list[tuple[Promotion, Voucher | None]]:
+    """The promotions that apply, in the order of application (see the module docstring)."""
+    found: list[tuple[Promotion, Voucher | None]] = []
+    for promotion in promotions:
+        if (
+            promotion.automatic
+            and promotion.is_valid_on(context.on)
+            and promotion.eligible_for(context.channel, context.customer_group)
+        ):
+            promotion.check_currency(currency)
+            found.append((promotion, None))
+    for voucher in vouchers:
+        voucher.check(order_id=context.order_id, customer_id=context.customer_id, on=context.on)
+        promotion = voucher.promotion
+        if not promotion.eligible_for(context.channel, context.customer_group):
+            raise VoucherNotApplicable(
+                f"voucher {voucher.code!r} is not for channel {context.channel!r} or customer "
+                f"group {context.customer_group!r} (channels {list(promotion.channels)}, "
+                f"groups {list(promotion.customer_groups)})"
+            )
+        promotion.check_currency(currency)
+        found.append((promotion, voucher))
+    found.sort(key=lambda pv: (-pv[0].priority, pv[0].code))
+    exclusive = next((pv for pv in found if pv[0].exclusive), None)
+    if exclusive is not None and len(found) > 1:
+        for pair in found:
+            if pair is exclusive:
+                continue
+            if pair[1] is not None:
+                raise VoucherNotApplicable(
+                    f"voucher {pair[1].code!r} cannot be combined with exclusive "
+                    f"{exclusive[0].thing}"
+                )
+            if steps is not None:
+                steps.append(
+                    TraceStep(
+                        line_id="",
+                        kind=TraceKind.NOTE,
+                        source=pair[0].code,
+                        amount=None,
+                        detail=f"not applied: {exclusive[0].thing} is exclusive",
+                    )
+                )
+        found = [exclusive]
+    order = {PromotionScope.LINE: 0, PromotionScope.ORDER: 1, PromotionScope.SHIPPING: 2}
+    found.sort(key=lambda pv: order[pv[0].scope])  # stable: keeps the ranking within a scope
+    return found
+
+
+def _shipping_discount(promotion: Promotion, left: Decimal, rounding: _Rounder) -> Decimal:
+    if promotion.kind is PromotionKind.FREE_SHIPPING:
+        off = left
+    elif promotion.kind is PromotionKind.SHIPPING_PERCENT:
+        off = rounding(left * promotion.percent / _HUNDRED)
+    else:
+        assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+        off = rounding(promotion.amount.amount)
+    if promotion.max_discount is not None:
+        off = min(off, promotion.max_discount.amount)
+    return min(off, left)
+
+
+def _line_parts(promotion: Promotion, eligible: list[_Line], rounding: _Rounder) -> list[Decimal]:
+    """What a line promotion takes off each eligible line, before caps."""
+    kind = promotion.kind
+    if kind is PromotionKind.LINE_PERCENT:
+        return [rounding(line.left * promotion.percent / _HUNDRED) for line in eligible]
+    if kind is PromotionKind.LINE_FIXED:
+        assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+        return [min(rounding(promotion.amount.amount), line.left) for line in eligible]
+    if kind is PromotionKind.BUY_X_GET_Y:
+        group = promotion.buy_quantity + promotion.get_quantity
+        return [
+            min(
+                rounding(
+                    line.unit.amount * (line.source.quantity // group) * promotion.get_quantity
+                ),
+                line.left,
+            )
+            for line in eligible
+        ]
+    # A bundle: one unit of each member SKU for the bundle price, as many times as the
+    # scarcest member allows.
+    assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+    members: dict[str, _Line] = {}
+    for line in eligible:
+        members.setdefault(line.source.sku, line)
+    if len(members) < len(set(promotion.skus)):
+        return [_ZERO] * len(eligible)
+    bundles = min(line.source.quantity for line in members.values())
+    normal = sum((line.unit.amount for line in members.values()), _ZERO) * bundles
+    total = rounding(normal - promotion.amount.amount * bundles)
+    left = sum((line.left for line in members.values()), _ZERO)
+    total = min(max(total, _ZERO), left)
+    parts = [_ZERO] * len(eligible)
+    if total:
+        weights = [line.left for line in members.values()]
+        shares = apportion(Money._make(total, promotion.amount.currency), weights)
+        index = {id(line): i for i, line in enumerate(eligible)}
+        for line, share in zip(members.values(), shares, strict=True):
+            parts[index[id(line)]] = share.amount
+    return parts
+
+
+def _apply_promotion(
+    promotion: Promotion,
+    voucher: Voucher | None,
+    work: list[_Line],
+    *,
+    rounding: _Rounder,
+    currency: str,
+    steps: list[TraceStep] | None,
+) -> None:
+    eligible = [line for line in work if promotion.covers(line.source.sku) and line.left]
+    # Minimum spend is measured on list amounts, before any discount, so that one discount
+    # can never switch another one off (adding a discount never raises what the buyer pays).
+    spend = sum((line.list_amount for line in work), _ZERO)
+    reason = ""
+    if not eligible:
+        reason = "no eligible line"
+    elif promotion.min_spend is not None and spend < promotion.min_spend.amount:
+        reason = f"spend {spend} is below the minimum {promotion.min_spend.amount}"
+    if reason:
+        if voucher is not None:
+            raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
+        if steps is not None:
+            steps.append(
+                TraceStep(
+                    line_id="",
+                    kind=TraceKind.NOTE,
+                    source=promotion.code,
+                    amount=None,
+                    detail=f"not applied: {reason}",
+                )
+            )
+        return
+    if promotion.scope is PromotionScope.ORDER:
+        left = sum((line.left for line in eligible), _ZERO)
+        if promotion.kind is PromotionKind.ORDER_PERCENT:
+            total = rounding(left * promotion.percent / _HUNDRED)
+        else:
+            assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+            total = min(rounding(promotion.amount.amount), left)
+        parts = [
+            m.amount
+            for m in apportion(Money._make(total, currency), [line.left for line in eligible])
+        ]
+    else:
+        parts = _line_parts(promotion, eligible, rounding)
+    cap = promotion.max_discount
+    if cap is not None and sum(parts, _ZERO) > cap.amount and any(parts):
+        capped = rounding(cap.amount)
+        parts = [m.amount for m in apportion(Money._make(capped, currency), parts)]
+    label = _label(promotion, voucher)
+    for line, part in zip(eligible, parts, strict=True):
+        taken = _take(line, part, promotion.funded_by)
+        if taken and steps is not None:
+            steps.append(
+                TraceStep(
+                    line_id=line.source.line_id,
+                    kind=TraceKind.DISCOUNT,
+                    source=label,
+                    amount=_money(taken, currency),
+                    detail=f"{promotion.kind.value}, funded by {promotion.funded_by.value}",
+                )
+            )
+
+
+def _document_taxes(
+    work: list[_Line],
+    tax_mode: TaxMode,
+    rounding: _Rounder,
+    currency: str,
+    steps: list[TraceStep] | None,
+) -> None:
+    """Per document: each group of lines with the same taxes computed once, apportioned."""
+    groups: dict[int, list[_Line]] = {}
+    for line in work:
+        groups.setdefault(id(line.taxes), []).append(line)
+    for group in groups.values():
+        taxes = group[0].taxes
+        count = len(taxes.rates)
+        for line in group:
+            line.tax = [_ZERO] * count
+        subtotal = sum((line.left for line in group), _ZERO)
+        if not subtotal or not count:
             continue
-        tax = Money._make(_tax_of(subtotal, rate, tax_mode, rounding), currency)
-        for i, part in zip(indexes, apportion(tax, amounts), strict=True):
-            taxes[i] = part.amount
-    return taxes
+        weights = [line.left for line in group]
+        for position, tax in enumerate(taxes.on(subtotal, tax_mode, rounding, currency)):
+            if not tax:
+                continue
+            for line, part in zip(
+                group, apportion(Money._make(tax, currency), weights), strict=True
+            ):
+                line.tax[position] = part.amount
+            if steps is not None:
+                rate = taxes.rates[position]
+                steps.append(
+                    TraceStep(
+                        line_id="",
+                        kind=TraceKind.TAX,
+                        source=rate.code,
+                        amount=_money(tax, currency),
+                        detail=f"per document on {subtotal} ({tax_mode.value}), apportioned over "
+                        f"{len(group)} lines",
+                    )
+                )
 
 
-def _summarise(
-    priced: Sequence[PricedLine], lines: Sequence[LineToPrice], currency: str
-) -> tuple[TaxSummary, ...]:
-    rates: dict[str, TaxRate] = {}
-    bases: dict[str, list[Money]] = {}
-    taxes: dict[str, list[Money]] = {}
-    for line, result in zip(lines, priced, strict=True):
-        rates.setdefault(line.tax_rate.code, line.tax_rate)
-        bases.setdefault(line.tax_rate.code, []).append(result.net)
-        taxes.setdefault(line.tax_rate.code, []).append(result.tax)
+def _finish(
+    line: _Line,
+    tax_mode: TaxMode,
+    rounding: _Rounder,
+    currency: str,
+    steps: list[TraceStep] | None,
+) -> PricedLine:
+    source = line.source
+    after = line.left
+    tax = sum(line.tax, _ZERO)
+    net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
+    if steps is not None and tax_mode is TaxMode.INCLUDED and line.taxes.rates:
+        exact_net = after / line.taxes.multiplier
+        if exact_net != net:
+            _rounding_step(steps, source.line_id, "net", exact=exact_net, rounded=net, cur=currency)
+    line_taxes: list[LineTax] = []
+    before = _ZERO
+    taxes = line.taxes
+    for index, (rate, amount) in enumerate(zip(taxes.rates, line.tax, strict=True)):
+        effective = taxes.effective[index]
+        base = net + before if rate.compound else net
+        line_taxes.append(
+            LineTax(
+                tax_code=rate.code,
+                tax_rate=rate.rate,
+                effective_rate=effective,
+                base=_money(base, currency),
+                amount=_money(amount, currency),
+                compound=rate.compound,
+                treatment=rate.treatment,
+            )
+        )
+        before += amount
+        if steps is not None:
+            exact = base * effective if tax_mode is TaxMode.EXCLUDED else None
+            detail = f"{rate.name}: {effective} of {base}{taxes.notes[index]}"
+            if exact is None:
+                share = taxes.shares[index]
+                detail += f", included in {after} (share {share} of {taxes.multiplier})"
+            steps.append(
+                TraceStep(
+                    line_id=source.line_id,
+                    kind=TraceKind.TAX,
+                    source=rate.code,
+                    amount=_money(amount, currency),
+                    detail=detail,
+                )
+            )
+            if exact is not None and exact != amount:
+                _rounding_step(
+                    steps, source.line_id, rate.code, exact=exact, rounded=amount, cur=currency
+                )
+    cost = (
+        _ZERO if source.unit_cost is None else rounding(source.unit_cost.amount * source.quantity)
+    )
+    platform = line.platform
+    if platform and tax_mode is TaxMode.INCLUDED:
+        platform_net = rounding(platform / line.taxes.multiplier)
+    else:
+        platform_net = platform
+    first = line.taxes.rates[0] if line.taxes.rates else None
+    return PricedLine(
+        line_id=source.line_id,
+        quantity=source.quantity,
+        unit_price=line.unit,
+        list_amount=_money(line.list_amount, currency),
+        discount=_money(line.discount, currency),
+        net=_money(net, currency),
+        tax=_money(tax, currency),
+        gross=_money(gross, currency),
+        tax_code="" if first is None else first.code,
+        tax_rate=_ZERO if first is None else first.rate,
+        cost=_money(cost, currency),
+        sku=source.sku,
+        taxes=tuple(line_taxes),
+        platform_discount=_money(platform, currency),
+        seller_revenue=_money(net + platform_net, currency),
+    )
+
+
+def _summarise(priced: Sequence[PricedLine], currency: str) -> tuple[TaxSummary, ...]:
+    found: dict[str, tuple[LineTax, list[Decimal], list[Decimal]]] = {}
+    for line in priced:
+        for tax in line.taxes:
+            entry = found.get(tax.tax_code)
+            if entry is None:
+                entry = found[tax.tax_code] = (tax, [], [])
+            entry[1].append(tax.base.amount)
+            entry[2].append(tax.amount.amount)
     return tuple(
         TaxSummary(
-            tax_code=tax_code,
-            tax_rate=rate.rate,
-            effective_rate=rate.effective_rate,
-            base=Money.sum(bases[tax_code], currency),
-            tax=Money.sum(taxes[tax_code], currency),
+            tax_code=code_,
+            tax_rate=first.tax_rate,
+            effective_rate=first.effective_rate,
+            base=_money(sum(bases, _ZERO), currency),
+            tax=_money(sum(taxes, _ZERO), currency),
+            treatment=first.treatment,
         )
-        for tax_code, rate in rates.items()
+        for code_, (first, bases, taxes) in found.items()
     )

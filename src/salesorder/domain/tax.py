@@ -1,7 +1,12 @@
 """Tax rates chosen by jurisdiction, tax category and the date of the tax point.
 
 Rates are data: a :class:`TaxTable` holds effective-dated :class:`TaxRule` rows, and users
-build their own tables. A :class:`TaxRate` may tax a reduced base: Indonesia's PPN is 12%
+build their own tables. Several taxes may apply to one line (one rule per ``tax``, such as
+a sales tax and a service tax); a compound rate is computed on the net plus the taxes before
+it. Exempt and zero-rated supplies are rates of 0 with their :class:`TaxTreatment`, so an
+invoice can show their bases apart.
+
+A :class:`TaxRate` may tax a reduced base: Indonesia's PPN is 12%
 from 2025, but for most goods on a base of 11/12 of the price ("DPP nilai lain"), so the tax
 is 11% of the price. The rate keeps both facts (12% and 11/12) and computes with the
 effective 11%, which is also what an EN 16931 VAT breakdown can carry.
@@ -10,6 +15,7 @@ effective 11%, which is also what an EN 16931 VAT breakdown can carry.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import itertools
 from collections.abc import Iterable
 from decimal import Decimal
@@ -18,10 +24,33 @@ from fractions import Fraction
 import attrs
 
 from salesorder.domain.common import as_tuple, code, non_empty
-from salesorder.exceptions import TaxRateNotFound, ValidationError
+from salesorder.exceptions import AmbiguousTaxRate, TaxRateNotFound, ValidationError
 from salesorder.money import to_decimal
 
-__all__ = ["TaxRate", "TaxRule", "TaxTable", "default_tax_table"]
+__all__ = [
+    "VN_REDUCTION_WINDOWS",
+    "TaxMode",
+    "TaxRate",
+    "TaxRule",
+    "TaxTable",
+    "TaxTreatment",
+    "default_tax_table",
+]
+
+
+class TaxMode(str, enum.Enum):
+    """Whether prices include tax (B2C in most of Asia and Europe) or exclude it (B2B)."""
+
+    INCLUDED = "included"
+    EXCLUDED = "excluded"
+
+
+class TaxTreatment(str, enum.Enum):
+    """How a supply is taxed: at a rate, at 0% with input credit (exports), or exempt."""
+
+    TAXABLE = "taxable"
+    ZERO_RATED = "zero_rated"
+    EXEMPT = "exempt"
 
 
 def _rate(value: object) -> Decimal:
@@ -49,12 +78,16 @@ class TaxRate:
         rate: the statutory rate as a fraction, between 0 and 1.
         base_factor: the share of the price that is taxed (``Fraction(11, 12)`` for
             Indonesia's DPP nilai lain); 1 for a full base.
+        compound: computed on the net plus the taxes listed before it on the line.
+        treatment: taxable, zero-rated or exempt (the last two need a rate of 0).
     """
 
     code: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
     rate: Decimal = attrs.field(converter=_rate)
     base_factor: Fraction = attrs.field(default=Fraction(1), converter=_fraction)
+    compound: bool = False
+    treatment: TaxTreatment = TaxTreatment.TAXABLE
 
     def __attrs_post_init__(self) -> None:
         if not Decimal(0) <= self.rate <= Decimal(1):
@@ -65,6 +98,20 @@ class TaxRate:
             raise ValidationError(
                 f"tax rate {self.code!r} base factor must be in (0, 1], got {self.base_factor}"
             )
+        if self.treatment is not TaxTreatment.TAXABLE and self.rate:
+            raise ValidationError(
+                f"tax rate {self.code!r} is {self.treatment.value} and must be 0, got {self.rate}"
+            )
+
+    @classmethod
+    def exempt(cls, code: str, name: str = "Exempt") -> TaxRate:
+        """An exempt supply: no tax, shown apart on documents."""
+        return cls(code=code, name=name, rate=Decimal(0), treatment=TaxTreatment.EXEMPT)
+
+    @classmethod
+    def zero_rated(cls, code: str, name: str = "0%") -> TaxRate:
+        """A zero-rated supply (exports): taxable at 0%."""
+        return cls(code=code, name=name, rate=Decimal(0), treatment=TaxTreatment.ZERO_RATED)
 
     @property
     def effective_rate(self) -> Decimal:
@@ -81,7 +128,10 @@ class TaxRate:
 class TaxRule:
     """A rate valid in a jurisdiction for a tax category from ``valid_from`` to ``valid_to``.
 
-    Both dates are inclusive; ``valid_to`` None means "until further notice".
+    Both dates are inclusive; ``valid_to`` None means "until further notice". ``tax`` names
+    the tax the rule belongs to (``"vat"``, ``"sales"``, ``"service"``): a category may carry
+    one rule per tax at a time, applied to a line in ascending ``order`` (compound rates see
+    the taxes of lower order).
     """
 
     jurisdiction: str = attrs.field(validator=code)
@@ -89,6 +139,8 @@ class TaxRule:
     rate: TaxRate
     valid_from: dt.date
     valid_to: dt.date | None = None
+    tax: str = attrs.field(default="vat", validator=code)
+    order: int = 0
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
@@ -108,10 +160,10 @@ class TaxRule:
 
 
 def _no_overlap(_instance: object, _attribute: object, rules: tuple[TaxRule, ...]) -> None:
-    by_key: dict[tuple[str, str], list[TaxRule]] = {}
+    by_key: dict[tuple[str, str, str], list[TaxRule]] = {}
     for rule in rules:
-        by_key.setdefault((rule.jurisdiction, rule.category), []).append(rule)
-    for (jurisdiction, category), group in by_key.items():
+        by_key.setdefault((rule.jurisdiction, rule.category, rule.tax), []).append(rule)
+    for (jurisdiction, category, _tax), group in by_key.items():
         group.sort(key=lambda r: r.valid_from)
         for earlier, later in itertools.pairwise(group):
             if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
@@ -128,21 +180,92 @@ class TaxTable:
     rules: tuple[TaxRule, ...] = attrs.field(converter=as_tuple, validator=_no_overlap)
 
     def rate_for(self, jurisdiction: str, category: str, on: dt.date) -> TaxRate:
-        """The rate for ``category`` in ``jurisdiction`` at tax point ``on``.
+        """The one rate for ``category`` in ``jurisdiction`` at tax point ``on``.
+
+        Raises:
+            TaxRateNotFound: no rule covers that jurisdiction, category and date.
+            AmbiguousTaxRate: several taxes apply; use :meth:`rates_for`.
+        """
+        rates = self.rates_for(jurisdiction, category, on)
+        if len(rates) > 1:
+            raise AmbiguousTaxRate(
+                f"{len(rates)} taxes apply to category {category!r} in {jurisdiction!r} on "
+                f"{on.isoformat()} ({', '.join(r.code for r in rates)}); use rates_for"
+            )
+        return rates[0]
+
+    def rates_for(self, jurisdiction: str, category: str, on: dt.date) -> tuple[TaxRate, ...]:
+        """Every rate for ``category`` in ``jurisdiction`` at ``on``, in application order.
 
         Raises:
             TaxRateNotFound: no rule covers that jurisdiction, category and date.
         """
-        for rule in self.rules:
-            if rule.applies(jurisdiction, category, on):
-                return rule.rate
-        raise TaxRateNotFound(
-            f"no tax rate for category {category!r} in {jurisdiction!r} on {on.isoformat()}"
+        found = sorted(
+            (rule for rule in self.rules if rule.applies(jurisdiction, category, on)),
+            key=lambda rule: (rule.order, rule.tax),
         )
+        if not found:
+            raise TaxRateNotFound(
+                f"no tax rate for category {category!r} in {jurisdiction!r} on {on.isoformat()}"
+            )
+        return tuple(rule.rate for rule in found)
 
     def extended(self, rules: Iterable[TaxRule]) -> TaxTable:
         """A new table with ``rules`` added (checked for overlaps)."""
         return TaxTable(rules=(*self.rules, *rules))
+
+
+def _rule(
+    jurisdiction: str,
+    category: str,
+    rate: TaxRate,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    *,
+    tax: str = "vat",
+) -> TaxRule:
+    return TaxRule(
+        jurisdiction=jurisdiction,
+        category=category,
+        rate=rate,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        tax=tax,
+    )
+
+
+#: Vietnam's temporary cut of the 10% rate to 8%, for goods and services of category
+#: ``reducible`` (10% goods other than telecoms, finance, real estate, metals, mining and
+#: excise goods). Each window is a National Assembly resolution and its decree:
+#: Resolution 43/2022/QH15 + Decree 15/2022/ND-CP (2022-02-01 to 2022-12-31);
+#: Resolution 101/2023/QH15 + Decree 44/2023/ND-CP (2023-07-01 to 2023-12-31);
+#: Resolution 110/2023/QH15 + Decree 94/2023/ND-CP (2024-01-01 to 2024-06-30);
+#: Resolution 142/2024/QH15 + Decree 72/2024/ND-CP (2024-07-01 to 2024-12-31);
+#: Resolution 174/2024/QH15 + Decree 180/2024/ND-CP (2025-01-01 to 2025-06-30);
+#: Resolution 204/2025/QH15 + Decree 174/2025/ND-CP (2025-07-01 to 2026-12-31; checked
+#: against the decree's text as published 2025-06-30). Between windows (2023-01-01 to
+#: 2023-06-30) and outside them the rate is 10%.
+VN_REDUCTION_WINDOWS: tuple[tuple[dt.date, dt.date], ...] = (
+    (dt.date(2022, 2, 1), dt.date(2022, 12, 31)),
+    (dt.date(2023, 7, 1), dt.date(2023, 12, 31)),
+    (dt.date(2024, 1, 1), dt.date(2024, 6, 30)),
+    (dt.date(2024, 7, 1), dt.date(2024, 12, 31)),
+    (dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
+    (dt.date(2025, 7, 1), dt.date(2026, 12, 31)),
+)
+
+
+def _vn_reducible(vat10: TaxRate) -> list[TaxRule]:
+    vat8 = TaxRate(code="VN-VAT-8", name="VAT 8% (reduced from 10%)", rate=Decimal("0.08"))
+    rules: list[TaxRule] = []
+    start = dt.date(2009, 1, 1)
+    for first, last in VN_REDUCTION_WINDOWS:
+        if first > start:
+            rules.append(_rule("VN", "reducible", vat10, start, first - dt.timedelta(days=1)))
+        rules.append(_rule("VN", "reducible", vat8, first, last))
+        start = last + dt.timedelta(days=1)
+    rules.append(_rule("VN", "reducible", vat10, start))
+    return rules
 
 
 def default_tax_table() -> TaxTable:
@@ -153,63 +276,91 @@ def default_tax_table() -> TaxTable:
       - From 2025-01-01 PPN is 12% (UU 7/2021 art. 7(1)b); for goods and services other than
         luxury goods the base is 11/12 of the price (PMK 131/2024, "DPP nilai lain"), category
         ``standard``. Luxury goods (PPnBM items, category ``luxury``) pay 12% on the full price.
+      - Category ``exempt``: supplies freed from PPN (PP 49/2022, e.g. basic necessities).
 
-    Vietnam (``"VN"``): standard VAT 10% (Law on VAT 2008, art. 8(3)), category ``standard``;
-    5% category ``reduced`` (art. 8(2)); 0% category ``zero`` (exports, art. 8(1)).
+    Vietnam (``"VN"``): standard VAT 10% (Law on VAT 2008, art. 8(3); Law on VAT 2024,
+    art. 9(3)), category ``standard``; 5% category ``reduced`` (art. 8(2)); 0% category
+    ``zero`` (exports, art. 8(1), zero-rated); ``exempt`` (not subject to VAT, art. 5);
+    ``reducible``: 10%, cut to 8% in the windows of :data:`VN_REDUCTION_WINDOWS`.
 
-    Issue 4 extends these tables (Vietnam's temporary 8%, Malaysia's SST).
+    Malaysia (``"MY"``), SST since 2018-09-01:
+      - sales tax (tax ``"sales"``) 5% category ``sales-5`` and 10% category ``sales-10``
+        (Sales Tax (Rates of Tax) Order 2018); ``exempt`` (Sales Tax (Goods Exempted from
+        Tax) Order 2018).
+      - service tax (tax ``"service"``) category ``service``: 6% (Service Tax (Rate of Tax)
+        Order 2018) to 2024-02-29, 8% from 2024-03-01 (Service Tax (Rate of Tax)
+        (Amendment) Order 2024); category ``service-6`` stays at 6% (food and beverage,
+        telecommunications, parking, logistics, kept at 6% by the same amendment).
     """
     ppn11 = TaxRate(code="ID-PPN-11", name="PPN 11%", rate=Decimal("0.11"))
+    vat10 = TaxRate(code="VN-VAT-10", name="VAT 10%", rate=Decimal("0.10"))
+    sst_start = dt.date(2018, 9, 1)
+    service6 = TaxRate(code="MY-SERVICE-6", name="Service tax 6%", rate=Decimal("0.06"))
     return TaxTable(
         rules=(
-            TaxRule(
-                jurisdiction="ID",
-                category="standard",
-                rate=ppn11,
-                valid_from=dt.date(2022, 4, 1),
-                valid_to=dt.date(2024, 12, 31),
-            ),
-            TaxRule(
-                jurisdiction="ID",
-                category="luxury",
-                rate=ppn11,
-                valid_from=dt.date(2022, 4, 1),
-                valid_to=dt.date(2024, 12, 31),
-            ),
-            TaxRule(
-                jurisdiction="ID",
-                category="standard",
-                rate=TaxRate(
+            _rule("ID", "standard", ppn11, dt.date(2022, 4, 1), dt.date(2024, 12, 31)),
+            _rule("ID", "luxury", ppn11, dt.date(2022, 4, 1), dt.date(2024, 12, 31)),
+            _rule(
+                "ID",
+                "standard",
+                TaxRate(
                     code="ID-PPN-12-DPP",
                     name="PPN 12% (DPP 11/12)",
                     rate=Decimal("0.12"),
                     base_factor=Fraction(11, 12),
                 ),
-                valid_from=dt.date(2025, 1, 1),
+                dt.date(2025, 1, 1),
             ),
-            TaxRule(
-                jurisdiction="ID",
-                category="luxury",
-                rate=TaxRate(code="ID-PPN-12", name="PPN 12%", rate=Decimal("0.12")),
-                valid_from=dt.date(2025, 1, 1),
+            _rule(
+                "ID",
+                "luxury",
+                TaxRate(code="ID-PPN-12", name="PPN 12%", rate=Decimal("0.12")),
+                dt.date(2025, 1, 1),
             ),
-            TaxRule(
-                jurisdiction="VN",
-                category="standard",
-                rate=TaxRate(code="VN-VAT-10", name="VAT 10%", rate=Decimal("0.10")),
-                valid_from=dt.date(2009, 1, 1),
+            _rule(
+                "ID",
+                "exempt",
+                TaxRate.exempt("ID-PPN-EXEMPT", "PPN dibebaskan"),
+                dt.date(2022, 4, 1),
             ),
-            TaxRule(
-                jurisdiction="VN",
-                category="reduced",
-                rate=TaxRate(code="VN-VAT-5", name="VAT 5%", rate=Decimal("0.05")),
-                valid_from=dt.date(2009, 1, 1),
+            _rule("VN", "standard", vat10, dt.date(2009, 1, 1)),
+            _rule(
+                "VN",
+                "reduced",
+                TaxRate(code="VN-VAT-5", name="VAT 5%", rate=Decimal("0.05")),
+                dt.date(2009, 1, 1),
             ),
-            TaxRule(
-                jurisdiction="VN",
-                category="zero",
-                rate=TaxRate(code="VN-VAT-0", name="VAT 0%", rate=Decimal(0)),
-                valid_from=dt.date(2009, 1, 1),
+            _rule("VN", "zero", TaxRate.zero_rated("VN-VAT-0", "VAT 0%"), dt.date(2009, 1, 1)),
+            _rule(
+                "VN",
+                "exempt",
+                TaxRate.exempt("VN-VAT-EXEMPT", "Not subject to VAT"),
+                dt.date(2009, 1, 1),
             ),
+            *_vn_reducible(vat10),
+            _rule(
+                "MY",
+                "sales-5",
+                TaxRate(code="MY-SALES-5", name="Sales tax 5%", rate=Decimal("0.05")),
+                sst_start,
+                tax="sales",
+            ),
+            _rule(
+                "MY",
+                "sales-10",
+                TaxRate(code="MY-SALES-10", name="Sales tax 10%", rate=Decimal("0.10")),
+                sst_start,
+                tax="sales",
+            ),
+            _rule("MY", "exempt", TaxRate.exempt("MY-EXEMPT", "Exempt"), sst_start, tax="sales"),
+            _rule("MY", "service", service6, sst_start, dt.date(2024, 2, 29), tax="service"),
+            _rule(
+                "MY",
+                "service",
+                TaxRate(code="MY-SERVICE-8", name="Service tax 8%", rate=Decimal("0.08")),
+                dt.date(2024, 3, 1),
+                tax="service",
+            ),
+            _rule("MY", "service-6", service6, sst_start, tax="service"),
         )
     )

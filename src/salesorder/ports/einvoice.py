@@ -36,3 +36,27 @@ class EInvoiceProvider(Protocol):
             NotFound: the provider does not know ``provider_ref``.
         """
         ...
+
+    def cancel(self, provider_ref: str, reason: str) -> EInvoiceStatus:
+        """Cancel a submitted e-invoice; returns its status, now CANCELLED.
+
+        Contract: idempotent (cancelling twice returns the same status). An e-invoice the
+        authority accepted cannot be cancelled: it is corrected by a replacement.
+
+        Raises:
+            NotFound: the provider does not know ``provider_ref``.
+            IllegalTransition: the e-invoice was accepted.
+        """
+        ...
+
+    def replace(self, provider_ref: str, replacement: Invoice) -> EInvoiceStatus:
+        """Submit ``replacement`` as the replacement of the e-invoice ``provider_ref``.
+
+        Contract: idempotent by ``replacement.id``, like :meth:`submit`; the original's
+        status becomes REPLACED once the replacement is accepted.
+
+        Raises:
+            NotFound: the provider does not know ``provider_ref``.
+            IllegalTransition: the replacement is not issued.
+        """
+        ...

@@ -11,8 +11,8 @@ The contract every adapter keeps (checked by :mod:`salesorder.testing.contracts`
   stores nothing; the caller retries the whole command. So two units reserving the last unit
   of a SKU can never both succeed.
 - Uniqueness is enforced at commit, not only by a read before the write: an aggregate's
-  identity, a payment's ``reference``, and an order's (channel, external_ref) when the ref is
-  not empty. A violation at commit raises
+  identity, a payment's ``reference``, a credit note's (series, number), and an order's
+  (channel, external_ref) when the ref is not empty. A violation at commit raises
   :class:`~salesorder.exceptions.UniquenessConflict` (a ``DuplicateError`` that is also a
   ``ConcurrencyConflict``: the command is re-run and then sees the winner's row).
 """
@@ -24,16 +24,20 @@ from typing import Protocol, TypeVar
 
 from salesorder.domain.catalog import Product
 from salesorder.domain.customers import Customer, Warehouse
-from salesorder.domain.inventory import StockItem
-from salesorder.domain.invoicing import Invoice, InvoiceSeries
+from salesorder.domain.inventory import StockItem, StockMovement
+from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
 from salesorder.domain.orders import Order
-from salesorder.domain.payments import Payment
+from salesorder.domain.payments import CustomerCredit, Payment
+from salesorder.domain.pricelists import PriceList
+from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.domain.purchasing import PurchaseOrder, Supplier
 from salesorder.domain.shipping import Shipment
 
 __all__ = [
     "OrderRepository",
     "PaymentRepository",
     "Repository",
+    "StockLedger",
     "StockRepository",
     "UnitOfWork",
 ]
@@ -86,11 +90,34 @@ class StockRepository(Repository[StockItem, "tuple[str, str]"], Protocol):
         ...
 
 
+class StockLedger(Protocol):
+    """The append-only stock ledger: every movement of every (warehouse, SKU).
+
+    Entries appended in a unit of work are stored by its ``commit``, atomically with the
+    stock items they belong to, and dropped by ``rollback``. Entries are never changed or
+    removed. An entry whose (warehouse, SKU, seq) is already stored makes ``commit`` raise
+    :class:`~salesorder.exceptions.UniquenessConflict` (a lost race: the command is re-run).
+    The ledger is kept apart from the stock items so a unit of work never copies it.
+    """
+
+    def append(self, movement: StockMovement) -> None:
+        """Add ``movement``, stored at commit."""
+        ...
+
+    def for_item(self, warehouse: str, sku: str) -> list[StockMovement]:
+        """The entries of one item, stored and appended in this unit, by ``seq``."""
+        ...
+
+
 class PaymentRepository(Repository[Payment, str], Protocol):
     """Payments by id, and by their unique reference."""
 
     def find_by_reference(self, reference: str) -> Payment | None:
         """The payment recorded with ``reference``, or None."""
+        ...
+
+    def for_order(self, order_id: str) -> list[Payment]:
+        """The payments recorded for ``order_id``, by id."""
         ...
 
 
@@ -123,6 +150,21 @@ class UnitOfWork(Protocol):
         ...
 
     @property
+    def stock_ledger(self) -> StockLedger:
+        """The stock ledger in this unit of work."""
+        ...
+
+    @property
+    def suppliers(self) -> Repository[Supplier, str]:
+        """Suppliers in this unit of work."""
+        ...
+
+    @property
+    def purchase_orders(self) -> Repository[PurchaseOrder, str]:
+        """Purchase orders in this unit of work."""
+        ...
+
+    @property
     def shipments(self) -> Repository[Shipment, str]:
         """Shipments in this unit of work."""
         ...
@@ -140,6 +182,35 @@ class UnitOfWork(Protocol):
     @property
     def payments(self) -> PaymentRepository:
         """Payments in this unit of work."""
+        ...
+
+    @property
+    def credit_notes(self) -> Repository[CreditNote, str]:
+        """Credit notes in this unit of work."""
+        ...
+
+    @property
+    def customer_credits(self) -> Repository[CustomerCredit, tuple[str, str]]:
+        """Customer credit balances, keyed by (customer id, currency)."""
+        ...
+
+    @property
+    def price_lists(self) -> Repository[PriceList, str]:
+        """Price lists by code in this unit of work."""
+        ...
+
+    @property
+    def promotions(self) -> Repository[Promotion, str]:
+        """Promotions by code in this unit of work."""
+        ...
+
+    @property
+    def vouchers(self) -> Repository[Voucher, str]:
+        """Vouchers by code, with their usage counters, in this unit of work.
+
+        A voucher is changed by every order that redeems it, so two orders taking its last
+        use conflict at commit (optimistic versions) and only one of them wins.
+        """
         ...
 
     def __enter__(self) -> UnitOfWork:

@@ -19,11 +19,13 @@ from typing import Any, TypeVar
 
 import attrs
 
+from salesorder.domain.allocation import AllocationStrategy, LowestCost
 from salesorder.domain.customers import Address
 from salesorder.domain.events import DomainEvent
-from salesorder.domain.invoicing import Party
+from salesorder.domain.invoicing import InvoiceRule, Party
 from salesorder.domain.pricing import TaxMode
 from salesorder.domain.tax import TaxTable, default_tax_table
+from salesorder.domain.terms import PaymentTerms
 from salesorder.exceptions import ConcurrencyConflict, NotFound
 from salesorder.money import CashRounding, RoundingPolicy
 from salesorder.ports.clock import Clock, IdGenerator
@@ -60,7 +62,11 @@ class Settings:
         tax_table: effective-dated tax rules.
         locale: how amounts and dates are formatted for people.
         seller: the seller as printed on invoices.
-        payment_days: days from invoice to due date (0: due on issue).
+        payment_days: days from invoice to due date (0: due on issue), when no
+            ``payment_terms`` are set.
+        payment_terms: the default payment terms of invoices (overrides ``payment_days``).
+        invoice_rule: when a VAT invoice is issued without the buyer asking
+            (``IssueInvoice(kind=None)``).
     """
 
     currency: str = "IDR"
@@ -72,6 +78,8 @@ class Settings:
     locale: str = "id_ID"
     seller: Party = attrs.Factory(_default_seller)
     payment_days: int = 0
+    payment_terms: PaymentTerms | None = None
+    invoice_rule: InvoiceRule = attrs.Factory(InvoiceRule)
 
 
 @attrs.define
@@ -113,6 +121,8 @@ class SalesApp:
     retries: int = 5
     backoff: Callable[[int], None] = attrs.field(factory=lambda: jittered_backoff)
     marketplace_cursors: dict[str, str] = attrs.Factory(dict)
+    #: How ReserveStock chooses warehouses (see salesorder.domain.allocation).
+    allocation: AllocationStrategy = attrs.Factory(LowestCost)
 
     def execute(self, command: Command[R]) -> R:
         """Run ``command`` and return its result.

@@ -1,25 +1,82 @@
-"""Invoices, e-invoices and payments."""
+"""Invoices, credit notes, corrections, e-invoices, payments, refunds and customer credit.
+
+Every use case runs in one unit of work: a failed command takes no number and changes
+nothing. Numbers come from the series aggregate (read ``FOR UPDATE`` by the SQL adapter,
+version-checked by the in-memory one), so they have no gaps under concurrency.
+
+Money flows, all in the order's currency and exact to the minor unit:
+
+- a payment is applied to its order up to the balance due; the rest is kept as the
+  customer's credit (:class:`~salesorder.domain.payments.CustomerCredit`);
+- applied money is allocated to the order's receivable invoices, oldest first; an invoice
+  issued later takes the order's unallocated payments, oldest first;
+- a refund takes money back from a payment (released from its invoices, newest first);
+- a credit note lowers what is due; what was paid beyond the new amount due moves from the
+  order and its invoice to the customer's credit.
+"""
 
 from __future__ import annotations
 
-from dateutil.relativedelta import relativedelta
+from decimal import Decimal
 
 from salesorder.domain.customers import CustomerKind
 from salesorder.domain.events import InvoiceIssued, PaymentRecorded
-from salesorder.domain.invoicing import EInvoiceState, Invoice, InvoiceSeries, Party
+from salesorder.domain.invoicing import (
+    CreditNote,
+    DocumentType,
+    EInvoiceState,
+    EInvoiceStatus,
+    Invoice,
+    InvoiceKind,
+    InvoiceSeries,
+    InvoiceStatus,
+    Party,
+)
 from salesorder.domain.lifecycle import OrderStatus
-from salesorder.domain.payments import Payment
-from salesorder.exceptions import DuplicateError, IllegalTransition, NotFound
+from salesorder.domain.orders import Order
+from salesorder.domain.payments import CustomerCredit, Payment, PaymentMethod
+from salesorder.domain.terms import PaymentTerms, TermsKind
+from salesorder.exceptions import (
+    DuplicateError,
+    IllegalTransition,
+    MissingExchangeRate,
+    NotFound,
+    PaymentError,
+    ValidationError,
+)
+from salesorder.money import Money
 from salesorder.ports.einvoice import EInvoiceProvider
-from salesorder.services.app import SalesApp
+from salesorder.ports.persistence import UnitOfWork
+from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import (
+    ApplyCustomerCredit,
+    CancelEInvoice,
+    CorrectInvoice,
+    DraftInvoice,
+    EditInvoice,
+    IssueCreditNote,
+    IssueDraftInvoice,
     IssueInvoice,
     RecordPayment,
     RefreshEInvoice,
+    RefundPayment,
     SubmitEInvoice,
 )
 
-__all__ = ["issue_invoice", "record_payment", "refresh_einvoice", "submit_einvoice"]
+__all__ = [
+    "apply_customer_credit",
+    "cancel_einvoice",
+    "correct_invoice",
+    "draft_invoice",
+    "edit_invoice",
+    "issue_credit_note",
+    "issue_draft_invoice",
+    "issue_invoice",
+    "record_payment",
+    "refresh_einvoice",
+    "refund_payment",
+    "submit_einvoice",
+]
 
 _INVOICEABLE = frozenset(
     {
@@ -32,53 +89,264 @@ _INVOICEABLE = frozenset(
 )
 
 
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _series(uow: UnitOfWork, code: str) -> InvoiceSeries:
+    series = uow.invoice_series.find(code)
+    if series is None:
+        series = InvoiceSeries(code=code, prefix=f"{code}-")
+        uow.invoice_series.add(series)
+    return series
+
+
+def _terms(app: SalesApp, command: IssueInvoice) -> PaymentTerms:
+    if command.instalment_days:
+        return PaymentTerms.in_instalments((1, days) for days in command.instalment_days)
+    if command.terms is None:
+        default = app.settings.payment_terms
+        return default if default is not None else PaymentTerms.net(app.settings.payment_days)
+    if command.terms is TermsKind.INSTALMENTS:
+        raise ValidationError("instalment terms need instalment_days")
+    return PaymentTerms(kind=command.terms, days=command.terms_days)
+
+
+def _invoiced_lines(uow: UnitOfWork, order: Order) -> set[str]:
+    invoiced: set[str] = set()
+    for invoice_id in order.invoice_ids:
+        invoice = uow.invoices.get(invoice_id)
+        if invoice.document is DocumentType.INVOICE and invoice.status is InvoiceStatus.ISSUED:
+            invoiced.update(line.line_id for line in invoice.lines)
+    return invoiced
+
+
+def _draft(app: SalesApp, tx: Transaction, command: IssueInvoice) -> tuple[Order, Invoice]:
+    uow = tx.uow
+    order = uow.orders.get(command.order_id)
+    if order.status not in _INVOICEABLE or order.pricing is None:
+        raise IllegalTransition(order.thing, order.status.value, "invoice")
+    if command.shipment_id is not None and command.shipment_id not in order.shipment_ids:
+        raise NotFound(f"shipment of {order.thing}", command.shipment_id)
+    customer = uow.customers.get(order.customer_id)
+    business = customer.kind is CustomerKind.BUSINESS
+    buyer = Party(
+        name=customer.company_name if business else customer.name,
+        address=order.shipping_address,
+        tax_id=customer.tax_id,
+    )
+    kind = command.kind
+    if kind is None:
+        wants = app.settings.invoice_rule.wants_vat(
+            business=business, has_tax_id=bool(customer.tax_id), gross=order.pricing.gross
+        )
+        kind = InvoiceKind.VAT if wants else InvoiceKind.SALES
+    line_ids = command.line_ids
+    if command.document is DocumentType.INVOICE:
+        invoiced = _invoiced_lines(uow, order)
+        if line_ids is None:
+            line_ids = tuple(p.line_id for p in order.pricing.lines if p.line_id not in invoiced)
+            if not line_ids:
+                raise DuplicateError(f"{order.thing} is already invoiced in full")
+        else:
+            twice = sorted(set(line_ids) & invoiced)
+            if twice:
+                raise DuplicateError(f"{order.thing}: lines {twice} are already invoiced")
+    invoice = Invoice.draft_from_order(
+        id=app.ids.next_id("invoice"),
+        order_id=order.id,
+        pricing=order.pricing,
+        descriptions={line.line_id: (line.sku, line.name or line.sku) for line in order.lines},
+        kind=kind,
+        series=command.series,
+        seller=app.settings.seller,
+        buyer=buyer,
+        line_ids=line_ids,
+        document=command.document,
+        shipment_id=command.shipment_id,
+        terms=_terms(app, command),
+    )
+    return order, invoice
+
+
+def _allocate_open_payments(uow: UnitOfWork, invoice: Invoice) -> None:
+    """An invoice just issued takes the order's unallocated payments, oldest first."""
+    for payment in uow.payments.for_order(invoice.order_id):
+        amount = min(payment.unallocated, invoice.open_balance)
+        if amount.is_positive:
+            payment.allocate(invoice.id, amount)
+            invoice.allocate(amount)
+
+
+def _issue(tx: Transaction, order: Order, invoice: Invoice) -> str:
+    uow = tx.uow
+    number = _series(uow, invoice.series).take()
+    invoice.issue(number, tx.now)
+    if invoice.document is not DocumentType.PRO_FORMA:
+        _allocate_open_payments(uow, invoice)
+    tx.raise_event(
+        InvoiceIssued(
+            order_id=order.id,
+            at=tx.now,
+            invoice_id=invoice.id,
+            number=number,
+            gross=invoice.gross,
+        )
+    )
+    return number
+
+
+# -- invoices -----------------------------------------------------------------------------
+
+
 def issue_invoice(app: SalesApp, command: IssueInvoice) -> str:
-    """Issue the invoice of a confirmed order with the next number of its series.
+    """Issue an invoice of a confirmed order with the next number of its series.
 
     The number is taken in the same unit of work that stores the invoice, so numbers have no
-    gaps: a failed issue takes no number. The due date is ``settings.payment_days`` after issue.
+    gaps: a failed issue (an invalid tax identifier, say) takes no number.
     """
     with app.transaction() as tx:
-        uow = tx.uow
-        order = uow.orders.get(command.order_id)
-        if order.status not in _INVOICEABLE or order.pricing is None:
-            raise IllegalTransition(order.thing, order.status.value, "invoice")
-        if order.invoice_ids:
-            raise DuplicateError(f"{order.thing} is already invoiced ({order.invoice_ids[0]})")
-        customer = uow.customers.get(order.customer_id)
-        buyer = Party(
-            name=customer.company_name if customer.kind is CustomerKind.BUSINESS else customer.name,
-            address=order.shipping_address,
-            tax_id=customer.tax_id,
-        )
-        series = uow.invoice_series.find(command.series)
-        if series is None:
-            series = InvoiceSeries(code=command.series, prefix=f"{command.series}-")
-            uow.invoice_series.add(series)
-        invoice = Invoice.draft_from_order(
-            id=app.ids.next_id("invoice"),
-            order_id=order.id,
-            pricing=order.pricing,
-            descriptions={line.line_id: (line.sku, line.name or line.sku) for line in order.lines},
-            kind=command.kind,
-            series=series.code,
-            seller=app.settings.seller,
-            buyer=buyer,
-        )
-        number = series.take()
-        invoice.issue(number, tx.now, tx.now.date() + relativedelta(days=app.settings.payment_days))
-        uow.invoices.add(invoice)
+        order, invoice = _draft(app, tx, command)
+        tx.uow.invoices.add(invoice)
         order.add_invoice(invoice.id)
-        tx.raise_event(
-            InvoiceIssued(
-                order_id=order.id,
-                at=tx.now,
-                invoice_id=invoice.id,
-                number=number,
-                gross=invoice.gross,
-            )
-        )
+        _issue(tx, order, invoice)
         return invoice.id
+
+
+def draft_invoice(app: SalesApp, command: DraftInvoice) -> str:
+    """Keep a draft invoice, with no number, to edit and issue later."""
+    with app.transaction() as tx:
+        order, invoice = _draft(app, tx, command)
+        tx.uow.invoices.add(invoice)
+        order.add_invoice(invoice.id)
+        return invoice.id
+
+
+def edit_invoice(app: SalesApp, command: EditInvoice) -> None:
+    """Change a draft; an issued invoice is refused (it is corrected, never edited)."""
+    with app.transaction() as tx:
+        invoice = tx.uow.invoices.get(command.invoice_id)
+        invoice.edit(buyer=command.buyer, kind=command.kind)
+
+
+def issue_draft_invoice(app: SalesApp, command: IssueDraftInvoice) -> str:
+    """Issue a draft with the next number of its series; returns the number."""
+    with app.transaction() as tx:
+        invoice = tx.uow.invoices.get(command.invoice_id)
+        order = tx.uow.orders.get(invoice.order_id)
+        if invoice.document is DocumentType.INVOICE and invoice.status is InvoiceStatus.DRAFT:
+            twice = sorted(
+                {line.line_id for line in invoice.lines} & _invoiced_lines(tx.uow, order)
+            )
+            if twice:
+                raise DuplicateError(f"{order.thing}: lines {twice} are already invoiced")
+        return _issue(tx, order, invoice)
+
+
+def _move_to_credit(
+    tx: Transaction, order: Order, invoice: Invoice, amount: Money, source: str
+) -> None:
+    """Move ``amount`` paid on ``invoice`` off the order to the customer's credit."""
+    uow = tx.uow
+    left = amount
+    for payment in reversed(uow.payments.for_order(order.id)):
+        allocated = next(
+            (a.amount for a in payment.allocations if a.invoice_id == invoice.id), None
+        )
+        if allocated is None or not left.is_positive:
+            continue
+        part = min(allocated, left)
+        payment.deallocate(invoice.id, part)
+        payment.applied = payment.applied - part
+        payment.to_credit = payment.to_credit + part
+        left = left - part
+    order.record_refund(amount)
+    _credit_of(uow, order.customer_id, order.currency).add(amount, source, tx.now)
+
+
+def _credit_of(uow: UnitOfWork, customer_id: str, currency: str) -> CustomerCredit:
+    credit = uow.customer_credits.find((customer_id, currency))
+    if credit is None:
+        credit = CustomerCredit(customer_id=customer_id, currency=currency)
+        uow.customer_credits.add(credit)
+    return credit
+
+
+def issue_credit_note(app: SalesApp, command: IssueCreditNote) -> str:
+    """Credit all or part of an issued invoice; never more than is left to credit."""
+    with app.transaction() as tx:
+        uow = tx.uow
+        invoice = uow.invoices.get(command.invoice_id)
+        order = uow.orders.get(invoice.order_id)
+        series = _series(uow, command.series)
+        note = CreditNote.for_invoice(
+            invoice,
+            id=app.ids.next_id("credit-note"),
+            series=series.code,
+            number=f"{series.prefix}{series.next_number:0{series.width}d}",
+            at=tx.now,
+            amount=command.amount,
+            reason=command.reason,
+        )
+        series.take()
+        excess = invoice.record_credit(note.gross)
+        if excess.is_positive:
+            _move_to_credit(tx, order, invoice, excess, f"credit note {note.number}")
+        order.record_credit(note.gross)
+        uow.credit_notes.add(note)
+        return note.id
+
+
+def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
+    """Issue Vietnam's replacement or adjustment invoice referencing an issued invoice."""
+    with app.transaction() as tx:
+        uow = tx.uow
+        original = uow.invoices.get(command.invoice_id)
+        order = uow.orders.get(original.order_id)
+        lines = None
+        reduction = None
+        if command.document is DocumentType.ADJUSTMENT:
+            reduction = _reduction(original, command.amount)
+            lines = original.split_lines(-reduction)
+        correction = original.correction(
+            id=app.ids.next_id("invoice"),
+            document=command.document,
+            series=original.series,
+            lines=lines,
+            buyer=command.buyer,
+        )
+        uow.invoices.add(correction)
+        order.add_invoice(correction.id)
+        if command.document is DocumentType.REPLACEMENT:
+            paid = original.paid
+            if paid.is_positive:
+                original.release(paid)
+                for payment in uow.payments.for_order(order.id):
+                    for allocation in payment.allocations:
+                        if allocation.invoice_id == original.id:
+                            payment.deallocate(original.id, allocation.amount)
+            original.mark_replaced(correction.id)
+        elif reduction is not None:
+            excess = original.record_credit(reduction)
+            if excess.is_positive:
+                _move_to_credit(tx, order, original, excess, f"adjustment of {original.thing}")
+            order.record_credit(reduction)
+        _issue(tx, order, correction)
+        return correction.id
+
+
+def _reduction(original: Invoice, amount: Money | None) -> Money:
+    """What a (downward) adjustment takes off ``original``, as a positive amount."""
+    if amount is None or not amount.is_negative:
+        raise ValidationError(
+            f"an adjustment of {original.thing} needs a negative amount (what it takes off), "
+            f"got {amount}; correct upwards with a replacement invoice"
+        )
+    if amount.currency != original.currency:
+        raise MissingExchangeRate(original.currency, amount.currency, "the adjustment")
+    return -amount
+
+
+# -- e-invoices ---------------------------------------------------------------------------
 
 
 def _provider(app: SalesApp) -> EInvoiceProvider:
@@ -88,11 +356,23 @@ def _provider(app: SalesApp) -> EInvoiceProvider:
 
 
 def submit_einvoice(app: SalesApp, command: SubmitEInvoice) -> EInvoiceState:
-    """Send an issued invoice to the provider; a retry never creates a second e-invoice."""
+    """Send an issued invoice to the provider; a retry never creates a second e-invoice.
+
+    A replacement invoice is sent as the replacement of its original's e-invoice.
+    """
     provider = _provider(app)
     with app.transaction() as tx:
         invoice = tx.uow.invoices.get(command.invoice_id)
-        status = provider.submit(invoice)
+        original = (
+            tx.uow.invoices.get(invoice.corrects)
+            if invoice.document is DocumentType.REPLACEMENT and invoice.corrects
+            else None
+        )
+        status: EInvoiceStatus
+        if original is not None and original.einvoice is not None:
+            status = provider.replace(original.einvoice.provider_ref, invoice)
+        else:
+            status = provider.submit(invoice)
         invoice.record_einvoice(status)
         return status.state
 
@@ -111,37 +391,169 @@ def refresh_einvoice(app: SalesApp, command: RefreshEInvoice) -> EInvoiceState:
             )
         status = provider.status(invoice.einvoice.provider_ref)
         invoice.record_einvoice(status)
+        if invoice.corrects and status.state is EInvoiceState.ACCEPTED:
+            original = tx.uow.invoices.get(invoice.corrects)
+            if original.einvoice is not None:
+                original.record_einvoice(provider.status(original.einvoice.provider_ref))
         return status.state
 
 
+def cancel_einvoice(app: SalesApp, command: CancelEInvoice) -> EInvoiceState:
+    """Cancel a submitted e-invoice through the provider."""
+    provider = _provider(app)
+    with app.transaction() as tx:
+        invoice = tx.uow.invoices.get(command.invoice_id)
+        if invoice.einvoice is None:
+            raise IllegalTransition(
+                invoice.thing, invoice.status.value, "cancel e-invoice", "it was never submitted"
+            )
+        status = provider.cancel(invoice.einvoice.provider_ref, command.reason)
+        invoice.record_einvoice(status)
+        return status.state
+
+
+# -- payments -----------------------------------------------------------------------------
+
+
+def _allocate_payment(uow: UnitOfWork, order: Order, payment: Payment) -> None:
+    for invoice_id in order.invoice_ids:
+        invoice = uow.invoices.get(invoice_id)
+        amount = min(payment.unallocated, invoice.open_balance)
+        if amount.is_positive:
+            payment.allocate(invoice.id, amount)
+            invoice.allocate(amount)
+
+
+def _receive(
+    app: SalesApp,
+    tx: Transaction,
+    order: Order,
+    amount: Money,
+    *,
+    method: PaymentMethod,
+    reference: str,
+    **extra: object,
+) -> Payment:
+    uow = tx.uow
+    existing = uow.payments.find_by_reference(reference)
+    if existing is not None:
+        raise DuplicateError(
+            f"payment reference {reference!r} is already recorded "
+            f"({existing.id} for order {existing.order_id!r})"
+        )
+    balance = order.balance_due if order.pricing is not None else Money.zero(order.currency)
+    applied = min(amount, balance) if balance.is_positive else Money.zero(order.currency)
+    payment = Payment(
+        id=app.ids.next_id("payment"),
+        order_id=order.id,
+        customer_id=order.customer_id,
+        method=method,
+        amount=amount,
+        applied=applied,
+        to_credit=amount - applied,
+        reference=reference,
+        received_at=tx.now,
+        **extra,  # type: ignore[arg-type]
+    )
+    if applied.is_positive:
+        order.record_payment(applied, method)
+    if payment.to_credit.is_positive:
+        _credit_of(uow, order.customer_id, order.currency).add(
+            payment.to_credit, f"overpayment {reference}", tx.now
+        )
+    uow.payments.add(payment)
+    _allocate_payment(uow, order, payment)
+    tx.raise_event(
+        PaymentRecorded(
+            order_id=order.id,
+            at=tx.now,
+            payment_id=payment.id,
+            amount=payment.amount,
+            method=payment.method.value,
+        )
+    )
+    return payment
+
+
 def record_payment(app: SalesApp, command: RecordPayment) -> str:
-    """Record money received for an order; the same reference is refused the second time."""
+    """Record money received for an order; the same reference is refused the second time.
+
+    Up to the balance due is applied to the order (and allocated to its invoices); an
+    overpayment is kept as the customer's credit. A payment in another currency needs
+    ``exchange_rate``; it is converted and rounded half-up to the order currency's digits.
+    """
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        amount, rate = _convert(order, command)
+        extra: dict[str, object] = {}
+        if rate is not None:
+            extra = {"received": command.amount, "exchange_rate": rate}
+        payment = _receive(
+            app, tx, order, amount, method=command.method, reference=command.reference, **extra
+        )
+        return payment.id
+
+
+def _convert(order: Order, command: RecordPayment) -> tuple[Money, Decimal | None]:
+    amount = command.amount
+    if amount.currency == order.currency:
+        return amount, None
+    if command.exchange_rate is None:
+        raise MissingExchangeRate(
+            order.currency, amount.currency, f"payment {command.reference!r} of {amount}"
+        )
+    if command.exchange_rate <= 0:
+        raise PaymentError(
+            f"payment {command.reference!r}: exchange rate must be above 0, "
+            f"got {command.exchange_rate}"
+        )
+    converted = Money.of(amount.amount * command.exchange_rate, order.currency)
+    from salesorder.money import RoundingMode  # noqa: PLC0415
+
+    return converted.rounded(RoundingMode.HALF_UP), command.exchange_rate
+
+
+def refund_payment(app: SalesApp, command: RefundPayment) -> None:
+    """Give back part or all of what a payment applied to its order.
+
+    The refund is released from the payment's invoices, newest allocation first.
+    """
     with app.transaction() as tx:
         uow = tx.uow
-        existing = uow.payments.find_by_reference(command.reference)
-        if existing is not None:
-            raise DuplicateError(
-                f"payment reference {command.reference!r} is already recorded "
-                f"({existing.id} for order {existing.order_id!r})"
-            )
+        payment = uow.payments.get(command.payment_id)
+        order = uow.orders.get(payment.order_id)
+        payment.refund(command.reference, command.amount, tx.now)
+        over = payment.allocated + payment.refunded - payment.applied
+        for allocation in reversed(payment.allocations):
+            if not over.is_positive:
+                break
+            part = min(allocation.amount, over)
+            payment.deallocate(allocation.invoice_id, part)
+            uow.invoices.get(allocation.invoice_id).release(part)
+            over = over - part
+        order.record_refund(command.amount)
+
+
+def apply_customer_credit(app: SalesApp, command: ApplyCustomerCredit) -> str:
+    """Pay part of an order from its customer's credit (at most the balance due)."""
+    with app.transaction() as tx:
+        uow = tx.uow
         order = uow.orders.get(command.order_id)
-        payment = Payment(
-            id=app.ids.next_id("payment"),
-            order_id=order.id,
-            method=command.method,
-            amount=command.amount,
-            reference=command.reference,
-            received_at=tx.now,
-        )
-        order.record_payment(command.amount, command.method)
-        uow.payments.add(payment)
-        tx.raise_event(
-            PaymentRecorded(
-                order_id=order.id,
-                at=tx.now,
-                payment_id=payment.id,
-                amount=payment.amount,
-                method=payment.method.value,
+        if command.amount > order.balance_due:
+            raise PaymentError(
+                f"{order.thing}: {command.amount} of credit is more than the balance due "
+                f"{order.balance_due}"
             )
+        credit = uow.customer_credits.find((order.customer_id, command.amount.currency))
+        if credit is None:
+            raise PaymentError(f"customer {order.customer_id!r} has no credit in {order.currency}")
+        credit.use(command.amount, f"order {order.id}", tx.now)
+        payment = _receive(
+            app,
+            tx,
+            order,
+            command.amount,
+            method=PaymentMethod.CUSTOMER_CREDIT,
+            reference=command.reference,
         )
         return payment.id

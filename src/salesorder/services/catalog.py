@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from salesorder.domain.inventory import StockItem
-from salesorder.exceptions import UnknownSKU, ValidationError
-from salesorder.ports.persistence import UnitOfWork
-from salesorder.services.app import SalesApp
+from salesorder.exceptions import ValidationError
+from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import AddCustomer, AddProduct, AddWarehouse, ReceiveStock
+from salesorder.services.inventory import receive
 
 __all__ = ["add_customer", "add_product", "add_warehouse", "receive_stock"]
 
@@ -23,16 +23,8 @@ def add_customer(app: SalesApp, command: AddCustomer) -> None:
         tx.uow.customers.add(command.customer)
 
 
-def _receive(uow: UnitOfWork, warehouse: str, sku: str, quantity: int) -> StockItem:
-    uow.warehouses.get(warehouse)
-    if uow.products.find(sku) is None:
-        raise UnknownSKU(sku)
-    item = uow.stock.find((warehouse, sku))
-    if item is None:
-        item = StockItem(warehouse=warehouse, sku=sku)
-        uow.stock.add(item)
-    item.receive(quantity)
-    return item
+def _receive(tx: Transaction, warehouse: str, sku: str, quantity: int) -> StockItem:
+    return receive(tx, warehouse, sku, quantity, document="", reason="goods receipt")
 
 
 def add_product(app: SalesApp, command: AddProduct) -> None:
@@ -50,11 +42,11 @@ def add_product(app: SalesApp, command: AddProduct) -> None:
     with app.transaction() as tx:
         tx.uow.products.add(product)
         if product.initial_stock and command.warehouse is not None:
-            _receive(tx.uow, command.warehouse, product.sku, product.initial_stock)
+            _receive(tx, command.warehouse, product.sku, product.initial_stock)
 
 
 def receive_stock(app: SalesApp, command: ReceiveStock) -> int:
     """A goods receipt: stock of a known SKU rises in a known warehouse."""
     with app.transaction() as tx:
-        item = _receive(tx.uow, command.warehouse, command.sku, command.quantity)
+        item = _receive(tx, command.warehouse, command.sku, command.quantity)
         return item.on_hand

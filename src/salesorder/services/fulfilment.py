@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.allocation import choose_single_warehouse
-from salesorder.domain.events import OrderDelivered, OrderShipped, StockReserved
-from salesorder.domain.inventory import Reservation, StockItem, reservation_key
+from salesorder.domain.events import OrderDelivered, OrderShipped
+from salesorder.domain.inventory import MovementKind, reservation_key
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import (
@@ -23,39 +21,19 @@ from salesorder.exceptions import IllegalTransition
 from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
-from salesorder.services.commands import MarkDelivered, ReserveStock, ShipOrder, SyncTracking
+from salesorder.services.commands import MarkDelivered, ShipOrder, SyncTracking
+from salesorder.services.inventory import post, reserve_stock
 
 __all__ = ["mark_delivered", "reserve_stock", "ship_order", "sync_tracking"]
 
 
-def reserve_stock(app: SalesApp, command: ReserveStock) -> str:
-    """Reserve every line of a confirmed order in the first warehouse that has it all."""
-    with app.transaction() as tx:
-        uow = tx.uow
-        order = uow.orders.get(command.order_id)
-        if order.status is not OrderStatus.CONFIRMED:
-            raise IllegalTransition(order.thing, order.status.value, "reserve")
-        demand = Counter[str]()
-        for line in order.lines:
-            demand[line.sku] += line.quantity
-        warehouses = uow.warehouses.list()
-        stock: dict[tuple[str, str], StockItem] = {}
-        for sku in demand:
-            for item in uow.stock.for_sku(sku):
-                stock[item.key] = item
-        warehouse = choose_single_warehouse(demand, warehouses, stock)
-        for line in order.lines:
-            stock[warehouse.code, line.sku].reserve(
-                Reservation.for_line(order.id, line.line_id, line.quantity, tx.now)
-            )
-        order.mark_reserved(warehouse.code, tx.now)
-        tx.raise_event(StockReserved(order_id=order.id, at=tx.now, warehouse=warehouse.code))
-        return warehouse.code
-
-
-def _weight(uow: UnitOfWork, order: Order) -> Decimal:
+def _weight(uow: UnitOfWork, order: Order, warehouse: str) -> Decimal:
     return sum(
-        (uow.products.get(line.sku).weight_kg * line.quantity for line in order.lines),
+        (
+            uow.products.get(pick.sku).weight_kg * pick.quantity
+            for pick in order.picks
+            if pick.warehouse == warehouse
+        ),
         Decimal(0),
     )
 
@@ -63,9 +41,12 @@ def _weight(uow: UnitOfWork, order: Order) -> Decimal:
 def ship_order(app: SalesApp, command: ShipOrder) -> str:
     """Book the courier for a reserved order, take the goods out of stock, mark it shipped.
 
-    The booking reference is derived from the order, so a retried command never books twice.
-    For a COD order the courier collects goods plus the fee (when the buyer pays it), rounded
-    to the currency's cash step; the rounding is kept on the order as an adjustment.
+    A split order gets one shipment per warehouse it was reserved in (all with the same
+    courier and service); the shipping fee the buyer pays and the COD amount go with the
+    last parcel. Returns the last shipment's id; ``order.shipment_ids`` lists them all.
+    Booking references are derived from the order, so a retried command never books twice.
+    For a COD order the courier collects goods plus the fees (when the buyer pays them),
+    rounded to the currency's cash step; the rounding is kept on the order as an adjustment.
     """
     courier = app.courier(command.courier)
     settings = app.settings
@@ -74,17 +55,22 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
         order = uow.orders.get(command.order_id)
         if order.status is not OrderStatus.PROCESSING or order.warehouse is None:
             raise IllegalTransition(order.thing, order.status.value, "ship")
-        warehouse = uow.warehouses.get(order.warehouse)
         assert order.shipping_address is not None  # noqa: S101 - confirmed orders have one
-        request = ShipmentRequest(
-            reference=f"{order.id}-S{len(order.shipment_ids) + 1}",
-            origin=warehouse.address,
-            destination=order.shipping_address,
-            service=command.service,
-            weight_kg=_weight(uow, order),
-            fee_payer=command.fee_payer,
-        )
-        fee = courier.quote(request).fee
+        origins = order.pick_warehouses
+        requests = []
+        for number, code in enumerate(origins, start=len(order.shipment_ids) + 1):
+            requests.append(
+                ShipmentRequest(
+                    reference=f"{order.id}-S{number}",
+                    origin=uow.warehouses.get(code).address,
+                    destination=order.shipping_address,
+                    service=command.service,
+                    weight_kg=_weight(uow, order, code),
+                    fee_payer=command.fee_payer,
+                )
+            )
+        fees = [courier.quote(request).fee for request in requests]
+        fee = sum(fees[1:], fees[0])
         charge = fee if command.fee_payer is FeePayer.BUYER else None
         cod = rounding = None
         if order.is_cod:
@@ -97,33 +83,54 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                 country=order.shipping_address.country,
             )
             rounding = cod - order.amount_due - (charge or Money.zero(order.currency))
-        booking = courier.book(attrs.evolve(request, cod_amount=cod))
-        for line in order.lines:
-            uow.stock.get((warehouse.code, line.sku)).ship(reservation_key(order.id, line.line_id))
-        shipment = Shipment(
-            id=app.ids.next_id("shipment"),
-            order_id=order.id,
-            warehouse=warehouse.code,
-            courier=courier.code,
-            service=command.service,
-            tracking_number=booking.tracking_number,
-            label=booking.label,
-            fee=booking.fee,
-            fee_payer=command.fee_payer,
-            weight_kg=request.weight_kg,
-            cod_amount=cod,
-        )
-        uow.shipments.add(shipment)
-        order.mark_shipped(shipment.id, tx.now, shipping_charge=charge, cash_rounding=rounding)
-        tx.raise_event(
-            OrderShipped(
+        shipment = None
+        for index, (code, request) in enumerate(zip(origins, requests, strict=True)):
+            last = index == len(origins) - 1
+            booking = courier.book(attrs.evolve(request, cod_amount=cod if last else None))
+            for pick in order.picks:
+                if pick.warehouse != code:
+                    continue
+                item = uow.stock.get((code, pick.sku))
+                item.ship(reservation_key(order.id, pick.line_id))
+                post(
+                    tx,
+                    item,
+                    MovementKind.SHIPMENT,
+                    on_hand_change=-pick.quantity,
+                    reserved_change=-pick.quantity,
+                    document=request.reference,
+                    reason=f"shipped with {courier.code} for order {order.id}",
+                )
+            shipment = Shipment(
+                id=app.ids.next_id("shipment"),
                 order_id=order.id,
-                at=tx.now,
-                shipment_id=shipment.id,
+                warehouse=code,
                 courier=courier.code,
+                service=command.service,
                 tracking_number=booking.tracking_number,
+                label=booking.label,
+                fee=booking.fee,
+                fee_payer=command.fee_payer,
+                weight_kg=request.weight_kg,
+                cod_amount=cod if last else None,
             )
-        )
+            uow.shipments.add(shipment)
+            if last:
+                order.mark_shipped(
+                    shipment.id, tx.now, shipping_charge=charge, cash_rounding=rounding
+                )
+            else:
+                order.add_shipment(shipment.id)
+            tx.raise_event(
+                OrderShipped(
+                    order_id=order.id,
+                    at=tx.now,
+                    shipment_id=shipment.id,
+                    courier=courier.code,
+                    tracking_number=booking.tracking_number,
+                )
+            )
+        assert shipment is not None  # noqa: S101 - a reserved order has a warehouse
         return shipment.id
 
 

@@ -7,14 +7,11 @@ from salesorder.domain.events import (
     OrderCompleted,
     OrderConfirmed,
     OrderPlaced,
-    OrderPriced,
 )
-from salesorder.domain.inventory import reservation_key
 from salesorder.domain.orders import Order, OrderLine
-from salesorder.domain.pricing import LineToPrice, price_lines
 from salesorder.exceptions import DuplicateError, InvalidAddress, UnknownSKU
 from salesorder.ports.persistence import UnitOfWork
-from salesorder.services.app import SalesApp, Transaction
+from salesorder.services.app import SalesApp
 from salesorder.services.commands import (
     AddLine,
     CancelOrder,
@@ -26,6 +23,8 @@ from salesorder.services.commands import (
     PlaceOrder,
     RemoveLine,
 )
+from salesorder.services.inventory import release_order
+from salesorder.services.pricing import release_vouchers, reprice
 
 __all__ = [
     "add_line",
@@ -54,29 +53,8 @@ def build_line(uow: UnitOfWork, line_id: str, new: NewLine) -> OrderLine:
         discount=new.discount,
         tax_category=product.tax_category,
         unit_cost=product.unit_cost,
+        price_fixed=new.unit_price is not None,
     )
-
-
-def reprice(app: SalesApp, tx: Transaction, order: Order) -> None:
-    """Price ``order``'s current lines with the shop's settings; tax point: when it was placed."""
-    settings = app.settings
-    on = order.placed_at.date()
-    lines = [
-        LineToPrice(
-            line_id=line.line_id,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            discount=line.discount,
-            unit_cost=line.unit_cost,
-            tax_rate=settings.tax_table.rate_for(settings.jurisdiction, line.tax_category, on),
-        )
-        for line in order.lines
-    ]
-    priced = price_lines(
-        lines, currency=order.currency, tax_mode=order.tax_mode, policy=settings.rounding
-    )
-    order.apply_pricing(priced)
-    tx.raise_event(OrderPriced(order_id=order.id, at=tx.now, gross=priced.gross))
 
 
 def place_order(app: SalesApp, command: PlaceOrder) -> str:
@@ -109,6 +87,7 @@ def place_order(app: SalesApp, command: PlaceOrder) -> str:
             external_ref=command.external_ref,
             requested_delivery_date=command.requested_delivery_date,
             notes=command.notes,
+            voucher_codes=command.vouchers,
         )
         reprice(app, tx, order)
         uow.orders.add(order)
@@ -175,11 +154,7 @@ def cancel_order(app: SalesApp, command: CancelOrder) -> None:
     """Cancel an order that has not shipped and release its reservations."""
     with app.transaction() as tx:
         order = tx.uow.orders.get(command.order_id)
-        warehouse = order.warehouse
         order.cancel(tx.now, command.reason)
-        if warehouse is not None:
-            for line in order.lines:
-                tx.uow.stock.get((warehouse, line.sku)).release(
-                    reservation_key(order.id, line.line_id)
-                )
+        release_order(tx, order, f"order cancelled: {command.reason}".rstrip(": "))
+        release_vouchers(tx, order)
         tx.raise_event(OrderCancelled(order_id=order.id, at=tx.now, reason=command.reason))

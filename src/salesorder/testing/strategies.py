@@ -49,6 +49,7 @@ from salesorder.domain.invoicing import (
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order, OrderLine
 from salesorder.domain.payments import Payment, PaymentMethod
+from salesorder.domain.pricelists import PriceEntry, PriceList
 from salesorder.domain.pricing import (
     Discount,
     LineToPrice,
@@ -56,6 +57,7 @@ from salesorder.domain.pricing import (
     TaxMode,
     price_lines,
 )
+from salesorder.domain.promotions import Funder, Promotion, PromotionKind
 from salesorder.domain.shipping import (
     FeePayer,
     ServiceLevel,
@@ -96,8 +98,10 @@ __all__ = [
     "order_lines",
     "orders",
     "payments",
+    "price_lists",
     "priced_orders",
     "products",
+    "promotions",
     "reservations",
     "rounding_modes",
     "rounding_policies",
@@ -119,7 +123,7 @@ T = TypeVar("T")
 #: A value, a strategy for such values, or None for "any".
 Spec: TypeAlias = T | st.SearchStrategy[T] | None
 
-#: Currencies drawn by default: 0 digits (VND, JPY, KRW), 2 digits (IDR, USD, MYR, CHF with
+#: The currencies drawn by default, with 0 digits (VND, JPY, KRW), 2 digits (IDR, USD, MYR, CHF with
 #: its 0.05 cash step, EUR, SGD, THB, PHP) and 3 digits (KWD, BHD).
 CURRENCIES: tuple[str, ...] = (
     "IDR",
@@ -137,7 +141,7 @@ CURRENCIES: tuple[str, ...] = (
     "KRW",
 )
 
-#: Real rates of the region: Indonesia's 12% on an 11/12 base, 11% and 12% full base,
+#: Real rates of the region, as Indonesia's 12% on an 11/12 base, 11% and 12% full base,
 #: Vietnam's 10%, 8%, 5% and 0%, Malaysia's sales tax 5% and 10% and service tax 8%.
 KNOWN_TAX_RATES: tuple[TaxRate, ...] = (
     TaxRate(
@@ -830,13 +834,29 @@ def einvoice_statuses() -> st.SearchStrategy[EInvoiceStatus]:
     )
 
 
-def _parties() -> st.SearchStrategy[Party]:
-    return st.builds(
-        Party,
-        name=texts(),
-        address=st.none() | addresses(),
-        tax_id=st.text(string.digits, min_size=10, max_size=16),
+#: Valid tax identifiers per country (checked at issue by salesorder.domain.taxids).
+SAMPLE_TAX_IDS = {
+    "ID": "01.300.066.6-091.000",
+    "VN": "0100233488",
+    "MY": "C2584563202",
+    "DE": "DE136695976",
+    "SG": "200312345A",
+}
+
+
+@st.composite
+def _party(draw: st.DrawFn) -> Party:
+    country = draw(st.sampled_from(sorted(SAMPLE_TAX_IDS)))
+    return Party(
+        name=draw(texts()),
+        address=draw(addresses(country)),
+        tax_id=SAMPLE_TAX_IDS[country],
     )
+
+
+def _parties() -> st.SearchStrategy[Party]:
+    """Sellers and buyers with an address and a valid tax identifier."""
+    return _party()
 
 
 @st.composite
@@ -941,3 +961,78 @@ def marketplace_pages() -> st.SearchStrategy[MarketplacePage]:
         orders=st.lists(marketplace_orders(), max_size=3),
         cursor=st.integers(0, 10**6).map(str),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Price lists and promotions
+# ---------------------------------------------------------------------------------------
+
+
+@st.composite
+def _price_lists(draw: st.DrawFn, currency: str, skus: Sequence[str]) -> PriceList:
+    entries = [
+        PriceEntry(
+            sku=sku,
+            unit_price=draw(money(currency, max_value=1_000_000)),
+            min_quantity=minimum,
+        )
+        for sku in draw(st.lists(st.sampled_from(list(skus)), unique=True, max_size=len(skus)))
+        for minimum in draw(st.lists(st.integers(1, 20), unique=True, min_size=1, max_size=3))
+    ]
+    return PriceList(
+        code=draw(codes()),
+        name="List",
+        currency=currency,
+        tax_mode=draw(tax_modes()),
+        entries=entries,
+    )
+
+
+def price_lists(currency: str, skus: Sequence[str]) -> st.SearchStrategy[PriceList]:
+    """General price lists in ``currency`` with quantity tiers for some of ``skus``."""
+    return _price_lists(currency, skus)
+
+
+@st.composite
+def _promotions(
+    draw: st.DrawFn, currency: str, skus: Sequence[str], exclusive: bool | None
+) -> Promotion:
+    kind = draw(st.sampled_from(list(PromotionKind)))
+    options: dict[str, object] = {}
+    amount = money(currency, max_value=500_000)
+    if kind in {PromotionKind.LINE_PERCENT, PromotionKind.ORDER_PERCENT,
+                PromotionKind.SHIPPING_PERCENT}:  # fmt: skip
+        options["percent"] = Decimal(draw(st.integers(1, 10_000))).scaleb(-2)
+    elif kind is PromotionKind.BUY_X_GET_Y:
+        options["buy_quantity"] = draw(st.integers(1, 4))
+        options["get_quantity"] = draw(st.integers(1, 3))
+    elif kind is not PromotionKind.FREE_SHIPPING:
+        options["amount"] = draw(amount)
+    if kind is PromotionKind.BUNDLE_PRICE:
+        options["skus"] = tuple(draw(st.lists(st.sampled_from(list(skus)), unique=True,
+                                              min_size=2, max_size=len(skus))))  # fmt: skip
+    else:
+        restrict: bool = draw(st.booleans())
+        if restrict and skus:
+            options["skus"] = tuple(draw(st.lists(st.sampled_from(list(skus)), min_size=1)))
+    return Promotion(
+        code=draw(codes()),
+        name="Promotion",
+        kind=kind,
+        min_spend=draw(st.none() | amount),
+        max_discount=draw(st.none() | amount),
+        priority=draw(st.integers(0, 3)),
+        exclusive=draw(st.booleans()) if exclusive is None else exclusive,
+        funded_by=draw(st.sampled_from(list(Funder))),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def promotions(
+    currency: str, skus: Sequence[str], *, exclusive: bool | None = None
+) -> st.SearchStrategy[Promotion]:
+    """Promotions of every kind in ``currency`` over ``skus`` (at least two for bundles).
+
+    ``exclusive`` fixes the flag (None draws it).
+    """
+    return _promotions(currency, skus, exclusive)

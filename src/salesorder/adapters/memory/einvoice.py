@@ -4,11 +4,17 @@ The provider signs the submitted invoice (state PENDING); on the next status pol
 authority has answered: ACCEPTED with its code, or REJECTED with reasons when a rejection was
 scripted with :meth:`InMemoryEInvoiceProvider.reject`. Accepted invoices are then sent to the
 buyer (:attr:`sent_to_buyer`). Submission is idempotent by invoice id.
+
+A pending e-invoice can be cancelled; an accepted one is corrected by a replacement
+(:meth:`InMemoryEInvoiceProvider.replace`), after whose acceptance the original is REPLACED.
+Each submission keeps the XML the provider would sign (:attr:`documents`, UBL 2.1).
 """
 
 from __future__ import annotations
 
 import threading
+
+import attrs
 
 from salesorder.domain.invoicing import EInvoiceState, EInvoiceStatus, Invoice, InvoiceStatus
 from salesorder.exceptions import IllegalTransition, NotFound
@@ -27,6 +33,8 @@ class InMemoryEInvoiceProvider:
         self._invoice_of: dict[str, str] = {}
         self._rejections: dict[str, tuple[str, ...]] = {}
         self.sent_to_buyer: list[str] = []
+        self.documents: dict[str, bytes] = {}  # by provider_ref
+        self._replaces: dict[str, str] = {}  # replacement ref -> original ref
         self._lock = threading.Lock()
 
     @property
@@ -40,8 +48,13 @@ class InMemoryEInvoiceProvider:
 
     def submit(self, invoice: Invoice) -> EInvoiceStatus:
         """Sign and send to the authority; a retry returns the first submission's status."""
-        if invoice.status is not InvoiceStatus.ISSUED or invoice.number is None:
+        return self._submit(invoice, replaces="")
+
+    def _submit(self, invoice: Invoice, replaces: str) -> EInvoiceStatus:
+        if invoice.status is InvoiceStatus.DRAFT or invoice.number is None:
             raise IllegalTransition(f"invoice {invoice.id!r}", invoice.status.value, "submit")
+        from salesorder.documents.ubl import to_ubl  # noqa: PLC0415 - a provider's detail
+
         with self._lock:
             ref = self._by_invoice.get(invoice.id)
             if ref is not None:
@@ -49,11 +62,45 @@ class InMemoryEInvoiceProvider:
             ref = f"{self._code}-{len(self._by_invoice) + 1:08d}"
             self._by_invoice[invoice.id] = ref
             status = EInvoiceStatus(
-                provider=self._code, provider_ref=ref, state=EInvoiceState.PENDING
+                provider=self._code,
+                provider_ref=ref,
+                state=EInvoiceState.PENDING,
+                replaces=replaces,
             )
             self.submissions[ref] = status
             self._invoice_of[ref] = invoice.id
+            self.documents[ref] = to_ubl(invoice)
+            if replaces:
+                self._replaces[ref] = replaces
             return status
+
+    def cancel(self, provider_ref: str, reason: str) -> EInvoiceStatus:
+        """Cancel a pending or rejected e-invoice (idempotent)."""
+        with self._lock:
+            current = self.submissions.get(provider_ref)
+            if current is None:
+                raise NotFound("e-invoice", provider_ref)
+            if current.state is EInvoiceState.CANCELLED:
+                return current
+            if current.state in (EInvoiceState.ACCEPTED, EInvoiceState.REPLACED):
+                raise IllegalTransition(
+                    f"e-invoice {provider_ref!r}",
+                    current.state.value,
+                    "cancel",
+                    "the tax authority accepted it; issue a replacement instead",
+                )
+            cancelled = attrs.evolve(
+                current, state=EInvoiceState.CANCELLED, reasons=(reason or "cancelled",)
+            )
+            self.submissions[provider_ref] = cancelled
+            return cancelled
+
+    def replace(self, provider_ref: str, replacement: Invoice) -> EInvoiceStatus:
+        """Submit ``replacement`` for the e-invoice ``provider_ref`` (idempotent)."""
+        with self._lock:
+            if provider_ref not in self.submissions:
+                raise NotFound("e-invoice", provider_ref)
+        return self._submit(replacement, replaces=provider_ref)
 
     def status(self, provider_ref: str) -> EInvoiceStatus:
         """The authority answers on the first poll after submission."""
@@ -69,6 +116,7 @@ class InMemoryEInvoiceProvider:
                 answer = EInvoiceStatus(
                     provider=self._code,
                     provider_ref=provider_ref,
+                    replaces=current.replaces,
                     state=EInvoiceState.REJECTED,
                     reasons=reasons,
                 )
@@ -77,9 +125,15 @@ class InMemoryEInvoiceProvider:
                 answer = EInvoiceStatus(
                     provider=self._code,
                     provider_ref=provider_ref,
+                    replaces=current.replaces,
                     state=EInvoiceState.ACCEPTED,
                     authority_code=f"{self.authority_prefix}{serial:08d}",
                 )
                 self.sent_to_buyer.append(invoice_id)
+                original = self._replaces.get(provider_ref)
+                if original is not None:
+                    self.submissions[original] = attrs.evolve(
+                        self.submissions[original], state=EInvoiceState.REPLACED
+                    )
             self.submissions[provider_ref] = answer
             return answer

@@ -22,10 +22,13 @@ import attrs
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
 from salesorder.domain.customers import Customer, Warehouse
-from salesorder.domain.inventory import StockItem
-from salesorder.domain.invoicing import Invoice, InvoiceSeries
+from salesorder.domain.inventory import StockItem, StockMovement
+from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
 from salesorder.domain.orders import Order
-from salesorder.domain.payments import Payment
+from salesorder.domain.payments import CustomerCredit, Payment
+from salesorder.domain.pricelists import PriceList
+from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.domain.purchasing import PurchaseOrder, Supplier
 from salesorder.domain.shipping import Shipment
 from salesorder.exceptions import ConcurrencyConflict, UniquenessConflict
 
@@ -89,6 +92,17 @@ class InMemoryStore:
         self.invoices: _Table[Invoice, str] = _Table("invoice", lambda i: i.id)
         self.invoice_series: _Table[InvoiceSeries, str] = _Table("invoice series", lambda s: s.code)
         self.payments: _Table[Payment, str] = _Table("payment", lambda p: p.id)
+        self.credit_notes: _Table[CreditNote, str] = _Table("credit note", lambda n: n.id)
+        self.customer_credits: _Table[CustomerCredit, tuple[str, str]] = _Table(
+            "customer credit", lambda c: c.key
+        )
+        self.suppliers: _Table[Supplier, str] = _Table("supplier", lambda s: s.code)
+        self.purchase_orders: _Table[PurchaseOrder, str] = _Table("purchase order", lambda p: p.id)
+        #: The append-only stock ledger, entries by seq per (warehouse, SKU).
+        self.stock_ledger: dict[tuple[str, str], list[StockMovement]] = {}
+        self.price_lists: _Table[PriceList, str] = _Table("price list", lambda p: p.code)
+        self.promotions: _Table[Promotion, str] = _Table("promotion", lambda p: p.code)
+        self.vouchers: _Table[Voucher, str] = _Table("voucher", lambda v: v.code)
 
     def unit_of_work(self) -> InMemoryUnitOfWork:
         """A new unit of work over this store."""
@@ -156,10 +170,45 @@ class _StockRepository(_Repository[StockItem, "tuple[str, str]"]):
         return self.matching(lambda s: s.sku == sku)
 
 
+class _StockLedger:
+    """The stock ledger inside a unit of work: stored entries plus those appended."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.appended: builtins.list[StockMovement] = []
+
+    def append(self, movement: StockMovement) -> None:
+        self.appended.append(movement)
+
+    def for_item(self, warehouse: str, sku: str) -> builtins.list[StockMovement]:
+        with self._store.lock:
+            stored = builtins.list(self._store.stock_ledger.get((warehouse, sku), ()))
+        mine = [m for m in self.appended if m.warehouse == warehouse and m.sku == sku]
+        return sorted(stored + mine, key=lambda m: m.seq)
+
+    def check(self) -> None:
+        """No appended entry's key is stored or appended twice (store lock held)."""
+        seen: set[tuple[str, str, int]] = set()
+        for movement in self.appended:
+            stored = self._store.stock_ledger.get((movement.warehouse, movement.sku), ())
+            if movement.key in seen or movement.seq <= len(stored):  # seqs have no gaps
+                raise UniquenessConflict(f"stock ledger entry {movement.key!r} already exists")
+            seen.add(movement.key)
+
+    def write(self) -> None:
+        for movement in self.appended:
+            self._store.stock_ledger.setdefault((movement.warehouse, movement.sku), []).append(
+                movement
+            )
+
+
 class _PaymentRepository(_Repository[Payment, str]):
     def find_by_reference(self, reference: str) -> Payment | None:
         found = self.matching(lambda p: p.reference == reference)
         return found[0] if found else None
+
+    def for_order(self, order_id: str) -> builtins.list[Payment]:
+        return self.matching(lambda p: p.order_id == order_id)
 
 
 def _check_unique(
@@ -194,16 +243,31 @@ class InMemoryUnitOfWork:
         self.invoices = _Repository(store, store.invoices)
         self.invoice_series = _Repository(store, store.invoice_series)
         self.payments = _PaymentRepository(store, store.payments)
+        self.credit_notes = _Repository(store, store.credit_notes)
+        self.customer_credits = _Repository(store, store.customer_credits)
+        self.stock_ledger = _StockLedger(store)
+        self.suppliers = _Repository(store, store.suppliers)
+        self.purchase_orders = _Repository(store, store.purchase_orders)
+        self.price_lists = _Repository(store, store.price_lists)
+        self.promotions = _Repository(store, store.promotions)
+        self.vouchers = _Repository(store, store.vouchers)
         self._repositories: tuple[_Repository[Any, Any], ...] = (
             self.products,
             self.customers,
             self.warehouses,
             self.orders,
             self.stock,
+            self.suppliers,
+            self.purchase_orders,
             self.shipments,
             self.invoices,
             self.invoice_series,
             self.payments,
+            self.credit_notes,
+            self.customer_credits,
+            self.price_lists,
+            self.promotions,
+            self.vouchers,
         )
 
     def __enter__(self) -> InMemoryUnitOfWork:
@@ -229,16 +293,25 @@ class InMemoryUnitOfWork:
                 "payment reference",
             )
             _check_unique(
+                self.store.credit_notes,
+                by_repo[self.credit_notes],
+                lambda n: (n.series, n.number),
+                "credit note number",
+            )
+            _check_unique(
                 self.store.orders,
                 by_repo[self.orders],
                 lambda o: (o.channel.code, o.external_ref) if o.external_ref else None,
                 "order of (channel, external ref)",
             )
+            self.stock_ledger.check()
             for repo, changes in planned:
                 repo.write(changes)
+            self.stock_ledger.write()
         self.rollback()
 
     def rollback(self) -> None:
         """Forget the working copies; the next read sees the committed state."""
         for repo in self._repositories:
             repo.forget()
+        self.stock_ledger.appended.clear()

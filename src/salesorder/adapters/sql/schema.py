@@ -100,6 +100,22 @@ stock_items = _versioned(
 )
 Index("ix_so_stock_items_sku", stock_items.c.sku)
 
+#: The stock ledger: append-only rows, never updated, so it has no version or document.
+stock_ledger = Table(
+    "so_stock_ledger",
+    metadata,
+    Column("warehouse", _KEY, primary_key=True),
+    Column("sku", _KEY, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("at", String(40), nullable=False),  # ISO 8601 with its UTC offset
+    Column("on_hand_change", Integer, nullable=False),
+    Column("reserved_change", Integer, nullable=False),
+    Column("document", _KEY, nullable=False),
+    Column("reason", String(400), nullable=False),
+    CheckConstraint("seq > 0", name="seq"),
+)
+
 shipments = _versioned(
     "so_shipments",
     Column("id", _KEY, primary_key=True),
@@ -129,4 +145,49 @@ payments = _versioned(
     Column("reference", _KEY, nullable=False, unique=True),
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
+)
+
+credit_notes = _versioned(
+    "so_credit_notes",
+    Column("id", _KEY, primary_key=True),
+    Column("invoice_id", _KEY, nullable=False, index=True),
+    Column("series", _KEY, nullable=False),
+    Column("number", _KEY, nullable=False),
+    Column("gross_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    UniqueConstraint("series", "number"),
+    CheckConstraint("gross_minor > 0", name="gross"),
+)
+
+customer_credits = _versioned(
+    "so_customer_credits",
+    Column("customer_id", _KEY, primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("balance_minor", BigInteger, nullable=False),
+    # The database guards the balance too: no writer can store a negative credit.
+    CheckConstraint("balance_minor >= 0", name="balance"),
+)
+
+price_lists = _versioned(
+    "so_price_lists",
+    Column("code", _KEY, primary_key=True),
+    Column("currency", String(3), nullable=False),
+)
+promotions = _versioned("so_promotions", Column("code", _KEY, primary_key=True))
+vouchers = _versioned(
+    "so_vouchers",
+    Column("code", _KEY, primary_key=True),
+    Column("uses", Integer, nullable=False),
+    Column("usage_limit", Integer, nullable=True),
+    # The database guards the limit too: no writer can store more uses than allowed.
+    CheckConstraint("usage_limit IS NULL OR uses <= usage_limit", name="uses"),
+)
+
+suppliers = _versioned("so_suppliers", Column("code", _KEY, primary_key=True))
+purchase_orders = _versioned(
+    "so_purchase_orders",
+    Column("id", _KEY, primary_key=True),
+    Column("supplier", _KEY, nullable=False, index=True),
+    Column("warehouse", _KEY, nullable=False),
+    Column("status", String(40), nullable=False),
 )

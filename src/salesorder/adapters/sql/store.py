@@ -26,6 +26,7 @@ transaction at commit:
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from types import TracebackType
@@ -52,10 +53,13 @@ from salesorder.adapters.sql import schema
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
 from salesorder.domain.customers import Customer, Warehouse
-from salesorder.domain.inventory import StockItem
-from salesorder.domain.invoicing import Invoice, InvoiceSeries
+from salesorder.domain.inventory import MovementKind, StockItem, StockMovement
+from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
 from salesorder.domain.orders import Order
-from salesorder.domain.payments import Payment
+from salesorder.domain.payments import CustomerCredit, Payment
+from salesorder.domain.pricelists import PriceList
+from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.domain.purchasing import PurchaseOrder, Supplier
 from salesorder.domain.shipping import Shipment
 from salesorder.exceptions import (
     ConcurrencyConflict,
@@ -157,6 +161,28 @@ _SERIES = _Mapping(
     lambda s: {"next_number": s.next_number},
     lock_on_read=True,
 )
+_CREDIT_NOTES: _Mapping[CreditNote, str] = _Mapping(
+    "credit note",
+    CreditNote,
+    schema.credit_notes,
+    ("id",),
+    lambda n: n.id,
+    lambda n: {
+        "invoice_id": n.invoice_id,
+        "series": n.series,
+        "number": n.number,
+        "gross_minor": n.gross.minor_units,
+        "currency": n.currency,
+    },
+)
+_CUSTOMER_CREDITS: _Mapping[CustomerCredit, tuple[str, str]] = _Mapping(
+    "customer credit",
+    CustomerCredit,
+    schema.customer_credits,
+    ("customer_id", "currency"),
+    lambda c: c.key,
+    lambda c: {"balance_minor": c.balance.minor_units},
+)
 _PAYMENTS: _Mapping[Payment, str] = _Mapping(
     "payment",
     Payment,
@@ -169,6 +195,40 @@ _PAYMENTS: _Mapping[Payment, str] = _Mapping(
         "amount_minor": p.amount.minor_units,
         "currency": p.amount.currency,
     },
+)
+
+
+_PRICE_LISTS = _Mapping(
+    "price list",
+    PriceList,
+    schema.price_lists,
+    ("code",),
+    lambda p: p.code,
+    lambda p: {"currency": p.currency},
+)
+_PROMOTIONS = _Mapping(
+    "promotion", Promotion, schema.promotions, ("code",), lambda p: p.code, _no_columns
+)
+_VOUCHERS: _Mapping[Voucher, str] = _Mapping(
+    "voucher",
+    Voucher,
+    schema.vouchers,
+    ("code",),
+    lambda v: v.code,
+    lambda v: {"uses": v.uses, "usage_limit": v.usage_limit},
+)
+
+
+_SUPPLIERS = _Mapping(
+    "supplier", Supplier, schema.suppliers, ("code",), lambda s: s.code, _no_columns
+)
+_PURCHASE_ORDERS = _Mapping(
+    "purchase order",
+    PurchaseOrder,
+    schema.purchase_orders,
+    ("id",),
+    lambda p: p.id,
+    lambda p: {"supplier": p.supplier, "warehouse": p.warehouse, "status": p.status.value},
 )
 
 
@@ -256,11 +316,71 @@ class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
         return self._found_by(keys, lambda s: s.sku == sku)
 
 
+class _StockLedger:
+    """The stock ledger inside a unit of work: rows are inserted at commit, never updated."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+        self.appended: builtins.list[StockMovement] = []
+
+    def append(self, movement: StockMovement) -> None:
+        self.appended.append(movement)
+
+    def for_item(self, warehouse: str, sku: str) -> builtins.list[StockMovement]:
+        table = schema.stock_ledger
+        query = (
+            select(table)
+            .where(table.c.warehouse == warehouse, table.c.sku == sku)
+            .order_by(table.c.seq)
+        )
+        rows = self._uow.execute(lambda conn: conn.execute(query).all())
+        stored = [
+            StockMovement(
+                warehouse=row.warehouse,
+                sku=row.sku,
+                seq=row.seq,
+                kind=MovementKind(row.kind),
+                at=dt.datetime.fromisoformat(row.at),
+                on_hand_change=row.on_hand_change,
+                reserved_change=row.reserved_change,
+                document=row.document,
+                reason=row.reason,
+            )
+            for row in rows
+        ]
+        mine = [m for m in self.appended if m.warehouse == warehouse and m.sku == sku]
+        return sorted(stored + mine, key=lambda m: m.seq)
+
+    def write(self, conn: Connection) -> None:
+        if self.appended:
+            conn.execute(
+                insert(schema.stock_ledger),
+                [
+                    {
+                        "warehouse": m.warehouse,
+                        "sku": m.sku,
+                        "seq": m.seq,
+                        "kind": m.kind.value,
+                        "at": m.at.isoformat(),
+                        "on_hand_change": m.on_hand_change,
+                        "reserved_change": m.reserved_change,
+                        "document": m.document,
+                        "reason": m.reason,
+                    }
+                    for m in sorted(self.appended, key=lambda m: m.key)
+                ],
+            )
+
+
 class _PaymentRepository(_SqlRepository[Payment, str]):
     def find_by_reference(self, reference: str) -> Payment | None:
         keys = self._select_keys(self.mapping.table.c.reference == reference)
         found = self._found_by(keys, lambda p: p.reference == reference)
         return found[0] if found else None
+
+    def for_order(self, order_id: str) -> builtins.list[Payment]:
+        keys = self._select_keys(self.mapping.table.c.order_id == order_id)
+        return self._found_by(keys, lambda p: p.order_id == order_id)
 
 
 def _translate(error: DBAPIError) -> Exception:
@@ -289,6 +409,14 @@ class SqlUnitOfWork:
         self.invoices = _SqlRepository(self, _INVOICES)
         self.invoice_series = _SqlRepository(self, _SERIES)
         self.payments = _PaymentRepository(self, _PAYMENTS)
+        self.credit_notes = _SqlRepository(self, _CREDIT_NOTES)
+        self.customer_credits = _SqlRepository(self, _CUSTOMER_CREDITS)
+        self.stock_ledger = _StockLedger(self)
+        self.suppliers = _SqlRepository(self, _SUPPLIERS)
+        self.purchase_orders = _SqlRepository(self, _PURCHASE_ORDERS)
+        self.price_lists = _SqlRepository(self, _PRICE_LISTS)
+        self.promotions = _SqlRepository(self, _PROMOTIONS)
+        self.vouchers = _SqlRepository(self, _VOUCHERS)
         # Fixed write order: kinds as listed, keys sorted within a kind. A numbering series
         # goes first, so concurrent issuers queue on its row before inserting invoices.
         self._repositories: tuple[_SqlRepository[Any, Any], ...] = (
@@ -298,9 +426,16 @@ class SqlUnitOfWork:
             self.warehouses,
             self.orders,
             self.stock,
+            self.suppliers,
+            self.purchase_orders,
             self.shipments,
             self.invoices,
             self.payments,
+            self.credit_notes,
+            self.customer_credits,
+            self.price_lists,
+            self.promotions,
+            self.vouchers,
         )
 
     def _connection(self) -> Connection:
@@ -337,11 +472,12 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         """Write every change in one transaction, or nothing."""
         planned = [(repo, repo.pending()) for repo in self._repositories]
-        if any(changes for _, changes in planned):
+        if any(changes for _, changes in planned) or self.stock_ledger.appended:
             conn = self._connection()
             try:
                 for repo, changes in planned:
                     repo.write(conn, changes)
+                self.stock_ledger.write(conn)
                 conn.commit()
             except DBAPIError as error:
                 self._end()
@@ -358,6 +494,7 @@ class SqlUnitOfWork:
     def _end(self) -> None:
         for repo in self._repositories:
             repo.forget()
+        self.stock_ledger.appended.clear()
         if self._conn is not None:
             try:
                 self._conn.rollback()

@@ -13,9 +13,9 @@ from typing import TypeVar
 from salesorder.domain.catalog import Product
 from salesorder.domain.channels import Channel
 from salesorder.domain.customers import Address, Customer, Warehouse
-from salesorder.domain.invoicing import Invoice, InvoiceKind, InvoiceSeries, Party
+from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceKind, InvoiceSeries, Party
 from salesorder.domain.orders import Order, OrderLine
-from salesorder.domain.payments import Payment, PaymentMethod
+from salesorder.domain.payments import CustomerCredit, Payment, PaymentMethod
 from salesorder.domain.pricing import LineToPrice, TaxMode, price_lines
 from salesorder.domain.shipping import FeePayer, ServiceLevel, Shipment
 from salesorder.domain.tax import TaxRate
@@ -25,7 +25,9 @@ __all__ = [
     "ADDRESS",
     "CURRENCY",
     "T0",
+    "credit_note",
     "customer",
+    "customer_credit",
     "invoice",
     "invoice_series",
     "order",
@@ -199,9 +201,33 @@ def invoice(invoice_id: str, *, of: Order, series: str) -> Invoice:
         descriptions={line.line_id: (line.sku, line.name) for line in of.lines},
         kind=InvoiceKind.SALES,
         series=series,
-        seller=Party(name="Toko Contoh", address=ADDRESS, tax_id="0123456789012345"),
+        seller=Party(name="Toko Contoh", address=ADDRESS, tax_id="01.300.066.6-091.000"),
         buyer=Party(name="Budi"),
     )
+
+
+def credit_note(
+    note_id: str, *, of: Order, series: str, number: str = "CN-000001", amount: str = "1000"
+) -> CreditNote:
+    """A partial credit note of ``amount`` IDR on an issued invoice of order ``of``."""
+    issued = invoice(f"{note_id}-INV", of=of, series=series)
+    issued.issue("INV-000001", T0, T0.date())
+    return CreditNote.for_invoice(
+        issued,
+        id=note_id,
+        series=series,
+        number=number,
+        at=T0,
+        amount=Money.of(amount, CURRENCY),
+        reason="damaged",
+    )
+
+
+def customer_credit(customer_id: str, amount: str = "5000") -> CustomerCredit:
+    """A customer's credit in IDR with one entry."""
+    credit = CustomerCredit(customer_id=customer_id, currency=CURRENCY)
+    credit.add(Money.of(amount, CURRENCY), "overpayment", T0)
+    return credit
 
 
 def invoice_series(code: str, prefix: str = "INV-") -> InvoiceSeries:

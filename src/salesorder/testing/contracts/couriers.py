@@ -52,7 +52,7 @@ _DESTINATION = Address(
 class CourierGatewayContract(abc.ABC):
     """Quotes change nothing, bookings are idempotent, tracking comes oldest first."""
 
-    #: The currency fees must be in (None: any).
+    #: The currency fees must be in, or None for any.
     currency: ClassVar[str | None] = "IDR"
     threads: ClassVar[int] = 8
 

@@ -148,3 +148,29 @@ class EInvoiceProviderContract(abc.ABC):
         self.make_rejected(provider, bad, ["wrong VAT rate"])
         assert self._settle(provider, bad_ref).state is EInvoiceState.REJECTED
         assert self._settle(provider, good_ref).state is EInvoiceState.ACCEPTED
+
+    def test_cancel_a_pending_einvoice_is_idempotent(self) -> None:
+        provider = self.make_provider()
+        submitted = provider.submit(self.make_invoice("INV-1"))
+        cancelled = provider.cancel(submitted.provider_ref, "wrong buyer")
+        assert cancelled.state is EInvoiceState.CANCELLED
+        assert provider.cancel(submitted.provider_ref, "wrong buyer") == cancelled
+        assert provider.status(submitted.provider_ref).state is EInvoiceState.CANCELLED
+        with raises(NotFound, "cancelling a reference the provider never gave"):
+            provider.cancel("NO-SUCH-REF-0000", "typo")
+
+    def test_an_accepted_einvoice_is_replaced_not_cancelled(self) -> None:
+        provider = self.make_provider()
+        original = self.make_invoice("INV-1")
+        ref = provider.submit(original).provider_ref
+        self.make_accepted(provider, original)
+        assert self._settle(provider, ref).state is EInvoiceState.ACCEPTED
+        with raises(IllegalTransition, "cancelling an accepted e-invoice"):
+            provider.cancel(ref, "too late")
+        replacement = self.make_invoice("INV-2")
+        first = provider.replace(ref, replacement)
+        assert provider.replace(ref, replacement) == first, "a retry created a second e-invoice"
+        assert first.replaces == ref
+        self.make_accepted(provider, replacement)
+        assert self._settle(provider, first.provider_ref).state is EInvoiceState.ACCEPTED
+        assert provider.status(ref).state is EInvoiceState.REPLACED

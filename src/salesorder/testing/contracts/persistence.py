@@ -46,14 +46,27 @@ from hypothesis.stateful import (
 )
 
 from salesorder.domain.channels import Channel, ChannelKind
-from salesorder.domain.inventory import Reservation, StockItem, reservation_key
+from salesorder.domain.inventory import (
+    MovementKind,
+    Reservation,
+    StockItem,
+    StockMovement,
+    reservation_key,
+)
+from salesorder.domain.invoicing import EInvoiceState, EInvoiceStatus
+from salesorder.domain.pricelists import PriceEntry, PriceList
+from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.domain.purchasing import PurchaseLine, PurchaseOrder, Supplier, SupplierItem
 from salesorder.domain.shipping import TrackingEvent, TrackingStatus
 from salesorder.exceptions import (
     ConcurrencyConflict,
     DuplicateError,
     InsufficientStock,
     NotFound,
+    UniquenessConflict,
+    VoucherUsedUp,
 )
+from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.testing.contracts import _support as sample
 from salesorder.testing.contracts._support import T0, raises, run_threads
@@ -109,7 +122,7 @@ class _Case:
         return getattr(uow, self.name)
 
 
-_CASES = (
+_CASES: tuple[_Case, ...] = (
     _Case(
         "products",
         lambda n: sample.product(f"SKU-{n}"),
@@ -175,6 +188,96 @@ _CASES = (
             f"PAY-{n}", order_id=SEED_ORDER, reference=f"REF-{n}-B", amount="2000"
         ),
         lambda p: p.id,
+    ),
+    _Case(
+        "credit_notes",
+        lambda n: sample.credit_note(
+            f"CN-{n}", of=_seed_order(), series=SEED_SERIES, number=f"N{n}"
+        ),
+        lambda n: sample.credit_note(
+            f"CN-{n}", of=_seed_order(), series=SEED_SERIES, number=f"N{n}", amount="2000"
+        ),
+        lambda c: c.id,
+        lambda c: c.record_einvoice(
+            EInvoiceStatus(provider="viettel", provider_ref="R1", state=EInvoiceState.PENDING)
+        ),
+    ),
+    _Case(
+        "customer_credits",
+        lambda n: sample.customer_credit(f"C-{n}"),
+        lambda n: sample.customer_credit(f"C-{n}", amount="7000"),
+        lambda c: c.key,
+        lambda c: c.use(Money.of("1000", "IDR"), "order ORD-1", T0),
+    ),
+)
+
+
+def _price_list(code: str, price: str = "90000") -> PriceList:
+    return PriceList(
+        code=code,
+        name=f"List {code}",
+        currency="IDR",
+        entries=[PriceEntry(sku=SEED_SKUS[0], unit_price=Money.of(price, "IDR"))],
+    )
+
+
+def _voucher(code: str, limit: int = 1) -> Voucher:
+    return Voucher(
+        code=code, promotion=Promotion.percent_off(f"P-{code}", "10", automatic=False),
+        usage_limit=limit,
+    )  # fmt: skip
+
+
+_CASES = (
+    *_CASES,
+    _Case(
+        "price_lists",
+        lambda n: _price_list(f"PL-{n}"),
+        lambda n: _price_list(f"PL-{n}", "80000"),
+        lambda p: p.code,
+    ),
+    _Case(
+        "promotions",
+        lambda n: Promotion.percent_off(f"PROMO-{n}", "10"),
+        lambda n: Promotion.percent_off(f"PROMO-{n}", "20"),
+        lambda p: p.code,
+    ),
+    _Case(
+        "vouchers",
+        lambda n: _voucher(f"V-{n}", 5),
+        lambda n: _voucher(f"V-{n}", 9),
+        lambda v: v.code,
+        lambda v: v.redeem(order_id=SEED_ORDER, customer_id=SEED_CUSTOMER, on=T0.date()),
+    ),
+)
+
+
+def _supplier(code: str, cost: str = "80000") -> Supplier:
+    item = SupplierItem(sku=SEED_SKUS[0], unit_cost=Money.of(cost, "IDR"), lead_time_days=3)
+    return Supplier(code=code, name=f"Supplier {code}", items=[item])
+
+
+def _purchase_order(po_id: str, quantity: int = 10) -> PurchaseOrder:
+    line = PurchaseLine(sku=SEED_SKUS[0], quantity=quantity, unit_cost=Money.of("80000", "IDR"))
+    return PurchaseOrder(
+        id=po_id, supplier="SUP-1", warehouse=SEED_WAREHOUSES[0], created_at=T0, lines=[line]
+    )
+
+
+_CASES = (
+    *_CASES,
+    _Case(
+        "suppliers",
+        lambda n: _supplier(f"SUP-{n}"),
+        lambda n: _supplier(f"SUP-{n}", "75000"),
+        lambda s: s.code,
+    ),
+    _Case(
+        "purchase_orders",
+        lambda n: _purchase_order(f"PO-{n}"),
+        lambda n: _purchase_order(f"PO-{n}", 20),
+        lambda p: p.id,
+        lambda p: p.send(),
     ),
 )
 
@@ -501,6 +604,24 @@ class UnitOfWorkContract(abc.ABC):
         with factory() as uow:
             assert uow.orders.get(SEED_ORDER).notes == "first"
 
+    def test_two_units_redeeming_the_last_voucher_use_conflict(self) -> None:
+        factory = self._factory()
+        with factory() as uow:
+            uow.vouchers.add(_voucher("LAST-ONE", 1))
+            uow.commit()
+        first, second = factory(), factory()
+        with first, second:
+            first.vouchers.get("LAST-ONE").redeem(order_id="ORD-A", customer_id="C", on=T0.date())
+            second.vouchers.get("LAST-ONE").redeem(order_id="ORD-B", customer_id="C", on=T0.date())
+            first.commit()
+            with raises(ConcurrencyConflict, "the second of two units taking the last use"):
+                second.commit()
+        with factory() as uow:
+            voucher = uow.vouchers.get("LAST-ONE")
+            assert voucher.redemptions == {"ORD-A": "C"}
+            with raises(VoucherUsedUp, "a use beyond the limit after the race"):
+                voucher.redeem(order_id="ORD-B", customer_id="C", on=T0.date())
+
     def test_threads_race_for_the_last_units(self) -> None:
         factory = self._factory()
         key = (SEED_WAREHOUSES[0], SEED_SKUS[0])
@@ -652,6 +773,46 @@ class UnitOfWorkContract(abc.ABC):
         with factory() as uow:
             assert uow.payments.find_by_reference("BCA-778899") == paid
             assert uow.payments.find_by_reference("BCA-000000") is None
+
+    # -- the stock ledger ------------------------------------------------------------------
+
+    def test_stock_ledger_entries_are_stored_with_the_commit(self) -> None:
+        factory = self._factory()
+        key = (SEED_WAREHOUSES[0], SEED_SKUS[0])
+
+        def entry(seq: int, change: int) -> StockMovement:
+            return StockMovement(
+                warehouse=key[0],
+                sku=key[1],
+                seq=seq,
+                kind=MovementKind.RECEIPT,
+                at=T0,
+                on_hand_change=change,
+                document="PO-1",
+                reason="goods receipt",
+            )
+
+        with factory() as uow:
+            uow.stock_ledger.append(entry(2, 5))
+            uow.stock_ledger.append(entry(1, 3))
+            assert uow.stock_ledger.for_item(*key) == [entry(1, 3), entry(2, 5)]
+            uow.rollback()
+            assert uow.stock_ledger.for_item(*key) == [], "rollback drops appended entries"
+        with factory() as uow:
+            uow.stock_ledger.append(entry(1, 3))
+            uow.stock_ledger.append(entry(2, 5))
+            uow.commit()
+        with factory() as uow:
+            assert uow.stock_ledger.for_item(*key) == [entry(1, 3), entry(2, 5)]
+            assert uow.stock_ledger.for_item(key[0], "NO-SUCH-SKU") == []
+        with factory() as uow:
+            uow.stock.add(StockItem(warehouse=SEED_WAREHOUSES[1], sku=SEED_SKUS[0], on_hand=1))
+            uow.stock_ledger.append(entry(2, 7))  # seq 2 is taken: the whole unit fails
+            with raises(UniquenessConflict, "stock ledger: a taken (warehouse, SKU, seq)"):
+                uow.commit()
+        with factory() as uow:
+            assert uow.stock.find((SEED_WAREHOUSES[1], SEED_SKUS[0])) is None, "atomic"
+            assert uow.stock_ledger.for_item(*key) == [entry(1, 3), entry(2, 5)]
 
     # -- the model-based check ------------------------------------------------------------
 

@@ -1,0 +1,117 @@
+"""A preview of an invoice or a credit note a person can open: HTML, localized with babel.
+
+Amounts and dates are formatted with CLDR's patterns for the locale (``id_ID``, ``vi_VN``,
+``ms_MY``, ``en_US``...); the labels are translated for those four. Everything printed is
+HTML-escaped. A PDF preview is not part of the core: render this HTML with any HTML-to-PDF
+tool.
+"""
+
+from __future__ import annotations
+
+import html
+
+from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, Party
+from salesorder.money import Money, format_money
+
+__all__ = ["LABELS", "render_html"]
+
+_KEYS = (
+    "invoice", "vat_invoice", "credit_note", "pro_forma", "adjustment", "replacement", "draft",
+    "number", "date", "due", "seller", "buyer", "tax_id", "item", "qty", "unit_price", "net",
+    "tax", "gross", "rate", "base", "corrects",
+)  # fmt: skip
+
+#: Labels per language (the locale's language part).
+LABELS: dict[str, dict[str, str]] = {
+    "en": dict(zip(_KEYS, (
+        "Invoice", "VAT invoice", "Credit note", "Pro forma invoice", "Adjustment invoice",
+        "Replacement invoice", "DRAFT", "Number", "Date", "Due date", "Seller", "Buyer",
+        "Tax ID", "Item", "Qty", "Unit price", "Net", "Tax", "Total", "Rate", "Base",
+        "Corrects invoice",
+    ), strict=True)),
+    "id": dict(zip(_KEYS, (
+        "Faktur", "Faktur pajak", "Nota kredit", "Faktur proforma", "Faktur penyesuaian",
+        "Faktur pengganti", "DRAF", "Nomor", "Tanggal", "Jatuh tempo", "Penjual", "Pembeli",
+        "NPWP", "Barang", "Jml", "Harga satuan", "DPP", "PPN", "Total", "Tarif", "Dasar",
+        "Mengoreksi faktur",
+    ), strict=True)),
+    "vi": dict(zip(_KEYS, (
+        "Hóa đơn", "Hóa đơn GTGT", "Giấy báo có", "Hóa đơn chiếu lệ", "Hóa đơn điều chỉnh",
+        "Hóa đơn thay thế", "NHÁP", "Số", "Ngày", "Hạn thanh toán", "Người bán", "Người mua",
+        "MST", "Hàng hóa", "SL", "Đơn giá", "Tiền hàng", "Thuế GTGT", "Tổng cộng", "Thuế suất",
+        "Giá tính thuế", "Điều chỉnh cho hóa đơn",
+    ), strict=True)),
+    "ms": dict(zip(_KEYS, (
+        "Invois", "Invois cukai", "Nota kredit", "Invois proforma", "Invois pelarasan",
+        "Invois gantian", "DRAF", "Nombor", "Tarikh", "Tarikh akhir", "Penjual", "Pembeli",
+        "TIN", "Barang", "Kuantiti", "Harga seunit", "Bersih", "Cukai", "Jumlah", "Kadar",
+        "Asas", "Membetulkan invois",
+    ), strict=True)),
+}  # fmt: skip
+
+
+def _party(party: Party, label: str, tax_label: str) -> str:
+    lines = [f"<strong>{html.escape(label)}</strong>", html.escape(party.name)]
+    if party.address is not None:
+        lines.append(html.escape(f"{party.address.line1}, {party.address.city}"))
+    if party.tax_id:
+        lines.append(f"{html.escape(tax_label)}: {html.escape(party.tax_id)}")
+    return "<div class='party'>" + "<br>".join(lines) + "</div>"
+
+
+def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
+    """A standalone HTML page showing ``document`` in ``locale``."""
+    from babel.dates import format_date  # noqa: PLC0415 - babel data loads on first use
+    from babel.numbers import format_percent  # noqa: PLC0415
+
+    language = locale.split("_", maxsplit=1)[0]
+    t = LABELS.get(language, LABELS["en"])
+    corrects: str | None
+    if isinstance(document, CreditNote):
+        title, corrects = t["credit_note"], document.invoice_number
+    else:
+        title = {
+            DocumentType.PRO_FORMA: t["pro_forma"],
+            DocumentType.ADJUSTMENT: t["adjustment"],
+            DocumentType.REPLACEMENT: t["replacement"],
+        }.get(document.document, t["vat_invoice"] if document.kind.value == "vat" else t["invoice"])
+        corrects = document.corrects_number
+    number = document.number or t["draft"]
+
+    def money(amount: Money) -> str:
+        return html.escape(format_money(amount, locale))
+
+    head = [f"<h1>{html.escape(title)} {html.escape(number)}</h1>", "<p>"]
+    if document.issued_at is not None:
+        head.append(f"{t['date']}: {format_date(document.issued_at.date(), locale=locale)}<br>")
+    if isinstance(document, Invoice) and document.due_date is not None:
+        head.append(f"{t['due']}: {format_date(document.due_date, locale=locale)}<br>")
+    if corrects:
+        head.append(f"{t['corrects']}: {html.escape(corrects)}")
+    head.append("</p>")
+    rows = "".join(
+        f"<tr><td>{html.escape(line.description)}</td><td>{line.quantity}</td>"
+        f"<td>{money(line.unit_price)}</td><td>{money(line.net)}</td>"
+        f"<td>{money(line.tax)}</td><td>{money(line.gross)}</td></tr>"
+        for line in document.lines
+    )
+    taxes = "".join(
+        f"<tr><td>{format_percent(part.tax_rate, locale=locale, decimal_quantization=False)}"
+        f"</td><td>{money(part.base)}</td><td>{money(part.tax)}</td></tr>"
+        for part in document.tax_summary
+    )
+    return (
+        f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)} {html.escape(number)}</title></head><body>"
+        + "".join(head)
+        + _party(document.seller, t["seller"], t["tax_id"])
+        + _party(document.buyer, t["buyer"], t["tax_id"])
+        + f"<table class='lines'><tr><th>{t['item']}</th><th>{t['qty']}</th>"
+        f"<th>{t['unit_price']}</th><th>{t['net']}</th><th>{t['tax']}</th>"
+        f"<th>{t['gross']}</th></tr>{rows}</table>"
+        + f"<table class='taxes'><tr><th>{t['rate']}</th><th>{t['base']}</th>"
+        f"<th>{t['tax']}</th></tr>{taxes}</table>"
+        + f"<p class='totals'>{t['net']}: {money(document.net)}<br>{t['tax']}: "
+        f"{money(document.tax)}<br><strong>{t['gross']}: {money(document.gross)}</strong></p>"
+        + "</body></html>"
+    )

@@ -1,0 +1,123 @@
+"""Payment terms: when an invoice's amount falls due, in one part or in instalments.
+
+Dates are computed with python-dateutil's ``relativedelta`` from the invoice's issue date:
+
+- immediate: due on the issue date;
+- net N: N days after issue;
+- end of month + N: the last day of the issue month, then N days more;
+- instalments: parts of the total (by share), each due N days after issue; the amounts come
+  from :func:`salesorder.money.apportion`, so they add up to the total exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from salesorder.domain.common import as_tuple
+from salesorder.exceptions import ValidationError
+from salesorder.money import Money, apportion, to_decimal
+
+__all__ = ["Instalment", "InstalmentDue", "PaymentTerms", "TermsKind"]
+
+
+class TermsKind(str, enum.Enum):
+    """The shape of the terms."""
+
+    IMMEDIATE = "immediate"
+    NET = "net"
+    END_OF_MONTH = "end_of_month"
+    INSTALMENTS = "instalments"
+
+
+def _share(value: object) -> Decimal:
+    return to_decimal(value, what="instalment share")
+
+
+@attrs.frozen(kw_only=True)
+class Instalment:
+    """One part of instalment terms: a share of the total (any positive weight), due ``days``."""
+
+    share: Decimal = attrs.field(converter=_share)
+    days: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if self.share <= 0 or self.days < 0:
+            raise ValidationError(
+                f"an instalment needs a share above 0 and days >= 0, got share={self.share}, "
+                f"days={self.days}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class InstalmentDue:
+    """An amount due on a date."""
+
+    due_date: dt.date
+    amount: Money
+
+
+@attrs.frozen(kw_only=True)
+class PaymentTerms:
+    """See the module docstring; build with the named constructors."""
+
+    kind: TermsKind = TermsKind.IMMEDIATE
+    days: int = 0
+    instalments: tuple[Instalment, ...] = attrs.field(default=(), converter=as_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if self.days < 0:
+            raise ValidationError(f"payment terms need days >= 0, got {self.days}")
+        if (self.kind is TermsKind.INSTALMENTS) != bool(self.instalments):
+            raise ValidationError(
+                f"{self.kind.value} terms {'need' if not self.instalments else 'take no'} "
+                "instalments"
+            )
+
+    @classmethod
+    def immediate(cls) -> PaymentTerms:
+        """Due on the day of issue."""
+        return cls()
+
+    @classmethod
+    def net(cls, days: int) -> PaymentTerms:
+        """Due ``days`` days after issue ("net 30")."""
+        return cls(kind=TermsKind.NET, days=days)
+
+    @classmethod
+    def end_of_month(cls, days: int = 0) -> PaymentTerms:
+        """Due ``days`` days after the end of the month of issue."""
+        return cls(kind=TermsKind.END_OF_MONTH, days=days)
+
+    @classmethod
+    def in_instalments(cls, parts: Iterable[tuple[Decimal | int | str, int]]) -> PaymentTerms:
+        """Instalments of (share, days after issue), such as ``[(1, 0), (1, 30)]``."""
+        return cls(
+            kind=TermsKind.INSTALMENTS,
+            instalments=tuple(Instalment(share=s, days=d) for s, d in parts),
+        )
+
+    def due_date(self, issued: dt.date) -> dt.date:
+        """When the last amount falls due."""
+        if self.kind is TermsKind.IMMEDIATE:
+            return issued
+        if self.kind is TermsKind.NET:
+            return issued + relativedelta(days=self.days)
+        if self.kind is TermsKind.END_OF_MONTH:
+            return issued + relativedelta(day=31) + relativedelta(days=self.days)
+        return issued + relativedelta(days=max(i.days for i in self.instalments))
+
+    def schedule(self, total: Money, issued: dt.date) -> tuple[InstalmentDue, ...]:
+        """The amounts due and their dates; they add up to ``total`` exactly."""
+        if self.kind is not TermsKind.INSTALMENTS:
+            return (InstalmentDue(due_date=self.due_date(issued), amount=total),)
+        parts = apportion(total, [i.share for i in self.instalments])
+        return tuple(
+            InstalmentDue(due_date=issued + relativedelta(days=i.days), amount=part)
+            for i, part in zip(self.instalments, parts, strict=True)
+        )

@@ -1,0 +1,404 @@
+"""Stock movements through the ledger: reservations, expiry, counts, returns, transfers.
+
+Every change of a stock item's on hand or reserved units made here is posted to the stock
+ledger in the same unit of work (:func:`post`), so for every item ``on_hand`` equals the sum
+of its ledger's ``on_hand_change`` and ``reserved`` the sum of its ``reserved_change``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from salesorder.domain.allocation import Allocation, DemandLine, OrderDemand
+from salesorder.domain.customers import Warehouse
+from salesorder.domain.events import StockReserved
+from salesorder.domain.inventory import (
+    ChannelStockRule,
+    MovementKind,
+    Reservation,
+    StockItem,
+    StockMovement,
+    available_to_sell,
+    reservation_key,
+)
+from salesorder.domain.lifecycle import OrderStatus
+from salesorder.domain.orders import Order
+from salesorder.exceptions import IllegalTransition, InsufficientStock, UnknownSKU, ValidationError
+from salesorder.ports.persistence import UnitOfWork
+from salesorder.services.app import SalesApp, Transaction
+from salesorder.services.commands import (
+    CountStock,
+    ReleaseExpiredReservations,
+    ReserveStock,
+    ReturnStock,
+    SetStockPolicy,
+    TransferStock,
+    WriteOffStock,
+)
+
+__all__ = [
+    "channel_availability",
+    "count_stock",
+    "ledger",
+    "post",
+    "release_expired_reservations",
+    "release_order",
+    "reserve_stock",
+    "return_stock",
+    "set_stock_policy",
+    "transfer_stock",
+    "write_off_stock",
+]
+
+
+def post(
+    tx: Transaction,
+    item: StockItem,
+    kind: MovementKind,
+    *,
+    on_hand_change: int = 0,
+    reserved_change: int = 0,
+    document: str = "",
+    reason: str = "",
+) -> StockMovement:
+    """Append the ledger entry for a change just made to ``item``."""
+    movement = item.movement(
+        kind,
+        tx.now,
+        on_hand_change=on_hand_change,
+        reserved_change=reserved_change,
+        document=document,
+        reason=reason,
+    )
+    tx.uow.stock_ledger.append(movement)
+    return movement
+
+
+def _item(uow: UnitOfWork, warehouse: str, sku: str, *, create: bool = False) -> StockItem:
+    uow.warehouses.get(warehouse)
+    if uow.products.find(sku) is None:
+        raise UnknownSKU(sku)
+    item = uow.stock.find((warehouse, sku))
+    if item is None:
+        if not create:
+            raise ValidationError(f"SKU {sku!r} has no stock in {warehouse!r}")
+        item = StockItem(warehouse=warehouse, sku=sku)
+        uow.stock.add(item)
+    return item
+
+
+def receive(
+    tx: Transaction,
+    warehouse: str,
+    sku: str,
+    quantity: int,
+    *,
+    kind: MovementKind = MovementKind.RECEIPT,
+    document: str = "",
+    reason: str = "",
+) -> StockItem:
+    """Units arrive in ``warehouse``: on hand rises, and the ledger says why."""
+    item = _item(tx.uow, warehouse, sku, create=True)
+    item.receive(quantity)
+    post(tx, item, kind, on_hand_change=quantity, document=document, reason=reason)
+    return item
+
+
+# ---------------------------------------------------------------------------------------
+# Reservations
+# ---------------------------------------------------------------------------------------
+
+
+def _demand(order: Order, warehouses: list[Warehouse]) -> OrderDemand:
+    del warehouses  # the customer's location comes from the address, when it has one
+    return OrderDemand(
+        order_id=order.id,
+        lines=[
+            DemandLine(line_id=line.line_id, sku=line.sku, quantity=line.quantity)
+            for line in order.lines
+        ],
+        zone=order.shipping_address.postal_code if order.shipping_address else "",
+        placed_at=order.placed_at,
+    )
+
+
+def _refuse(
+    allocation: Allocation, stock: dict[tuple[str, str], StockItem], warehouses: list[Warehouse]
+) -> None:
+    """InsufficientStock for the first backordered line, naming what was there.
+
+    One warehouse with stock of the SKU (or none: the first by priority) is named with what
+    it has; several are named together with what they have in all.
+    """
+    short = allocation.backorders[0]
+    having = {w: i.available for (w, sku), i in stock.items() if sku == short.sku and i.available}
+    requested = short.quantity + sum(
+        p.quantity for p in allocation.picks if p.line_id == short.line_id
+    )
+    if not having:
+        first = min(warehouses, key=lambda w: (w.priority, w.code))
+        warehouse, available = first.code, 0
+    elif len(having) == 1:
+        ((warehouse, available),) = having.items()
+    else:
+        warehouse = ", ".join(sorted(having)) or "any warehouse"
+        available = sum(having.values())
+    raise InsufficientStock(short.sku, warehouse, available, requested)
+
+
+def _load_stock(uow: UnitOfWork, order: Order) -> dict[tuple[str, str], StockItem]:
+    stock: dict[tuple[str, str], StockItem] = {}
+    for sku in {line.sku for line in order.lines}:
+        for item in uow.stock.for_sku(sku):
+            stock[item.key] = item
+    return stock
+
+
+def _reserve(
+    tx: Transaction,
+    order: Order,
+    allocation: Allocation,
+    stock: dict[tuple[str, str], StockItem],
+    hold_minutes: int | None = None,
+) -> str:
+    """Reserve a complete allocation's picks, post them, and move the order on."""
+    expires = None
+    if hold_minutes is not None:
+        expires = tx.now + dt.timedelta(minutes=hold_minutes)
+    for pick in allocation.picks:
+        item = stock[pick.warehouse, pick.sku]
+        item.reserve(Reservation.for_line(order.id, pick.line_id, pick.quantity, tx.now, expires))
+        post(
+            tx,
+            item,
+            MovementKind.RESERVATION,
+            reserved_change=pick.quantity,
+            document=order.id,
+            reason=pick.reason,
+        )
+    order.mark_reserved(allocation.warehouses[0], tx.now, picks=allocation.picks)
+    for warehouse in allocation.warehouses:
+        tx.raise_event(StockReserved(order_id=order.id, at=tx.now, warehouse=warehouse))
+    return allocation.warehouses[0]
+
+
+def reserve_stock(app: SalesApp, command: ReserveStock) -> str:
+    """Reserve every line of a confirmed order, split over warehouses when it must be.
+
+    The application's allocation strategy (``SalesApp.allocation``) chooses; with
+    ``split=False`` one warehouse must serve the whole order. Either every line is reserved
+    or nothing is (:class:`~salesorder.exceptions.InsufficientStock`), unless
+    ``backorder=True``: then a short order waits (returns ``""``) and goods receipts reserve
+    waiting orders in turn. Returns the first warehouse; the order's ``picks`` say where
+    every unit comes from, and why.
+    """
+    from salesorder.domain.allocation import ByPriority, choose_single_warehouse  # noqa: PLC0415
+
+    with app.transaction() as tx:
+        uow = tx.uow
+        order = uow.orders.get(command.order_id)
+        if order.status is not OrderStatus.CONFIRMED:
+            raise IllegalTransition(order.thing, order.status.value, "reserve")
+        warehouses = uow.warehouses.list()
+        stock = _load_stock(uow, order)
+        available = {key: item.available for key, item in stock.items()}
+        if command.split:
+            allocation = app.allocation.allocate(_demand(order, warehouses), warehouses, available)
+        else:
+            demand: dict[str, int] = {}
+            for line in order.lines:
+                demand[line.sku] = demand.get(line.sku, 0) + line.quantity
+            try:
+                chosen = [choose_single_warehouse(demand, warehouses, stock)]
+            except InsufficientStock:
+                if not command.backorder:
+                    raise
+                chosen = warehouses[:1]
+            allocation = ByPriority().allocate(_demand(order, warehouses), chosen, available)
+        if allocation.backorders:
+            if command.backorder:
+                order.wait_for_stock(tx.now)
+                return ""
+            _refuse(allocation, stock, warehouses)
+        return _reserve(tx, order, allocation, stock, command.hold_minutes)
+
+
+def reserve_waiting(app: SalesApp, tx: Transaction) -> list[str]:
+    """Reserve backordered orders that the stock now covers, oldest wait first.
+
+    An order that still cannot be served whole keeps waiting (and keeps its place).
+    Returns the ids of the orders reserved.
+    """
+    waiting = [
+        o
+        for o in tx.uow.orders.list()
+        if o.backordered_since is not None and o.status is OrderStatus.CONFIRMED
+    ]
+    waiting.sort(key=lambda o: (o.backordered_since, o.placed_at, o.id))
+    warehouses = tx.uow.warehouses.list()
+    reserved = []
+    for order in waiting:
+        stock = _load_stock(tx.uow, order)
+        available = {key: item.available for key, item in stock.items()}
+        allocation = app.allocation.allocate(_demand(order, warehouses), warehouses, available)
+        if not allocation.backorders:
+            _reserve(tx, order, allocation, stock)
+            reserved.append(order.id)
+    return reserved
+
+
+def release_order(tx: Transaction, order: Order, reason: str) -> None:
+    """Give back every reservation an order holds (cancellation, expiry), in the ledger."""
+    for pick in order.picks:
+        item = tx.uow.stock.get((pick.warehouse, pick.sku))
+        released = item.release(reservation_key(order.id, pick.line_id))
+        if released is not None:
+            post(
+                tx,
+                item,
+                MovementKind.RELEASE,
+                reserved_change=-released.quantity,
+                document=order.id,
+                reason=reason,
+            )
+
+
+def release_expired_reservations(app: SalesApp, command: ReleaseExpiredReservations) -> list[str]:
+    """Release every order's reservations once one has expired; returns those order ids.
+
+    The orders go back to confirmed, to be reserved again (or cancelled).
+    """
+    del command
+    with app.transaction() as tx:
+        expired: set[str] = set()
+        for item in tx.uow.stock.list():
+            expired.update(r.order_id for r in item.expired(tx.now))
+        for order_id in sorted(expired):
+            order = tx.uow.orders.get(order_id)
+            release_order(tx, order, "reservation expired")
+            order.unreserve(tx.now)
+        return sorted(expired)
+
+
+# ---------------------------------------------------------------------------------------
+# Counts, returns, write-offs, transfers and the reorder policy
+# ---------------------------------------------------------------------------------------
+
+
+def count_stock(app: SalesApp, command: CountStock) -> int:
+    """Post a stock count: the variance becomes a count adjustment. Returns the variance."""
+    with app.transaction() as tx:
+        item = _item(tx.uow, command.warehouse, command.sku, create=True)
+        variance = item.count(command.counted, command.counted_at)
+        if variance:
+            post(
+                tx,
+                item,
+                MovementKind.COUNT_ADJUSTMENT,
+                on_hand_change=variance,
+                document=command.document,
+                reason=command.reason or f"count of {command.counted} on {command.counted_at}",
+            )
+        return variance
+
+
+def return_stock(app: SalesApp, command: ReturnStock) -> int:
+    """Returned goods: back to stock when sellable, else received and written off.
+
+    Returns the new quantity on hand.
+    """
+    with app.transaction() as tx:
+        item = receive(
+            tx,
+            command.warehouse,
+            command.sku,
+            command.quantity,
+            kind=MovementKind.RETURN,
+            document=command.document,
+            reason=command.reason or "customer return",
+        )
+        if not command.sellable:
+            item.take_out(command.quantity)
+            post(
+                tx,
+                item,
+                MovementKind.WRITE_OFF,
+                on_hand_change=-command.quantity,
+                document=command.document,
+                reason=command.reason or "returned damaged",
+            )
+        return item.on_hand
+
+
+def write_off_stock(app: SalesApp, command: WriteOffStock) -> int:
+    """Damaged or lost units leave the books; returns the new quantity on hand."""
+    with app.transaction() as tx:
+        item = _item(tx.uow, command.warehouse, command.sku)
+        item.take_out(command.quantity)
+        post(
+            tx,
+            item,
+            MovementKind.WRITE_OFF,
+            on_hand_change=-command.quantity,
+            document=command.document,
+            reason=command.reason,
+        )
+        return item.on_hand
+
+
+def transfer_stock(app: SalesApp, command: TransferStock) -> None:
+    """Move unreserved units from one warehouse to another (both ledgers say so)."""
+    if command.from_warehouse == command.to_warehouse:
+        raise ValidationError(f"a transfer needs two warehouses, got {command.from_warehouse!r}")
+    with app.transaction() as tx:
+        source = _item(tx.uow, command.from_warehouse, command.sku)
+        source.take_out(command.quantity)
+        post(
+            tx,
+            source,
+            MovementKind.TRANSFER_OUT,
+            on_hand_change=-command.quantity,
+            document=command.document,
+            reason=f"to {command.to_warehouse}",
+        )
+        receive(
+            tx,
+            command.to_warehouse,
+            command.sku,
+            command.quantity,
+            kind=MovementKind.TRANSFER_IN,
+            document=command.document,
+            reason=f"from {command.from_warehouse}",
+        )
+
+
+def set_stock_policy(app: SalesApp, command: SetStockPolicy) -> None:
+    """Set an item's safety stock and reorder point and quantity."""
+    with app.transaction() as tx:
+        item = _item(tx.uow, command.warehouse, command.sku, create=True)
+        item.set_policy(
+            safety_stock=command.safety_stock,
+            reorder_point=command.reorder_point,
+            reorder_quantity=command.reorder_quantity,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Queries
+# ---------------------------------------------------------------------------------------
+
+
+def ledger(app: SalesApp, warehouse: str, sku: str) -> list[StockMovement]:
+    """The ledger of one item, oldest first."""
+    with app.uow() as uow:
+        return uow.stock_ledger.for_item(warehouse, sku)
+
+
+def channel_availability(
+    app: SalesApp, sku: str, rules: Iterable[ChannelStockRule]
+) -> dict[str, int]:
+    """Units of ``sku`` each channel may offer, from what all warehouses have available."""
+    with app.uow() as uow:
+        available = sum(item.available for item in uow.stock.for_sku(sku))
+    return {rule.channel: available_to_sell(available, rule) for rule in rules}

@@ -1,0 +1,133 @@
+"""Price lists, promotions and vouchers: registering them, and pricing orders with them.
+
+:func:`reprice` is what every order edit calls: it loads the shop's price lists and
+promotions and the order's vouchers through the unit of work, prices the order with
+:func:`salesorder.domain.pricing.price_order` and redeems the vouchers (each a stored
+aggregate with a version, so two orders racing for a voucher's last use cannot both win).
+"""
+
+from __future__ import annotations
+
+from salesorder.domain.events import OrderPriced
+from salesorder.domain.orders import Order
+from salesorder.domain.pricelists import PricingContext
+from salesorder.domain.pricing import LineToPrice, PricedOrder, price_order
+from salesorder.domain.promotions import Voucher
+from salesorder.exceptions import NotFound, ValidationError
+from salesorder.services.app import SalesApp, Transaction
+from salesorder.services.commands import AddPriceList, AddPromotion, AddVoucher, SetVouchers
+
+__all__ = ["add_price_list", "add_promotion", "add_voucher", "price", "reprice", "set_vouchers"]
+
+
+def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, list[Voucher]]:
+    """Price ``order``'s current lines with the shop's settings, lists and promotions.
+
+    The tax point, and the date price lists and promotions are chosen by, is the day the
+    order was placed. Nothing is changed; returns the result and the vouchers used.
+
+    Raises:
+        NotFound: a voucher code is unknown.
+        SalesOrderError: what :func:`~salesorder.domain.pricing.price_order` raises.
+    """
+    settings = app.settings
+    uow = tx.uow
+    on = order.placed_at.date()
+    customer = uow.customers.find(order.customer_id)
+    vouchers = []
+    for voucher_code in order.voucher_codes:
+        voucher = uow.vouchers.find(voucher_code)
+        if voucher is None:
+            raise NotFound("voucher", voucher_code)
+        vouchers.append(voucher)
+    rates: dict[str, tuple[object, ...]] = {}
+    lines = []
+    for line in order.lines:
+        taxes = rates.get(line.tax_category)
+        if taxes is None:
+            taxes = rates[line.tax_category] = settings.tax_table.rates_for(
+                settings.jurisdiction, line.tax_category, on
+            )
+        lines.append(
+            LineToPrice(
+                line_id=line.line_id,
+                sku=line.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                price_fixed=line.price_fixed,
+                discount=line.discount,
+                unit_cost=line.unit_cost,
+                taxes=taxes,
+            )
+        )
+    context = PricingContext(
+        on=on,
+        channel=order.channel.code,
+        customer_id=order.customer_id,
+        customer_group=customer.group if customer is not None else "",
+        order_id=order.id,
+    )
+    priced = price_order(
+        lines,
+        currency=order.currency,
+        tax_mode=order.tax_mode,
+        policy=settings.rounding,
+        context=context,
+        price_lists=uow.price_lists.list(),
+        promotions=uow.promotions.list(),
+        vouchers=vouchers,
+    )
+    return priced, vouchers
+
+
+def reprice(app: SalesApp, tx: Transaction, order: Order) -> None:
+    """Price ``order`` (see :func:`price`), attach the result and redeem its vouchers."""
+    priced, vouchers = price(app, tx, order)
+    on = order.placed_at.date()
+    for voucher in vouchers:
+        voucher.redeem(order_id=order.id, customer_id=order.customer_id, on=on)
+    order.apply_pricing(priced)
+    tx.raise_event(OrderPriced(order_id=order.id, at=tx.now, gross=priced.gross))
+
+
+def add_price_list(app: SalesApp, command: AddPriceList) -> None:
+    """Register a price list; DuplicateError when its code is taken."""
+    with app.transaction() as tx:
+        tx.uow.price_lists.add(command.price_list)
+
+
+def add_promotion(app: SalesApp, command: AddPromotion) -> None:
+    """Register a promotion; DuplicateError when its code is taken."""
+    with app.transaction() as tx:
+        tx.uow.promotions.add(command.promotion)
+
+
+def add_voucher(app: SalesApp, command: AddVoucher) -> None:
+    """Register a voucher with no uses yet; DuplicateError when its code is taken."""
+    if command.voucher.redemptions:
+        raise ValidationError(
+            f"voucher {command.voucher.code!r} is new and cannot come with redemptions"
+        )
+    with app.transaction() as tx:
+        tx.uow.vouchers.add(command.voucher)
+
+
+def set_vouchers(app: SalesApp, command: SetVouchers) -> None:
+    """Replace a new order's voucher codes, release the dropped ones and price it again."""
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        dropped = [code for code in order.voucher_codes if code not in command.vouchers]
+        order.set_vouchers(command.vouchers)
+        for code in dropped:
+            voucher = tx.uow.vouchers.find(code)
+            if voucher is not None:
+                voucher.release(order.id)
+        reprice(app, tx, order)
+
+
+def release_vouchers(tx: Transaction, order: Order) -> None:
+    """Give back the voucher uses of ``order`` (it was cancelled)."""
+    for code in order.voucher_codes:
+        voucher = tx.uow.vouchers.find(code)
+        if voucher is not None:
+            voucher.release(order.id)
