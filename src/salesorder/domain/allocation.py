@@ -491,7 +491,6 @@ class BaseStrategy:
             return Allocation(order_id=order.order_id, strategy=self.name, picks=picks)
         plan, reasons = self._split(order, ctx, km, avail)
         picks = []
-        backorders = []
         for w in sorted(plan, key=ranked.index):
             for i, units in sorted(plan[w].items()):
                 line = lines[i]
@@ -504,19 +503,11 @@ class BaseStrategy:
                         reason=f"no single warehouse has the whole order; {reasons[w]}",
                     )
                 )
-        for i, line in enumerate(lines):
-            short = line.quantity - sum(p.get(i, 0) for p in plan.values())
-            if short > 0:
-                backorders.append(
-                    BackorderLine(
-                        line_id=line.line_id,
-                        sku=line.sku,
-                        quantity=short,
-                        reason=f"no warehouse has {short} more of SKU {line.sku!r} available",
-                    )
-                )
         return Allocation(
-            order_id=order.order_id, strategy=self.name, picks=picks, backorders=backorders
+            order_id=order.order_id,
+            strategy=self.name,
+            picks=picks,
+            backorders=_backorders(lines, plan),
         )
 
 
@@ -665,6 +656,23 @@ def _line_availability(order: OrderDemand, ctx: _Context, available: Available) 
     return result
 
 
+def _backorders(lines: Sequence[DemandLine], plan: _Plan) -> list[BackorderLine]:
+    """What ``plan`` leaves unserved of each line, as backorder lines with their reason."""
+    backorders = []
+    for i, line in enumerate(lines):
+        short = line.quantity - sum(p.get(i, 0) for p in plan.values())
+        if short > 0:
+            backorders.append(
+                BackorderLine(
+                    line_id=line.line_id,
+                    sku=line.sku,
+                    quantity=short,
+                    reason=f"no warehouse has {short} more of SKU {line.sku!r} available",
+                )
+            )
+    return backorders
+
+
 def _units(lines: dict[int, int]) -> str:
     units = sum(lines.values())
     return f"{units} unit" if units == 1 else f"{units} units"
@@ -773,20 +781,8 @@ def _to_allocation(
         for w in sorted(plan, key=lambda w: ctx.codes[w])
         for i, units in sorted(plan[w].items())
     ]
-    backorders = []
-    for i, line in enumerate(lines):
-        short = line.quantity - sum(p.get(i, 0) for p in plan.values())
-        if short > 0:
-            backorders.append(
-                BackorderLine(
-                    line_id=line.line_id,
-                    sku=line.sku,
-                    quantity=short,
-                    reason=f"no warehouse has {short} more of SKU {line.sku!r} available",
-                )
-            )
     return Allocation(
-        order_id=order.order_id, strategy=strategy, picks=picks, backorders=backorders
+        order_id=order.order_id, strategy=strategy, picks=picks, backorders=_backorders(lines, plan)
     )
 
 
