@@ -55,5 +55,5 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=DEFAULT_PYTHON)
 def bench(session: nox.Session) -> None:
     """Run the benchmarks in benchmarks/ against a regular (non-editable) install."""
-    session.install(".[bench]")
+    session.install(".[bench,postgres,optimize]")
     session.run("python", "benchmarks/run.py", *session.posargs)
