@@ -167,6 +167,7 @@ def test_malaysia_rounds_cash_to_five_sen_through_the_default_override() -> None
     assert currency_info("MYR").cash_increment == Decimal("0.01")
     assert CashRounding.default().increment("MYR") == Decimal("0.05")
     assert MALAYSIA_CASH_RULE in CashRounding.default().rules
+    assert CashRule(currency="MYR", increment="0.05") == MALAYSIA_CASH_RULE  # validated copy
     myr = Money.of
     # RM 10.01, 10.02 -> 10.00; 10.03, 10.04 -> 10.05 (the published rounding table).
     assert myr("10.01", "MYR").to_cash(RoundingMode.HALF_UP) == myr("10.00", "MYR")
@@ -318,3 +319,14 @@ def test_format_money_uses_cldr_patterns(money: Money, locale: str, expected: st
 def test_str_and_repr() -> None:
     assert str(idr("12.50")) == "12.50 IDR"
     assert repr(idr("12.50")) == "Money.of('12.50', 'IDR')"
+
+
+def test_import_loads_no_babel_data() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, salesorder; print(any(m.startswith('babel') for m in sys.modules))"
+    result = subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False", result.stderr
