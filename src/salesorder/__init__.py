@@ -9,7 +9,7 @@ Money.of('13.00', 'IDR')
 """
 
 from salesorder.bootstrap import in_memory
-from salesorder.documents import parse_xml, render_html, to_ubl
+from salesorder.documents import parse_xml, render_html, render_pdf, to_ubl
 from salesorder.domain.allocation import (
     Allocation,
     AllocationStrategy,
@@ -282,6 +282,7 @@ __all__ = [
     "price_lines",
     "price_order",
     "render_html",
+    "render_pdf",
     "split_evenly",
     "to_ubl",
     "validate_tax_id",

@@ -45,6 +45,24 @@ def test_invoice_credit_note_and_corrections_are_valid(vat_invoice) -> None:  # 
     assert validate_ubl(adjustment) == []
 
 
+def test_upward_adjustment_is_a_valid_invoice_referencing_the_original(vat_invoice) -> None:  # type: ignore[no-untyped-def]
+    app, invoice = vat_invoice
+    adjustment_id = app.execute(
+        commands.CorrectInvoice(
+            invoice_id=invoice.id, document=DocumentType.ADJUSTMENT, amount=idr("30000")
+        )
+    )
+    xml = to_ubl(get_invoice(app, adjustment_id))
+    assert b"<Invoice" in xml
+    assert b"<cbc:ID>INV-000002</cbc:ID>" in xml
+    assert b"<cbc:InvoiceTypeCode>384</cbc:InvoiceTypeCode>" in xml
+    reference = re.search(rb"<cac:BillingReference>.*?</cac:BillingReference>", xml, re.S)
+    assert reference is not None
+    assert b"<cbc:ID>INV-000001</cbc:ID>" in reference.group()
+    assert b'<cbc:PayableAmount currencyID="IDR">30000.00</cbc:PayableAmount>' in xml
+    assert validate_ubl(xml) == []
+
+
 def test_indonesian_reduced_base_is_the_effective_rate_with_the_legal_base_in_a_note(
     vat_invoice,  # type: ignore[no-untyped-def]
 ) -> None:

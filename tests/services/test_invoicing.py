@@ -28,9 +28,12 @@ from salesorder.domain.invoicing import (
 from salesorder.domain.terms import TermsKind
 from salesorder.exceptions import (
     CreditLimitExceeded,
+    CurrencyMismatch,
     IllegalTransition,
     InvalidTaxId,
     MissingExchangeRate,
+    PaymentError,
+    ValidationError,
 )
 from salesorder.services.app import Settings
 
@@ -318,6 +321,133 @@ def test_downward_adjustment_invoice(shop: SalesApp) -> None:
     assert adjustment.gross == idr("-45000")
     assert adjustment.net + adjustment.tax == adjustment.gross
     assert get_invoice(shop, invoice_id).open_balance == idr("405000.00")
+
+
+def _adjust(app: SalesApp, invoice_id: str, amount: Money) -> str:
+    return app.execute(
+        commands.CorrectInvoice(
+            invoice_id=invoice_id, document=DocumentType.ADJUSTMENT, amount=amount
+        )
+    )
+
+
+def order_of(app: SalesApp, order_id: str):  # type: ignore[no-untyped-def]
+    with app.uow() as uow:
+        return uow.orders.get(order_id)
+
+
+def test_upward_adjustment_invoice_adds_to_what_is_owed(shop: SalesApp) -> None:
+    order_id = confirmed(shop)
+    invoice_id = shop.execute(commands.IssueInvoice(order_id=order_id))
+    shop.execute(
+        commands.RecordPayment(
+            order_id=order_id,
+            amount=idr("450000"),
+            method=PaymentMethod.BANK_TRANSFER,
+            reference="TRF-UP-1",
+        )
+    )
+    assert order_of(shop, order_id).balance_due.is_zero
+    adjustment = get_invoice(shop, _adjust(shop, invoice_id, idr("30000")))
+    assert adjustment.document is DocumentType.ADJUSTMENT
+    assert adjustment.number == "INV-000002"
+    assert (adjustment.corrects, adjustment.corrects_number) == (invoice_id, "INV-000001")
+    assert adjustment.gross == idr("30000.00")
+    assert adjustment.net + adjustment.tax == adjustment.gross
+    assert adjustment.net.is_positive
+    assert adjustment.tax.is_positive
+    assert adjustment.open_balance == idr("30000.00")
+    assert adjustment.payment_state(adjustment.due_date) is PaymentState.UNPAID
+    original = get_invoice(shop, invoice_id)
+    assert original.status is InvoiceStatus.ISSUED
+    assert original.open_balance.is_zero
+    order = order_of(shop, order_id)
+    assert order.adjusted == idr("30000.00")
+    assert order.amount_due == idr("480000.00")
+    assert order.balance_due == idr("30000.00")
+    assert adjustment.id in order.invoice_ids
+    shop.execute(
+        commands.RecordPayment(
+            order_id=order_id,
+            amount=idr("30000"),
+            method=PaymentMethod.E_WALLET,
+            reference="OVO-UP-1",
+        )
+    )
+    assert order_of(shop, order_id).balance_due.is_zero
+    assert get_invoice(shop, adjustment.id).payment_state(dt.date(2026, 1, 6)) is (
+        PaymentState.PAID
+    )
+
+
+def test_upward_adjustment_takes_a_payment_waiting_on_the_order(shop: SalesApp) -> None:
+    order_id = confirmed(shop)
+    invoice_id = shop.execute(commands.IssueInvoice(order_id=order_id))
+    adjustment_id = _adjust(shop, invoice_id, idr("50000"))
+    shop.execute(
+        commands.RecordPayment(
+            order_id=order_id,
+            amount=idr("500000"),
+            method=PaymentMethod.BANK_TRANSFER,
+            reference="TRF-UP-2",
+        )
+    )
+    assert get_invoice(shop, invoice_id).open_balance.is_zero
+    assert get_invoice(shop, adjustment_id).open_balance.is_zero
+    assert order_of(shop, order_id).balance_due.is_zero
+
+
+def test_upward_adjustment_bad_input_changes_nothing(shop: SalesApp) -> None:
+    order_id = confirmed(shop)
+    invoice_id = shop.execute(commands.IssueInvoice(order_id=order_id))
+    before = committed_state(shop)
+    with pytest.raises(ValidationError, match="non-zero amount"):
+        _adjust(shop, invoice_id, idr("0"))
+    with pytest.raises(ValidationError, match="non-zero amount"):
+        shop.execute(
+            commands.CorrectInvoice(invoice_id=invoice_id, document=DocumentType.ADJUSTMENT)
+        )
+    with pytest.raises(MissingExchangeRate):
+        _adjust(shop, invoice_id, Money.of("10", "USD"))
+    assert committed_state(shop) == before
+
+    replaced = shop.execute(commands.IssueInvoice(order_id=confirmed(shop)))
+    shop.execute(commands.CorrectInvoice(invoice_id=replaced))
+    before = committed_state(shop)
+    with pytest.raises(IllegalTransition, match="replaced"):
+        _adjust(shop, replaced, idr("10000"))
+    assert committed_state(shop) == before
+
+    cancelled = shop.execute(commands.IssueInvoice(order_id=confirmed(shop)))
+    shop.execute(commands.SubmitEInvoice(invoice_id=cancelled))
+    shop.execute(commands.CancelEInvoice(invoice_id=cancelled, reason="typo"))
+    before = committed_state(shop)
+    with pytest.raises(IllegalTransition, match="e-invoice was cancelled"):
+        _adjust(shop, cancelled, idr("10000"))
+    with pytest.raises(IllegalTransition, match="e-invoice was cancelled"):
+        _adjust(shop, cancelled, idr("-10000"))
+    assert committed_state(shop) == before
+
+
+def test_order_record_adjustment_keeps_its_invariants(shop: SalesApp) -> None:
+    order = order_of(shop, confirmed(shop))
+    due = order.amount_due
+    with pytest.raises(CurrencyMismatch):
+        order.record_adjustment(Money.of("1", "USD"))
+    with pytest.raises(PaymentError, match="above zero"):
+        order.record_adjustment(idr("0"))
+    with pytest.raises(PaymentError, match="above zero"):
+        order.record_adjustment(idr("-1"))
+    assert order.amount_due == due
+    order.record_adjustment(idr("1000"))
+    assert order.amount_due == due + idr("1000")
+    assert order.balance_due == due + idr("1000")
+    cancelled_id = confirmed(shop)
+    shop.execute(commands.CancelOrder(order_id=cancelled_id))
+    cancelled = order_of(shop, cancelled_id)
+    with pytest.raises(IllegalTransition, match="adjust"):
+        cancelled.record_adjustment(idr("1000"))
+    assert cancelled.adjusted.is_zero
 
 
 def test_ageing_report_buckets_add_up(shop: SalesApp) -> None:

@@ -2,8 +2,8 @@
 
 Amounts and dates are formatted with CLDR's patterns for the locale (``id_ID``, ``vi_VN``,
 ``ms_MY``, ``en_US``...); the labels are translated for those four. Everything printed is
-HTML-escaped. A PDF preview is not part of the core: render this HTML with any HTML-to-PDF
-tool.
+HTML-escaped. The same facts as a PDF: :func:`salesorder.documents.pdf.render_pdf` (the
+``pdf`` extra).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import html
 from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, Party
 from salesorder.money import Money, format_money
 
-__all__ = ["LABELS", "render_html"]
+__all__ = ["LABELS", "heading", "render_html"]
 
 _KEYS = (
     "invoice", "vat_invoice", "credit_note", "pro_forma", "adjustment", "replacement", "draft",
@@ -59,6 +59,18 @@ def _party(party: Party, label: str, tax_label: str) -> str:
     return "<div class='party'>" + "<br>".join(lines) + "</div>"
 
 
+def heading(document: Invoice | CreditNote, t: dict[str, str]) -> tuple[str, str | None]:
+    """The document's title in the labels ``t``, and the number of the invoice it corrects."""
+    if isinstance(document, CreditNote):
+        return t["credit_note"], document.invoice_number
+    title = {
+        DocumentType.PRO_FORMA: t["pro_forma"],
+        DocumentType.ADJUSTMENT: t["adjustment"],
+        DocumentType.REPLACEMENT: t["replacement"],
+    }.get(document.document, t["vat_invoice"] if document.kind.value == "vat" else t["invoice"])
+    return title, document.corrects_number
+
+
 def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
     """A standalone HTML page showing ``document`` in ``locale``."""
     from babel.dates import format_date  # noqa: PLC0415 - babel data loads on first use
@@ -66,16 +78,7 @@ def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
 
     language = locale.split("_", maxsplit=1)[0]
     t = LABELS.get(language, LABELS["en"])
-    corrects: str | None
-    if isinstance(document, CreditNote):
-        title, corrects = t["credit_note"], document.invoice_number
-    else:
-        title = {
-            DocumentType.PRO_FORMA: t["pro_forma"],
-            DocumentType.ADJUSTMENT: t["adjustment"],
-            DocumentType.REPLACEMENT: t["replacement"],
-        }.get(document.document, t["vat_invoice"] if document.kind.value == "vat" else t["invoice"])
-        corrects = document.corrects_number
+    title, corrects = heading(document, t)
     number = document.number or t["draft"]
 
     def money(amount: Money) -> str:

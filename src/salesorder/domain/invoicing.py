@@ -358,12 +358,23 @@ class Invoice:
 
         A replacement carries the corrected document in full (``lines`` and ``buyer`` default
         to the original's); an adjustment carries only the difference (``lines`` required,
-        amounts may be negative).
+        negative for a downward adjustment, positive for an upward one).
+
+        Raises:
+            IllegalTransition: this invoice is not issued (a draft, replaced), is a pro forma,
+                or its e-invoice was cancelled.
         """
         if document not in (DocumentType.ADJUSTMENT, DocumentType.REPLACEMENT):
             raise ValidationError(f"a correction is an adjustment or a replacement, not {document}")
         if self.status is not InvoiceStatus.ISSUED or self.document is DocumentType.PRO_FORMA:
             raise IllegalTransition(self.thing, self.status.value, f"issue a {document.value} of")
+        if self.einvoice is not None and self.einvoice.state is EInvoiceState.CANCELLED:
+            raise IllegalTransition(
+                self.thing,
+                self.status.value,
+                f"issue a {document.value} of",
+                "its e-invoice was cancelled",
+            )
         if document is DocumentType.ADJUSTMENT and not lines:
             raise ValidationError(f"an adjustment of {self.thing} needs the lines it adjusts")
         chosen = tuple(lines) if lines else self.lines

@@ -112,12 +112,20 @@ class Order:
     cash_rounding: Money = attrs.Factory(_zero, takes_self=True)
     #: What credit notes took back from the order's invoices; no longer due.
     credited: Money = attrs.Factory(_zero, takes_self=True)
+    #: What upward adjustment invoices (Vietnam) added to what the buyer owes.
+    adjusted: Money = attrs.Factory(_zero, takes_self=True)
     cancel_reason: str = ""
     #: Voucher codes the buyer gave; pricing applies them (see salesorder.domain.promotions).
     voucher_codes: list[str] = attrs.Factory(list)
 
     def __attrs_post_init__(self) -> None:
-        for amount in (self.amount_paid, self.shipping_charge, self.cash_rounding):
+        for amount in (
+            self.amount_paid,
+            self.shipping_charge,
+            self.cash_rounding,
+            self.credited,
+            self.adjusted,
+        ):
             if amount.currency != self.currency:
                 raise CurrencyMismatch(self.currency, amount.currency, f"{self.thing} amounts")
         if not self.history:
@@ -191,9 +199,12 @@ class Order:
         """What the buyer owes in all.
 
         Goods (gross), the shipping charge when the buyer pays it, and the cash rounding
-        adjustment of a COD collection; less what credit notes took back.
+        adjustment of a COD collection, plus what upward adjustment invoices added; less what
+        credit notes and downward adjustments took back.
         """
-        return self.total + self.shipping_charge + self.cash_rounding - self.credited
+        return (
+            self.total + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
+        )
 
     @property
     def balance_due(self) -> Money:
@@ -456,6 +467,24 @@ class Order:
                 f"{self.thing}: cannot credit {amount}, the balance due is {self.balance_due}"
             )
         self.credited = self.credited + amount
+
+    def record_adjustment(self, amount: Money) -> None:
+        """An upward adjustment invoice added ``amount`` (above zero) to what is owed.
+
+        Raises:
+            CurrencyMismatch: ``amount`` is in another currency than the order.
+            IllegalTransition: the order is cancelled.
+            PaymentError: ``amount`` is not above zero.
+        """
+        if amount.currency != self.currency:
+            raise CurrencyMismatch(self.currency, amount.currency, "adjust")
+        if self.status is OrderStatus.CANCELLED:
+            raise IllegalTransition(self.thing, self.status.value, "adjust the amount due of")
+        if not amount.is_positive:
+            raise PaymentError(
+                f"{self.thing}: an upward adjustment must be above zero, got {amount}"
+            )
+        self.adjusted = self.adjusted + amount
 
     def complete(self, at: dt.datetime) -> None:
         """Close a delivered order whose balance is paid (COD cash collected)."""

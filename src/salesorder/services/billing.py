@@ -297,16 +297,21 @@ def issue_credit_note(app: SalesApp, command: IssueCreditNote) -> str:
 
 
 def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
-    """Issue Vietnam's replacement or adjustment invoice referencing an issued invoice."""
+    """Issue Vietnam's replacement or adjustment invoice referencing an issued invoice.
+
+    A downward adjustment (a negative ``amount``) takes that much off the original, like a
+    credit note; an upward adjustment (a positive ``amount``) is a receivable of its own
+    that adds to what the order owes.
+    """
     with app.transaction() as tx:
         uow = tx.uow
         original = uow.invoices.get(command.invoice_id)
         order = uow.orders.get(original.order_id)
         lines = None
-        reduction = None
+        change = None
         if command.document is DocumentType.ADJUSTMENT:
-            reduction = _reduction(original, command.amount)
-            lines = original.split_lines(-reduction)
+            change = _adjustment(original, command.amount)
+            lines = original.split_lines(change)
         correction = original.correction(
             id=app.ids.next_id("invoice"),
             document=command.document,
@@ -314,6 +319,8 @@ def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
             lines=lines,
             buyer=command.buyer,
         )
+        if change is not None and change.is_positive:
+            order.record_adjustment(change)
         uow.invoices.add(correction)
         order.add_invoice(correction.id)
         if command.document is DocumentType.REPLACEMENT:
@@ -325,7 +332,8 @@ def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
                         if allocation.invoice_id == original.id:
                             payment.deallocate(original.id, allocation.amount)
             original.mark_replaced(correction.id)
-        elif reduction is not None:
+        elif change is not None and change.is_negative:
+            reduction = -change
             excess = original.record_credit(reduction)
             if excess.is_positive:
                 _move_to_credit(tx, order, original, excess, f"adjustment of {original.thing}")
@@ -334,16 +342,21 @@ def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
         return correction.id
 
 
-def _reduction(original: Invoice, amount: Money | None) -> Money:
-    """What a (downward) adjustment takes off ``original``, as a positive amount."""
-    if amount is None or not amount.is_negative:
+def _adjustment(original: Invoice, amount: Money | None) -> Money:
+    """The gross an adjustment adds to (positive) or takes off (negative) ``original``.
+
+    Raises:
+        ValidationError: no amount, or zero.
+        MissingExchangeRate: the amount is in another currency than the original.
+    """
+    if amount is None or amount.is_zero:
         raise ValidationError(
-            f"an adjustment of {original.thing} needs a negative amount (what it takes off), "
-            f"got {amount}; correct upwards with a replacement invoice"
+            f"an adjustment of {original.thing} needs a non-zero amount: negative for what it "
+            f"takes off, positive for what it adds; got {amount}"
         )
     if amount.currency != original.currency:
         raise MissingExchangeRate(original.currency, amount.currency, "the adjustment")
-    return -amount
+    return amount
 
 
 # -- e-invoices ---------------------------------------------------------------------------
