@@ -319,28 +319,40 @@ def return_stock(app: SalesApp, command: ReturnStock) -> int:
             reason=command.reason or "customer return",
         )
         if not command.sellable:
-            item.take_out(command.quantity)
-            post(
+            _take_out(
                 tx,
                 item,
+                command.quantity,
                 MovementKind.WRITE_OFF,
-                on_hand_change=-command.quantity,
                 document=command.document,
                 reason=command.reason or "returned damaged",
             )
         return item.on_hand
 
 
+def _take_out(
+    tx: Transaction,
+    item: StockItem,
+    quantity: int,
+    kind: MovementKind,
+    *,
+    document: str,
+    reason: str,
+) -> None:
+    """Units leave ``item`` (unreserved ones only) and the ledger says why."""
+    item.take_out(quantity)
+    post(tx, item, kind, on_hand_change=-quantity, document=document, reason=reason)
+
+
 def write_off_stock(app: SalesApp, command: WriteOffStock) -> int:
     """Damaged or lost units leave the books; returns the new quantity on hand."""
     with app.transaction() as tx:
         item = _item(tx.uow, command.warehouse, command.sku)
-        item.take_out(command.quantity)
-        post(
+        _take_out(
             tx,
             item,
+            command.quantity,
             MovementKind.WRITE_OFF,
-            on_hand_change=-command.quantity,
             document=command.document,
             reason=command.reason,
         )
@@ -352,13 +364,11 @@ def transfer_stock(app: SalesApp, command: TransferStock) -> None:
     if command.from_warehouse == command.to_warehouse:
         raise ValidationError(f"a transfer needs two warehouses, got {command.from_warehouse!r}")
     with app.transaction() as tx:
-        source = _item(tx.uow, command.from_warehouse, command.sku)
-        source.take_out(command.quantity)
-        post(
+        _take_out(
             tx,
-            source,
+            _item(tx.uow, command.from_warehouse, command.sku),
+            command.quantity,
             MovementKind.TRANSFER_OUT,
-            on_hand_change=-command.quantity,
             document=command.document,
             reason=f"to {command.to_warehouse}",
         )
