@@ -512,6 +512,14 @@ _set_amount = Money.__dict__["amount"].__set__  # attrs slot descriptors
 _set_currency = Money.__dict__["currency"].__set__
 
 
+def _money(amount: Decimal, currency: str) -> Money:
+    """:meth:`Money._make` as a plain function, for hot loops (no classmethod binding)."""
+    instance = _new_object(Money)
+    _set_amount(instance, amount)
+    _set_currency(instance, currency)
+    return instance
+
+
 # ---------------------------------------------------------------------------------------
 # Apportionment: the one way to split money
 # ---------------------------------------------------------------------------------------
@@ -559,18 +567,31 @@ def apportion(
     whole = sum(ints)
     if whole == 0:
         raise AllocationError(f"cannot apportion {total}: all {len(ints)} weights are zero")
+    parts = _largest_remainder(units, ints, whole)
+    return [Money._make(Decimal(part) * step, total.currency) for part in parts]
+
+
+def _largest_remainder(units: int, weights: Sequence[int], whole: int) -> list[int]:
+    """Split ``units`` over non-negative int ``weights`` (summing to ``whole`` > 0).
+
+    The core of :func:`apportion`, on whole units; the pricing engine calls it directly
+    with weights it has already checked, to skip the Money and Decimal round trips.
+    """
     sign = -1 if units < 0 else 1
     magnitude = abs(units)
     floors: list[int] = []
     remainders: list[int] = []
-    for weight in ints:
+    for weight in weights:
         quotient, remainder = divmod(magnitude * weight, whole)
         floors.append(quotient)
         remainders.append(remainder)
     left = magnitude - sum(floors)
-    for index in sorted(range(len(ints)), key=lambda i: (-remainders[i], i))[:left]:
-        floors[index] += 1
-    return [Money._make(Decimal(sign * part) * step, total.currency) for part in floors]
+    if left:
+        # Largest remainders first; the sort is stable, so ties keep the earlier part first.
+        ranked = sorted(range(len(floors)), key=remainders.__getitem__, reverse=True)
+        for index in ranked[:left]:
+            floors[index] += 1
+    return floors if sign > 0 else [-part for part in floors]
 
 
 def split_evenly(total: Money, parts: int) -> list[Money]:

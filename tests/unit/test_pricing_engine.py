@@ -218,6 +218,33 @@ def test_buy_two_get_one_and_bundle_price() -> None:
     assert priced.line("C").discount == idr("25.71")
 
 
+def test_a_bundle_member_made_free_by_an_earlier_discount_still_counts() -> None:
+    free_cap = Promotion(
+        code="CAP",
+        name="Free cap",
+        kind=PromotionKind.LINE_FIXED,
+        amount=idr("5000"),
+        skus=("CAP",),
+        priority=1,
+    )
+    kit = Promotion(
+        code="KIT",
+        name="Cap and shirt",
+        kind=PromotionKind.BUNDLE_PRICE,
+        amount=idr("30000"),
+        skus=("CAP", "SHIRT"),
+    )
+    lines = [line("CAP", 1, "5000"), line("SHIRT", 1, "30000")]
+    alone = price(lines, promotions=[kit])
+    both = price(lines, promotions=[kit, free_cap])
+    # The kit takes 35,000 - 30,000 = 5,000 off either way; with the cap already free,
+    # all of it comes off the shirt. Adding a discount never raises what the buyer pays.
+    assert alone.net == idr("30000")
+    assert both.line("CAP").net == idr("0")
+    assert both.line("SHIRT").discount == idr("5000")
+    assert both.net == idr("25000")
+
+
 def test_a_fixed_discount_never_takes_a_line_below_zero() -> None:
     promotions = [
         Promotion(code="BIG", name="Big", kind=PromotionKind.LINE_FIXED, amount=idr("999999"))

@@ -189,13 +189,8 @@ def choose_price(
         PriceListConflict: two applicable lists tie on specificity and priority.
         PriceListCurrencyMismatch: the winning list is in another currency than ``currency``.
     """
-    candidates: list[tuple[PriceList, PriceEntry]] = []
-    for price_list in lists:
-        if price_list.applies(context):
-            entry = price_list.entry_for(sku, quantity)
-            if entry is not None:
-                candidates.append((price_list, entry))
-    if not candidates:
+    ranked = _ranked([pl for pl in lists if pl.applies(context)], sku, quantity, context, currency)
+    if not ranked:
         return PriceChoice(
             unit_price=fallback,
             tax_mode=None,
@@ -203,30 +198,53 @@ def choose_price(
             min_quantity=1,
             reason="catalog price: no price list applies",
         )
-    ranked = sorted(candidates, key=lambda c: (c[0].specificity, c[0].priority), reverse=True)
     best, entry = ranked[0]
-    if len(ranked) > 1:
-        other = ranked[1][0]
+    return PriceChoice(
+        unit_price=entry.unit_price,
+        tax_mode=best.tax_mode,
+        price_list=best.code,
+        min_quantity=entry.min_quantity,
+        reason=_reason(ranked),
+    )
+
+
+def _ranked(
+    applicable: Sequence[PriceList], sku: str, quantity: int, context: PricingContext, currency: str
+) -> list[tuple[PriceList, PriceEntry]]:
+    """The lists of ``applicable`` that price the SKU, the winner first; empty when none does.
+
+    Checked: no tie for the first place, the winner in ``currency``. The pricing engine
+    filters the lists that apply to its context once per order and calls this per line.
+    """
+    candidates: list[tuple[PriceList, PriceEntry]] = []
+    for price_list in applicable:
+        entry = price_list.entry_for(sku, quantity)
+        if entry is not None:
+            candidates.append((price_list, entry))
+    if len(candidates) > 1:
+        candidates.sort(key=lambda c: (c[0].specificity, c[0].priority), reverse=True)
+        best, other = candidates[0][0], candidates[1][0]
         if (other.specificity, other.priority) == (best.specificity, best.priority):
             raise PriceListConflict(
                 f"price lists {best.code!r} and {other.code!r} both price SKU {sku!r} on "
                 f"{context.on.isoformat()} with the same scope and priority {best.priority}; "
                 "give one a higher priority"
             )
-    if best.currency != currency:
+    if candidates and candidates[0][0].currency != currency:
+        best = candidates[0][0]
         raise PriceListCurrencyMismatch(
             currency, best.currency, f"price SKU {sku!r} from list {best.code!r} of"
         )
+    return candidates
+
+
+def _reason(ranked: Sequence[tuple[PriceList, PriceEntry]]) -> str:
+    """Why the first of ``ranked`` won, for the trace."""
+    best, entry = ranked[0]
     scope = _describe(best)
     tier = f", tier from {entry.min_quantity} units" if entry.min_quantity > 1 else ""
     beaten = f"; beat {', '.join(repr(c[0].code) for c in ranked[1:])}" if len(ranked) > 1 else ""
-    return PriceChoice(
-        unit_price=entry.unit_price,
-        tax_mode=best.tax_mode,
-        price_list=best.code,
-        min_quantity=entry.min_quantity,
-        reason=f"list {best.code!r} ({scope}{tier}){beaten}",
-    )
+    return f"list {best.code!r} ({scope}{tier}){beaten}"
 
 
 def _describe(price_list: PriceList) -> str:

@@ -32,20 +32,33 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
+from attrs import AttrsInstance
 
 from salesorder.domain.common import as_tuple, code
-from salesorder.domain.pricelists import PriceList, PricingContext, choose_price
+from salesorder.domain.pricelists import (
+    PriceEntry,
+    PriceList,
+    PricingContext,
+    _ranked,
+    _reason,
+)
 from salesorder.domain.promotions import Funder, Promotion, PromotionKind, PromotionScope, Voucher
 from salesorder.domain.tax import TaxMode, TaxRate, TaxTreatment
 from salesorder.exceptions import CurrencyMismatch, ValidationError, VoucherNotApplicable
 from salesorder.money import (
     Money,
+    RoundingMode,
     RoundingPlace,
     RoundingPolicy,
+    _integer_weights,
+    _largest_remainder,
+    _money,
     apportion,
     currency_info,
     to_decimal,
@@ -67,6 +80,7 @@ __all__ = [
     "price_order",
 ]
 
+_T = TypeVar("_T", bound=AttrsInstance)
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -339,22 +353,32 @@ class PricedOrder:
 
 
 class _Rounder:
-    """Quantize to the currency's minor units with the policy's mode."""
+    """Quantize to the currency's minor units with the policy's mode (never changes)."""
 
-    __slots__ = ("mode", "quantum")
+    __slots__ = ("digits", "mode", "quantum", "scale")
 
-    def __init__(self, currency: str, policy: RoundingPolicy) -> None:
-        self.quantum = currency_info(currency).quantum
-        self.mode = policy.mode.decimal_rounding
+    def __init__(self, currency: str, mode: RoundingMode) -> None:
+        info = currency_info(currency)
+        self.digits = info.digits
+        self.quantum = info.quantum
+        self.scale = 10**info.digits  # minor units per major unit
+        self.mode = mode.decimal_rounding
 
     def __call__(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=self.mode)
 
 
+# Both are pure functions of immutable values, built once per process rather than once per
+# order (a _Rounder or _Taxes is never changed after it is built).
+@functools.lru_cache(maxsize=64)
+def _rounder(currency: str, mode: RoundingMode) -> _Rounder:
+    return _Rounder(currency, mode)
+
+
 class _Taxes:
     """A line's taxes with their shares of the net (compound ones grow with earlier taxes)."""
 
-    __slots__ = ("effective", "multiplier", "notes", "rates", "shares")
+    __slots__ = ("effective", "multiplier", "notes", "prefixes", "rates", "shares", "single")
 
     def __init__(self, rates: tuple[TaxRate, ...]) -> None:
         self.rates = rates
@@ -367,6 +391,11 @@ class _Taxes:
             else ""
             for rate in rates
         ]
+        #: How a trace step about each tax starts ("PPN 12%: 0.11 of ").
+        self.prefixes = [
+            f"{rate.name}: {effective} of "
+            for rate, effective in zip(rates, self.effective, strict=True)
+        ]
         shares: list[Decimal] = []
         total = _ZERO
         for rate, effective in zip(rates, self.effective, strict=True):
@@ -375,6 +404,8 @@ class _Taxes:
             total += share
         self.shares = shares
         self.multiplier = _ONE + total
+        #: The effective rate of a line's one simple tax (the common case), else None.
+        self.single = self.effective[0] if len(rates) == 1 and not rates[0].compound else None
 
     def on(
         self, amount: Decimal, mode: TaxMode, rounding: _Rounder, currency: str
@@ -397,7 +428,7 @@ class _Taxes:
             return [total]
         if not total or not any(self.shares):
             return [_ZERO] * len(rates)
-        return [m.amount for m in apportion(Money._make(total, currency), self.shares)]
+        return _split(total, self.shares, rounding, currency)
 
 
 class _Line:
@@ -418,7 +449,75 @@ class _Line:
         self.tax: list[Decimal] = []
 
 
-_money = Money._make
+def _filler(cls: type[_T]) -> Callable[..., _T]:
+    """A fast constructor for ``cls``, a frozen slotted attrs class with nothing to check.
+
+    It takes every field, in the class's field order or by keyword (positional is faster
+    for the wide classes, keywords are clearer), and fills the slots directly, as the
+    attrs ``__init__`` does but without its per-field ``object.__setattr__`` calls. Only
+    for classes whose fields have no validator or converter and that have
+    no ``__attrs_post_init__`` (defaults do not matter: every field is given), so nothing is
+    skipped but the frozen guard. The engine builds its results with it (checked values
+    from checked inputs).
+    """
+    fields = attrs.fields(cls)
+    plain = all(field.validator is None and field.converter is None for field in fields)
+    names = [field.name for field in fields]
+    # Every slot is a field (no cached hash or other hidden state the __init__ would set).
+    slots = set(cls.__dict__.get("__slots__", ("__dict__",))) - {"__weakref__"}
+    if not plain or hasattr(cls, "__attrs_post_init__") or slots != set(names):
+        raise TypeError(f"{cls.__name__} needs its own __init__")
+    namespace: dict[str, object] = {"new": object.__new__, "cls": cls}
+    namespace.update({f"set_{name}": cls.__dict__[name].__set__ for name in names})
+    source = "\n".join(
+        [
+            f"def make({', '.join(names)}):",
+            "    self = new(cls)",
+            *(f"    set_{name}(self, {name})" for name in names),
+            "    return self",
+        ]
+    )
+    # Generated like attrs' own __init__ (one straight line per slot, no loop).
+    exec(source, namespace)  # noqa: S102 - the source is built above from field names only
+    return namespace["make"]  # type: ignore[return-value]
+
+
+_new_line_tax = _filler(LineTax)
+_new_priced_line = _filler(PricedLine)
+_new_priced_order = _filler(PricedOrder)
+_new_tax_summary = _filler(TaxSummary)
+_new_step = _filler(TraceStep)
+
+
+@functools.lru_cache(maxsize=256)
+def _taxes_of(rates: tuple[TaxRate, ...]) -> _Taxes:
+    return _Taxes(rates)
+
+
+def _split(
+    total: Decimal, weights: list[Decimal], rounding: _Rounder, currency: str
+) -> list[Decimal]:
+    """:func:`~salesorder.money.apportion` on Decimals, without the Money round trip.
+
+    The same parts as apportion; anything apportion would refuse goes to it, which raises.
+    """
+    quantum, scale = rounding.quantum, rounding.scale
+    numerator, denominator = total.as_integer_ratio()
+    if weights and not scale % denominator:
+        # Weights in minor units (what the engine splits over always is); scaling every
+        # weight by the same factor leaves the largest-remainder parts unchanged.
+        ints: list[int] = []
+        for weight in weights:
+            top, bottom = weight.as_integer_ratio()
+            if top < 0 or scale % bottom:
+                ints = _integer_weights(weights)  # finer weights, or apportion's error
+                break
+            ints.append(top * (scale // bottom))
+        whole = sum(ints)
+        if whole:
+            units = numerator * (scale // denominator)
+            return [Decimal(part) * quantum for part in _largest_remainder(units, ints, whole)]
+    return [m.amount for m in apportion(Money._make(total, currency), weights)]
 
 
 def price_lines(
@@ -470,7 +569,7 @@ def price_order(
         VoucherExpired: a voucher is outside its validity window.
         VoucherNotApplicable: the order does not meet a voucher's conditions.
     """
-    rounding = _Rounder(currency, policy)
+    rounding = _rounder(currency, policy.mode)
     steps: list[TraceStep] | None = [] if trace else None
     if context is None:
         if price_lists or promotions or vouchers:
@@ -490,7 +589,8 @@ def price_order(
     shipping_left = _ZERO if shipping is None else shipping.amount
     shipping_off = _ZERO
     for line in work:
-        _manual_discount(line, rounding, currency, steps)
+        if line.source.discount is not None:
+            _manual_discount(line, rounding, currency, steps)
     chosen = _choose_promotions(promotions, vouchers, context, currency, steps)
     for promotion, voucher in chosen:
         if promotion.scope is PromotionScope.SHIPPING:
@@ -500,7 +600,7 @@ def price_order(
                 shipping_off += off
                 if steps is not None:
                     steps.append(
-                        TraceStep(
+                        _new_step(
                             line_id="",
                             kind=TraceKind.SHIPPING,
                             source=_label(promotion, voucher),
@@ -515,34 +615,47 @@ def price_order(
         )
 
     if policy.place is RoundingPlace.PER_LINE:
-        for line in work:
-            line.tax = line.taxes.on(line.left, tax_mode, rounding, currency)
+        _line_taxes(work, tax_mode, rounding, currency)
     else:
         _document_taxes(work, tax_mode, rounding, currency, steps)
-    priced = [_finish(line, tax_mode, rounding, currency, steps) for line in work]
-
-    def total(figure: str) -> Money:
-        return _money(sum((getattr(p, figure).amount for p in priced), _ZERO), currency)
-
-    platform = sum((line.platform for line in work), _ZERO)
-    return PricedOrder(
+    zero = _money(_ZERO, currency)
+    priced: list[PricedLine] = []
+    # The document totals, summed on Decimals in line order (exact), wrapped once.
+    list_amount = discount = net = tax = gross = cost = platform = _ZERO
+    for line in work:
+        done = _finish(
+            line, tax_mode=tax_mode, rounding=rounding, currency=currency, zero=zero, steps=steps
+        )
+        priced.append(done)
+        list_amount += line.list_amount
+        discount += line.discount
+        net += done.net.amount
+        tax += done.tax.amount
+        gross += done.gross.amount
+        cost += done.cost.amount
+        platform += line.platform
+    return _new_priced_order(
         currency=currency,
         tax_mode=tax_mode,
         policy=policy,
         lines=tuple(priced),
-        tax_summary=_summarise(priced, currency),
-        list_amount=total("list_amount"),
-        discount=total("discount"),
-        net=total("net"),
-        tax=total("tax"),
-        gross=total("gross"),
-        cost=total("cost"),
+        tax_summary=_tax_summary(work, priced, net=net, tax=tax, currency=currency),
+        list_amount=_money(list_amount, currency),
+        discount=_money(discount, currency),
+        net=_money(net, currency),
+        tax=_money(tax, currency),
+        gross=_money(gross, currency),
+        cost=_money(cost, currency),
         shipping=shipping,
         shipping_discount=None if shipping is None else _money(shipping_off, currency),
         platform_discount=_money(platform, currency),
         vouchers=tuple(voucher.code for voucher in vouchers),
-        trace=PricingTrace(steps=tuple(steps or ())),
+        trace=PricingTrace(steps=tuple(steps)) if steps else _NO_TRACE,
     )
+
+
+#: The trace of an order priced with ``trace=False`` (an immutable value, shared).
+_NO_TRACE = PricingTrace()
 
 
 #: Pricing without lists, promotions or vouchers looks at no date, channel or customer.
@@ -562,6 +675,12 @@ def _list_prices(
     taxes_by_id: dict[tuple[TaxRate, ...], _Taxes] = {}
     by_identity: dict[int, _Taxes] = {}
     work: list[_Line] = []
+    # Which lists apply depends on the context only: decided once, not once per line.
+    applicable = [price_list for price_list in price_lists if price_list.applies(context)]
+    # One applicable list in the order's currency (the usual case) needs no ranking.
+    only = applicable[0] if len(applicable) == 1 and applicable[0].currency == currency else None
+    reasons: dict[tuple[int, int], str] = {}
+    quantum, mode = rounding.quantum, rounding.mode
     for line in lines:
         if line.unit_price.currency != currency:
             raise CurrencyMismatch(currency, line.unit_price.currency, "price")
@@ -575,56 +694,105 @@ def _list_prices(
             rates = line.rates
             taxes = taxes_by_id.get(rates)
             if taxes is None:
-                taxes = taxes_by_id[rates] = _Taxes(rates)
+                taxes = taxes_by_id[rates] = _taxes_of(rates)
             by_identity[same] = taxes
         unit = line.unit_price
+        ranked: list[tuple[PriceList, PriceEntry]] | None = None  # None: no list looked at
         if price_lists and not line.price_fixed:
-            choice = choose_price(
-                price_lists, line.sku, line.quantity, context, fallback=unit, currency=currency
-            )
-            unit = choice.unit_price
-            reason = choice.reason
-            if choice.tax_mode is not None and choice.tax_mode is not tax_mode:
-                if tax_mode is TaxMode.EXCLUDED:
-                    unit = _money(unit.amount / taxes.multiplier, currency)
-                    reason += f"; tax removed (/ {taxes.multiplier})"
-                else:
-                    unit = _money(unit.amount * taxes.multiplier, currency)
-                    reason += f"; tax added (x {taxes.multiplier})"
-            source = choice.price_list or "catalog"
-        else:
-            reason = "price given on the order" if line.price_fixed else "unit price"
-            source = "order" if line.price_fixed else "line"
+            # What choose_price decides, without building its reason unless it is traced.
+            if only is not None:
+                entry = only.entry_for(line.sku, line.quantity)
+                choice = None if entry is None else (only, entry)
+                if steps is not None:
+                    ranked = [] if choice is None else [choice]
+            else:
+                ranked = _ranked(applicable, line.sku, line.quantity, context, currency)
+                choice = ranked[0] if ranked else None
+            if choice is not None:
+                best, entry = choice
+                unit = entry.unit_price
+                if best.tax_mode is not tax_mode:
+                    factor = taxes.multiplier
+                    amount = (
+                        unit.amount / factor
+                        if tax_mode is TaxMode.EXCLUDED
+                        else unit.amount * factor
+                    )
+                    unit = _money(amount, currency)
         exact = unit.amount * line.quantity
-        list_amount = rounding(exact)
+        list_amount = exact.quantize(quantum, mode)
         if steps is not None:
-            steps.append(
-                TraceStep(
-                    line_id=line.line_id,
-                    kind=TraceKind.PRICE,
-                    source=source,
-                    amount=_money(list_amount, currency),
-                    detail=f"{line.quantity} x {unit.amount}: {reason}",
-                )
+            _price_steps(
+                steps,
+                line,
+                ranked,
+                unit=unit,
+                exact=exact,
+                list_amount=list_amount,
+                multiplier=taxes.multiplier,
+                tax_mode=tax_mode,
+                reasons=reasons,
             )
-            if exact != list_amount:
-                _rounding_step(
-                    steps,
-                    line.line_id,
-                    "list amount",
-                    exact=exact,
-                    rounded=list_amount,
-                    cur=currency,
-                )
         work.append(_Line(line, taxes, unit, list_amount))
     return work
+
+
+def _price_steps(
+    steps: list[TraceStep],
+    line: LineToPrice,
+    ranked: list[tuple[PriceList, PriceEntry]] | None,
+    *,
+    unit: Money,
+    exact: Decimal,
+    list_amount: Decimal,
+    multiplier: Decimal,
+    tax_mode: TaxMode,
+    reasons: dict[tuple[int, int], str],
+) -> None:
+    """Trace a line's list price: where it comes from, and its rounding."""
+    if ranked is None:
+        reason = "price given on the order" if line.price_fixed else "unit price"
+        source = "order" if line.price_fixed else "line"
+    elif not ranked:
+        reason = "catalog price: no price list applies"
+        source = "catalog"
+    else:
+        best, entry = ranked[0]
+        source = best.code
+        # The same list and tier give the same reason: built once per order.
+        key = (id(best), entry.min_quantity)
+        found = reasons.get(key) if len(ranked) == 1 else None
+        if found is None:
+            found = _reason(ranked)
+            if len(ranked) == 1:
+                reasons[key] = found
+        reason = found
+        if best.tax_mode is not tax_mode:
+            if tax_mode is TaxMode.EXCLUDED:
+                reason += f"; tax removed (/ {multiplier})"
+            else:
+                reason += f"; tax added (x {multiplier})"
+    currency = unit.currency
+    steps.append(
+        _new_step(
+            line_id=line.line_id,
+            kind=TraceKind.PRICE,
+            source=source,
+            amount=_money(list_amount, currency),
+            detail=f"{line.quantity} x {unit.amount}: {reason}",
+        )
+    )
+    if exact != list_amount:
+        _rounding_step(
+            steps, line.line_id, "list amount", exact=exact, rounded=list_amount, cur=currency
+        )
 
 
 def _rounding_step(
     steps: list[TraceStep], line_id: str, what: str, *, exact: Decimal, rounded: Decimal, cur: str
 ) -> None:
     steps.append(
-        TraceStep(
+        _new_step(
             line_id=line_id,
             kind=TraceKind.ROUNDING,
             source=what,
@@ -665,7 +833,7 @@ def _manual_discount(
         if taken < value:
             detail += f", capped at the line ({taken})"
         steps.append(
-            TraceStep(
+            _new_step(
                 line_id=line.source.line_id,
                 kind=TraceKind.DISCOUNT,
                 source="manual",
@@ -711,6 +879,8 @@ def _choose_promotions(
             )
         promotion.check_currency(currency)
         found.append((promotion, voucher))
+    if len(found) < 2:  # nothing to rank, nothing to exclude
+        return found
     found.sort(key=lambda pv: (-pv[0].priority, pv[0].code))
     exclusive = next((pv for pv in found if pv[0].exclusive), None)
     if exclusive is not None and len(found) > 1:
@@ -724,7 +894,7 @@ def _choose_promotions(
                 )
             if steps is not None:
                 steps.append(
-                    TraceStep(
+                    _new_step(
                         line_id="",
                         kind=TraceKind.NOTE,
                         source=pair[0].code,
@@ -733,9 +903,11 @@ def _choose_promotions(
                     )
                 )
         found = [exclusive]
-    order = {PromotionScope.LINE: 0, PromotionScope.ORDER: 1, PromotionScope.SHIPPING: 2}
-    found.sort(key=lambda pv: order[pv[0].scope])  # stable: keeps the ranking within a scope
+    found.sort(key=lambda pv: _SCOPE_ORDER[pv[0].scope])  # stable: keeps the ranking
     return found
+
+
+_SCOPE_ORDER = {PromotionScope.LINE: 0, PromotionScope.ORDER: 1, PromotionScope.SHIPPING: 2}
 
 
 def _shipping_discount(promotion: Promotion, left: Decimal, rounding: _Rounder) -> Decimal:
@@ -755,7 +927,8 @@ def _line_parts(promotion: Promotion, eligible: list[_Line], rounding: _Rounder)
     """What a line promotion takes off each eligible line, before caps."""
     kind = promotion.kind
     if kind is PromotionKind.LINE_PERCENT:
-        return [rounding(line.left * promotion.percent / _HUNDRED) for line in eligible]
+        percent, quantum, mode = promotion.percent, rounding.quantum, rounding.mode
+        return [(line.left * percent / _HUNDRED).quantize(quantum, mode) for line in eligible]
     if kind is PromotionKind.LINE_FIXED:
         assert promotion.amount is not None  # noqa: S101 - validated by Promotion
         return [min(rounding(promotion.amount.amount), line.left) for line in eligible]
@@ -793,6 +966,68 @@ def _line_parts(promotion: Promotion, eligible: list[_Line], rounding: _Rounder)
     return parts
 
 
+def _not_applied(promotion: Promotion, eligible: list[_Line], work: list[_Line]) -> str:
+    """Why ``promotion`` does not apply to the order, or "" when it does."""
+    if not eligible:
+        return "no eligible line"
+    if promotion.min_spend is not None:
+        # Minimum spend is measured on list amounts, before any discount, so that one
+        # discount can never switch another one off (adding a discount never raises what
+        # the buyer pays).
+        spend = sum((line.list_amount for line in work), _ZERO)
+        if spend < promotion.min_spend.amount:
+            return f"spend {spend} is below the minimum {promotion.min_spend.amount}"
+    return ""
+
+
+def _take_parts(eligible: list[_Line], parts: list[Decimal], funder: Funder) -> None:
+    """:func:`_take` each part off its line (inlined: once per line and promotion)."""
+    platform = funder is Funder.PLATFORM
+    for line, part in zip(eligible, parts, strict=True):
+        taken = min(part, line.left)
+        line.left -= taken
+        line.discount += taken
+        if platform:
+            line.platform += taken
+
+
+def _order_parts(
+    promotion: Promotion, eligible: list[_Line], rounding: _Rounder, currency: str
+) -> list[Decimal]:
+    """An order promotion's total, spread over the eligible lines by what each has left."""
+    left = sum((line.left for line in eligible), _ZERO)
+    if promotion.kind is PromotionKind.ORDER_PERCENT:
+        total = rounding(left * promotion.percent / _HUNDRED)
+    else:
+        assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+        total = min(rounding(promotion.amount.amount), left)
+    return _split(total, [line.left for line in eligible], rounding, currency)
+
+
+def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounder) -> None:
+    """A percent off each line, untraced and uncapped: _line_parts and _take in one pass."""
+    percent, quantum, mode = promotion.percent, rounding.quantum, rounding.mode
+    platform = promotion.funded_by is Funder.PLATFORM
+    for line in eligible:
+        left = line.left
+        taken = min((left * percent / _HUNDRED).quantize(quantum, mode), left)
+        line.left = left - taken
+        line.discount += taken
+        if platform:
+            line.platform += taken
+
+
+def _eligible(promotion: Promotion, work: list[_Line]) -> list[_Line]:
+    """The lines ``promotion`` may take something off."""
+    if promotion.kind is PromotionKind.BUNDLE_PRICE:
+        # A bundle is made of what was bought: a line an earlier discount made free still
+        # counts as a member (what the bundle takes off is capped by what is left).
+        return [line for line in work if promotion.covers(line.source.sku)]
+    if promotion.skus:
+        return [line for line in work if promotion.covers(line.source.sku) and line.left]
+    return [line for line in work if line.left]
+
+
 def _apply_promotion(
     promotion: Promotion,
     voucher: Voucher | None,
@@ -802,21 +1037,14 @@ def _apply_promotion(
     currency: str,
     steps: list[TraceStep] | None,
 ) -> None:
-    eligible = [line for line in work if promotion.covers(line.source.sku) and line.left]
-    # Minimum spend is measured on list amounts, before any discount, so that one discount
-    # can never switch another one off (adding a discount never raises what the buyer pays).
-    spend = sum((line.list_amount for line in work), _ZERO)
-    reason = ""
-    if not eligible:
-        reason = "no eligible line"
-    elif promotion.min_spend is not None and spend < promotion.min_spend.amount:
-        reason = f"spend {spend} is below the minimum {promotion.min_spend.amount}"
+    eligible = _eligible(promotion, work)
+    reason = _not_applied(promotion, eligible, work)
     if reason:
         if voucher is not None:
             raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
         if steps is not None:
             steps.append(
-                TraceStep(
+                _new_step(
                     line_id="",
                     kind=TraceKind.NOTE,
                     source=promotion.code,
@@ -825,36 +1053,46 @@ def _apply_promotion(
                 )
             )
         return
+    cap = promotion.max_discount
+    if steps is None and cap is None and promotion.kind is PromotionKind.LINE_PERCENT:
+        _take_percent(promotion, eligible, rounding)
+        return
     if promotion.scope is PromotionScope.ORDER:
-        left = sum((line.left for line in eligible), _ZERO)
-        if promotion.kind is PromotionKind.ORDER_PERCENT:
-            total = rounding(left * promotion.percent / _HUNDRED)
-        else:
-            assert promotion.amount is not None  # noqa: S101 - validated by Promotion
-            total = min(rounding(promotion.amount.amount), left)
-        parts = [
-            m.amount
-            for m in apportion(Money._make(total, currency), [line.left for line in eligible])
-        ]
+        parts = _order_parts(promotion, eligible, rounding, currency)
     else:
         parts = _line_parts(promotion, eligible, rounding)
-    cap = promotion.max_discount
     if cap is not None and sum(parts, _ZERO) > cap.amount and any(parts):
         capped = rounding(cap.amount)
-        parts = [m.amount for m in apportion(Money._make(capped, currency), parts)]
+        parts = _split(capped, parts, rounding, currency)
+    if steps is None:
+        _take_parts(eligible, parts, promotion.funded_by)
+        return
     label = _label(promotion, voucher)
+    detail = f"{promotion.kind.value}, funded by {promotion.funded_by.value}"
     for line, part in zip(eligible, parts, strict=True):
         taken = _take(line, part, promotion.funded_by)
-        if taken and steps is not None:
+        if taken:
             steps.append(
-                TraceStep(
+                _new_step(
                     line_id=line.source.line_id,
                     kind=TraceKind.DISCOUNT,
                     source=label,
                     amount=_money(taken, currency),
-                    detail=f"{promotion.kind.value}, funded by {promotion.funded_by.value}",
+                    detail=detail,
                 )
             )
+
+
+def _line_taxes(work: list[_Line], tax_mode: TaxMode, rounding: _Rounder, currency: str) -> None:
+    """Per line: each line's taxes on its own amount, rounded."""
+    excluded = tax_mode is TaxMode.EXCLUDED
+    quantum, mode = rounding.quantum, rounding.mode
+    for line in work:
+        single = line.taxes.single
+        if excluded and single is not None:  # _Taxes.on for one simple tax, inlined
+            line.tax = [(line.left * single).quantize(quantum, mode)]
+        else:
+            line.tax = line.taxes.on(line.left, tax_mode, rounding, currency)
 
 
 def _document_taxes(
@@ -880,14 +1118,12 @@ def _document_taxes(
         for position, tax in enumerate(taxes.on(subtotal, tax_mode, rounding, currency)):
             if not tax:
                 continue
-            for line, part in zip(
-                group, apportion(Money._make(tax, currency), weights), strict=True
-            ):
-                line.tax[position] = part.amount
+            for line, part in zip(group, _split(tax, weights, rounding, currency), strict=True):
+                line.tax[position] = part
             if steps is not None:
                 rate = taxes.rates[position]
                 steps.append(
-                    TraceStep(
+                    _new_step(
                         line_id="",
                         kind=TraceKind.TAX,
                         source=rate.code,
@@ -900,101 +1136,191 @@ def _document_taxes(
 
 def _finish(
     line: _Line,
+    *,
     tax_mode: TaxMode,
     rounding: _Rounder,
     currency: str,
+    zero: Money,
     steps: list[TraceStep] | None,
 ) -> PricedLine:
+    # Money values are immutable, so one object may stand for several fields: equal
+    # Decimals (same value, exponent and sign: compare_total is 0) share one Money, and
+    # ``zero`` stands for every untouched zero. It spares most allocations per line.
     source = line.source
     after = line.left
-    tax = sum(line.tax, _ZERO)
+    taxes = line.taxes
+    rates = taxes.rates
+    amounts = line.tax
+    tax = sum(amounts, _ZERO)
     net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
-    if steps is not None and tax_mode is TaxMode.INCLUDED and line.taxes.rates:
-        exact_net = after / line.taxes.multiplier
+    if steps is not None and tax_mode is TaxMode.INCLUDED and rates:
+        exact_net = after / taxes.multiplier
         if exact_net != net:
             _rounding_step(steps, source.line_id, "net", exact=exact_net, rounded=net, cur=currency)
-    line_taxes: list[LineTax] = []
-    before = _ZERO
-    taxes = line.taxes
-    for index, (rate, amount) in enumerate(zip(taxes.rates, line.tax, strict=True)):
-        effective = taxes.effective[index]
-        base = net + before if rate.compound else net
-        line_taxes.append(
-            LineTax(
+    list_m = _money(line.list_amount, currency)
+    net_m = list_m if not net.compare_total(line.list_amount) else _money(net, currency)
+    tax_m = _money(tax, currency)
+    gross_m = list_m if not gross.compare_total(line.list_amount) else _money(gross, currency)
+    if taxes.single is not None and steps is None:
+        # One simple tax, untraced (the common case): the loop of _line_tax_records, unrolled.
+        rate = rates[0]
+        amount = amounts[0]
+        line_taxes: tuple[LineTax, ...] = (
+            _new_line_tax(
                 tax_code=rate.code,
                 tax_rate=rate.rate,
-                effective_rate=effective,
-                base=_money(base, currency),
-                amount=_money(amount, currency),
+                effective_rate=taxes.single,
+                base=net_m,
+                amount=tax_m if not amount.compare_total(tax) else _money(amount, currency),
+                compound=False,
+                treatment=rate.treatment,
+            ),
+        )
+    else:
+        line_taxes = _line_tax_records(line, net, net_m, tax, tax_m, tax_mode, steps)
+    if source.unit_cost is None:
+        cost_m = zero
+    else:
+        cost_m = _money(rounding(source.unit_cost.amount * source.quantity), currency)
+    platform = line.platform
+    if platform and tax_mode is TaxMode.INCLUDED:
+        platform_net = rounding(platform / taxes.multiplier)
+    else:
+        platform_net = platform
+    revenue = net + platform_net
+    first = rates[0] if rates else None
+    # Positional, in PricedLine's field order (once per line: keywords cost twice as much).
+    return _new_priced_line(
+        source.line_id,  # line_id
+        source.quantity,  # quantity
+        line.unit,  # unit_price
+        list_m,  # list_amount
+        zero if line.discount is _ZERO else _money(line.discount, currency),  # discount
+        net_m,  # net
+        tax_m,  # tax
+        gross_m,  # gross
+        "" if first is None else first.code,  # tax_code
+        _ZERO if first is None else first.rate,  # tax_rate
+        cost_m,  # cost
+        source.sku,  # sku
+        line_taxes,  # taxes
+        zero if platform is _ZERO else _money(platform, currency),  # platform_discount
+        net_m if not revenue.compare_total(net) else _money(revenue, currency),  # seller_revenue
+    )
+
+
+def _line_tax_records(  # noqa: PLR0917 - the figures _finish has already computed
+    line: _Line,
+    net: Decimal,
+    net_m: Money,
+    tax: Decimal,
+    tax_m: Money,
+    tax_mode: TaxMode,
+    steps: list[TraceStep] | None,
+) -> tuple[LineTax, ...]:
+    """Each tax of a line on its base (the net, plus earlier taxes for a compound one)."""
+    taxes = line.taxes
+    currency = net_m.currency
+    records: list[LineTax] = []
+    before = _ZERO
+    for index, rate in enumerate(taxes.rates):
+        amount = line.tax[index]
+        if rate.compound:
+            base = net + before
+            base_m = _money(base, currency)
+        else:
+            base, base_m = net, net_m
+        amount_m = tax_m if not amount.compare_total(tax) else _money(amount, currency)
+        records.append(
+            _new_line_tax(
+                tax_code=rate.code,
+                tax_rate=rate.rate,
+                effective_rate=taxes.effective[index],
+                base=base_m,
+                amount=amount_m,
                 compound=rate.compound,
                 treatment=rate.treatment,
             )
         )
         before += amount
         if steps is not None:
-            exact = base * effective if tax_mode is TaxMode.EXCLUDED else None
-            detail = f"{rate.name}: {effective} of {base}{taxes.notes[index]}"
-            if exact is None:
-                share = taxes.shares[index]
-                detail += f", included in {after} (share {share} of {taxes.multiplier})"
-            steps.append(
-                TraceStep(
-                    line_id=source.line_id,
-                    kind=TraceKind.TAX,
-                    source=rate.code,
-                    amount=_money(amount, currency),
-                    detail=detail,
-                )
-            )
-            if exact is not None and exact != amount:
-                _rounding_step(
-                    steps, source.line_id, rate.code, exact=exact, rounded=amount, cur=currency
-                )
-    cost = (
-        _ZERO if source.unit_cost is None else rounding(source.unit_cost.amount * source.quantity)
+            _tax_steps(steps, line, index, base=base, amount=amount_m, tax_mode=tax_mode)
+    return tuple(records)
+
+
+def _tax_steps(
+    steps: list[TraceStep],
+    line: _Line,
+    index: int,
+    *,
+    base: Decimal,
+    amount: Money,
+    tax_mode: TaxMode,
+) -> None:
+    """Trace one tax of a line (and its rounding, when tax is excluded)."""
+    taxes = line.taxes
+    code_ = taxes.rates[index].code
+    line_id = line.source.line_id
+    exact = base * taxes.effective[index] if tax_mode is TaxMode.EXCLUDED else None
+    detail = f"{taxes.prefixes[index]}{base}{taxes.notes[index]}"
+    if exact is None:
+        detail += f", included in {line.left} (share {taxes.shares[index]} of {taxes.multiplier})"
+    steps.append(
+        _new_step(line_id=line_id, kind=TraceKind.TAX, source=code_, amount=amount, detail=detail)
     )
-    platform = line.platform
-    if platform and tax_mode is TaxMode.INCLUDED:
-        platform_net = rounding(platform / line.taxes.multiplier)
-    else:
-        platform_net = platform
-    first = line.taxes.rates[0] if line.taxes.rates else None
-    return PricedLine(
-        line_id=source.line_id,
-        quantity=source.quantity,
-        unit_price=line.unit,
-        list_amount=_money(line.list_amount, currency),
-        discount=_money(line.discount, currency),
-        net=_money(net, currency),
-        tax=_money(tax, currency),
-        gross=_money(gross, currency),
-        tax_code="" if first is None else first.code,
-        tax_rate=_ZERO if first is None else first.rate,
-        cost=_money(cost, currency),
-        sku=source.sku,
-        taxes=tuple(line_taxes),
-        platform_discount=_money(platform, currency),
-        seller_revenue=_money(net + platform_net, currency),
+    if exact is not None and exact != amount.amount:
+        rounded = amount.amount
+        _rounding_step(steps, line_id, code_, exact=exact, rounded=rounded, cur=amount.currency)
+
+
+def _tax_summary(
+    work: list[_Line], priced: list[PricedLine], *, net: Decimal, tax: Decimal, currency: str
+) -> tuple[TaxSummary, ...]:
+    """The tax summary per rate; ``net`` and ``tax`` are the document's."""
+    shared = work[0].taxes if work else None
+    if shared is None or shared.single is None or any(line.taxes is not shared for line in work):
+        return _summarise(priced, currency)
+    # Every line carries the same one simple tax: each line's base is its net and its tax
+    # that one tax, so the summary's base and tax are the document's net and tax (summed
+    # from the same figures in the same order), with no second pass over the lines.
+    rate = shared.rates[0]
+    return (
+        _new_tax_summary(
+            tax_code=rate.code,
+            tax_rate=rate.rate,
+            effective_rate=shared.single,
+            base=_money(net, currency),
+            tax=_money(tax, currency),
+            treatment=rate.treatment,
+        ),
     )
 
 
 def _summarise(priced: Sequence[PricedLine], currency: str) -> tuple[TaxSummary, ...]:
-    found: dict[str, tuple[LineTax, list[Decimal], list[Decimal]]] = {}
+    # Per tax code (in order of first appearance): its first LineTax, and the sums of the
+    # bases and taxes, added in line order from 0 exactly as sum() would.
+    first: dict[str, LineTax] = {}
+    bases: dict[str, Decimal] = {}
+    amounts: dict[str, Decimal] = {}
     for line in priced:
         for tax in line.taxes:
-            entry = found.get(tax.tax_code)
-            if entry is None:
-                entry = found[tax.tax_code] = (tax, [], [])
-            entry[1].append(tax.base.amount)
-            entry[2].append(tax.amount.amount)
-    return tuple(
-        TaxSummary(
-            tax_code=code_,
-            tax_rate=first.tax_rate,
-            effective_rate=first.effective_rate,
-            base=_money(sum(bases, _ZERO), currency),
-            tax=_money(sum(taxes, _ZERO), currency),
-            treatment=first.treatment,
+            key = tax.tax_code
+            if key in first:
+                bases[key] += tax.base.amount
+                amounts[key] += tax.amount.amount
+            else:
+                first[key] = tax
+                bases[key] = _ZERO + tax.base.amount
+                amounts[key] = _ZERO + tax.amount.amount
+    summaries = [
+        _new_tax_summary(
+            tax_code=key,
+            tax_rate=tax.tax_rate,
+            effective_rate=tax.effective_rate,
+            base=_money(bases[key], currency),
+            tax=_money(amounts[key], currency),
+            treatment=tax.treatment,
         )
-        for code_, (first, bases, taxes) in found.items()
-    )
+        for key, tax in first.items()
+    ]
+    return tuple(summaries)

@@ -68,7 +68,9 @@ def _fraction(value: object) -> Fraction:
     raise ValidationError(f"base factor must be a fraction such as '11/12', got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+# The hash is cached: the pricing engine groups lines by their rates, and hashing the
+# Fraction base factor again for every order would be most of that cost.
+@attrs.frozen(kw_only=True, cache_hash=True)
 class TaxRate:
     """A tax rate as a fraction (``Decimal("0.12")`` is 12%) applied to a base.
 
