@@ -14,12 +14,15 @@ Strategies (all :class:`AllocationStrategy`):
 - :class:`LowestCost`: the default. Cheapest shipments under a :class:`CostModel` (fixed cost
   per parcel plus cost per unit and per unit-kilometre): the cheapest single warehouse, or a
   greedy split by cost per unit covered, improved by moving units to cheaper open parcels.
+  For a batch it plans the orders with the most to lose first, then exchanges units between
+  orders while that lowers the batch's cost (see :meth:`LowestCost.allocate_batch`).
 - :class:`~salesorder.domain.optimize.ExactOptimizer` (``salesorder[optimize]``, scipy's
   MILP) solves a whole batch exactly where it fits.
 
-:func:`allocate_batch` allocates many orders in turn, by order priority (lower first), then
-order date, then id, so stock goes to the orders that should have it first, and no order is
-ever given more than is available or more than it ordered.
+:func:`allocate_batch` allocates many orders under the priority rule: served in turn, by
+order priority (lower first), then order date, then id, each order's lines get what is left
+of their SKUs (:func:`units_in_turn`), so stock goes to the orders that should have it first,
+and no order is ever given more than is available or more than it ordered.
 
 Costs are planning scores in the cost model's units (floats for speed), never amounts charged;
 the courier's quote is what an order is billed.
@@ -32,10 +35,11 @@ the courier's quote is what an order is billed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -63,8 +67,10 @@ __all__ = [
     "ZoneTable",
     "allocate_batch",
     "allocation_cost",
+    "batch_order",
     "choose_single_warehouse",
     "haversine_km",
+    "units_in_turn",
 ]
 
 Available = Mapping[tuple[str, str], int]
@@ -165,7 +171,7 @@ class Allocation:
 
 @attrs.frozen(kw_only=True)
 class BatchAllocation:
-    """The allocations of a batch, in the order they were served."""
+    """The allocations of a batch, in the order of service (priority, date, id)."""
 
     allocations: tuple[Allocation, ...] = attrs.field(converter=as_tuple)
 
@@ -269,9 +275,14 @@ class _Context:
         self.unit = float(cost.per_unit)
         self.unit_km = float(cost.per_unit_km)
         self.unknown = float(cost.unknown_km)
+        # Distances a batch already computed, by id() of orders it keeps alive.
+        self.known: dict[int, list[float]] = {}
 
     def distances(self, order: OrderDemand) -> list[float]:
         """Km from each warehouse (in rank order) to the order's customer."""
+        known = self.known.get(id(order))
+        if known is not None:
+            return known
         dest = order.destination
         if dest is None:
             point = None
@@ -523,7 +534,7 @@ class Nearest(BaseStrategy):
     name = "nearest"
 
     def _rank(self, order: OrderDemand, ctx: _Context, km: list[float]) -> list[int]:
-        return sorted(range(len(ctx.codes)), key=lambda w: km[w])
+        return sorted(range(len(ctx.codes)), key=km.__getitem__)
 
     def _single(
         self, order: OrderDemand, ctx: _Context, km: list[float], able: list[int]
@@ -569,13 +580,20 @@ class LowestCost(BaseStrategy):
     that has the whole order; a greedy cover (the warehouse with the lowest cost per unit it
     covers, repeatedly); and each line from its nearest warehouses. Both split plans are
     then improved by moving units to nearer open parcels and closing parcels whose units
-    fit, more cheaply, in the others.
+    fit, more cheaply, in the others. Batches are planned as :meth:`allocate_batch` says;
+    ``rounds`` bounds its passes of exchanges (0: none).
     """
 
     name = "lowest cost"
 
+    def __init__(
+        self, *, cost: CostModel | None = None, zones: ZoneTable | None = None, rounds: int = 3
+    ) -> None:
+        super().__init__(cost=cost, zones=zones)
+        self.rounds = rounds
+
     def _rank(self, order: OrderDemand, ctx: _Context, km: list[float]) -> list[int]:
-        return sorted(range(len(ctx.codes)), key=lambda w: km[w])
+        return sorted(range(len(ctx.codes)), key=km.__getitem__)
 
     def _single(
         self, order: OrderDemand, ctx: _Context, km: list[float], able: list[int]
@@ -622,6 +640,315 @@ class LowestCost(BaseStrategy):
         }
         return plan, reasons
 
+    def allocate_batch(
+        self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
+    ) -> BatchAllocation:
+        """Allocate a batch under the priority rule, then lower its cost by exchanges.
+
+        1. :func:`units_in_turn` fixes how many units each line gets: orders in turn by
+           priority, then date, then id. Nothing below changes these amounts, so the
+           priority rule holds whatever happens next.
+        2. Orders are planned one by one (as :meth:`allocate` does), those with the most to
+           lose first: the regret of an order is how much dearer its second-best warehouse
+           is than its best. The totals in step 1 guarantee each order finds its units.
+        3. Local improvement: a line's units move to another warehouse of the same order
+           (one with stock left, or in exchange with another order holding that SKU there)
+           whenever the batch's cost falls; at most ``rounds`` passes.
+
+        Allocations come back in the order of service (priority, date, id).
+        """
+        queue = batch_order(orders)
+        ctx = self._context(warehouses)
+        index = _StockIndex(ctx.codes, available)
+        quotas, short = _in_turn(queue, set(ctx.codes), available)
+        kms = [ctx.distances(order) for order in queue]
+        ctx.known = {id(order): km for order, km in zip(queue, kms, strict=True)}
+        demands = list(queue)
+        for o in short:  # the rest of its SKUs went to orders served before it
+            order = queue[o]
+            lines = [
+                attrs.evolve(line, quantity=q)
+                for q, line in zip(quotas[o], order.lines, strict=True)
+                if q
+            ]
+            demands[o] = attrs.evolve(order, lines=lines)
+            ctx.known[id(demands[o])] = kms[o]
+        regret = [_regret(demand, ctx, km, index) for demand, km in zip(demands, kms, strict=True)]
+        plans: list[dict[int, dict[str, int]]] = [{} for _ in queue]
+        planned: list[Allocation | None] = [None] * len(queue)
+        holders: dict[tuple[int, str], set[int]] = {}
+        rows, at = index.by_sku, index.index
+        for o in sorted(range(len(queue)), key=lambda o: -regret[o]):
+            if not demands[o].lines:
+                continue
+            allocation = self._plan_merged(demands[o], ctx, index)
+            plan = plans[o]
+            for pick in allocation.picks:
+                w, sku, units = at[pick.warehouse], pick.sku, pick.quantity
+                rows[sku][w] -= units
+                parcel = plan.get(w)
+                if parcel is None:
+                    plan[w] = {sku: units}
+                else:
+                    parcel[sku] = parcel.get(sku, 0) + units
+                held = holders.get((w, sku))
+                if held is None:
+                    holders[w, sku] = {o}
+                else:
+                    held.add(o)
+            planned[o] = allocation
+        ids = [order.order_id for order in queue]
+        exchange = _Exchange(plans, holders, ids=ids, kms=kms, ctx=ctx, index=index)
+        changed = exchange.run(self.rounds)
+        allocations = []
+        for o, order in enumerate(queue):
+            first = planned[o]
+            if first is not None and o not in changed and o not in short:
+                allocations.append(first)
+                continue
+            if o in changed:  # the parcels changed: the planner's reasons may not hold
+                reasons = {
+                    (w, sku): f"lowest cost for the batch ({kms[o][w]:.1f} km, "
+                    f"{_units(units)} in the parcel)"
+                    for w, units in plans[o].items()
+                    for sku in units
+                }
+            else:
+                reasons = {} if first is None else _reasons(first, at)
+            reasons.update(exchange.reasons.get(o, {}))
+            allocations.append(_rebuild(order, plans[o], reasons, ctx, self.name))
+        return BatchAllocation(allocations=allocations)
+
+
+def _reasons(allocation: Allocation, at: Mapping[str, int]) -> dict[tuple[int, str], str]:
+    """The reason of each (warehouse index, SKU) of ``allocation``'s picks."""
+    return {(at[p.warehouse], p.sku): p.reason for p in allocation.picks}
+
+
+def _in_turn(
+    orders: Sequence[OrderDemand], codes: set[str], available: Available
+) -> tuple[list[list[int]], set[int]]:
+    """See :func:`units_in_turn`; also the orders (by position) that do not get everything."""
+    left: dict[str, int] = {}
+    for (warehouse, sku), units in available.items():
+        if warehouse in codes and units > 0:
+            left[sku] = left.get(sku, 0) + units
+    result = []
+    short = set()
+    for o, order in enumerate(orders):
+        row = []
+        for line in order.lines:
+            have = left.get(line.sku, 0)
+            if have >= line.quantity:
+                left[line.sku] = have - line.quantity
+                row.append(line.quantity)
+            else:
+                if have:
+                    left[line.sku] = 0
+                row.append(have)
+                short.add(o)
+        result.append(row)
+    return result, short
+
+
+def _regret(order: OrderDemand, ctx: _Context, km: list[float], index: _StockIndex) -> float:
+    """How much dearer an order's second-best single warehouse is than its best.
+
+    Infinite when only one warehouse can serve it whole (it has the most to lose); zero when
+    none can (it is split whatever comes first).
+    """
+    able: Sequence[int] = range(len(km))
+    for line in order.lines:
+        row = index.by_sku.get(line.sku, index.zeros)
+        able = [w for w in able if row[w] >= line.quantity]
+        if not able:
+            return 0.0
+    if len(able) == 1:
+        return math.inf
+    first, second = sorted([km[w] for w in able])[:2]
+    return order.units * ctx.unit_km * (second - first)
+
+
+class _Exchange:
+    """Local improvement of a batch: move units of a SKU to another warehouse of the same order.
+
+    A move takes stock left in that warehouse, or swaps with another order holding the SKU
+    there (both keep their units). Only moves that save the moving order something are
+    tried (a warehouse nearer to it, or one it already has a parcel from): when a swap saves
+    the batch, it saves at least one of its two orders, which finds it from its side.
+    """
+
+    def __init__(
+        self,
+        plans: list[dict[int, dict[str, int]]],
+        holders: dict[tuple[int, str], set[int]],
+        *,
+        ids: list[str],
+        kms: list[list[float]],
+        ctx: _Context,
+        index: _StockIndex,
+    ) -> None:
+        """``holders[warehouse, sku]``: the orders whose plan takes ``sku`` there."""
+        self.plans, self.ids, self.kms = plans, ids, kms
+        # Why units moved: order position -> (warehouse index, SKU) -> reason.
+        self.reasons: dict[int, dict[tuple[int, str], str]] = {}
+        self.ctx, self.index = ctx, index
+        self.holders = holders
+        self.changed: set[int] = set()
+        self.touched: set[str] = set()  # SKUs moved in the current pass
+        self.moved: set[int] = set()  # orders moved in the current pass
+
+    def run(self, rounds: int) -> set[int]:
+        """Improve until a pass finds nothing, at most ``rounds`` passes; the orders changed."""
+        nearest = [min(km) for km in self.kms]
+        for turn in range(rounds):
+            # After the first pass, only orders a move may have helped are looked at again:
+            # those holding a SKU whose stock changed or that an order which moved holds
+            # (its parcels changed, so exchanging with it gains something else now).
+            touched = self.touched
+            for o in self.moved:
+                for units in self.plans[o].values():
+                    touched.update(units)
+            self.touched, self.moved = set(), set()
+            for o, plan in enumerate(self.plans):
+                if len(plan) == 1 and self.kms[o][next(iter(plan))] <= nearest[o]:
+                    continue  # one parcel from its nearest warehouse: nothing to save
+                if turn and all(touched.isdisjoint(units) for units in plan.values()):
+                    continue
+                ranked = sorted(range(len(self.kms[o])), key=self.kms[o].__getitem__)
+                for source, sku in [(w, sku) for w, units in plan.items() for sku in units]:
+                    self._better(o, sku, source, ranked)
+            if not self.moved:
+                break
+        return self.changed
+
+    def _gain(self, o: int, source: int, target: int, moved: int) -> float:
+        """What moving ``moved`` units from ``source`` to ``target`` saves order ``o``."""
+        plan = self.plans[o]
+        km = self.kms[o]
+        saved = moved * self.ctx.unit_km * (km[source] - km[target])
+        if target not in plan:
+            saved -= self.ctx.parcel
+        if sum(plan[source].values()) == moved:
+            saved += self.ctx.parcel
+        return saved
+
+    def _better(self, o: int, sku: str, source: int, ranked: list[int]) -> bool:
+        """Make the best move of order ``o``'s units of ``sku`` in ``source``, if any saves."""
+        plan = self.plans[o]
+        units = plan.get(source, {}).get(sku, 0)
+        if not units:
+            return False
+        km = self.kms[o]
+        row = self.index.by_sku[sku]
+        best = (1e-9, -1, -1, 0)  # (saving, target, partner or -1, units)
+        # Warehouses nearer than the source, then the order's other parcels.
+        targets = list(itertools.takewhile(lambda w: km[w] < km[source], ranked))
+        targets += [w for w in plan if w != source and km[w] >= km[source]]
+        for target in targets:
+            have = row[target]
+            if have > 0:
+                moved = min(units, have)
+                saved = self._gain(o, source, target, moved)
+                if saved > best[0]:
+                    best = (saved, target, -1, moved)
+                continue
+            for partner in self.holders.get((target, sku), ()):
+                if partner != o:
+                    moved = min(units, self.plans[partner][target][sku])
+                    saved = self._gain(o, source, target, moved)
+                    saved += self._gain(partner, target, source, moved)
+                    if saved > best[0]:
+                        best = (saved, target, partner, moved)
+        saved, target, partner, moved = best
+        if target < 0:
+            return False
+        codes = self.ctx.codes
+        if partner < 0:
+            row[target] -= moved
+            row[source] += moved
+            why = f"moved from {codes[source]}: saves {saved:.2f} on the batch"
+        else:
+            self._move(
+                partner,
+                sku,
+                (target, source, moved),
+                f"exchanged with order {self.ids[o]} for its units in {codes[source]}: "
+                f"saves {saved:.2f} on the batch",
+            )
+            why = (
+                f"exchanged with order {self.ids[partner]} for its units in {codes[target]}: "
+                f"saves {saved:.2f} on the batch"
+            )
+        self._move(o, sku, (source, target, moved), why)
+        return True
+
+    def _move(self, o: int, sku: str, step: tuple[int, int, int], why: str) -> None:
+        source, target, moved = step
+        plan = self.plans[o]
+        plan[source][sku] -= moved
+        if not plan[source][sku]:
+            del plan[source][sku]
+            self.holders[source, sku].discard(o)
+            if not plan[source]:
+                del plan[source]
+        units = plan.setdefault(target, {})
+        units[sku] = units.get(sku, 0) + moved
+        self.holders.setdefault((target, sku), set()).add(o)
+        self.reasons.setdefault(o, {})[target, sku] = why
+        self.changed.add(o)
+        self.moved.add(o)
+        self.touched.add(sku)
+
+
+def _rebuild(
+    order: OrderDemand,
+    plan: dict[int, dict[str, int]],
+    reasons: dict[tuple[int, str], str],
+    ctx: _Context,
+    strategy: str,
+) -> Allocation:
+    """An allocation from units per warehouse and SKU, shared over the SKU's lines in order."""
+    left: dict[str, list[list[int]]] = {}
+    for w, units in plan.items():
+        for sku, n in units.items():
+            left.setdefault(sku, []).append([w, n])
+    picks = []
+    backorders = []
+    for line in order.lines:
+        need = line.quantity
+        for source in left.get(line.sku, ()):
+            take = min(need, source[1])
+            if take:
+                w = source[0]
+                picks.append(
+                    Pick(
+                        line_id=line.line_id,
+                        sku=line.sku,
+                        warehouse=ctx.codes[w],
+                        quantity=take,
+                        reason=reasons[w, line.sku],
+                    )
+                )
+                source[1] -= take
+                need -= take
+        if need:
+            backorders.append(
+                BackorderLine(
+                    line_id=line.line_id,
+                    sku=line.sku,
+                    quantity=need,
+                    reason=(
+                        f"no warehouse has {need} more of SKU {line.sku!r} available after "
+                        "the orders served before it (priority, then date)"
+                    ),
+                )
+            )
+    picks.sort(key=lambda p: p.warehouse)
+    return Allocation(
+        order_id=order.order_id, strategy=strategy, picks=picks, backorders=backorders
+    )
+
 
 def _line_availability(order: OrderDemand, ctx: _Context, available: Available) -> list[list[int]]:
     """Units of each line each warehouse could give; a SKU on several lines shares stock."""
@@ -630,7 +957,10 @@ def _line_availability(order: OrderDemand, ctx: _Context, available: Available) 
     if unique and isinstance(available, _StockIndex) and available.codes is ctx.codes:
         zeros = available.zeros
         columns = [
-            [min(units, line.quantity) for units in available.by_sku.get(line.sku, zeros)]
+            [
+                units if units < line.quantity else line.quantity
+                for units in available.by_sku.get(line.sku, zeros)
+            ]
             for line in order.lines
         ]
         return [list(row) for row in zip(*columns, strict=True)]
@@ -673,7 +1003,7 @@ def _backorders(lines: Sequence[DemandLine], plan: _Plan) -> list[BackorderLine]
     return backorders
 
 
-def _units(lines: dict[int, int]) -> str:
+def _units(lines: Mapping[Any, int]) -> str:
     units = sum(lines.values())
     return f"{units} unit" if units == 1 else f"{units} units"
 
@@ -795,7 +1125,7 @@ class GreedyNearestPerLine(BaseStrategy):
     name = "greedy nearest per line"
 
     def _rank(self, order: OrderDemand, ctx: _Context, km: list[float]) -> list[int]:
-        return sorted(range(len(ctx.codes)), key=lambda w: km[w])
+        return sorted(range(len(ctx.codes)), key=km.__getitem__)
 
     def _plan(self, order: OrderDemand, ctx: _Context, available: Available) -> Allocation:
         km = ctx.distances(order)
@@ -879,6 +1209,25 @@ def _batch_order(order: OrderDemand) -> tuple[int, float, str]:
     return (order.priority, placed, order.order_id)
 
 
+def batch_order(orders: Iterable[OrderDemand]) -> list[OrderDemand]:
+    """``orders`` in the order a batch serves them: priority (lower first), date, then id."""
+    return sorted(orders, key=_batch_order)
+
+
+def units_in_turn(
+    orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
+) -> list[list[int]]:
+    """Units of each line the priority rule gives it, ``[order][line]``, for orders in turn.
+
+    Each order, in the order given (use :func:`batch_order`), takes of each SKU as much as
+    it ordered or as is left over all ``warehouses``. Units of a SKU are the same whichever
+    warehouse holds them, so these amounts do not depend on where the units come from:
+    every strategy serving orders in turn gives each line this much, and the exact
+    optimizer (by default) finds the cheapest way to give exactly this.
+    """
+    return _in_turn(orders, {w.code for w in warehouses}, available)[0]
+
+
 def allocate_batch(
     orders: Iterable[OrderDemand],
     warehouses: Sequence[Warehouse],
@@ -891,7 +1240,7 @@ def allocate_batch(
     A strategy with its own ``allocate_batch`` (the exact optimizer) solves the batch whole.
     """
     strategy = strategy or LowestCost()
-    queue = sorted(orders, key=_batch_order)
+    queue = batch_order(orders)
     whole = getattr(strategy, "allocate_batch", None)
     if whole is not None:
         result: BatchAllocation = whole(queue, warehouses, available)

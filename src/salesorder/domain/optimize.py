@@ -9,10 +9,17 @@ The program, for orders ``o``, their lines ``l`` and warehouses ``w``:
   parcel from ``w``;
 - each line gets at most what it ordered; each (warehouse, SKU) gives at most what is
   available; ``x[o,l,w] <= quantity * y[o,w]``;
-- minimise the :class:`~salesorder.domain.allocation.CostModel` cost minus a penalty per unit
-  allocated that is larger than any shipment's cost, so the most units are served first and
-  then as cheaply as possible. Order priority is not weighed: the exact optimizer serves the
-  batch as a whole.
+- by default (``honour_priority=True``) each line gets exactly the units the priority rule
+  gives it (:func:`~salesorder.domain.allocation.units_in_turn`: orders in turn by priority,
+  then date, then id, each taking what is left of its SKUs), which is what every strategy
+  serving orders in turn gives it; the program then only chooses where the units come from,
+  at the lowest :class:`~salesorder.domain.allocation.CostModel` cost. This is the optimum
+  the default heuristic is measured against;
+- with ``honour_priority=False`` the batch is served as a whole: the program minimises the
+  cost minus a penalty per unit allocated that is larger than any shipment's cost, so the
+  most units are served first and then as cheaply as possible, whichever orders get them.
+  When stock is short this is cheaper (it may serve a later order before an earlier one)
+  and breaks the priority rule.
 
 Batches whose program has more than ``max_variables`` variables are allocated by the
 heuristic :class:`~salesorder.domain.allocation.LowestCost` instead, and say so.
@@ -34,6 +41,8 @@ from salesorder.domain.allocation import (
     Pick,
     ZoneTable,
     allocate_batch,
+    batch_order,
+    units_in_turn,
 )
 from salesorder.domain.customers import Warehouse
 from salesorder.exceptions import OptimizerUnavailable
@@ -53,7 +62,7 @@ def _scipy() -> Any:
 
 
 class ExactOptimizer:
-    """Allocates a batch at the lowest cost that serves the most units (scipy MILP)."""
+    """Allocates a batch at the lowest cost (scipy MILP); see the module for the program."""
 
     name = "exact"
 
@@ -64,11 +73,13 @@ class ExactOptimizer:
         zones: ZoneTable | None = None,
         max_variables: int = 20_000,
         time_limit: float = 30.0,
+        honour_priority: bool = True,
     ) -> None:
         self.cost = cost or CostModel()
         self.zones = zones
         self.max_variables = max_variables
         self.time_limit = time_limit
+        self.honour_priority = honour_priority
         self._fallback = LowestCost(cost=self.cost, zones=zones)
 
     def allocate(
@@ -112,6 +123,13 @@ class ExactOptimizer:
             ctx.shipment_cost(1, max(km)) for km in kms
         )  # the dearest unit, parcel included
         penalty = 2 * worst + 1
+        if self.honour_priority:
+            queue = batch_order(orders)  # the same objects, in the order they are served
+            served = units_in_turn(queue, warehouses, available)
+            by_order = {id(order): units for order, units in zip(queue, served, strict=True)}
+            quotas: list[list[int]] | None = [by_order[id(order)] for order in orders]
+        else:
+            quotas = None
         c = np.zeros(n)
         upper = np.zeros(n)
         for k, (o, i, w) in enumerate(xs):
@@ -126,13 +144,13 @@ class ExactOptimizer:
         lower_b: list[float] = []
         upper_b: list[float] = []
 
-        def row(entries: list[tuple[int, float]], hi: float) -> None:
+        def row(entries: list[tuple[int, float]], hi: float, lo: float = -np.inf) -> None:
             r = len(upper_b)
             for col, val in entries:
                 rows.append(r)
                 cols.append(col)
                 vals.append(val)
-            lower_b.append(-np.inf)
+            lower_b.append(lo)
             upper_b.append(hi)
 
         per_line: dict[tuple[int, int], list[int]] = {}
@@ -142,7 +160,10 @@ class ExactOptimizer:
             per_stock.setdefault((w, orders[o].lines[i].sku), []).append(k)
             row([(k, 1.0), (ys[o, w], -float(orders[o].lines[i].quantity))], 0.0)
         for (o, i), ks in per_line.items():
-            row([(k, 1.0) for k in ks], float(orders[o].lines[i].quantity))
+            if quotas is None:
+                row([(k, 1.0) for k in ks], float(orders[o].lines[i].quantity))
+            else:  # exactly what the priority rule gives the line
+                row([(k, 1.0) for k in ks], float(quotas[o][i]), float(quotas[o][i]))
         for (w, sku), ks in per_stock.items():
             row([(k, 1.0) for k in ks], float(available.get((codes[w], sku), 0)))
         matrix = sparse.csr_array((vals, (rows, cols)), shape=(len(upper_b), n))
@@ -172,6 +193,11 @@ class ExactOptimizer:
                         reason=f"{optimal} for the batch of {len(orders)} (MILP)",
                     )
                 )
+        short = (
+            "the rest of SKU {!r} went to orders served before it (priority, then date)"
+            if self.honour_priority
+            else "the batch's stock of SKU {!r} does not reach this line"
+        )
         allocations = []
         for o, order in enumerate(orders):
             backorders = [
@@ -179,7 +205,7 @@ class ExactOptimizer:
                     line_id=line.line_id,
                     sku=line.sku,
                     quantity=line.quantity - got.get((o, i), 0),
-                    reason=f"the batch's stock of SKU {line.sku!r} does not reach this line",
+                    reason=short.format(line.sku),
                 )
                 for i, line in enumerate(order.lines)
                 if line.quantity > got.get((o, i), 0)
