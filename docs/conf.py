@@ -15,6 +15,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    "sphinxcontrib.mermaid",
     # No sphinx.ext.intersphinx: the docs must build offline, so links to the Python,
     # attrs and cattrs inventories cannot be fetched (see nitpick_ignore_regex below).
 ]
@@ -24,6 +25,8 @@ exclude_patterns = ["_build"]
 
 # -- MyST ------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist"]
+# ```mermaid fences are diagrams (sphinxcontrib-mermaid), not code to highlight.
+myst_fence_as_directive = ["mermaid"]
 myst_heading_anchors = 3
 
 # -- autodoc / napoleon ----------------------------------------------------------------

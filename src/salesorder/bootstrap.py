@@ -18,8 +18,11 @@ from salesorder.adapters.memory import (
     ManualClock,
     SequentialIds,
 )
+from salesorder.adapters.memory.notifications import InMemoryOutbox
+from salesorder.domain.events import DomainEvent
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Settings
+from salesorder.services.notifications import Notifier
 
 __all__ = ["build", "in_memory"]
 
@@ -69,11 +72,16 @@ def build(
         from salesorder.adapters.sql import SqlStore  # noqa: PLC0415 - the sql extra is optional
 
         uow = SqlStore(database_url)
+    clock = ManualClock(start)
+    bus = InMemoryEventBus()
+    notifier = Notifier(uow, InMemoryOutbox(), clock, locale=settings.locale)
+    bus.subscribe(DomainEvent, notifier.publish)
     return SalesApp(
         uow=uow,
-        clock=ManualClock(start),
+        clock=clock,
         ids=SequentialIds(),
-        events=InMemoryEventBus(),
+        events=bus,
+        notifications=notifier,
         settings=settings,
         couriers={code: InMemoryCourier(code, currency=settings.currency) for code in couriers},
         einvoice=InMemoryEInvoiceProvider(),

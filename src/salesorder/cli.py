@@ -3,7 +3,8 @@
 ``salesorder demo`` (or ``python -m salesorder demo``) runs the scenario shipped in
 ``salesorder/data/demo.json`` and tells the order-to-cash story step by step, with amounts
 formatted for the shop's locale. ``salesorder run FILE`` runs a scenario file and prints the
-resulting state as JSON; ``salesorder check FILE`` only validates it.
+resulting state as JSON (``--measures``: the measures over its orders as a table instead);
+``salesorder check FILE`` only validates it.
 
 Exit status: 0 on success; 1 when a valid scenario fails while running (a step is refused,
 such as a reservation without enough stock); 2 when the file is missing, not JSON, or not a
@@ -14,7 +15,6 @@ as ``error: <path>: <message>``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections import Counter
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesorder import __version__
 from salesorder.domain.lifecycle import OrderStatus
+from salesorder.domain.measures import format_duration
 from salesorder.exceptions import SalesOrderError, ScenarioError
 from salesorder.money import Money, format_money
 from salesorder.scenario import (
@@ -36,6 +37,7 @@ from salesorder.scenario import (
     parse_scenario,
 )
 from salesorder.services import commands as c
+from salesorder.services.measures import measure
 
 if TYPE_CHECKING:
     from salesorder.ports.persistence import UnitOfWork
@@ -63,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     run = sub.add_parser("run", help="run a scenario file and print the resulting state as JSON")
     run.add_argument("scenario", type=Path, help="the scenario file (JSON)")
+    run.add_argument(
+        "--measures",
+        action="store_true",
+        help="print the measures over the orders (cycle time, rates, profit...) as a table "
+        "instead of the JSON state",
+    )
     for command in (demo, run):
         command.add_argument(
             "--database",
@@ -100,7 +108,9 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _run(scenario: Scenario, story: bool, database_url: str | None = None) -> int:
+def _run(
+    scenario: Scenario, story: bool, database_url: str | None = None, *, measures: bool = False
+) -> int:
     try:
         run = ScenarioRun(scenario, database_url=database_url)
     except SalesOrderError as exc:
@@ -119,6 +129,8 @@ def _run(scenario: Scenario, story: bool, database_url: str | None = None) -> in
         return EXIT_FAILED
     if teller is not None:
         teller.summary()
+    elif measures:
+        print(measure(run.app))
     else:
         _print_json(run.state())
     return 0
@@ -142,24 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         print(f"ok: {args.scenario}: {len(scenario.commands)} steps")
         return 0
-    return _run(scenario, story=False, database_url=args.database)
+    return _run(scenario, story=False, database_url=args.database, measures=args.measures)
 
 
 # ---------------------------------------------------------------------------------------
 # The story: one line per step, then a summary
 # ---------------------------------------------------------------------------------------
-
-
-def _duration(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days}d"] if days else []
-    if hours:
-        parts.append(f"{hours}h")
-    if minutes or not parts:
-        parts.append(f"{minutes}m")
-    return " ".join(parts)
 
 
 #: Steps whose line needs nothing but the order's new status.
@@ -289,7 +289,7 @@ class _Story:
                 f"(revision {incoming.revision}) from {incoming.buyer_name}{cod}"
             )
         if isinstance(action, AdvanceClock):
-            return f"{_duration(action.delta)} later"
+            return f"{format_duration(action.delta)} later"
         if isinstance(action, CourierUpdate):
             note = f" ({action.note})" if action.note else ""
             return f"courier reports {action.status.value} for {result}{note}"
@@ -348,7 +348,7 @@ class _Story:
             print(line)
         spent = order.time_in_status()
         times = ", ".join(
-            f"{status.value} {_duration(spent[status])}"
+            f"{status.value} {format_duration(spent[status])}"
             for status in OrderStatus
             if status in spent
         )

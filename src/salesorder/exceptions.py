@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "AllocationError",
     "AmbiguousTaxRate",
+    "AmendmentRefused",
     "ConcurrencyConflict",
     "CreditLimitExceeded",
     "CurrencyMismatch",
@@ -22,23 +23,35 @@ __all__ = [
     "InvalidPromotion",
     "InvalidQuantity",
     "InvalidTaxId",
+    "ListingRejected",
+    "MalformedPayload",
     "MissingExchangeRate",
     "NotFound",
+    "NotOnPickList",
+    "NotificationFailed",
     "OptimizerUnavailable",
     "OverReceipt",
+    "PackExceedsPicked",
     "PaymentError",
     "PersistenceError",
     "PriceListConflict",
     "PriceListCurrencyMismatch",
+    "RemittanceConflict",
     "ReservationNotFound",
+    "ReturnExceedsDelivered",
+    "RevisionConflict",
     "SalesOrderError",
     "ScenarioError",
     "SchemaVersionError",
     "StaleCount",
     "TaxRateNotFound",
+    "TemplateError",
     "UniquenessConflict",
     "UnknownCurrency",
+    "UnknownParcel",
     "UnknownSKU",
+    "UnknownShipment",
+    "UnknownShop",
     "UnsafeXml",
     "ValidationError",
     "VoucherError",
@@ -177,6 +190,29 @@ class IllegalTransition(SalesOrderError, ValueError):
         super().__init__(f"cannot {command} {thing} in status {status!r}{why}")
 
 
+class AmendmentRefused(SalesOrderError, ValueError):
+    """An amendment or partial cancellation that cannot be carried out whole."""
+
+    def __init__(self, thing: str, reason: str) -> None:
+        self.thing = thing
+        self.reason = reason
+        super().__init__(f"cannot amend {thing}: {reason}")
+
+
+class ReturnExceedsDelivered(SalesOrderError, ValueError):
+    """A return of more units than were delivered and not yet returned."""
+
+    def __init__(self, thing: str, line_id: str, requested: int, returnable: int) -> None:
+        self.thing = thing
+        self.line_id = line_id
+        self.requested = requested
+        self.returnable = returnable
+        super().__init__(
+            f"{thing} line {line_id!r}: {requested} unit(s) to return, "
+            f"{returnable} delivered and not yet returned"
+        )
+
+
 class PaymentError(SalesOrderError, ValueError):
     """A payment that cannot be recorded (wrong currency, not positive, overpaying COD...)."""
 
@@ -262,3 +298,75 @@ class MissingExchangeRate(CurrencyMismatch):
 
 class UnsafeXml(ValidationError):
     """XML from outside that declares a DTD or entities (XXE, entity expansion bombs)."""
+
+
+class UnknownShop(NotFound):
+    """A marketplace payload or command for a shop (channel) that is not registered."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__("marketplace channel", channel)
+
+
+class MalformedPayload(ValidationError):
+    """A marketplace payload that cannot be read as an order (bad JSON, missing fields)."""
+
+
+class RevisionConflict(SalesOrderError, ValueError):
+    """The same revision of a marketplace order (or a settlement report) with other content."""
+
+
+class ListingRejected(ValidationError):
+    """A listing that breaks the marketplace profile's limits; every problem is listed."""
+
+    def __init__(self, channel: str, item: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"listing {item!r} for {channel!r} refused: " + "; ".join(problems))
+
+
+class NotOnPickList(NotFound):
+    """A pick confirmed for a SKU (or order line) that is not on the wave's pick list."""
+
+    def __init__(self, wave_id: str, what: str) -> None:
+        super().__init__(f"pick list line of wave {wave_id!r}", what)
+
+
+class PackExceedsPicked(ValidationError):
+    """A parcel that would hold more units of an order line than were picked and not packed."""
+
+    def __init__(self, order_id: str, line_id: str, requested: int, packable: int) -> None:
+        self.order_id = order_id
+        self.line_id = line_id
+        self.requested = requested
+        self.packable = packable
+        super().__init__(
+            f"order {order_id!r} line {line_id!r}: {requested} unit(s) to pack, "
+            f"{packable} picked and not yet packed"
+        )
+
+
+class UnknownParcel(NotFound):
+    """A manifest names a parcel that does not exist (or cannot be handed over)."""
+
+    def __init__(self, parcel_id: str) -> None:
+        super().__init__("parcel", parcel_id)
+
+
+class TemplateError(ValidationError):
+    """A notification template that uses a field its event does not provide, or is missing."""
+
+
+class NotificationFailed(SalesOrderError):
+    """A notification channel refused or failed to send a message; it is kept for a retry."""
+
+
+class UnknownShipment(NotFound):
+    """A courier's tracking update for a parcel the seller never shipped with that courier."""
+
+    def __init__(self, courier: str, tracking_number: str) -> None:
+        self.courier = courier
+        self.tracking_number = tracking_number
+        super().__init__(f"shipment of courier {courier!r} with tracking number", tracking_number)
+
+
+class RemittanceConflict(SalesOrderError, ValueError):
+    """A COD remittance statement imported again under the same id with other content."""

@@ -34,14 +34,21 @@ import cattrs
 
 from salesorder import serialization
 from salesorder.adapters.memory import InMemoryCourier, InMemoryMarketplace, ManualClock
+from salesorder.adapters.memory.couriers import Journey
 from salesorder.bootstrap import build
 from salesorder.domain.catalog import Product
-from salesorder.domain.channels import MarketplaceOrder
+from salesorder.domain.channels import (
+    IngestResult,
+    Listing,
+    MarketplaceOrder,
+    SettlementReport,
+    sign_webhook,
+)
 from salesorder.domain.common import code, non_negative_int, positive_int
-from salesorder.domain.customers import Customer, Warehouse
+from salesorder.domain.customers import Address, Customer, Warehouse
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
-from salesorder.domain.shipping import TrackingStatus
+from salesorder.domain.shipping import Shipment, TrackingStatus
 from salesorder.exceptions import SalesOrderError, ScenarioError, ValidationError
 from salesorder.serialization import InvalidField
 from salesorder.services import commands as c
@@ -52,8 +59,13 @@ __all__ = [
     "VERSION",
     "Action",
     "AdvanceClock",
+    "CourierJourney",
     "CourierUpdate",
+    "MarketplaceListing",
     "MarketplaceOrderArrives",
+    "MarketplaceOrderUpdated",
+    "MarketplacePush",
+    "MarketplaceSettlement",
     "ProductEntry",
     "Scenario",
     "ScenarioAction",
@@ -137,6 +149,8 @@ class CourierUpdate(ScenarioAction):
 
     Only the courier's side changes; a ``sync_tracking`` step pulls the update into the
     shipment and the order. ``courier``, when given, must be the shipment's courier.
+    ``minutes_earlier`` stamps the update that long before the clock (a late, out-of-order
+    report); ``event_id`` gives the courier's id, so the same id twice is a repeated report.
     """
 
     tag: ClassVar[str] = "courier_update"
@@ -144,6 +158,25 @@ class CourierUpdate(ScenarioAction):
     status: TrackingStatus
     courier: str | None = None
     note: str = ""
+    event_id: str | None = None
+    minutes_earlier: int = attrs.field(default=0, validator=non_negative_int)
+
+
+@attrs.frozen(kw_only=True)
+class CourierJourney(ScenarioAction):
+    """The courier reports a whole journey for the latest shipment of an order.
+
+    The updates of ``journey`` (see ``salesorder.adapters.memory.couriers.JOURNEYS``)
+    are stamped ``hours_apart`` apart, the first at the clock's time; ``shuffled`` reports
+    them out of order, ``repeated`` reports each twice. A ``sync_tracking`` step pulls them.
+    """
+
+    tag: ClassVar[str] = "courier_journey"
+    order_id: str = attrs.field(validator=code)
+    journey: Journey
+    hours_apart: int = attrs.field(default=6, validator=non_negative_int)
+    shuffled: bool = False
+    repeated: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -159,12 +192,74 @@ class MarketplaceOrderArrives(ScenarioAction):
     order: MarketplaceOrder
 
 
+@attrs.frozen(kw_only=True)
+class MarketplaceOrderUpdated(ScenarioAction):
+    """The buyer changes a marketplace order: a new revision with a new status or address.
+
+    ``status`` is the marketplace's own name (``"CANCELLED"`` on Shopee, ``"canceled"`` on
+    Lazada). An ``import_marketplace_orders`` step fetches the new revision.
+    """
+
+    tag: ClassVar[str] = "marketplace_update"
+    channel: str = attrs.field(validator=code)
+    external_id: str = attrs.field(validator=code)
+    status: str | None = None
+    shipping_address: Address | None = None
+
+
+@attrs.frozen(kw_only=True)
+class MarketplacePush(ScenarioAction):
+    """The marketplace pushes an order by webhook, signed with the shop's secret.
+
+    The push is received at once (a ``receive_webhook`` with the raw body and signature);
+    ``forged`` signs it with another secret, so it is rejected and recorded. The step's
+    result is the ingest result.
+    """
+
+    tag: ClassVar[str] = "marketplace_push"
+    channel: str = attrs.field(validator=code)
+    order: MarketplaceOrder
+    forged: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class MarketplaceSettlement(ScenarioAction):
+    """The marketplace issues a payout report; an ``import_settlements`` step imports it."""
+
+    tag: ClassVar[str] = "marketplace_settlement"
+    channel: str = attrs.field(validator=code)
+    report: SettlementReport
+
+
+@attrs.frozen(kw_only=True)
+class MarketplaceListing(ScenarioAction):
+    """A listing made on the marketplace's side; a ``pull_listings`` step fetches it."""
+
+    tag: ClassVar[str] = "marketplace_listing"
+    channel: str = attrs.field(validator=code)
+    listing: Listing
+
+
+_MARKETPLACE_STEPS = (
+    MarketplaceOrderUpdated,
+    MarketplacePush,
+    MarketplaceSettlement,
+    MarketplaceListing,
+)
+
 #: What a step does, one of the application's commands or a scenario-only action.
 Action = Union[c.Command[Any], ScenarioAction]  # noqa: UP007 - a runtime value for cattrs
 
 
 def _action_types() -> tuple[type[Any], ...]:
-    return (*serialization.command_types(), AdvanceClock, CourierUpdate, MarketplaceOrderArrives)
+    return (
+        *serialization.command_types(),
+        AdvanceClock,
+        CourierUpdate,
+        CourierJourney,
+        MarketplaceOrderArrives,
+        *_MARKETPLACE_STEPS,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -269,11 +364,18 @@ def scenario_converter() -> cattrs.Converter:
 
 
 def _references(action: Action) -> Iterator[tuple[str, str]]:
-    """(field, name) for each ``"$name"`` in a field of ``action`` whose name ends in ``_id``."""
+    """(field, name) for each ``"$name"`` in a field of ``action`` whose name ends in ``_id``.
+
+    A list field whose name ends in ``_ids`` may hold names too; its field is ``"field[i]"``.
+    """
     for field in attrs.fields(type(action)):
         value = getattr(action, field.name)
         if field.name.endswith("_id") and isinstance(value, str) and value.startswith("$"):
             yield field.name, value[1:]
+        elif field.name.endswith("_ids") and isinstance(value, tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, str) and item.startswith("$"):
+                    yield f"{field.name}[{index}]", item[1:]
 
 
 def _check_names(scenario: Scenario) -> None:
@@ -470,11 +572,17 @@ class ScenarioRun:
         return value
 
     def _resolve(self, index: int, action: Action) -> Action:
-        changes: dict[str, str] = {}
+        changes: dict[str, Any] = {}
         field = ""
         try:
             for field, name in _references(action):
-                changes[field] = self._lookup(name)
+                if field.endswith("]"):  # one item of an ``_ids`` list
+                    base, position = field[:-1].split("[")
+                    items = list(changes.get(base, getattr(action, base)))
+                    items[int(position)] = self._lookup(name)
+                    changes[base] = tuple(items)
+                else:
+                    changes[field] = self._lookup(name)
         except ValidationError as exc:
             raise ScenarioError(f"commands[{index}].{field}", str(exc)) from exc
         return attrs.evolve(action, **changes) if changes else action
@@ -488,21 +596,45 @@ class ScenarioRun:
         return clock
 
     def _courier_update(self, action: CourierUpdate) -> str:
+        shipment, courier = self._scripted_parcel(action.order_id, action.courier)
+        courier.report(
+            shipment.tracking_number,
+            action.status,
+            self._clock().now() - dt.timedelta(minutes=action.minutes_earlier),
+            action.note,
+            event_id=action.event_id,
+        )
+        return shipment.tracking_number
+
+    def _courier_journey(self, action: CourierJourney) -> str:
+        shipment, courier = self._scripted_parcel(action.order_id, None)
+        courier.script(
+            shipment.tracking_number,
+            action.journey,
+            self._clock().now(),
+            every=dt.timedelta(hours=action.hours_apart),
+            shuffle_seed=0 if action.shuffled else None,
+            repeat=action.repeated,
+        )
+        return shipment.tracking_number
+
+    def _scripted_parcel(
+        self, order_id: str, courier_code: str | None
+    ) -> tuple[Shipment, InMemoryCourier]:
         with self.app.uow() as uow:
-            order = uow.orders.get(action.order_id)
+            order = uow.orders.get(order_id)
             if not order.shipment_ids:
                 raise ValidationError(f"{order.thing} has no shipment for the courier to report on")
             shipment = uow.shipments.get(order.shipment_ids[-1])
-        if action.courier is not None and action.courier != shipment.courier:
+        if courier_code is not None and courier_code != shipment.courier:
             raise ValidationError(
                 f"shipment {shipment.id!r} of {order.thing} is with {shipment.courier!r}, "
-                f"not {action.courier!r}"
+                f"not {courier_code!r}"
             )
         courier = self.app.courier(shipment.courier)
         if not isinstance(courier, InMemoryCourier):
             raise ValidationError(f"courier {shipment.courier!r} is not scriptable (in-memory)")
-        courier.report(shipment.tracking_number, action.status, self._clock().now(), action.note)
-        return shipment.tracking_number
+        return shipment, courier
 
     def _marketplace_order(self, action: MarketplaceOrderArrives) -> _FromMarketplace:
         gateway = self.app.marketplace(action.channel)
@@ -511,13 +643,44 @@ class ScenarioRun:
         gateway.put_order(action.order)
         return _FromMarketplace(channel=gateway.channel.code, external_id=action.order.external_id)
 
+    def _scriptable(self, channel: str) -> InMemoryMarketplace:
+        gateway = self.app.marketplace(channel)
+        if not isinstance(gateway, InMemoryMarketplace):
+            raise ValidationError(f"marketplace {channel!r} is not scriptable (in-memory)")
+        return gateway
+
+    def _marketplace_step(self, action: ScenarioAction) -> IngestResult | None:
+        if isinstance(action, MarketplaceOrderUpdated):
+            changes: dict[str, Any] = {}
+            if action.status is not None:
+                changes["status"] = action.status
+            if action.shipping_address is not None:
+                changes["shipping_address"] = action.shipping_address
+            self._scriptable(action.channel).revise(action.external_id, **changes)
+        elif isinstance(action, MarketplacePush):
+            body, signature = self._scriptable(action.channel).webhook(action.order)
+            if action.forged:
+                signature = sign_webhook(b"forged", body)
+            return self.app.execute(
+                c.ReceiveWebhook(channel=action.channel, body=body.decode(), signature=signature)
+            )
+        elif isinstance(action, MarketplaceSettlement):
+            self._scriptable(action.channel).put_settlement(action.report)
+        elif isinstance(action, MarketplaceListing):
+            self._scriptable(action.channel).put_listing(action.listing)
+        return None
+
     def _perform(self, action: Action) -> Any:
         if isinstance(action, AdvanceClock):
             return self._clock().advance(action.delta)
         if isinstance(action, CourierUpdate):
             return self._courier_update(action)
+        if isinstance(action, CourierJourney):
+            return self._courier_journey(action)
         if isinstance(action, MarketplaceOrderArrives):
             return self._marketplace_order(action)
+        if isinstance(action, _MARKETPLACE_STEPS):
+            return self._marketplace_step(action)
         if isinstance(action, c.Command):
             return self.app.execute(action)
         raise TypeError(f"unknown step {action!r}")  # pragma: no cover - load_scenario checks
@@ -527,7 +690,11 @@ class ScenarioRun:
             return (result,)
         if isinstance(action, c.ImportMarketplaceOrders):
             return tuple(result)
-        order_id = getattr(action, "order_id", None)
+        order_id = (
+            result.order_id  # a marketplace push or webhook
+            if isinstance(result, IngestResult)
+            else getattr(action, "order_id", None)
+        )
         if isinstance(order_id, str):
             return (order_id,)
         with self.app.uow() as uow:
@@ -589,9 +756,15 @@ class ScenarioRun:
         Keys: ``format`` and ``version`` of the result, ``clock`` (the time at the end),
         ``names`` (what each ``"as"`` name stands for), ``steps`` (each step's path, type
         and result), then ``orders``, ``stock``, ``shipments``, ``invoices``, ``payments``,
-        ``credit_notes``, ``customer_credits``
-        (every aggregate, in the shapes of :mod:`salesorder.serialization`) and ``events``
-        (every domain event published, in order).
+        ``credit_notes``, ``customer_credits``, ``channel_accounts`` (SKU mappings, stock
+        pushed, rejected webhooks, settlements) and ``marketplace_orders`` (ingest records,
+        the parked ones with their reason)
+        (every aggregate, in the shapes of :mod:`salesorder.serialization`), ``stock_ledger``
+        (every stock movement, item by item in ``seq`` order, in the serialization shape with
+        the keys left out whose value is the default: a zero change, an empty document or
+        reason), ``events`` (every domain event published, in order), then ``waves``,
+        ``parcels``, ``manifests`` and ``notifications`` (the customer messages written, with
+        their outbox status), and ``returns`` (every return, RMA, with its lines and outcome).
         """
         conv = scenario_converter()
         events = getattr(self.app.events, "published", [])
@@ -606,7 +779,18 @@ class ScenarioRun:
                 "customer_credits": uow.customer_credits.list(),
                 "purchase_orders": uow.purchase_orders.list(),
                 "vouchers": uow.vouchers.list(),
+                "channel_accounts": uow.channel_accounts.list(),
+                "marketplace_orders": uow.marketplace_orders.list(),
+                "waves": uow.waves.list(),
+                "parcels": uow.parcels.list(),
+                "manifests": uow.manifests.list(),
+                "returns": uow.returns.list(),
             }
+            movements = [
+                movement
+                for item in uow.stock.list()
+                for movement in uow.stock_ledger.for_item(item.warehouse, item.sku)
+            ]
         return {
             "format": RESULT_FORMAT,
             "version": VERSION,
@@ -623,7 +807,15 @@ class ScenarioRun:
                 for outcome in self.outcomes
             ],
             **{key: conv.unstructure(items) for key, items in aggregates.items()},
+            "stock_ledger": [
+                {key: value for key, value in conv.unstructure(m).items() if value not in (0, "")}
+                for m in movements
+            ],
             "events": [conv.unstructure(event) for event in events],
+            "notifications": [
+                conv.unstructure(entry)
+                for entry in (self.app.notifications.entries() if self.app.notifications else [])
+            ],
         }
 
 

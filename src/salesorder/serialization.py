@@ -9,6 +9,7 @@ and domain events) into JSON-ready data and back:
   decimal amounts exactly.
 - ``Fraction`` is a string such as ``"11/12"``.
 - Dates and datetimes are ISO 8601 strings; datetimes must carry a UTC offset.
+- ``bytes`` (a courier's label file) is a base64 string.
 - Enums are their values (``"bank_transfer"``); tuples and lists are JSON arrays.
 - :class:`~salesorder.money.Money` is ``{"amount": "12.50", "currency": "IDR"}``.
 - Commands are tagged by their class's ``tag`` (``{"type": "place_order", ...}``);
@@ -30,6 +31,8 @@ Money.of('12.50', 'IDR')
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
 import functools
@@ -223,6 +226,15 @@ def _structure_date(value: object, _type: object) -> dt.date:
     raise InvalidField(f"expected an ISO 8601 date string, got {_kind(value)}")
 
 
+def _structure_bytes(value: object, _type: object) -> bytes:
+    if not isinstance(value, str):
+        raise InvalidField(f"expected base64 text, got {_kind(value)}")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidField(f"expected base64 text, got {value[:40]!r}") from None
+
+
 def _unstructure_str(value: str) -> str:
     # (str, Enum) members would otherwise pass through as enum members.
     return str(value.value) if isinstance(value, enum.Enum) else value
@@ -408,6 +420,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Fraction, _structure_fraction)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(bytes, _structure_bytes)
 
     conv.register_unstructure_hook(str, _unstructure_str)
     conv.register_unstructure_hook(enum.Enum, _unstructure_enum)
@@ -415,6 +428,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Fraction, str)
     conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_unstructure_hook(bytes, lambda b: base64.b64encode(b).decode("ascii"))
 
     register_tagged_union(
         conv, _commands.Command, command_types(), tag=lambda cls: cls.tag, what="command type"

@@ -23,6 +23,7 @@ from salesorder.adapters.memory import (
 )
 from salesorder.domain.channels import MarketplaceOrder, MarketplacePage
 from salesorder.domain.events import DomainEvent
+from salesorder.domain.inventory import waiting_since
 from salesorder.domain.invoicing import EInvoiceState, EInvoiceStatus, Invoice
 from salesorder.domain.shipping import (
     CourierBooking,
@@ -79,6 +80,15 @@ _KEYS: dict[str, Callable[[Any], Any]] = {
     "vouchers": lambda v: v.code,
     "suppliers": lambda s: s.code,
     "purchase_orders": lambda p: p.id,
+    "channel_accounts": lambda a: a.channel,
+    "marketplace_orders": lambda r: r.key,
+    "bin_layouts": lambda b: b.warehouse,
+    "waves": lambda w: w.id,
+    "parcels": lambda p: p.id,
+    "manifests": lambda m: m.id,
+    "notifications": lambda e: e.key,
+    "returns": lambda r: r.id,
+    "cod_statements": lambda r: r.key,
 }
 
 
@@ -125,6 +135,10 @@ class _ToyRepo:
 
     def for_sku(self, sku: str) -> list[Any]:
         return [s for s in self.list() if s.sku == sku]
+
+    def waiting_for_stock(self) -> list[Any]:
+        waiting = [o for o in self.list() if waiting_since(o) is not None]
+        return sorted(waiting, key=lambda o: (waiting_since(o), o.placed_at, o.id))
 
     def find_by_reference(self, reference: str) -> Any:
         found = [p for p in self.list() if p.reference == reference]
@@ -227,6 +241,9 @@ class _ToyUnit:
                 "orders",
                 lambda o: (o.channel.code, o.external_ref) if o.external_ref else None,
                 by_name["orders"],
+            )
+            self._unique(
+                "returns", lambda r: (r.order_id, r.key) if r.key else None, by_name["returns"]
             )
             self.stock_ledger.check()
             if not self.flaws.non_atomic:
@@ -457,6 +474,7 @@ MUTANTS = [
     (_uow_kit(no_identity_map=True), "test_repeated_get_returns_the_same_working_copy"),
     (_uow_kit(no_unique_refs=True), "test_payment_reference_is_unique"),
     (_uow_kit(no_unique_refs=True), "test_order_external_ref_is_unique_per_channel"),
+    (_uow_kit(no_unique_refs=True), "test_return_key_is_unique_per_order"),
     (_BackwardsClockKit, "test_never_goes_backwards"),
     (_NaiveClockKit, "test_now_is_timezone_aware"),
     (_RepeatingIdsKit, "test_ids_are_unique_per_kind"),

@@ -15,7 +15,7 @@ from salesorder.adapters.memory import (
     SequentialIds,
 )
 from salesorder.adapters.system import SystemClock, UuidIds
-from salesorder.domain.channels import MarketplaceOrder
+from salesorder.domain.channels import MarketplaceOrder, SettlementReport
 from salesorder.domain.events import DomainEvent
 from salesorder.domain.invoicing import Invoice
 from salesorder.domain.shipping import TrackingStatus
@@ -135,3 +135,12 @@ class TestInMemoryMarketplace(MarketplaceGatewayContract):
 
     def acknowledged(self, marketplace: InMemoryMarketplace) -> Collection[str]:  # type: ignore[override]
         return marketplace.acknowledged
+
+    def put_settlement(self, marketplace: InMemoryMarketplace, report: SettlementReport) -> bool:  # type: ignore[override]
+        marketplace.put_settlement(report)
+        return True
+
+    def signed_push(  # type: ignore[override]
+        self, marketplace: InMemoryMarketplace, order: MarketplaceOrder
+    ) -> tuple[bytes, str]:
+        return marketplace.webhook(order)

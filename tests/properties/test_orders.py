@@ -18,7 +18,14 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from salesorder.domain.lifecycle import TRANSITIONS, OrderAction, OrderStatus
+from salesorder.domain.lifecycle import (
+    HOLDABLE,
+    RETURNS_TO_HELD,
+    TRANSITIONS,
+    OrderAction,
+    OrderStatus,
+    replay,
+)
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.pricing import LineToPrice, price_lines
@@ -56,6 +63,7 @@ NEXT_STATUSES = {
     status: {after for (before, _), after in TRANSITIONS.items() if before is status}
     for status in OrderStatus
 }
+NEXT_STATUSES[OrderStatus.ON_HOLD] |= HOLDABLE
 
 
 class OrderLifecycle(RuleBasedStateMachine):
@@ -83,8 +91,12 @@ class OrderLifecycle(RuleBasedStateMachine):
             assert self.order == before, f"a refused command changed the order: {refused}"
             assert allowed or isinstance(refused, IllegalTransition), refused
             return
-        assert allowed, f"{action} succeeded in status {before.status}"
-        if action is not None:
+        assert allowed or (before.status, action) == RETURNS_TO_HELD, (
+            f"{action} succeeded in status {before.status}"
+        )
+        if (before.status, action) == RETURNS_TO_HELD:
+            assert self.order.status is before.held_from
+        elif action is not None:
             assert self.order.status is TRANSITIONS[before.status, action]
 
     def _money(self, data: st.DataObject, low: Decimal, high: Decimal) -> Money:
@@ -158,6 +170,47 @@ class OrderLifecycle(RuleBasedStateMachine):
     def deliver(self) -> None:
         self._attempt(OrderAction.DELIVER, lambda: self.order.mark_delivered(self.now))
 
+    @rule(reason=st.sampled_from(["", "payment check"]))
+    def hold(self, reason: str) -> None:
+        self._attempt(OrderAction.HOLD, lambda: self.order.hold(self.now, reason))
+
+    @rule()
+    def release(self) -> None:
+        self._attempt(OrderAction.RELEASE, lambda: self.order.release(self.now))
+
+    @rule()
+    def pick_and_pack(self) -> None:
+        self._attempt(OrderAction.PICK, lambda: self.order.start_picking(self.now))
+        self._attempt(OrderAction.PACK, lambda: self.order.mark_packed(self.now))
+
+    @rule()
+    def transit(self) -> None:
+        self._attempt(OrderAction.TRANSIT, lambda: self.order.mark_in_transit(self.now))
+
+    @rule(then=st.sampled_from([OrderAction.REATTEMPT, OrderAction.RETURN_TO_SENDER]))
+    def fail_delivery(self, then: OrderAction) -> None:
+        self._attempt(OrderAction.FAIL_DELIVERY, lambda: self.order.fail_delivery(self.now))
+        if then is OrderAction.REATTEMPT:
+            self._attempt(then, lambda: self.order.reattempt_delivery(self.now))
+        else:
+            self._attempt(then, lambda: self.order.return_to_sender(self.now))
+
+    @rule(line_id=st.sampled_from(["1", "2", "9"]), quantity=st.integers(0, 3))
+    def return_goods(self, line_id: str, quantity: int) -> None:
+        before, returned = self.order.status, dict(self.order.returned)
+        delivered = before in (
+            OrderStatus.DELIVERED,
+            OrderStatus.COMPLETED,
+            OrderStatus.PARTLY_RETURNED,
+        )
+        self._attempt(None, lambda: self.order.record_return({line_id: quantity}, self.now))
+        if self.order.returned != returned:
+            assert delivered, f"goods returned in status {before}"
+        for line in self.order.lines:
+            assert self.order.returned.get(line.line_id, 0) <= self.order.shipped.get(
+                line.line_id, 0
+            )
+
     @rule(data=st.data(), method=st.sampled_from(list(PaymentMethod)))
     def pay(self, data: st.DataObject, method: PaymentMethod) -> None:
         due = self.order.balance_due.amount if self.order.pricing is not None else Decimal(100)
@@ -177,6 +230,11 @@ class OrderLifecycle(RuleBasedStateMachine):
     # -- invariants --------------------------------------------------------------------------
 
     @invariant()
+    def history_replays_to_the_current_status(self) -> None:
+        steps = [(change.status, change.action) for change in self.order.history]
+        assert replay(steps) is self.order.status
+
+    @invariant()
     def history_follows_the_table(self) -> None:
         statuses = [change.status for change in self.order.history]
         assert statuses[-1] is self.order.status
@@ -187,7 +245,8 @@ class OrderLifecycle(RuleBasedStateMachine):
     def amounts_hold(self) -> None:
         order = self.order
         assert not order.paid.is_negative, f"paid {order.paid}"
-        if order.status not in (OrderStatus.NEW, OrderStatus.CANCELLED):
+        started = order.status not in (OrderStatus.NEW, OrderStatus.CANCELLED)
+        if started and order.held_from is not OrderStatus.NEW:
             assert order.lines, "a confirmed order has lines"
             assert order.pricing is not None, "a confirmed order is priced"
             assert order.shipping_address is not None
@@ -200,6 +259,10 @@ class OrderLifecycle(RuleBasedStateMachine):
             assert order.balance_due.is_zero
         if order.status is OrderStatus.CANCELLED:
             assert order.paid.is_zero
+        if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and (
+            order.payment_method.is_prepaid
+        ):
+            assert order.paid >= order.total, "a prepaid order shipped unpaid"
 
 
 def test_order_lifecycle() -> None:

@@ -25,6 +25,13 @@ from salesorder.domain.orders import Order, OrderLine
 from salesorder.domain.payments import Payment
 from salesorder.domain.pricing import Discount, PricedOrder
 from salesorder.domain.promotions import Voucher
+from salesorder.domain.returns import (
+    ReturnLine,
+    ReturnOutcome,
+    ReturnRequest,
+    ReturnStatus,
+    ReturnStep,
+)
 from salesorder.domain.shipping import Shipment, ShipmentRequest, TrackingEvent
 from salesorder.domain.tax import TaxRate
 from salesorder.money import Money, RoundingPolicy
@@ -32,6 +39,46 @@ from salesorder.serialization import command_types, event_types, structure, unst
 from salesorder.services import commands
 from salesorder.services.commands import Command
 from salesorder.testing import strategies as sst
+
+
+@st.composite
+def return_requests(draw: st.DrawFn) -> ReturnRequest:
+    """A return at any stage, its line quantities consistent (sellable + damaged <= received)."""
+    lines = []
+    for number in range(1, draw(st.integers(1, 3)) + 1):
+        quantity = draw(st.integers(1, 5))
+        received = draw(st.integers(0, quantity))
+        sellable = draw(st.integers(0, received))
+        lines.append(
+            ReturnLine(
+                line_id=str(number),
+                sku=draw(sst.codes()),
+                quantity=quantity,
+                reason=draw(st.text(max_size=8)),
+                received=received,
+                sellable=sellable,
+                damaged=draw(st.integers(0, received - sellable)),
+                amount=draw(st.none() | sst.money("IDR")),
+                warehouse=draw(st.none() | sst.codes()),
+            )
+        )
+    at = draw(sst.timestamps())
+    request = ReturnRequest.request(
+        id=draw(sst.codes()),
+        order_id=draw(sst.codes()),
+        currency="IDR",
+        at=at,
+        lines=lines,
+        key=draw(st.just("") | sst.codes()),
+    )
+    request.status = draw(st.sampled_from(ReturnStatus))
+    request.history.append(ReturnStep(status=request.status, at=at, action="approve"))
+    request.outcome = draw(st.none() | st.sampled_from(ReturnOutcome))
+    request.refunded = draw(sst.money("IDR"))
+    request.credit_note_ids = draw(st.lists(sst.codes(), max_size=2))
+    request.exchange_order_id = draw(st.none() | sst.codes())
+    return request
+
 
 MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (Money, sst.money(rounded=False)),
@@ -57,6 +104,7 @@ MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (Channel, sst.channels()),
     (MarketplaceOrder, sst.marketplace_orders()),
     (MarketplacePage, sst.marketplace_pages()),
+    (ReturnRequest, return_requests()),
 ]
 
 # Field types of commands and events, drawn from the shipped strategies.

@@ -91,6 +91,17 @@ def test_bank_transfer_from_order_to_cash(app: SalesApp) -> None:
         item = uow.stock.get(("JKT-1", "TSHIRT-RED-M"))
     assert (item.on_hand, item.reserved, item.available) == (10, 3, 7)
 
+    with pytest.raises(IllegalTransition, match=r"450000.00 IDR of its goods is not paid"):
+        app.execute(commands.ShipOrder(order_id=order_id, courier="jnt"))
+    payment_id = app.execute(
+        commands.RecordPayment(
+            order_id=order_id,
+            amount=idr("450000"),
+            method=PaymentMethod.BANK_TRANSFER,
+            reference="BCA-20260105-001",
+        )
+    )
+    assert payment_id == "PAY-000001"
     shipment_id = app.execute(commands.ShipOrder(order_id=order_id, courier="jnt"))
     with app.uow() as uow:
         order = uow.orders.get(order_id)
@@ -104,15 +115,14 @@ def test_bank_transfer_from_order_to_cash(app: SalesApp) -> None:
     assert order.amount_due == idr("461000.00")
     assert (item.on_hand, item.reserved) == (7, 0)
 
-    payment_id = app.execute(
+    app.execute(
         commands.RecordPayment(
             order_id=order_id,
-            amount=idr("461000"),
+            amount=idr("11000"),
             method=PaymentMethod.BANK_TRANSFER,
-            reference="BCA-20260105-001",
+            reference="BCA-20260105-002",
         )
     )
-    assert payment_id == "PAY-000001"
     deliver(app, shipment_id)
     invoice_id = app.execute(commands.IssueInvoice(order_id=order_id))
     app.execute(commands.CompleteOrder(order_id=order_id))
@@ -336,17 +346,19 @@ def test_events_are_published_in_order(app: SalesApp) -> None:
     order_id = place(app, ("TSHIRT-RED-M", 3))
     app.execute(commands.ConfirmOrder(order_id=order_id))
     app.execute(commands.ReserveStock(order_id=order_id))
-    shipment_id = app.execute(commands.ShipOrder(order_id=order_id, courier="jnt"))
-    deliver(app, shipment_id)
-    app.execute(commands.IssueInvoice(order_id=order_id))
     app.execute(
         commands.RecordPayment(
             order_id=order_id,
-            amount=idr("461000"),
+            amount=idr("450000"),
             method=PaymentMethod.BANK_TRANSFER,
             reference="BCA-1",
         )
     )
+    shipment_id = app.execute(
+        commands.ShipOrder(order_id=order_id, courier="jnt", fee_payer=FeePayer.SELLER)
+    )
+    deliver(app, shipment_id)
+    app.execute(commands.IssueInvoice(order_id=order_id))
     app.execute(commands.CompleteOrder(order_id=order_id))
     events = published[start:]
     assert [type(e).__name__ for e in events] == [
@@ -354,10 +366,10 @@ def test_events_are_published_in_order(app: SalesApp) -> None:
         "OrderPlaced",
         "OrderConfirmed",
         "StockReserved",
+        "PaymentRecorded",
         "OrderShipped",
         "OrderDelivered",
         "InvoiceIssued",
-        "PaymentRecorded",
         "OrderCompleted",
     ]
     assert {e.order_id for e in events} == {order_id}

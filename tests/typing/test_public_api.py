@@ -22,6 +22,7 @@ from salesorder import (
     FloatMoneyError,
     Money,
     Order,
+    PaymentMethod,
     PricedOrder,
     Product,
     RoundingMode,
@@ -103,13 +104,20 @@ def test_a_float_amount_is_rejected_statically_and_at_run_time() -> None:
 def test_execute_returns_each_command_result_type() -> None:
     app = assert_type(_shop(), SalesApp)
     line = commands.NewLine(sku="TSHIRT-RED-M", quantity=3)
-    order_id = assert_type(app.execute(commands.PlaceOrder(customer_id="C1", lines=(line,))), str)
+    place = commands.PlaceOrder(
+        customer_id="C1", lines=(line,), payment_method=PaymentMethod.ON_ACCOUNT
+    )
+    order_id = assert_type(app.execute(place), str)
     assert_type(app.execute(commands.ConfirmOrder(order_id=order_id)), None)
+    assert_type(app.execute(commands.HoldOrder(order_id=order_id)), None)
+    assert_type(app.execute(commands.ReleaseOrder(order_id=order_id)), None)
     warehouse = assert_type(app.execute(commands.ReserveStock(order_id=order_id)), str)
     shipment_id = assert_type(
         app.execute(commands.ShipOrder(order_id=order_id, courier="jnt")), str
     )
     assert_type(app.execute(commands.SyncTracking(shipment_id=shipment_id)), ShipmentStatus)
+    amend: commands.Command[int] = commands.AmendOrder(order_id=order_id, reason="shipped")
+    assert amend.tag == "amend_order"
     invoice_id = assert_type(app.execute(commands.IssueInvoice(order_id=order_id)), str)
     assert_type(app.execute(commands.SubmitEInvoice(invoice_id=invoice_id)), EInvoiceState)
     assert_type(app.execute(commands.ImportMarketplaceOrders(channel="shopee")), list[str])

@@ -78,7 +78,7 @@ def new_order(*, payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER) ->
     )
 
 
-def delivered(payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER) -> Order:
+def delivered(payment_method: PaymentMethod = PaymentMethod.ON_ACCOUNT) -> Order:
     order = new_order(payment_method=payment_method)
     order.confirm(at(1))
     order.mark_reserved("JKT-1", at(2))
@@ -89,7 +89,7 @@ def delivered(payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER) -> Or
 
 def test_the_happy_path_and_time_in_each_status() -> None:
     order = delivered()
-    order.record_payment(idr("450000"), PaymentMethod.BANK_TRANSFER)
+    order.record_payment(idr("450000"), PaymentMethod.ON_ACCOUNT)
     order.complete(at(28))
     assert order.status is OrderStatus.COMPLETED
     assert [change.status for change in order.history] == [
@@ -106,9 +106,24 @@ def test_the_happy_path_and_time_in_each_status() -> None:
     assert OrderStatus.COMPLETED not in spent  # still running
 
 
-def test_the_transition_table_has_no_way_out_of_completed_or_cancelled() -> None:
-    for status in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
+def test_a_prepaid_order_ships_only_when_its_goods_are_paid() -> None:
+    order = new_order(payment_method=PaymentMethod.BANK_TRANSFER)
+    order.confirm(at(1))
+    order.mark_reserved("JKT-1", at(2))
+    with pytest.raises(IllegalTransition, match=r"bank_transfer and 450000.00 IDR"):
+        order.mark_shipped("SHP-1", at(3))
+    assert order.status is OrderStatus.PROCESSING
+    assert not order.shipment_ids
+    order.record_payment(idr("450000"), PaymentMethod.BANK_TRANSFER)
+    order.mark_shipped("SHP-1", at(3))
+    assert order.status is OrderStatus.SHIPPED
+
+
+def test_the_transition_table_has_no_way_out_of_cancelled_or_refunded() -> None:
+    for status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         assert not [key for key in TRANSITIONS if key[0] is status]
+    after_completion = {action for status, action in TRANSITIONS if status is OrderStatus.COMPLETED}
+    assert after_completion == {OrderAction.RETURN_PART, OrderAction.RETURN_ALL}
     assert TRANSITIONS[OrderStatus.NEW, OrderAction.CONFIRM] is OrderStatus.CONFIRMED
     assert (OrderStatus.SHIPPED, OrderAction.CANCEL) not in TRANSITIONS
 
@@ -117,7 +132,7 @@ def test_the_transition_table_has_no_way_out_of_completed_or_cancelled() -> None
     ("status", "action"),
     [
         (OrderStatus.NEW, OrderAction.SHIP),
-        (OrderStatus.NEW, OrderAction.PAY),
+        (OrderStatus.NEW, OrderAction.DELIVER),
         (OrderStatus.CONFIRMED, OrderAction.EDIT),
         (OrderStatus.SHIPPED, OrderAction.CANCEL),
         (OrderStatus.COMPLETED, OrderAction.CANCEL),

@@ -43,10 +43,12 @@ from salesorder import (
 )
 from salesorder import commands as c
 from salesorder.domain import events as ev
+from salesorder.domain.cod import RemittanceLine, RemittanceStatement
 from salesorder.domain.invoicing import DocumentType, Party
 from salesorder.domain.pricelists import PriceEntry, PriceList
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import ReceiptLine, Supplier, SupplierItem
+from salesorder.domain.returns import ReturnOutcome
 from salesorder.domain.shipping import TrackingEvent
 from salesorder.serialization import (
     command_types,
@@ -231,8 +233,23 @@ def test_every_command_round_trips_with_its_tag() -> None:
         c.ChangeQuantity(order_id="O1", line_id="1", quantity=5),
         c.ChangeAddress(order_id="O1", address=ADDRESS),
         c.ConfirmOrder(order_id="O1"),
+        c.HoldOrder(order_id="O1", reason="address check"),
+        c.ReleaseOrder(order_id="O1"),
+        c.AmendOrder(
+            order_id="O1",
+            add=(c.NewLine(sku="A", quantity=1),),
+            remove=("2",),
+            quantities=(c.LineQuantity(line_id="1", quantity=2),),
+            address=ADDRESS,
+            reason="buyer called",
+            key="k1",
+        ),
+        c.CancelLines(order_id="O1", lines=(c.LineQuantity(line_id="1", quantity=1),), key="k2"),
         c.ReserveStock(order_id="O1"),
-        c.ShipOrder(order_id="O1", courier="jnt"),
+        c.ShipOrder(order_id="O1", courier="jnt", warehouse="JKT-1"),
+        c.FailDelivery(order_id="O1", reason="not at home"),
+        c.ReattemptDelivery(order_id="O1"),
+        c.ReturnToSender(order_id="O1", reason="refused"),
         c.SyncTracking(shipment_id="S1"),
         c.MarkDelivered(order_id="O1"),
         c.IssueInvoice(order_id="O1", kind=InvoiceKind.VAT, series="VAT"),
@@ -257,6 +274,15 @@ def test_every_command_round_trips_with_its_tag() -> None:
         c.CompleteOrder(order_id="O1"),
         c.CancelOrder(order_id="O1", reason="changed mind"),
         c.ImportMarketplaceOrders(channel="shopee"),
+        c.ReceiveWebhook(channel="shopee", body="{}", signature="00ff"),
+        c.MapChannelSku(channel="shopee", channel_sku="SHP-1", sku="A"),
+        c.ReleaseParkedOrders(channel="shopee"),
+        c.SetChannelStockRule(channel="lazada", buffer=2, share=Decimal("0.5")),
+        c.SyncChannelStock(skus=("A",)),
+        c.CheckChannelStock(channel="shopee"),
+        c.ImportSettlements(channel="shopee"),
+        c.PullListings(channel="shopee"),
+        c.PublishListing(channel="shopee", item_id="IT-1", skus=("A",), images=("a.jpg",)),
         c.ReserveStock(order_id="O1", split=False, hold_minutes=30),
         c.ReleaseExpiredReservations(),
         c.CountStock(
@@ -268,6 +294,32 @@ def test_every_command_round_trips_with_its_tag() -> None:
         c.ReturnStock(warehouse="JKT-1", sku="A", quantity=1, sellable=False),
         c.WriteOffStock(warehouse="JKT-1", sku="A", quantity=1, reason="broken"),
         c.TransferStock(from_warehouse="JKT-1", to_warehouse="SBY-1", sku="A", quantity=2),
+        c.ChannelAvailability(channel="shopee", skus=("A",)),
+        c.RecordTracking(
+            courier="jnt",
+            events=(
+                TrackingEvent(
+                    tracking_number="JNT1", status=TrackingStatus.DELIVERED, at=AT, event_id="E1"
+                ),
+            ),
+        ),
+        c.ImportRemittance(
+            statement=RemittanceStatement(
+                id="RS-1",
+                courier="jnt",
+                currency="IDR",
+                paid_on=dt.date(2026, 1, 9),
+                lines=(
+                    RemittanceLine(
+                        tracking_number="JNT0000000001",
+                        collected=idr("461000"),
+                        fee=idr("4610"),
+                        remitted=idr("456390"),
+                    ),
+                ),
+            )
+        ),
+        c.ReconcileCod(courier="jnt"),
         c.SetStockPolicy(warehouse="JKT-1", sku="A", reorder_point=3, reorder_quantity=10),
         c.AddSupplier(
             supplier=Supplier(
@@ -306,6 +358,39 @@ def test_every_command_round_trips_with_its_tag() -> None:
             )
         ),
         c.SetVouchers(order_id="O1", vouchers=("HEMAT",)),
+        c.SetBins(
+            warehouse="JKT-1",
+            bins=(c.BinAssignment(sku="A", aisle=2, position=7),),
+            aisle_spacing_m=4,
+        ),
+        c.CreateWave(warehouse="JKT-1", order_ids=("O1",), urgent=True),
+        c.ConfirmPick(wave_id="W1", sku="A", picked=1, reason=c.ShortPickReason.DAMAGED),
+        c.PackParcel(
+            order_id="O1",
+            warehouse="JKT-1",
+            lines=(c.LineQuantity(line_id="1", quantity=1),),
+            weight_kg=Decimal("1.25"),
+            dimensions=Dimensions(length_cm=10, width_cm=10, height_cm=5),
+        ),
+        c.CreateManifest(courier="jnt", warehouse="JKT-1", parcel_ids=("P1", "P2")),
+        c.RetryNotifications(),
+        c.RequestReturn(
+            order_id="O1",
+            lines=(c.LineQuantity(line_id="1", quantity=2),),
+            reason="wrong size",
+            key="rma-1",
+        ),
+        c.ApproveReturn(return_id="RETURN-000001"),
+        c.RejectReturn(return_id="RETURN-000001", reason="outside the return window"),
+        c.ReceiveReturn(return_id="RETURN-000001"),
+        c.InspectReturn(
+            return_id="RETURN-000001",
+            lines=(c.InspectedLine(line_id="1", sellable=1, damaged=1),),
+            warehouse="JKT-1",
+        ),
+        c.ResolveReturn(
+            return_id="RETURN-000001", outcome=ReturnOutcome.REFUND, include_shipping=True
+        ),
     ]
     assert {type(e) for e in examples} == set(command_types())
     for command in examples:
@@ -329,6 +414,23 @@ def test_every_event_round_trips_tagged_by_class_name() -> None:
         ev.PaymentRecorded(order_id="O1", at=AT, payment_id="P1", amount=gross, method="cod"),
         ev.OrderCompleted(order_id="O1", at=AT),
         ev.OrderCancelled(order_id="O1", at=AT, reason="r"),
+        ev.OrderHeld(order_id="O1", at=AT, reason="check"),
+        ev.OrderReleased(order_id="O1", at=AT),
+        ev.OrderAmended(
+            order_id="O1",
+            at=AT,
+            version=1,
+            gross_before=gross,
+            gross_after=gross,
+            cancellation=True,
+        ),
+        ev.OrderInTransit(order_id="O1", at=AT, shipment_id="S1"),
+        ev.ShipmentDelayed(order_id="O1", at=AT, shipment_id="S1", reason="weather"),
+        ev.DeliveryFailed(order_id="O1", at=AT, shipment_id="S1", reason="not at home"),
+        ev.DeliveryReattempted(order_id="O1", at=AT, shipment_id="S1"),
+        ev.ReturnedToSender(order_id="O1", at=AT, reason="refused"),
+        ev.ReturnReceived(order_id="O1", at=AT, return_id="RETURN-000001", units=2),
+        ev.RefundSent(order_id="O1", at=AT, amount=gross, reference="R-1"),
     ]
     assert {type(e) for e in examples} == set(event_types())
     for event in examples:
@@ -447,7 +549,7 @@ def test_other_error_paths() -> None:
             Payment,
             "method",
             "expected one of 'bank_transfer', 'card', 'e_wallet', 'cod', "
-            "'customer_credit', got the string 'cash'",
+            "'customer_credit', 'on_account', got the string 'cash'",
         ),
         (
             {"rules": [{**unstructure(default_tax_table().rules[0]), "valid_from": "2026-02-30"}]},

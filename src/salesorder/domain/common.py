@@ -18,6 +18,7 @@ __all__ = [
     "non_empty",
     "non_negative_decimal",
     "non_negative_int",
+    "not_empty",
     "positive_int",
     "whole_quantity",
 ]
@@ -38,6 +39,12 @@ def non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) 
         raise ValidationError(
             f"{_name(instance, attribute)} must be a non-empty string, got {value!r}"
         )
+
+
+def not_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: a collection with at least one item."""
+    if not value:
+        raise ValidationError(f"{_name(instance, attribute)} needs at least one item, got none")
 
 
 def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

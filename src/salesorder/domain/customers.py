@@ -80,6 +80,10 @@ class Customer:
     addresses: tuple[Address, ...] = attrs.field(default=(), converter=as_tuple)
     #: The customer group price lists and promotions are scoped to ("" for none).
     group: str = ""
+    #: Notification channels (``"email"``, ``"sms"``, ``"chat"``) the customer opted out of.
+    opt_out: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    #: The locale messages to the customer are written in ("" for the shop's locale).
+    locale: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.kind is CustomerKind.BUSINESS and not self.company_name.strip():

@@ -10,16 +10,26 @@ from salesorder.domain.common import aware_datetime
 from salesorder.money import Money
 
 __all__ = [
+    "DeliveryFailed",
+    "DeliveryReattempted",
     "DomainEvent",
     "InvoiceIssued",
+    "OrderAmended",
     "OrderCancelled",
     "OrderCompleted",
     "OrderConfirmed",
     "OrderDelivered",
+    "OrderHeld",
+    "OrderInTransit",
     "OrderPlaced",
     "OrderPriced",
+    "OrderReleased",
     "OrderShipped",
     "PaymentRecorded",
+    "RefundSent",
+    "ReturnReceived",
+    "ReturnedToSender",
+    "ShipmentDelayed",
     "StockReserved",
 ]
 
@@ -103,3 +113,78 @@ class OrderCancelled(DomainEvent):
     """An order was cancelled; its reservations were released."""
 
     reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class OrderHeld(DomainEvent):
+    """An order was put on hold."""
+
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class OrderReleased(DomainEvent):
+    """A hold was released; the order carries on."""
+
+
+@attrs.frozen(kw_only=True)
+class OrderAmended(DomainEvent):
+    """A confirmed order was amended (or partly cancelled) as ``version``."""
+
+    version: int
+    gross_before: Money
+    gross_after: Money
+    cancellation: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class OrderInTransit(DomainEvent):
+    """The courier reports the order's parcel on its way."""
+
+    shipment_id: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ShipmentDelayed(DomainEvent):
+    """The courier reports a delay (the parcel is still on its way)."""
+
+    shipment_id: str = ""
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DeliveryFailed(DomainEvent):
+    """The courier could not deliver."""
+
+    shipment_id: str = ""
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DeliveryReattempted(DomainEvent):
+    """The courier tries again after a failed delivery."""
+
+    shipment_id: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReturnedToSender(DomainEvent):
+    """The courier brought the goods back undelivered; they are back in stock."""
+
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReturnReceived(DomainEvent):
+    """Goods the buyer returned arrived back (``return_id``, units per line)."""
+
+    return_id: str = ""
+    units: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class RefundSent(DomainEvent):
+    """Money was given back to the buyer."""
+
+    amount: Money
+    reference: str = ""

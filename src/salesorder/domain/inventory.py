@@ -23,10 +23,12 @@ import datetime as dt
 import enum
 import math
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
 from salesorder.domain.common import aware_datetime, code, non_negative_int, positive_int
+from salesorder.domain.lifecycle import OrderStatus
 from salesorder.exceptions import (
     DuplicateError,
     InsufficientStock,
@@ -37,6 +39,9 @@ from salesorder.exceptions import (
 )
 from salesorder.money import to_decimal
 
+if TYPE_CHECKING:  # orders import allocation, which imports this module
+    from salesorder.domain.orders import Order
+
 __all__ = [
     "ChannelStockRule",
     "MovementKind",
@@ -45,6 +50,7 @@ __all__ = [
     "StockMovement",
     "available_to_sell",
     "reservation_key",
+    "waiting_since",
 ]
 
 
@@ -325,3 +331,19 @@ def available_to_sell(available: int, rule: ChannelStockRule) -> int:
     """Units ``rule.channel`` may offer out of ``available`` (never below zero)."""
     rest = max(0, available - rule.buffer)
     return math.floor(rest * rule.share)
+
+
+def waiting_since(order: Order) -> dt.datetime | None:
+    """When ``order`` began to wait for stock, or None when it is not waiting.
+
+    An order waits while it is backordered (``backordered_since`` is set) and confirmed, or
+    partly reserved (processing or partly shipped, the rest waiting): goods receipts
+    reserve waiting orders, oldest wait first. Persistence adapters find them with
+    :meth:`~salesorder.ports.persistence.OrderRepository.waiting_for_stock`.
+    """
+    if order.status not in _WAITING:
+        return None
+    return order.backordered_since
+
+
+_WAITING = frozenset({OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.PARTLY_SHIPPED})

@@ -17,12 +17,24 @@ import attrs
 
 from salesorder.domain.allocation import Pick
 from salesorder.domain.channels import Channel
-from salesorder.domain.common import aware_datetime, code, positive_int, whole_quantity
+from salesorder.domain.common import (
+    as_tuple,
+    aware_datetime,
+    code,
+    positive_int,
+    whole_quantity,
+)
 from salesorder.domain.customers import Address
-from salesorder.domain.lifecycle import OrderAction, OrderStatus, next_status
+from salesorder.domain.lifecycle import (
+    RETURNS_TO_HELD,
+    OrderAction,
+    OrderStatus,
+    next_status,
+)
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.pricing import Discount, PricedOrder, TaxMode
 from salesorder.exceptions import (
+    AmendmentRefused,
     CurrencyMismatch,
     DuplicateError,
     EmptyOrder,
@@ -30,10 +42,11 @@ from salesorder.exceptions import (
     InvalidAddress,
     NotFound,
     PaymentError,
+    ReturnExceedsDelivered,
 )
 from salesorder.money import Money, currency_info
 
-__all__ = ["Order", "OrderLine", "StatusChange"]
+__all__ = ["Amendment", "LineFulfilment", "Order", "OrderLine", "StatusChange"]
 
 
 @attrs.frozen(kw_only=True)
@@ -64,14 +77,64 @@ class OrderLine:
 
 @attrs.frozen(kw_only=True)
 class StatusChange:
-    """An entry of an order's history: it entered ``status`` at ``at``."""
+    """An entry of an order's history: at ``at``, ``action`` left it in ``status``.
+
+    ``action`` is the :class:`~salesorder.domain.lifecycle.OrderAction` value that was carried
+    out (empty for the placement that opens the history); entries are also kept for actions
+    that leave the status as it was (an amendment, a payment), so the history is the order's
+    whole story. ``note`` says more where there is more to say.
+    """
 
     status: OrderStatus
     at: dt.datetime = attrs.field(validator=aware_datetime)
+    action: str = ""
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class LineFulfilment:
+    """Where the units of one order line are: the per-line state the order's status rolls up.
+
+    ``ordered == reserved + shipped + waiting`` and ``returned <= shipped``.
+    """
+
+    line_id: str
+    ordered: int
+    reserved: int
+    shipped: int
+    returned: int
+
+    @property
+    def waiting(self) -> int:
+        """Units neither reserved nor shipped (a backorder, or not yet allocated)."""
+        return self.ordered - self.reserved - self.shipped
+
+
+@attrs.frozen(kw_only=True)
+class Amendment:
+    """A versioned change to a confirmed order, or a partial cancellation.
+
+    ``changes`` say what changed, ``consequences`` what must now happen to shipments already
+    made, invoices already issued and money already paid. ``key`` is the caller's
+    idempotency key: the same key again is a no-op.
+    """
+
+    version: int = attrs.field(validator=positive_int)
+    at: dt.datetime = attrs.field(validator=aware_datetime)
+    key: str = ""
+    reason: str = ""
+    cancellation: bool = False
+    changes: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    consequences: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    gross_before: Money
+    gross_after: Money
 
 
 def _currency(_instance: object, _attribute: object, value: str) -> None:
     currency_info(value)
+
+
+_REFUNDABLE = frozenset({OrderStatus.RETURNED, OrderStatus.RETURNED_TO_SENDER})
 
 
 def _zero(order: Order) -> Money:
@@ -117,6 +180,17 @@ class Order:
     cancel_reason: str = ""
     #: Voucher codes the buyer gave; pricing applies them (see salesorder.domain.promotions).
     voucher_codes: list[str] = attrs.Factory(list)
+    #: The status an order on hold returns to when it is released.
+    held_from: OrderStatus | None = None
+    hold_reason: str = ""
+    #: The picks that have left with a courier (where each unit shipped from).
+    dispatched: list[Pick] = attrs.Factory(list)
+    #: Units the buyer sent back and the seller received, per line id.
+    returned: dict[str, int] = attrs.Factory(dict)
+    #: What was given back of what was paid, in all (``amount_paid`` is already net of it).
+    refunded: Money = attrs.Factory(_zero, takes_self=True)
+    #: Versioned changes after confirmation, and partial cancellations, oldest first.
+    amendments: list[Amendment] = attrs.Factory(list)
 
     def __attrs_post_init__(self) -> None:
         for amount in (
@@ -125,6 +199,7 @@ class Order:
             self.cash_rounding,
             self.credited,
             self.adjusted,
+            self.refunded,
         ):
             if amount.currency != self.currency:
                 raise CurrencyMismatch(self.currency, amount.currency, f"{self.thing} amounts")
@@ -246,14 +321,20 @@ class Order:
 
     # -- internal -----------------------------------------------------------------------
 
-    def _move(self, action: OrderAction, at: dt.datetime) -> None:
+    def _move(self, action: OrderAction, at: dt.datetime, note: str = "") -> None:
         status = next_status(self.thing, self.status, action)
-        if status is not self.status:
-            self.status = status
-            self.history.append(StatusChange(status=status, at=at))
+        if (self.status, action) == RETURNS_TO_HELD:
+            assert self.held_from is not None  # noqa: S101 - set by hold()
+            status, self.held_from, self.hold_reason = self.held_from, None, ""
+        self.status = status
+        self.history.append(StatusChange(status=status, at=at, action=action.value, note=note))
 
     def _check(self, action: OrderAction) -> None:
         next_status(self.thing, self.status, action)
+
+    def check(self, action: OrderAction) -> None:
+        """Raise IllegalTransition unless the transition table allows ``action`` now."""
+        self._check(action)
 
     def _check_line_currency(self, line: OrderLine) -> None:
         if line.unit_price.currency != self.currency:
@@ -321,7 +402,16 @@ class Order:
             raise IllegalTransition(
                 self.thing, self.status.value, "apply pricing", "the pricing is for other lines"
             )
+        self._check_not_overpaid(priced.gross)
         self.pricing = priced
+
+    def _check_not_overpaid(self, gross: Money) -> None:
+        due = gross + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
+        if self.paid > due:
+            raise PaymentError(
+                f"{self.thing}: {self.paid} is paid and the change would make {due} due; "
+                "refund first"
+            )
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -336,28 +426,56 @@ class Order:
             raise IllegalTransition(self.thing, self.status.value, "confirm", "it is not priced")
         self._move(OrderAction.CONFIRM, at)
 
-    def mark_reserved(self, warehouse: str, at: dt.datetime, *, picks: Sequence[Pick] = ()) -> None:
-        """Stock for every line is reserved: in ``warehouse``, or as ``picks`` say.
+    def mark_reserved(
+        self,
+        warehouse: str,
+        at: dt.datetime,
+        *,
+        picks: Sequence[Pick] = (),
+        partial: bool = False,
+    ) -> None:
+        """Stock for every unit still to ship is reserved: in ``warehouse``, or as ``picks`` say.
 
-        ``warehouse`` is the first (or only) warehouse; ``picks`` default to every line
-        whole from ``warehouse``.
+        ``warehouse`` is the first (or only) warehouse; ``picks`` default to every line's
+        outstanding units from ``warehouse``. ``partial``: the picks may cover less; the
+        rest is backordered (``backordered_since``) until goods receipts top it up.
         """
         self._check(OrderAction.RESERVE)
+        if partial and picks:
+            for line in self.lines:
+                got = sum(p.quantity for p in picks if p.line_id == line.line_id)
+                if got > self.outstanding(line.line_id):
+                    raise IllegalTransition(
+                        self.thing,
+                        self.status.value,
+                        "reserve",
+                        f"line {line.line_id!r} has {got} picked, "
+                        f"{self.outstanding(line.line_id)} to ship",
+                    )
+            short = any(
+                sum(p.quantity for p in picks if p.line_id == line.line_id)
+                < self.outstanding(line.line_id)
+                for line in self.lines
+            )
+            self.warehouse = warehouse
+            self.picks = list(picks)
+            self.backordered_since = (self.backordered_since or at) if short else None
+            self._move(OrderAction.RESERVE, at, "partly: the rest waits" if short else "")
+            return
         if not picks:
             picks = [
-                Pick(
-                    line_id=line.line_id, sku=line.sku, warehouse=warehouse, quantity=line.quantity
-                )
+                Pick(line_id=line.line_id, sku=line.sku, warehouse=warehouse, quantity=left)
                 for line in self.lines
+                if (left := self.outstanding(line.line_id))
             ]
         for line in self.lines:
             got = sum(p.quantity for p in picks if p.line_id == line.line_id)
-            if got != line.quantity:
+            if got != self.outstanding(line.line_id):
                 raise IllegalTransition(
                     self.thing,
                     self.status.value,
                     "reserve",
-                    f"line {line.line_id!r} has {got} of {line.quantity} picked",
+                    f"line {line.line_id!r} has {got} of {self.outstanding(line.line_id)} picked",
                 )
         self.warehouse = warehouse
         self.picks = list(picks)
@@ -377,6 +495,17 @@ class Order:
         self.picks = []
         self._move(OrderAction.UNRESERVE, at)
 
+    def drop_picks(self, at: dt.datetime) -> None:
+        """The reservations of the units still to ship were released, to be made again.
+
+        A processing order goes back to confirmed; a partly shipped one stays as it is.
+        """
+        if self.status is OrderStatus.PROCESSING:
+            self.unreserve(at)
+        else:
+            self._check(OrderAction.RESERVE)
+            self.picks = []
+
     @property
     def pick_warehouses(self) -> list[str]:
         """The warehouses the reserved units come from (one shipment each)."""
@@ -384,41 +513,239 @@ class Order:
             return [] if self.warehouse is None else [self.warehouse]
         return list(dict.fromkeys(p.warehouse for p in self.picks))
 
-    def add_shipment(self, shipment_id: str) -> None:
-        """One more parcel of a split order was handed over; :meth:`mark_shipped` ends it."""
-        self._check(OrderAction.SHIP)
-        self.shipment_ids.append(shipment_id)
+    @property
+    def shipped(self) -> dict[str, int]:
+        """Units handed to couriers, per line id."""
+        units: dict[str, int] = {}
+        for pick in self.dispatched:
+            units[pick.line_id] = units.get(pick.line_id, 0) + pick.quantity
+        return units
+
+    def fulfilment(self) -> list[LineFulfilment]:
+        """Per line: units ordered, reserved (not shipped), shipped and returned.
+
+        The order's status is their roll-up: processing while every unit still to ship is
+        reserved, partly shipped while some have left and others wait, shipped when none
+        waits, partly returned or returned as returned units come back.
+        """
+        shipped, returned = self.shipped, self.returned
+        reserved: dict[str, int] = {}
+        for pick in self.picks:
+            reserved[pick.line_id] = reserved.get(pick.line_id, 0) + pick.quantity
+        return [
+            LineFulfilment(
+                line_id=line.line_id,
+                ordered=line.quantity,
+                reserved=reserved.get(line.line_id, 0),
+                shipped=shipped.get(line.line_id, 0),
+                returned=returned.get(line.line_id, 0),
+            )
+            for line in self.lines
+        ]
+
+    def unreserved(self, line_id: str) -> int:
+        """Units of line ``line_id`` still to ship and not reserved (a backorder)."""
+        reserved = sum(p.quantity for p in self.picks if p.line_id == line_id)
+        return self.outstanding(line_id) - reserved
+
+    def outstanding(self, line_id: str) -> int:
+        """Units of line ``line_id`` not yet handed to a courier."""
+        return self.line(line_id).quantity - self.shipped.get(line_id, 0)
+
+    @property
+    def fully_shipped(self) -> bool:
+        """True when every unit of every line has been handed to a courier."""
+        return all(self.outstanding(line.line_id) == 0 for line in self.lines)
+
+    def hold(self, at: dt.datetime, reason: str = "") -> None:
+        """Put the order on hold (a payment check, a buyer's question); :meth:`release` ends it."""
+        self._check(OrderAction.HOLD)
+        held_from = self.status
+        self._move(OrderAction.HOLD, at, reason)
+        self.held_from, self.hold_reason = held_from, reason
+
+    def release(self, at: dt.datetime) -> None:
+        """Release a hold: the order returns to the status it was held in."""
+        self._move(OrderAction.RELEASE, at)
+
+    def start_picking(self, at: dt.datetime) -> None:
+        """The reserved goods are on a pick list."""
+        self._move(OrderAction.PICK, at)
+
+    def mark_packed(self, at: dt.datetime) -> None:
+        """The goods are packed and wait for the courier."""
+        self._move(OrderAction.PACK, at)
 
     def mark_shipped(
         self,
         shipment_id: str,
         at: dt.datetime,
         *,
+        warehouse: str | None = None,
         shipping_charge: Money | None = None,
         cash_rounding: Money | None = None,
     ) -> None:
-        """Handed to a courier as ``shipment_id``.
+        """The reserved units from ``warehouse`` (all, when None) left as ``shipment_id``.
+
+        The order is shipped once nothing is left to ship, partly shipped before. A prepaid
+        order (not COD, not on account) ships only when its goods are paid.
 
         Args:
             shipment_id: the shipment.
             at: when.
+            warehouse: the warehouse the parcel left from; None ships every reserved unit.
             shipping_charge: the shipping fee the buyer pays (none when the seller pays).
             cash_rounding: the adjustment that makes a COD amount payable in cash.
         """
-        self._check(OrderAction.SHIP)
+        picks = [p for p in self.picks if warehouse is None or p.warehouse == warehouse]
+        units: dict[str, int] = {}
+        for pick in picks:
+            units[pick.line_id] = units.get(pick.line_id, 0) + pick.quantity
+        rest = {
+            line.line_id: self.outstanding(line.line_id) - units.get(line.line_id, 0)
+            for line in self.lines
+        }
+        action = OrderAction.SHIP if not any(rest.values()) else OrderAction.SHIP_PART
+        self._check(action)
         for amount in (shipping_charge, cash_rounding):
             if amount is not None and amount.currency != self.currency:
                 raise CurrencyMismatch(self.currency, amount.currency, "ship")
+        if self.payment_method.is_prepaid and self.pricing and self.paid < self.total:
+            raise IllegalTransition(
+                self.thing,
+                self.status.value,
+                action.value,
+                f"it is paid by {self.payment_method.value} and {self.total - self.paid} "
+                "of its goods is not paid",
+            )
+        if not picks:
+            raise IllegalTransition(
+                self.thing, self.status.value, action.value, f"nothing is reserved in {warehouse!r}"
+            )
         self.shipment_ids.append(shipment_id)
+        self.dispatched.extend(picks)
+        self.picks = [p for p in self.picks if p not in picks]
         if shipping_charge is not None:
             self.shipping_charge = self.shipping_charge + shipping_charge
         if cash_rounding is not None:
             self.cash_rounding = self.cash_rounding + cash_rounding
-        self._move(OrderAction.SHIP, at)
+        self._move(action, at, shipment_id)
+
+    def mark_in_transit(self, at: dt.datetime) -> None:
+        """The courier reports the parcel on its way."""
+        self._move(OrderAction.TRANSIT, at)
 
     def mark_delivered(self, at: dt.datetime) -> None:
         """The courier delivered the goods."""
         self._move(OrderAction.DELIVER, at)
+
+    def fail_delivery(self, at: dt.datetime, reason: str = "") -> None:
+        """The courier could not deliver; a reattempt or a return to sender follows."""
+        self._move(OrderAction.FAIL_DELIVERY, at, reason)
+
+    def reattempt_delivery(self, at: dt.datetime) -> None:
+        """The courier tries again after a failed delivery."""
+        self._move(OrderAction.REATTEMPT, at)
+
+    def return_to_sender(self, at: dt.datetime, reason: str = "") -> None:
+        """The courier gives up and brings the parcel back to the seller."""
+        self._move(OrderAction.RETURN_TO_SENDER, at, reason)
+
+    def returnable(self, line_id: str) -> int:
+        """Units of ``line_id`` delivered and not yet returned."""
+        self.line(line_id)
+        return self.shipped.get(line_id, 0) - self.returned.get(line_id, 0)
+
+    def record_return(self, units: dict[str, int], at: dt.datetime, note: str = "") -> None:
+        """The buyer's returned ``units`` (per line id) arrived back at the seller.
+
+        Raises:
+            IllegalTransition: the order was not delivered.
+            ReturnExceedsDelivered: more units than were delivered and not yet returned.
+        """
+        self._check(OrderAction.RETURN_PART)
+        for line_id, quantity in units.items():
+            positive_int(self, attrs.fields(OrderLine).quantity, quantity)
+            if quantity > self.returnable(line_id):
+                raise ReturnExceedsDelivered(
+                    self.thing, line_id, quantity, self.returnable(line_id)
+                )
+        for line_id, quantity in units.items():
+            self.returned[line_id] = self.returned.get(line_id, 0) + quantity
+        everything = all(self.returnable(line.line_id) == 0 for line in self.lines)
+        self._move(OrderAction.RETURN_ALL if everything else OrderAction.RETURN_PART, at, note)
+
+    def amend(
+        self,
+        at: dt.datetime,
+        *,
+        lines: Sequence[OrderLine],
+        priced: PricedOrder,
+        address: Address | None = None,
+        key: str = "",
+        reason: str = "",
+        cancellation: bool = False,
+        changes: Sequence[str] = (),
+        consequences: Sequence[str] = (),
+    ) -> Amendment:
+        """Replace the lines (and address) of a confirmed order as a new amendment version.
+
+        Lines with units already shipped must stay as they are; the new ``priced`` result
+        must price the new lines. When nothing is left to ship afterwards, a partly shipped
+        order is shipped.
+
+        Raises:
+            IllegalTransition: the status allows no amendment.
+            AmendmentRefused: a shipped line would change, or nothing would be left.
+        """
+        self._check(OrderAction.AMEND)
+        new = {line.line_id: line for line in lines}
+        for line in self.lines:
+            shipped = self.shipped.get(line.line_id, 0)
+            after = new.get(line.line_id)
+            if not shipped or after == line:
+                continue
+            kept = after is not None and attrs.evolve(after, quantity=line.quantity) == line
+            if not (cancellation and kept and after is not None and after.quantity >= shipped):
+                raise AmendmentRefused(
+                    self.thing,
+                    f"line {line.line_id!r} has {shipped} unit(s) shipped and cannot change",
+                )
+        if not lines:
+            raise AmendmentRefused(self.thing, "no line would be left; cancel the order instead")
+        if len(new) != len(lines):
+            raise DuplicateError(f"{self.thing}: the amendment repeats a line id")
+        for line in lines:
+            self._check_line_currency(line)
+        if priced.currency != self.currency:
+            raise CurrencyMismatch(self.currency, priced.currency, "amend")
+        if [p.line_id for p in priced.lines] != list(new):
+            raise AmendmentRefused(self.thing, "the pricing is for other lines")
+        before = self.total
+        amendment = Amendment(
+            version=len(self.amendments) + 1,
+            at=at,
+            key=key,
+            reason=reason,
+            cancellation=cancellation,
+            changes=tuple(changes),
+            consequences=tuple(consequences),
+            gross_before=before,
+            gross_after=priced.gross,
+        )
+        self.lines = list(lines)
+        self.pricing = priced
+        if address is not None:
+            self.shipping_address = address
+        self.amendments.append(amendment)
+        self._move(OrderAction.AMEND, at, f"version {amendment.version}: {reason}".rstrip(": "))
+        if self.status is OrderStatus.PARTLY_SHIPPED and self.fully_shipped:
+            self._move(OrderAction.SHIP, at, "nothing left to ship after the amendment")
+        return amendment
+
+    def amendment(self, key: str) -> Amendment | None:
+        """The amendment made with idempotency ``key``, or None."""
+        return next((a for a in self.amendments if key and a.key == key), None)
 
     def record_payment(self, amount: Money, method: PaymentMethod) -> None:
         """Add ``amount`` to what has been paid.
@@ -446,12 +773,26 @@ class Order:
         """Link an invoice issued for this order."""
         self.invoice_ids.append(invoice_id)
 
-    def record_refund(self, amount: Money) -> None:
-        """Take ``amount`` (above zero, at most what was paid) back from what was paid."""
+    def record_refund(self, amount: Money, at: dt.datetime | None = None) -> None:
+        """Take ``amount`` (above zero, at most what was paid) back from what was paid.
+
+        Given ``at``, a returned (or returned to sender) order whose payments are all given
+        back becomes refunded.
+        """
+        self._take_back(amount, "refund")
+        self.refunded = self.refunded + amount
+        if at is not None and self.paid.is_zero and self.status in _REFUNDABLE:
+            self._move(OrderAction.REFUND, at, f"{self.refunded} refunded")
+
+    def move_to_credit(self, amount: Money) -> None:
+        """Move ``amount`` of what was paid to the customer's credit (it is not refunded)."""
+        self._take_back(amount, "move to credit")
+
+    def _take_back(self, amount: Money, what: str) -> None:
         if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "refund")
+            raise CurrencyMismatch(self.currency, amount.currency, what)
         if not amount.is_positive or amount > self.paid:
-            raise PaymentError(f"{self.thing}: cannot refund {amount}, {self.paid} was paid")
+            raise PaymentError(f"{self.thing}: cannot {what} {amount}, {self.paid} was paid")
         self.amount_paid = self.paid - amount
 
     def record_credit(self, amount: Money) -> None:

@@ -38,6 +38,13 @@ class PaymentMethod(str, enum.Enum):
     COD = "cod"
     #: The customer's credit from an earlier overpayment or credit note.
     CUSTOMER_CREDIT = "customer_credit"
+    #: Paid against an invoice on payment terms (business buyers); ships before payment.
+    ON_ACCOUNT = "on_account"
+
+    @property
+    def is_prepaid(self) -> bool:
+        """True when the goods are paid before they ship (not COD, not on account)."""
+        return self not in (PaymentMethod.COD, PaymentMethod.ON_ACCOUNT)
 
 
 @attrs.frozen(kw_only=True)

@@ -1,35 +1,62 @@
-"""Shipments handed to couriers: service, parcel, who pays the fee, cash on delivery.
+"""Shipments handed to couriers: service, parcels, who pays the fee, cash on delivery, tracking.
 
 The COD amount is what the courier collects in cash: the order's gross, plus the shipping fee
 when the buyer pays it, rounded to the currency's cash step (IDR whole rupiah, MYR 5 sen)
 with an explicit mode, because COD is cash.
+
+Tracking: a courier's updates arrive late, twice, or out of order. A shipment keeps every
+update once (by its ``event_id``), replays them in event-time order
+(:func:`replay`) and moves only forward (:func:`progress`): an update that would put the
+parcel back where it was before is kept but changes nothing. A failed delivery starts a new
+attempt, so "out for delivery" after "failed delivery" is progress (the reattempt), not a
+step back. Delivered and returned to sender are final.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import ROUND_CEILING, Decimal
 
 import attrs
 
 from salesorder.domain.catalog import Dimensions
-from salesorder.domain.common import aware_datetime, code, non_empty, non_negative_decimal
+from salesorder.domain.common import (
+    as_tuple,
+    aware_datetime,
+    code,
+    non_empty,
+    non_negative_decimal,
+    non_negative_int,
+)
 from salesorder.domain.customers import Address
-from salesorder.exceptions import IllegalTransition
+from salesorder.exceptions import CurrencyMismatch, IllegalTransition, ValidationError
 from salesorder.money import CashRounding, Money, RoundingMode, to_decimal
 
 __all__ = [
+    "CUSTOMER_STATUS",
+    "FINAL_TRACKING",
+    "TRACKING_RANK",
     "CourierBooking",
     "FeePayer",
+    "Label",
+    "LabelFormat",
+    "Package",
     "Quote",
     "ServiceLevel",
     "Shipment",
     "ShipmentRequest",
     "ShipmentStatus",
     "TrackingEvent",
+    "TrackingState",
     "TrackingStatus",
+    "TrackingUpdate",
+    "chargeable_weight",
     "cod_amount",
+    "progress",
+    "replay",
+    "volumetric_weight",
 ]
 
 
@@ -53,9 +80,39 @@ class TrackingStatus(str, enum.Enum):
     PICKED_UP = "picked_up"
     IN_TRANSIT = "in_transit"
     DELAYED = "delayed"
+    OUT_FOR_DELIVERY = "out_for_delivery"
     FAILED_DELIVERY = "failed_delivery"
     DELIVERED = "delivered"
     RETURNED_TO_SENDER = "returned_to_sender"
+
+
+#: How far along one delivery attempt each update is. A delay is as far as "in transit" (the
+#: parcel is still on its way); a failed delivery ends an attempt and starts the next one, so
+#: within an attempt it ranks lowest (see :func:`progress`).
+TRACKING_RANK = {
+    TrackingStatus.FAILED_DELIVERY: 0,
+    TrackingStatus.PICKED_UP: 1,
+    TrackingStatus.IN_TRANSIT: 2,
+    TrackingStatus.DELAYED: 2,
+    TrackingStatus.OUT_FOR_DELIVERY: 3,
+    TrackingStatus.DELIVERED: 4,
+    TrackingStatus.RETURNED_TO_SENDER: 4,
+}
+
+#: Updates after which nothing moves a parcel any more.
+FINAL_TRACKING = frozenset({TrackingStatus.DELIVERED, TrackingStatus.RETURNED_TO_SENDER})
+
+#: What the buyer is told for each update (the customer-facing status).
+CUSTOMER_STATUS = {
+    None: "Waiting for the courier",
+    TrackingStatus.PICKED_UP: "Handed to the courier",
+    TrackingStatus.IN_TRANSIT: "On its way",
+    TrackingStatus.DELAYED: "On its way, delayed",
+    TrackingStatus.OUT_FOR_DELIVERY: "Out for delivery today",
+    TrackingStatus.FAILED_DELIVERY: "Delivery attempt failed; the courier will try again",
+    TrackingStatus.DELIVERED: "Delivered",
+    TrackingStatus.RETURNED_TO_SENDER: "Returned to the seller",
+}
 
 
 class ShipmentStatus(str, enum.Enum):
@@ -66,12 +123,23 @@ class ShipmentStatus(str, enum.Enum):
     DELIVERED = "delivered"
     FAILED = "failed"
     RETURNED = "returned"
+    CANCELLED = "cancelled"
+
+
+class LabelFormat(str, enum.Enum):
+    """The file format of a shipping label, as the courier returns it."""
+
+    PDF = "pdf"
+    ZPL = "zpl"
+    PNG = "png"
+    TEXT = "text"
 
 
 _FROM_TRACKING = {
     TrackingStatus.PICKED_UP: ShipmentStatus.IN_TRANSIT,
     TrackingStatus.IN_TRANSIT: ShipmentStatus.IN_TRANSIT,
     TrackingStatus.DELAYED: ShipmentStatus.IN_TRANSIT,
+    TrackingStatus.OUT_FOR_DELIVERY: ShipmentStatus.IN_TRANSIT,
     TrackingStatus.FAILED_DELIVERY: ShipmentStatus.FAILED,
     TrackingStatus.DELIVERED: ShipmentStatus.DELIVERED,
     TrackingStatus.RETURNED_TO_SENDER: ShipmentStatus.RETURNED,
@@ -82,9 +150,44 @@ def _weight(value: object) -> Decimal:
     return to_decimal(value, what="weight_kg")
 
 
+def volumetric_weight(dimensions: Dimensions, divisor: int) -> Decimal:
+    """Length x width x height (cm) / ``divisor``, in kilograms, unrounded.
+
+    Couriers publish the divisor (cm3 per kg): 6000 and 5000 are common. Rounding the result
+    up to the courier's weight step is the courier's rule, applied by whoever prices.
+    """
+    if divisor <= 0:
+        raise ValidationError(f"volumetric divisor must be above 0, got {divisor}")
+    return dimensions.volume_cm3 / Decimal(divisor)
+
+
+@attrs.frozen(kw_only=True)
+class Package:
+    """One box of a shipment: its actual weight and, when measured, its dimensions."""
+
+    weight_kg: Decimal = attrs.field(converter=_weight, validator=non_negative_decimal)
+    dimensions: Dimensions | None = None
+
+    def chargeable_kg(self, divisor: int) -> Decimal:
+        """The greater of the actual and the volumetric weight (unrounded)."""
+        if self.dimensions is None:
+            return self.weight_kg
+        return max(self.weight_kg, volumetric_weight(self.dimensions, divisor))
+
+
+def _parcels(value: Iterable[Package]) -> tuple[Package, ...]:
+    return as_tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class ShipmentRequest:
-    """What a courier needs to book a parcel. ``reference`` makes the booking idempotent."""
+    """What a courier needs to quote or book a shipment. ``reference`` makes booking idempotent.
+
+    ``weight_kg`` and ``dimensions`` describe a single-box shipment; ``parcels`` lists the
+    boxes of a multi-box one (when given, they are what is weighed). ``warehouse`` is the
+    sending warehouse's code, ``declared_value`` the goods' value to insure (None: not
+    insured), ``notes`` what the driver should read.
+    """
 
     reference: str = attrs.field(validator=code)
     origin: Address
@@ -94,35 +197,108 @@ class ShipmentRequest:
     fee_payer: FeePayer
     dimensions: Dimensions | None = None
     cod_amount: Money | None = None
+    parcels: tuple[Package, ...] = attrs.field(default=(), converter=_parcels)
+    warehouse: str = ""
+    declared_value: Money | None = None
+    notes: str = ""
+
+    @property
+    def boxes(self) -> tuple[Package, ...]:
+        """The parcels, or the one box ``weight_kg`` and ``dimensions`` describe."""
+        return self.parcels or (Package(weight_kg=self.weight_kg, dimensions=self.dimensions),)
+
+
+def chargeable_weight(request: ShipmentRequest, divisor: int, *, step: Decimal) -> Decimal:
+    """Sum over the boxes of max(actual, volumetric), each rounded up to ``step`` kg."""
+    if step <= 0:
+        raise ValidationError(f"weight step must be above 0, got {step}")
+    return sum(
+        (
+            (box.chargeable_kg(divisor) / step).to_integral_value(rounding=ROUND_CEILING) * step
+            for box in request.boxes
+        ),
+        Decimal(0),
+    )
+
+
+def _zero_like(quote: Quote) -> Money:
+    return Money.zero(quote.fee.currency)
 
 
 @attrs.frozen(kw_only=True)
 class Quote:
-    """A courier's price for a request."""
+    """A courier's price for a request: ``fee`` in all, and what it is made of.
+
+    ``fee`` = ``shipping_fee`` + ``cod_fee`` + ``insurance_fee`` when the parts are given.
+    """
 
     courier: str
     service: ServiceLevel
     fee: Money
+    #: The weight the courier charges for (kg), when it says.
+    chargeable_kg: Decimal | None = None
+    shipping_fee: Money | None = None
+    cod_fee: Money = attrs.Factory(_zero_like, takes_self=True)
+    insurance_fee: Money = attrs.Factory(_zero_like, takes_self=True)
+
+    def __attrs_post_init__(self) -> None:
+        for part in (self.shipping_fee, self.cod_fee, self.insurance_fee):
+            if part is not None and part.currency != self.fee.currency:
+                raise CurrencyMismatch(self.fee.currency, part.currency, "quote")
+        if self.shipping_fee is not None and (
+            self.shipping_fee + self.cod_fee + self.insurance_fee != self.fee
+        ):
+            raise ValidationError(
+                f"quote of {self.courier!r}: parts {self.shipping_fee} + {self.cod_fee} + "
+                f"{self.insurance_fee} do not add up to {self.fee}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Label:
+    """A shipping label as the courier returns it: the file's bytes and their format."""
+
+    format: LabelFormat
+    content: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
+
+
+def _text_label(booking: CourierBooking) -> Label:
+    return Label(format=LabelFormat.TEXT, content=booking.label.encode("utf-8"))
 
 
 @attrs.frozen(kw_only=True)
 class CourierBooking:
-    """A booked parcel: the courier's tracking number, label and fee."""
+    """A booked shipment: the courier's tracking number, label and fee.
+
+    ``label`` is the label's text (what is printed on it, for people and logs);
+    ``label_document`` the file to print, in the courier's declared format.
+    """
 
     courier: str
     tracking_number: str = attrs.field(validator=non_empty)
     label: str
     fee: Money
+    label_document: Label = attrs.Factory(_text_label, takes_self=True)
+
+
+def _event_id(event: TrackingEvent) -> str:
+    return f"{event.tracking_number}/{event.status.value}/{event.at.isoformat()}"
 
 
 @attrs.frozen(kw_only=True)
 class TrackingEvent:
-    """A status update from a courier."""
+    """A status update from a courier.
+
+    ``event_id`` is the courier's id for the update; a redelivered update carries the same
+    id and is applied once. Without one, the id is made of the tracking number, the status
+    and the time.
+    """
 
     tracking_number: str
     status: TrackingStatus
     at: dt.datetime = attrs.field(validator=aware_datetime)
     note: str = ""
+    event_id: str = attrs.Factory(_event_id, takes_self=True)
 
 
 def cod_amount(
@@ -137,6 +313,69 @@ def cod_amount(
     """What the courier collects: goods, plus the fee when the buyer pays it, cash-rounded."""
     due = goods + shipping_fee if fee_payer is FeePayer.BUYER else goods
     return due.to_cash(mode, rules=cash, country=country)
+
+
+@attrs.frozen(kw_only=True)
+class TrackingState:
+    """Where a parcel is: the last update that counted, and how many attempts failed."""
+
+    status: TrackingStatus | None = None
+    failed_attempts: int = attrs.field(default=0, validator=non_negative_int)
+
+
+def _order_key(event: TrackingEvent) -> tuple[dt.datetime, int, str]:
+    return (event.at, TRACKING_RANK[event.status], event.event_id)
+
+
+def replay(events: Iterable[TrackingEvent]) -> TrackingState:
+    """Where ``events`` put a parcel when applied in event-time order, each id once.
+
+    Ties in time go by rank (so "delivered" follows "out for delivery" stamped the same
+    second), then by event id. Within one attempt a lower-ranked update is ignored; a failed
+    delivery ends the attempt; any update after it is the reattempt; a final update
+    (delivered, returned to sender) ends the journey.
+    """
+    unique = {event.event_id: event for event in events}
+    status: TrackingStatus | None = None
+    failed = 0
+    for event in sorted(unique.values(), key=_order_key):
+        if status in FINAL_TRACKING:
+            break
+        if event.status is TrackingStatus.FAILED_DELIVERY:
+            status, failed = event.status, failed + 1
+        elif (
+            status is None
+            or status is TrackingStatus.FAILED_DELIVERY
+            or TRACKING_RANK[event.status] >= TRACKING_RANK[status]
+        ):
+            status = event.status
+    return TrackingState(status=status, failed_attempts=failed)
+
+
+def progress(state: TrackingState) -> tuple[int, int, int]:
+    """An ordering key for :class:`TrackingState`: the status never moves to a lower key.
+
+    Final states come last; before them, later attempts; within an attempt, the rank.
+    """
+    if state.status is None:
+        return (0, 0, 0)
+    if state.status in FINAL_TRACKING:
+        return (2, 0, 0)
+    return (1, state.failed_attempts, TRACKING_RANK[state.status])
+
+
+@attrs.frozen(kw_only=True)
+class TrackingUpdate:
+    """What :meth:`Shipment.record` did: the new updates, and the state before and after."""
+
+    new_events: tuple[TrackingEvent, ...]
+    before: TrackingState
+    after: TrackingState
+
+    @property
+    def moved(self) -> bool:
+        """True when the parcel's state changed."""
+        return self.before != self.after
 
 
 @attrs.define(kw_only=True)
@@ -155,26 +394,91 @@ class Shipment:
     weight_kg: Decimal
     cod_amount: Money | None = None
     status: ShipmentStatus = ShipmentStatus.BOOKED
+    #: Every update received, each event id once, in event-time order.
     events: list[TrackingEvent] = attrs.Factory(list)
+    #: The courier's last update that counted (None before the first).
+    tracking: TrackingStatus | None = None
+    #: Delivery attempts that failed so far.
+    failed_attempts: int = 0
+    #: The label file the courier returned at booking, to print again.
+    label_document: Label | None = None
 
-    def track(self, event: TrackingEvent) -> bool:
-        """Apply a courier update; False when it was seen already (idempotent).
+    @property
+    def state(self) -> TrackingState:
+        """Where the parcel is, as tracking last moved it."""
+        return TrackingState(status=self.tracking, failed_attempts=self.failed_attempts)
+
+    @property
+    def customer_status(self) -> str:
+        """What the buyer is told about the parcel (:data:`CUSTOMER_STATUS`)."""
+        if self.status is ShipmentStatus.CANCELLED:
+            return "Cancelled"
+        return CUSTOMER_STATUS[self.tracking]
+
+    @property
+    def is_final(self) -> bool:
+        """True when delivered, returned to sender or cancelled, so nothing moves it any more."""
+        return self.tracking in FINAL_TRACKING or self.status is ShipmentStatus.CANCELLED
+
+    def record(self, events: Iterable[TrackingEvent]) -> TrackingUpdate:
+        """Add the courier's updates; the parcel moves only forward.
+
+        Updates already seen (by event id) are ignored. The rest are kept, all updates are
+        replayed in event-time order (:func:`replay`), and the result is taken when it is
+        ahead of the current state (:func:`progress`); otherwise the state stays, so a late
+        or repeated update never moves a parcel back.
 
         Raises:
-            IllegalTransition: the update is for another tracking number, or the shipment
-                was already delivered or returned.
+            IllegalTransition: an update is for another tracking number, or the shipment
+                was cancelled. Nothing is recorded then.
         """
-        if event.tracking_number != self.tracking_number:
+        events = list(events)
+        for event in events:
+            if event.tracking_number != self.tracking_number:
+                raise IllegalTransition(
+                    f"shipment {self.id!r}",
+                    self.status.value,
+                    "track",
+                    f"event is for {event.tracking_number!r}, not {self.tracking_number!r}",
+                )
+        seen = {event.event_id for event in self.events}
+        new: list[TrackingEvent] = []
+        for event in events:
+            if event.event_id not in seen:
+                seen.add(event.event_id)
+                new.append(event)
+        before = self.state
+        if not new:
+            return TrackingUpdate(new_events=(), before=before, after=before)
+        if self.status is ShipmentStatus.CANCELLED:
+            raise IllegalTransition(f"shipment {self.id!r}", self.status.value, "track")
+        self.events = sorted([*self.events, *new], key=_order_key)
+        replayed = replay(self.events)
+        ahead = progress(replayed) > progress(before)
+        # Equal progress: a delay after "in transit", or failures learnt after the end.
+        sideways = (
+            progress(replayed) == progress(before)
+            and replayed != before
+            and (before.status not in FINAL_TRACKING or replayed.status is before.status)
+        )
+        if ahead or sideways:
+            self.tracking, self.failed_attempts = replayed.status, replayed.failed_attempts
+            assert replayed.status is not None  # noqa: S101 - there is an event
+            self.status = _FROM_TRACKING[replayed.status]
+        return TrackingUpdate(new_events=tuple(new), before=before, after=self.state)
+
+    def track(self, event: TrackingEvent) -> bool:
+        """Record one update (see :meth:`record`); False when it was seen already."""
+        return bool(self.record([event]).new_events)
+
+    def cancel(self) -> None:
+        """The booking was cancelled with the courier before pickup.
+
+        Raises:
+            IllegalTransition: the courier has already reported on the parcel.
+        """
+        if self.events or self.status is not ShipmentStatus.BOOKED:
             raise IllegalTransition(
-                f"shipment {self.id!r}",
-                self.status.value,
-                "track",
-                f"event is for {event.tracking_number!r}, not {self.tracking_number!r}",
+                f"shipment {self.id!r}", self.status.value, "cancel", "the courier has it"
             )
-        if event in self.events:
-            return False
-        if self.status in (ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED):
-            raise IllegalTransition(f"shipment {self.id!r}", self.status.value, event.status.value)
-        self.events.append(event)
-        self.status = _FROM_TRACKING[event.status]
-        return True
+        self.status = ShipmentStatus.CANCELLED

@@ -23,20 +23,26 @@ from types import TracebackType
 from typing import Protocol, TypeVar
 
 from salesorder.domain.catalog import Product
+from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
+from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import StockItem, StockMovement
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
+from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import CustomerCredit, Payment
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import PurchaseOrder, Supplier
+from salesorder.domain.returns import ReturnRequest
 from salesorder.domain.shipping import Shipment
+from salesorder.domain.warehouse import Manifest, Parcel, WarehouseLayout, Wave
 
 __all__ = [
     "OrderRepository",
     "PaymentRepository",
     "Repository",
+    "ReturnRepository",
     "StockLedger",
     "StockRepository",
     "UnitOfWork",
@@ -81,6 +87,15 @@ class OrderRepository(Repository[Order, str], Protocol):
         """The order a channel knows as ``external_ref``, or None."""
         ...
 
+    def waiting_for_stock(self) -> list[Order]:
+        """Orders waiting for stock (:func:`~salesorder.domain.inventory.waiting_since` is set).
+
+        Oldest wait first: by ``waiting_since``, then ``placed_at``, then id; working copies
+        of this unit count as they are now. An adapter finds them without reading every
+        order (the SQL adapter keeps an indexed column).
+        """
+        ...
+
 
 class StockRepository(Repository[StockItem, "tuple[str, str]"], Protocol):
     """Stock items keyed by (warehouse code, SKU)."""
@@ -118,6 +133,19 @@ class PaymentRepository(Repository[Payment, str], Protocol):
 
     def for_order(self, order_id: str) -> list[Payment]:
         """The payments recorded for ``order_id``, by id."""
+        ...
+
+
+class ReturnRepository(Repository[ReturnRequest, str], Protocol):
+    """Returns (RMAs) by id, and by order.
+
+    A return's (order id, key) is unique when the key is not empty: a second return with
+    the same key for the same order makes ``commit`` raise
+    :class:`~salesorder.exceptions.UniquenessConflict`.
+    """
+
+    def for_order(self, order_id: str) -> list[ReturnRequest]:
+        """The returns of ``order_id``, stored and added in this unit, by id."""
         ...
 
 
@@ -211,6 +239,51 @@ class UnitOfWork(Protocol):
         A voucher is changed by every order that redeems it, so two orders taking its last
         use conflict at commit (optimistic versions) and only one of them wins.
         """
+        ...
+
+    @property
+    def channel_accounts(self) -> Repository[ChannelAccount, str]:
+        """The shop's account per channel code (SKU mapping, stock pushed, settlements)."""
+        ...
+
+    @property
+    def marketplace_orders(self) -> Repository[MarketplaceRecord, tuple[str, str]]:
+        """Marketplace ingest records by (channel, external id), parked ones included."""
+        ...
+
+    @property
+    def returns(self) -> ReturnRepository:
+        """Returns (RMAs) in this unit of work."""
+        ...
+
+    @property
+    def bin_layouts(self) -> Repository[WarehouseLayout, str]:
+        """Bin layouts (which SKU lives where) by warehouse code."""
+        ...
+
+    @property
+    def waves(self) -> Repository[Wave, str]:
+        """Waves and their pick lists by id."""
+        ...
+
+    @property
+    def parcels(self) -> Repository[Parcel, str]:
+        """Packed parcels by id."""
+        ...
+
+    @property
+    def manifests(self) -> Repository[Manifest, str]:
+        """Courier pickup manifests by id."""
+        ...
+
+    @property
+    def notifications(self) -> Repository[OutboxEntry, str]:
+        """The customer message outbox and sent-log, by message key (event and channel)."""
+        ...
+
+    @property
+    def cod_statements(self) -> Repository[RemittanceStatement, tuple[str, str]]:
+        """Couriers' COD remittance statements by (courier, statement id), as imported."""
         ...
 
     def __enter__(self) -> UnitOfWork:

@@ -35,6 +35,7 @@ from salesorder.ports.events import EventPublisher
 from salesorder.ports.marketplaces import MarketplaceGateway
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.commands import Command
+from salesorder.services.notifications import Notifier
 
 __all__ = ["SalesApp", "Settings", "Transaction", "jittered_backoff"]
 
@@ -123,6 +124,8 @@ class SalesApp:
     marketplace_cursors: dict[str, str] = attrs.Factory(dict)
     #: How ReserveStock chooses warehouses (see salesorder.domain.allocation).
     allocation: AllocationStrategy = attrs.Factory(LowestCost)
+    #: Customer notifications (outbox, templates); None sends nothing.
+    notifications: Notifier | None = None
 
     def execute(self, command: Command[R]) -> R:
         """Run ``command`` and return its result.

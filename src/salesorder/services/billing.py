@@ -20,7 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from salesorder.domain.customers import CustomerKind
-from salesorder.domain.events import InvoiceIssued, PaymentRecorded
+from salesorder.domain.events import InvoiceIssued, PaymentRecorded, RefundSent
 from salesorder.domain.invoicing import (
     CreditNote,
     DocumentType,
@@ -259,7 +259,7 @@ def _move_to_credit(
         payment.applied = payment.applied - part
         payment.to_credit = payment.to_credit + part
         left = left - part
-    order.record_refund(amount)
+    order.move_to_credit(amount)
     _credit_of(uow, order.customer_id, order.currency).add(amount, source, tx.now)
 
 
@@ -271,29 +271,51 @@ def _credit_of(uow: UnitOfWork, customer_id: str, currency: str) -> CustomerCred
     return credit
 
 
+def credit_invoice(
+    app: SalesApp,
+    tx: Transaction,
+    invoice: Invoice,
+    amount: Money | None,
+    *,
+    reason: str,
+    series_code: str = "CN",
+    on_order: bool = True,
+) -> CreditNote:
+    """Issue a credit note for ``amount`` (all that is left when None) of ``invoice``.
+
+    What was paid beyond what remains due moves to the customer's credit. ``on_order``
+    False: the order was already priced down (a partial cancellation), so the note aligns
+    the invoice without taking the amount off the order a second time.
+    """
+    uow = tx.uow
+    order = uow.orders.get(invoice.order_id)
+    series = _series(uow, series_code)
+    note = CreditNote.for_invoice(
+        invoice,
+        id=app.ids.next_id("credit-note"),
+        series=series.code,
+        number=f"{series.prefix}{series.next_number:0{series.width}d}",
+        at=tx.now,
+        amount=amount,
+        reason=reason,
+    )
+    series.take()
+    excess = invoice.record_credit(note.gross)
+    if excess.is_positive:
+        _move_to_credit(tx, order, invoice, excess, f"credit note {note.number}")
+    if on_order:
+        order.record_credit(note.gross)
+    uow.credit_notes.add(note)
+    return note
+
+
 def issue_credit_note(app: SalesApp, command: IssueCreditNote) -> str:
     """Credit all or part of an issued invoice; never more than is left to credit."""
     with app.transaction() as tx:
-        uow = tx.uow
-        invoice = uow.invoices.get(command.invoice_id)
-        order = uow.orders.get(invoice.order_id)
-        series = _series(uow, command.series)
-        note = CreditNote.for_invoice(
-            invoice,
-            id=app.ids.next_id("credit-note"),
-            series=series.code,
-            number=f"{series.prefix}{series.next_number:0{series.width}d}",
-            at=tx.now,
-            amount=command.amount,
-            reason=command.reason,
-        )
-        series.take()
-        excess = invoice.record_credit(note.gross)
-        if excess.is_positive:
-            _move_to_credit(tx, order, invoice, excess, f"credit note {note.number}")
-        order.record_credit(note.gross)
-        uow.credit_notes.add(note)
-        return note.id
+        invoice = tx.uow.invoices.get(command.invoice_id)
+        return credit_invoice(
+            app, tx, invoice, command.amount, reason=command.reason, series_code=command.series
+        ).id
 
 
 def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
@@ -526,25 +548,64 @@ def _convert(order: Order, command: RecordPayment) -> tuple[Money, Decimal | Non
     return converted.rounded(RoundingMode.HALF_UP), command.exchange_rate
 
 
+def release_allocations(tx: Transaction, payment: Payment) -> None:
+    """Release what ``payment`` no longer covers from its invoices, newest allocation first.
+
+    Called after part of a payment was refunded or moved to the customer's credit.
+    """
+    over = payment.allocated + payment.refunded - payment.applied
+    for allocation in reversed(payment.allocations):
+        if not over.is_positive:
+            break
+        part = min(allocation.amount, over)
+        payment.deallocate(allocation.invoice_id, part)
+        tx.uow.invoices.get(allocation.invoice_id).release(part)
+        over = over - part
+
+
+def refund(
+    tx: Transaction, payment: Payment, amount: Money, reference: str, *, settles: bool = True
+) -> None:
+    """Give back ``amount`` of ``payment``, released from its invoices newest first.
+
+    ``settles`` False keeps a returned order's status (a cancellation that refunds first).
+    """
+    uow = tx.uow
+    order = uow.orders.get(payment.order_id)
+    payment.refund(reference, amount, tx.now)
+    release_allocations(tx, payment)
+    order.record_refund(amount, tx.now if settles else None)
+    tx.raise_event(RefundSent(order_id=order.id, at=tx.now, amount=amount, reference=reference))
+
+
+def refund_order(
+    tx: Transaction, order: Order, amount: Money, reference: str, *, settles: bool = True
+) -> list[str]:
+    """Give back ``amount`` of what ``order`` was paid, newest payment first.
+
+    Refund references are ``reference-1``, ``reference-2``... per payment touched. Returns
+    the ids of the payments refunded.
+    """
+    left, touched = amount, list[str]()
+    for payment in reversed(tx.uow.payments.for_order(order.id)):
+        part = min(payment.applied - payment.refunded, left)
+        if not part.is_positive:
+            continue
+        refund(tx, payment, part, f"{reference}-{len(touched) + 1}", settles=settles)
+        touched.append(payment.id)
+        left = left - part
+        if left.is_zero:
+            break
+    return touched
+
+
 def refund_payment(app: SalesApp, command: RefundPayment) -> None:
     """Give back part or all of what a payment applied to its order.
 
     The refund is released from the payment's invoices, newest allocation first.
     """
     with app.transaction() as tx:
-        uow = tx.uow
-        payment = uow.payments.get(command.payment_id)
-        order = uow.orders.get(payment.order_id)
-        payment.refund(command.reference, command.amount, tx.now)
-        over = payment.allocated + payment.refunded - payment.applied
-        for allocation in reversed(payment.allocations):
-            if not over.is_positive:
-                break
-            part = min(allocation.amount, over)
-            payment.deallocate(allocation.invoice_id, part)
-            uow.invoices.get(allocation.invoice_id).release(part)
-            over = over - part
-        order.record_refund(command.amount)
+        refund(tx, tx.uow.payments.get(command.payment_id), command.amount, command.reference)
 
 
 def apply_customer_credit(app: SalesApp, command: ApplyCustomerCredit) -> str:

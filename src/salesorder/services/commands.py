@@ -8,31 +8,42 @@ scenario file, tagged by :attr:`Command.tag`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 from typing import ClassVar, Generic, TypeVar
 
 import attrs
 
-from salesorder.domain.catalog import Product
-from salesorder.domain.channels import Channel
+from salesorder.domain.catalog import Dimensions, Product
+from salesorder.domain.channels import (
+    Channel,
+    IngestResult,
+    ListingReport,
+    StockPush,
+)
+from salesorder.domain.cod import CodReconciliation, RemittanceStatement
 from salesorder.domain.common import (
     as_tuple,
     aware_datetime,
     code,
     non_empty,
     non_negative_int,
+    not_empty,
     positive_int,
     whole_quantity,
 )
 from salesorder.domain.customers import Address, Customer, Warehouse
+from salesorder.domain.fees import Reconciliation
 from salesorder.domain.invoicing import DocumentType, EInvoiceState, InvoiceKind, Party
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.pricing import Discount
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import ReceiptLine, Supplier
-from salesorder.domain.shipping import FeePayer, ServiceLevel, ShipmentStatus
+from salesorder.domain.returns import ReturnOutcome
+from salesorder.domain.shipping import FeePayer, ServiceLevel, ShipmentStatus, TrackingEvent
 from salesorder.domain.terms import TermsKind
+from salesorder.domain.warehouse import BinLocation
 from salesorder.money import Money
 
 __all__ = [
@@ -44,43 +55,79 @@ __all__ = [
     "AddSupplier",
     "AddVoucher",
     "AddWarehouse",
+    "AmendOrder",
     "ApplyCustomerCredit",
+    "ApproveReturn",
+    "BinAssignment",
     "CancelEInvoice",
+    "CancelLines",
     "CancelOrder",
     "ChangeAddress",
     "ChangeQuantity",
+    "ChannelAvailability",
+    "CheckChannelStock",
     "ClosePurchaseOrder",
     "Command",
     "CompleteOrder",
     "ConfirmOrder",
+    "ConfirmPick",
     "CorrectInvoice",
     "CountStock",
+    "CreateManifest",
     "CreatePurchaseOrder",
+    "CreateWave",
     "DraftInvoice",
     "EditInvoice",
+    "FailDelivery",
+    "HoldOrder",
     "ImportMarketplaceOrders",
+    "ImportRemittance",
+    "ImportSettlements",
+    "InspectReturn",
+    "InspectedLine",
     "IssueCreditNote",
     "IssueDraftInvoice",
     "IssueInvoice",
+    "LineQuantity",
+    "MapChannelSku",
     "MarkDelivered",
     "NewLine",
+    "PackParcel",
     "PlaceOrder",
     "ProposePurchaseOrders",
+    "PublishListing",
+    "PullListings",
     "PurchaseLineRequest",
+    "ReattemptDelivery",
     "ReceiveGoods",
+    "ReceiveReturn",
     "ReceiveStock",
+    "ReceiveWebhook",
+    "ReconcileCod",
     "RecordPayment",
+    "RecordTracking",
     "RefreshEInvoice",
     "RefundPayment",
+    "RejectReturn",
     "ReleaseExpiredReservations",
+    "ReleaseOrder",
+    "ReleaseParkedOrders",
     "RemoveLine",
+    "RequestReturn",
     "ReserveStock",
+    "ResolveReturn",
+    "RetryNotifications",
     "ReturnStock",
+    "ReturnToSender",
     "SendPurchaseOrder",
+    "SetBins",
+    "SetChannelStockRule",
     "SetStockPolicy",
     "SetVouchers",
     "ShipOrder",
+    "ShortPickReason",
     "SubmitEInvoice",
+    "SyncChannelStock",
     "SyncTracking",
     "TransferStock",
     "WriteOffStock",
@@ -248,13 +295,16 @@ class ReserveStock(Command[str]):
     ``split=False``: one warehouse must serve the whole order. ``hold_minutes``: the
     reservations expire after that long (see :class:`ReleaseExpiredReservations`).
     ``backorder=True``: an order that cannot be served whole waits (returns ``""``) and
-    goods receipts reserve waiting orders, oldest first.
+    goods receipts reserve waiting orders, oldest first. ``partial=True``: what is there
+    now is reserved (and may ship), the rest is backordered and topped up by goods
+    receipts; returns ``""`` when nothing at all could be reserved.
     """
 
     tag: ClassVar[str] = "reserve_stock"
     order_id: str
     split: bool = True
     backorder: bool = False
+    partial: bool = False
     hold_minutes: int | None = attrs.field(
         default=None, validator=attrs.validators.optional(positive_int)
     )
@@ -303,6 +353,20 @@ class WriteOffStock(Command[int]):
     quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
     reason: str = attrs.field(validator=non_empty)
     document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ChannelAvailability(Command["dict[str, int]"]):
+    """A query: units of each SKU ``channel`` may offer, by its stock rule.
+
+    What all warehouses have available (on hand minus reserved minus safety stock), less
+    the channel's buffer, times its share (set by :class:`SetChannelStockRule`; a channel
+    without a rule may offer all of it). ``skus`` empty: every SKU with stock.
+    """
+
+    tag: ClassVar[str] = "channel_availability"
+    channel: str = attrs.field(validator=code)
+    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -403,6 +467,8 @@ class ShipOrder(Command[str]):
     courier: str
     service: ServiceLevel = ServiceLevel.ECONOMY
     fee_payer: FeePayer = FeePayer.BUYER
+    #: Ship only what is reserved in this warehouse (a partial shipment); None ships all.
+    warehouse: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -411,6 +477,39 @@ class SyncTracking(Command[ShipmentStatus]):
 
     tag: ClassVar[str] = "sync_tracking"
     shipment_id: str
+
+
+@attrs.frozen(kw_only=True)
+class RecordTracking(Command["list[str]"]):
+    """Apply tracking updates a courier pushed (a webhook); returns the shipments moved.
+
+    Updates for a parcel the seller never shipped with ``courier`` are refused
+    (:class:`~salesorder.exceptions.UnknownShipment`) and nothing is applied.
+    """
+
+    tag: ClassVar[str] = "record_tracking"
+    courier: str = attrs.field(validator=code)
+    events: tuple[TrackingEvent, ...] = attrs.field(converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class ImportRemittance(Command[CodReconciliation]):
+    """Import a courier's COD remittance statement; returns the courier's reconciliation.
+
+    Importing the same statement again changes nothing; another statement under the same id
+    is refused. Cash collected for a delivered COD order is recorded as its payment.
+    """
+
+    tag: ClassVar[str] = "import_remittance"
+    statement: RemittanceStatement
+
+
+@attrs.frozen(kw_only=True)
+class ReconcileCod(Command[CodReconciliation]):
+    """Reconcile every imported statement of ``courier`` against its COD shipments."""
+
+    tag: ClassVar[str] = "reconcile_cod"
+    courier: str = attrs.field(validator=code)
 
 
 @attrs.frozen(kw_only=True)
@@ -569,11 +668,197 @@ class CompleteOrder(Command[None]):
 
 @attrs.frozen(kw_only=True)
 class CancelOrder(Command[None]):
-    """Cancel an order before shipping; its reservations are released."""
+    """Cancel an order before shipping (or after a return to sender).
+
+    Its reservations are released and its vouchers' uses given back; payments are refunded
+    and issued invoices credited in full, in the same unit of work.
+    """
 
     tag: ClassVar[str] = "cancel_order"
     order_id: str
     reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class LineQuantity:
+    """A quantity of one order line (to set, to cancel or to return)."""
+
+    line_id: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+
+
+@attrs.frozen(kw_only=True)
+class HoldOrder(Command[None]):
+    """Put an order on hold (new, confirmed or processing); ``ReleaseOrder`` ends it."""
+
+    tag: ClassVar[str] = "hold_order"
+    order_id: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseOrder(Command[None]):
+    """Release a hold: the order returns to the status it was held in."""
+
+    tag: ClassVar[str] = "release_order"
+    order_id: str
+
+
+@attrs.frozen(kw_only=True)
+class AmendOrder(Command[int]):
+    """Change a confirmed order: add, remove or re-quantify unshipped lines, change the address.
+
+    The order is priced again (as of its placement date) and its stock reserved again; the
+    whole amendment is refused when any part cannot be carried out. Returns the amendment's
+    version; the same ``key`` again returns the same version and changes nothing. What must
+    happen to invoices already issued and money already paid is listed in the amendment's
+    ``consequences``.
+    """
+
+    tag: ClassVar[str] = "amend_order"
+    order_id: str
+    add: tuple[NewLine, ...] = attrs.field(default=(), converter=as_tuple)
+    remove: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    quantities: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
+    address: Address | None = None
+    reason: str = ""
+    key: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CancelLines(Command[int]):
+    """Cancel part of an order: ``quantity`` units of each line, not yet shipped.
+
+    Reservations are released, the order priced again; what was paid beyond the new amount
+    due is refunded and issued invoices are credited for the difference. Returns the
+    amendment version; the same ``key`` again changes nothing.
+    """
+
+    tag: ClassVar[str] = "cancel_lines"
+    order_id: str
+    lines: tuple[LineQuantity, ...] = attrs.field(converter=as_tuple, validator=not_empty)
+    reason: str = ""
+    key: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class FailDelivery(Command[None]):
+    """The courier could not deliver (buyer absent, refused, wrong address)."""
+
+    tag: ClassVar[str] = "fail_delivery"
+    order_id: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReattemptDelivery(Command[None]):
+    """The courier tries again after a failed delivery."""
+
+    tag: ClassVar[str] = "reattempt_delivery"
+    order_id: str
+
+
+@attrs.frozen(kw_only=True)
+class ReturnToSender(Command[None]):
+    """The courier gives up after a failed delivery and brings the goods back.
+
+    The goods go back into the warehouses they left (as a return to stock in the ledger).
+    """
+
+    tag: ClassVar[str] = "return_to_sender"
+    order_id: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RequestReturn(Command[str]):
+    """The buyer asks to send back delivered units of some lines; returns the return's id.
+
+    Refused (:class:`~salesorder.exceptions.ReturnExceedsDelivered`) when a line would have
+    more units coming back than were delivered and are not yet returned or asked for by
+    another open return. The same ``key`` for the same order again returns the first
+    return's id and changes nothing.
+    """
+
+    tag: ClassVar[str] = "request_return"
+    order_id: str
+    lines: tuple[LineQuantity, ...] = attrs.field(converter=as_tuple, validator=not_empty)
+    reason: str = ""
+    key: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ApproveReturn(Command[None]):
+    """The seller accepts a requested return: the buyer may send the goods."""
+
+    tag: ClassVar[str] = "approve_return"
+    return_id: str
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class RejectReturn(Command[None]):
+    """The seller refuses a requested return."""
+
+    tag: ClassVar[str] = "reject_return"
+    return_id: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReceiveReturn(Command[None]):
+    """The parcel of an approved return is back; ``lines`` say how many units of each came.
+
+    No ``lines``: every requested unit came. The units are recorded on the order as
+    returned (its status becomes partly returned or returned) and valued; they wait for
+    inspection before they go back to stock.
+    """
+
+    tag: ClassVar[str] = "receive_return"
+    return_id: str
+    lines: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class InspectedLine:
+    """What inspection found of one returned line: units sellable and units damaged."""
+
+    line_id: str = attrs.field(validator=code)
+    sellable: int = attrs.field(default=0, converter=whole_quantity, validator=non_negative_int)
+    damaged: int = attrs.field(default=0, converter=whole_quantity, validator=non_negative_int)
+
+
+@attrs.frozen(kw_only=True)
+class InspectReturn(Command[None]):
+    """Inspect a received return: sellable units back to stock, damaged ones written off.
+
+    Every unit is received into ``warehouse`` (by default the warehouse the line shipped
+    from) as a return in the stock ledger; damaged units are then written off, also in the
+    ledger. No ``lines``: every received unit is sellable.
+    """
+
+    tag: ClassVar[str] = "inspect_return"
+    return_id: str
+    lines: tuple[InspectedLine, ...] = attrs.field(default=(), converter=as_tuple)
+    warehouse: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ResolveReturn(Command[str | None]):
+    """Close an inspected return with ``outcome``; returns the exchange order's id, if any.
+
+    The received goods' value (shares of their lines' gross) is taken off what the order
+    owes, through credit notes on the invoices that list them, and what was paid beyond the
+    new amount due is refunded (``REFUND``) or goes to the customer's credit
+    (``CREDIT_NOTE``, ``EXCHANGE``: the exchange order is paid from it, and what it does
+    not take stays on the credit). With ``include_shipping`` the order's shipping charge is
+    given back too (once per order). ``NONE`` changes no money.
+    """
+
+    tag: ClassVar[str] = "resolve_return"
+    return_id: str
+    outcome: ReturnOutcome
+    include_shipping: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -582,3 +867,214 @@ class ImportMarketplaceOrders(Command["list[str]"]):
 
     tag: ClassVar[str] = "import_marketplace_orders"
     channel: str
+
+
+@attrs.frozen(kw_only=True)
+class ReceiveWebhook(Command[IngestResult]):
+    """A marketplace push: verified (HMAC of the raw body) before anything else, then ingested.
+
+    ``body`` is the raw body as received (UTF-8 text), ``signature`` the marketplace's
+    signature header. A delivery that fails verification or cannot be read is recorded on
+    the channel account and refused (outcome ``rejected``), never applied.
+    """
+
+    tag: ClassVar[str] = "receive_webhook"
+    channel: str
+    body: str
+    signature: str
+
+
+@attrs.frozen(kw_only=True)
+class MapChannelSku(Command[None]):
+    """Sell catalog ``sku`` as ``channel_sku`` on ``channel``."""
+
+    tag: ClassVar[str] = "map_channel_sku"
+    channel: str = attrs.field(validator=code)
+    channel_sku: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseParkedOrders(Command[list[IngestResult]]):
+    """Retry the parked marketplace orders of ``channel`` (every channel when None)."""
+
+    tag: ClassVar[str] = "release_parked_orders"
+    channel: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SetChannelStockRule(Command[None]):
+    """Hold back ``buffer`` units and offer ``share`` (0 to 1) of the rest on ``channel``."""
+
+    tag: ClassVar[str] = "set_channel_stock_rule"
+    channel: str = attrs.field(validator=code)
+    buffer: int = attrs.field(default=0, validator=non_negative_int)
+    share: Decimal = Decimal(1)
+
+
+@attrs.frozen(kw_only=True)
+class SyncChannelStock(Command[list[StockPush]]):
+    """Push what each mapped channel SKU may sell, only where it changed since the last push.
+
+    ``channel`` None syncs every marketplace; ``skus`` limits the sync to these catalog SKUs.
+    Run it after a batch of stock changes: a burst of changes becomes one push per SKU.
+    """
+
+    tag: ClassVar[str] = "sync_channel_stock"
+    channel: str | None = None
+    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class CheckChannelStock(Command[list[StockPush]]):
+    """Compare what ``channel`` shows with what it should and push the corrections."""
+
+    tag: ClassVar[str] = "check_channel_stock"
+    channel: str
+
+
+@attrs.frozen(kw_only=True)
+class ImportSettlements(Command[list[Reconciliation]]):
+    """Import new payout reports of ``channel`` (idempotent) and reconcile each."""
+
+    tag: ClassVar[str] = "import_settlements"
+    channel: str
+
+
+@attrs.frozen(kw_only=True)
+class PullListings(Command[ListingReport]):
+    """Fetch ``channel``'s listings, map their SKUs to the catalog and report differences."""
+
+    tag: ClassVar[str] = "pull_listings"
+    channel: str
+
+
+@attrs.frozen(kw_only=True)
+class PublishListing(Command[str]):
+    """Publish catalog ``skus`` as one listing (one variant each) on ``channel``.
+
+    The listing is checked against the marketplace profile's limits before it is sent.
+    ``name`` and ``images`` default to the first product's name and the products' images.
+    """
+
+    tag: ClassVar[str] = "publish_listing"
+    channel: str
+    item_id: str = attrs.field(validator=code)
+    skus: tuple[str, ...] = attrs.field(converter=as_tuple)
+    category: str = ""
+    name: str | None = None
+    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+
+# -- warehouse work (see salesorder.domain.warehouse) -------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class BinAssignment:
+    """SKU ``sku`` lives in bin (``aisle``, ``position``)."""
+
+    sku: str = attrs.field(validator=code)
+    aisle: int = attrs.field(validator=positive_int)
+    position: int = attrs.field(validator=positive_int)
+
+    @property
+    def bin(self) -> BinLocation:
+        """The bin."""
+        return BinLocation(aisle=self.aisle, position=self.position)
+
+
+@attrs.frozen(kw_only=True)
+class SetBins(Command[None]):
+    """Say where SKUs live in ``warehouse`` (the warehouse's layout; later entries win)."""
+
+    tag: ClassVar[str] = "set_bins"
+    warehouse: str = attrs.field(validator=code)
+    bins: tuple[BinAssignment, ...] = attrs.field(
+        converter=as_tuple, validator=attrs.validators.min_len(1)
+    )
+    aisle_spacing_m: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(positive_int)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CreateWave(Command[str]):
+    """Put reserved orders of ``warehouse`` on one pick list; returns the wave id.
+
+    ``order_ids`` empty takes every reserved order with units in the warehouse that are on
+    no pick list yet, oldest first (at most ``max_orders``). ``urgent`` with one order id is
+    single-order picking.
+    """
+
+    tag: ClassVar[str] = "create_wave"
+    warehouse: str = attrs.field(validator=code)
+    order_ids: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    urgent: bool = False
+    max_orders: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(positive_int)
+    )
+
+
+class ShortPickReason(str, enum.Enum):
+    """How a short pick corrects the stock: the units are missing, or found damaged."""
+
+    NOT_FOUND = "not_found"
+    DAMAGED = "damaged"
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmPick(Command[int]):
+    """The picker found ``picked`` units of ``sku`` for wave ``wave_id``; returns units short.
+
+    A shortfall is taken off the stock (a count adjustment, or a write-off when
+    ``reason`` is damaged), and each short line is re-allocated from another warehouse or
+    backordered.
+    """
+
+    tag: ClassVar[str] = "confirm_pick"
+    wave_id: str
+    sku: str = attrs.field(validator=code)
+    picked: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+    reason: ShortPickReason = ShortPickReason.NOT_FOUND
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class PackParcel(Command[str]):
+    """Pack picked units of an order into a parcel; returns the parcel id.
+
+    ``lines`` empty packs everything picked in ``warehouse`` and not packed yet. Weight and
+    dimensions default to the products' (weights added, volumes added).
+    """
+
+    tag: ClassVar[str] = "pack_parcel"
+    order_id: str
+    warehouse: str = attrs.field(validator=code)
+    lines: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
+    weight_kg: Decimal | None = None
+    dimensions: Dimensions | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateManifest(Command[str]):
+    """Hand ``parcel_ids`` to ``courier`` at one pickup in ``warehouse``; returns the manifest id.
+
+    Every order with a parcel on the manifest is shipped (booked with the courier) for its
+    units in the warehouse, so all its packed parcels there must be on the manifest.
+    """
+
+    tag: ClassVar[str] = "create_manifest"
+    courier: str
+    warehouse: str = attrs.field(validator=code)
+    parcel_ids: tuple[str, ...] = attrs.field(
+        converter=as_tuple, validator=attrs.validators.min_len(1)
+    )
+    service: ServiceLevel = ServiceLevel.ECONOMY
+    fee_payer: FeePayer = FeePayer.BUYER
+
+
+@attrs.frozen(kw_only=True)
+class RetryNotifications(Command[int]):
+    """Send again the customer messages whose sending failed; returns how many went out."""
+
+    tag: ClassVar[str] = "retry_notifications"

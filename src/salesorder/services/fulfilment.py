@@ -6,25 +6,54 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.events import OrderDelivered, OrderShipped
+from salesorder.domain.allocation import Pick
+from salesorder.domain.events import (
+    DeliveryFailed,
+    DeliveryReattempted,
+    OrderDelivered,
+    OrderInTransit,
+    OrderShipped,
+    ReturnedToSender,
+    ShipmentDelayed,
+)
 from salesorder.domain.inventory import MovementKind, reservation_key
-from salesorder.domain.lifecycle import OrderStatus
+from salesorder.domain.lifecycle import IN_WAREHOUSE, OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import (
     FeePayer,
     Shipment,
     ShipmentRequest,
     ShipmentStatus,
+    TrackingEvent,
+    TrackingStatus,
+    TrackingUpdate,
     cod_amount,
 )
-from salesorder.exceptions import IllegalTransition
+from salesorder.exceptions import IllegalTransition, UnknownShipment
 from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
-from salesorder.services.commands import MarkDelivered, ShipOrder, SyncTracking
+from salesorder.services.commands import (
+    FailDelivery,
+    MarkDelivered,
+    ReattemptDelivery,
+    RecordTracking,
+    ReturnToSender,
+    ShipOrder,
+    SyncTracking,
+)
 from salesorder.services.inventory import post, reserve_stock
 
-__all__ = ["mark_delivered", "reserve_stock", "ship_order", "sync_tracking"]
+__all__ = [
+    "fail_delivery",
+    "mark_delivered",
+    "reattempt_delivery",
+    "record_tracking",
+    "reserve_stock",
+    "return_to_sender",
+    "ship_order",
+    "sync_tracking",
+]
 
 
 def _weight(uow: UnitOfWork, order: Order, warehouse: str) -> Decimal:
@@ -42,10 +71,12 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
     """Book the courier for a reserved order, take the goods out of stock, mark it shipped.
 
     A split order gets one shipment per warehouse it was reserved in (all with the same
-    courier and service); the shipping fee the buyer pays and the COD amount go with the
-    last parcel. Returns the last shipment's id; ``order.shipment_ids`` lists them all.
-    Booking references are derived from the order, so a retried command never books twice.
-    For a COD order the courier collects goods plus the fees (when the buyer pays them),
+    courier and service); ``command.warehouse`` ships only that warehouse's parcel, and the
+    order is partly shipped until the rest follows. The shipping fee the buyer pays goes on
+    the order with each booking; the COD amount goes with the parcel that completes the
+    order. Returns the last shipment's id; ``order.shipment_ids`` lists them all. Booking
+    references are derived from the order, so a retried command never books twice. For a
+    COD order the courier collects what is due plus the fees (when the buyer pays them),
     rounded to the currency's cash step; the rounding is kept on the order as an adjustment.
     """
     courier = app.courier(command.courier)
@@ -53,10 +84,28 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
     with app.transaction() as tx:
         uow = tx.uow
         order = uow.orders.get(command.order_id)
-        if order.status is not OrderStatus.PROCESSING or order.warehouse is None:
+        if order.status not in IN_WAREHOUSE or not order.picks:
             raise IllegalTransition(order.thing, order.status.value, "ship")
         assert order.shipping_address is not None  # noqa: S101 - confirmed orders have one
         origins = order.pick_warehouses
+        if command.warehouse is not None:
+            if command.warehouse not in origins:
+                raise IllegalTransition(
+                    order.thing,
+                    order.status.value,
+                    "ship",
+                    f"nothing is reserved in warehouse {command.warehouse!r}",
+                )
+            origins = [command.warehouse]
+        completes = not any(
+            order.outstanding(line.line_id)
+            - sum(
+                p.quantity
+                for p in order.picks
+                if p.line_id == line.line_id and p.warehouse in origins
+            )
+            for line in order.lines
+        )
         requests = []
         for number, code in enumerate(origins, start=len(order.shipment_ids) + 1):
             requests.append(
@@ -73,7 +122,7 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
         fee = sum(fees[1:], fees[0])
         charge = fee if command.fee_payer is FeePayer.BUYER else None
         cod = rounding = None
-        if order.is_cod:
+        if order.is_cod and completes:
             cod = cod_amount(
                 order.amount_due,
                 fee,
@@ -109,18 +158,20 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                 service=command.service,
                 tracking_number=booking.tracking_number,
                 label=booking.label,
+                label_document=booking.label_document,
                 fee=booking.fee,
                 fee_payer=command.fee_payer,
                 weight_kg=request.weight_kg,
                 cod_amount=cod if last else None,
             )
             uow.shipments.add(shipment)
-            if last:
-                order.mark_shipped(
-                    shipment.id, tx.now, shipping_charge=charge, cash_rounding=rounding
-                )
-            else:
-                order.add_shipment(shipment.id)
+            order.mark_shipped(
+                shipment.id,
+                tx.now,
+                warehouse=code,
+                shipping_charge=charge if last else None,
+                cash_rounding=rounding if last else None,
+            )
             tx.raise_event(
                 OrderShipped(
                     order_id=order.id,
@@ -139,18 +190,161 @@ def _delivered(tx: Transaction, order: Order, shipment_id: str) -> None:
     tx.raise_event(OrderDelivered(order_id=order.id, at=tx.now, shipment_id=shipment_id))
 
 
+_ON_THE_WAY = frozenset(
+    {
+        TrackingStatus.PICKED_UP,
+        TrackingStatus.IN_TRANSIT,
+        TrackingStatus.DELAYED,
+        TrackingStatus.OUT_FOR_DELIVERY,
+    }
+)
+_OUT = frozenset({OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT})
+
+
+def _note(update: TrackingUpdate, status: TrackingStatus) -> str:
+    notes = [e.note for e in update.new_events if e.status is status and e.note]
+    return notes[-1] if notes else ""
+
+
+def _all_delivered(uow: UnitOfWork, order: Order, shipment: Shipment) -> bool:
+    others = (uow.shipments.get(i) for i in order.shipment_ids if i != shipment.id)
+    return order.fully_shipped and all(
+        s.tracking is TrackingStatus.DELIVERED or s.status is ShipmentStatus.CANCELLED
+        for s in others
+    )
+
+
+def _fail(tx: Transaction, order: Order, shipment: Shipment, reason: str) -> None:
+    if order.status in _OUT:
+        order.fail_delivery(tx.now, reason)
+    tx.raise_event(
+        DeliveryFailed(order_id=order.id, at=tx.now, shipment_id=shipment.id, reason=reason)
+    )
+
+
+def _reattempt(tx: Transaction, order: Order, shipment: Shipment) -> None:
+    if order.status is OrderStatus.FAILED_DELIVERY:
+        order.reattempt_delivery(tx.now)
+    tx.raise_event(DeliveryReattempted(order_id=order.id, at=tx.now, shipment_id=shipment.id))
+
+
+def _returned(tx: Transaction, order: Order, shipment: Shipment, reason: str) -> None:
+    """The courier brought ``shipment`` back: its goods return to the warehouse it left.
+
+    Unless the order was already returned to sender by hand (``ReturnToSender``), which put
+    the goods back then.
+    """
+    if order.status not in (*_OUT, OrderStatus.FAILED_DELIVERY, OrderStatus.PARTLY_SHIPPED):
+        return
+    if order.status in _OUT:
+        _fail(tx, order, shipment, reason or "returned to sender")
+    if order.status is OrderStatus.FAILED_DELIVERY:
+        order.return_to_sender(tx.now, reason)
+    picks = [pick for pick in order.dispatched if pick.warehouse == shipment.warehouse]
+    _back_to_stock(tx, picks, shipment.id, reason)
+    tx.raise_event(ReturnedToSender(order_id=order.id, at=tx.now, reason=reason))
+
+
+def _back_to_stock(tx: Transaction, picks: list[Pick], document: str, reason: str) -> None:
+    """Goods a courier brought back undelivered return to the warehouses they left."""
+    for pick in picks:
+        item = tx.uow.stock.get((pick.warehouse, pick.sku))
+        item.receive(pick.quantity)
+        post(
+            tx,
+            item,
+            MovementKind.RETURN,
+            on_hand_change=pick.quantity,
+            document=document,
+            reason=f"returned to sender: {reason or 'undelivered'}",
+        )
+
+
+def _follow(tx: Transaction, shipment: Shipment, update: TrackingUpdate) -> None:
+    """Move the order after its shipment, raising the events of what happened.
+
+    Events about the parcel (delayed, failed, reattempted, returned) are raised whatever the
+    order's status; the order itself moves only where the lifecycle allows it (a partly
+    shipped order waits for its other parcels).
+    """
+    if not update.moved:
+        return
+    order = tx.uow.orders.get(shipment.order_id)
+    before, after = update.before, update.after
+    status = after.status
+    # A late "delivered" stamped before known failures replays with fewer failures: none new.
+    failures = max(after.failed_attempts - before.failed_attempts, 0)
+    for number in range(failures):
+        _fail(tx, order, shipment, _note(update, TrackingStatus.FAILED_DELIVERY))
+        last = number == failures - 1
+        if not last or status in _ON_THE_WAY:
+            _reattempt(tx, order, shipment)
+    if failures == 0 and before.status is TrackingStatus.FAILED_DELIVERY and status in _ON_THE_WAY:
+        _reattempt(tx, order, shipment)
+    if status in _ON_THE_WAY:
+        if order.status is OrderStatus.SHIPPED:
+            order.mark_in_transit(tx.now)
+            tx.raise_event(OrderInTransit(order_id=order.id, at=tx.now, shipment_id=shipment.id))
+        if status is TrackingStatus.DELAYED:
+            tx.raise_event(
+                ShipmentDelayed(
+                    order_id=order.id,
+                    at=tx.now,
+                    shipment_id=shipment.id,
+                    reason=_note(update, TrackingStatus.DELAYED),
+                )
+            )
+    elif status is TrackingStatus.DELIVERED:
+        if order.status in (*_OUT, OrderStatus.FAILED_DELIVERY) and _all_delivered(
+            tx.uow, order, shipment
+        ):
+            _delivered(tx, order, shipment.id)
+    elif status is TrackingStatus.RETURNED_TO_SENDER:
+        _returned(tx, order, shipment, _note(update, TrackingStatus.RETURNED_TO_SENDER))
+
+
 def sync_tracking(app: SalesApp, command: SyncTracking) -> ShipmentStatus:
-    """Apply the courier's new updates; the first delivery update marks the order delivered."""
+    """Pull the courier's updates for a shipment and let the order follow.
+
+    Updates are deduplicated by event id and replayed in event-time order; the shipment never
+    moves back (:meth:`~salesorder.domain.shipping.Shipment.record`). The order follows: in
+    transit, failed delivery, reattempt, returned to sender (the goods go back to stock), and
+    delivered once every shipment of a fully shipped order is delivered. Pulling again with
+    nothing new changes nothing.
+    """
     with app.transaction() as tx:
         shipment = tx.uow.shipments.get(command.shipment_id)
         updates = app.courier(shipment.courier).tracking(shipment.tracking_number)
-        for event in updates:
-            if event not in shipment.events:
-                shipment.track(event)
-        order = tx.uow.orders.get(shipment.order_id)
-        if shipment.status is ShipmentStatus.DELIVERED and order.status is OrderStatus.SHIPPED:
-            _delivered(tx, order, shipment.id)
+        _follow(tx, shipment, shipment.record(updates))
         return shipment.status
+
+
+def record_tracking(app: SalesApp, command: RecordTracking) -> list[str]:
+    """Apply updates a courier pushed (a webhook); returns the ids of the shipments they moved.
+
+    Each update is matched to the courier's shipment by tracking number. Raises before
+    anything changes when one is for a parcel the seller never shipped with that courier.
+
+    Raises:
+        UnknownShipment: no shipment of ``command.courier`` has the update's tracking number.
+    """
+    with app.transaction() as tx:
+        shipments = {
+            s.tracking_number: s for s in tx.uow.shipments.list() if s.courier == command.courier
+        }
+        by_shipment: dict[str, list[TrackingEvent]] = {}
+        for event in command.events:
+            if event.tracking_number not in shipments:
+                raise UnknownShipment(command.courier, event.tracking_number)
+            by_shipment.setdefault(event.tracking_number, []).append(event)
+        moved = []
+        for tracking_number, events in by_shipment.items():
+            shipment = shipments[tracking_number]
+            update = shipment.record(events)
+            _follow(tx, shipment, update)
+            if update.moved:
+                moved.append(shipment.id)
+        return moved
 
 
 def mark_delivered(app: SalesApp, command: MarkDelivered) -> None:
@@ -158,3 +352,42 @@ def mark_delivered(app: SalesApp, command: MarkDelivered) -> None:
     with app.transaction() as tx:
         order = tx.uow.orders.get(command.order_id)
         _delivered(tx, order, order.shipment_ids[-1] if order.shipment_ids else "")
+
+
+def fail_delivery(app: SalesApp, command: FailDelivery) -> None:
+    """The courier could not deliver; a reattempt or a return to sender comes next."""
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        order.fail_delivery(tx.now, command.reason)
+        tx.raise_event(
+            DeliveryFailed(
+                order_id=order.id,
+                at=tx.now,
+                shipment_id=order.shipment_ids[-1] if order.shipment_ids else "",
+                reason=command.reason,
+            )
+        )
+
+
+def reattempt_delivery(app: SalesApp, command: ReattemptDelivery) -> None:
+    """The courier tries again."""
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        order.reattempt_delivery(tx.now)
+        tx.raise_event(
+            DeliveryReattempted(
+                order_id=order.id,
+                at=tx.now,
+                shipment_id=order.shipment_ids[-1] if order.shipment_ids else "",
+            )
+        )
+
+
+def return_to_sender(app: SalesApp, command: ReturnToSender) -> None:
+    """The goods come back undelivered: into the warehouses they left, in the ledger."""
+    with app.transaction() as tx:
+        uow = tx.uow
+        order = uow.orders.get(command.order_id)
+        order.return_to_sender(tx.now, command.reason)
+        _back_to_stock(tx, order.dispatched, order.id, command.reason)
+        tx.raise_event(ReturnedToSender(order_id=order.id, at=tx.now, reason=command.reason))

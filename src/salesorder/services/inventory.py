@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+import attrs
+
 from salesorder.domain.allocation import Allocation, DemandLine, OrderDemand
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.events import StockReserved
@@ -28,6 +30,7 @@ from salesorder.exceptions import IllegalTransition, InsufficientStock, UnknownS
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import (
+    ChannelAvailability,
     CountStock,
     ReleaseExpiredReservations,
     ReserveStock,
@@ -42,6 +45,7 @@ __all__ = [
     "count_stock",
     "ledger",
     "post",
+    "query_channel_availability",
     "release_expired_reservations",
     "release_order",
     "reserve_stock",
@@ -115,8 +119,9 @@ def _demand(order: Order, warehouses: list[Warehouse]) -> OrderDemand:
     return OrderDemand(
         order_id=order.id,
         lines=[
-            DemandLine(line_id=line.line_id, sku=line.sku, quantity=line.quantity)
+            DemandLine(line_id=line.line_id, sku=line.sku, quantity=left)
             for line in order.lines
+            if (left := order.unreserved(line.line_id))
         ],
         zone=order.shipping_address.postal_code if order.shipping_address else "",
         placed_at=order.placed_at,
@@ -161,14 +166,22 @@ def _reserve(
     allocation: Allocation,
     stock: dict[tuple[str, str], StockItem],
     hold_minutes: int | None = None,
+    *,
+    partial: bool = False,
 ) -> str:
-    """Reserve a complete allocation's picks, post them, and move the order on."""
+    """Reserve an allocation's picks (all of the order, or part of it when ``partial``)."""
     expires = None
     if hold_minutes is not None:
         expires = tx.now + dt.timedelta(minutes=hold_minutes)
+    held = {(p.warehouse, p.line_id): p for p in order.picks}
     for pick in allocation.picks:
         item = stock[pick.warehouse, pick.sku]
-        item.reserve(Reservation.for_line(order.id, pick.line_id, pick.quantity, tx.now, expires))
+        before = held.get((pick.warehouse, pick.line_id))
+        quantity = pick.quantity + (before.quantity if before is not None else 0)
+        if before is not None:  # a top-up: one reservation per line and warehouse, grown
+            item.release(reservation_key(order.id, pick.line_id))
+        item.reserve(Reservation.for_line(order.id, pick.line_id, quantity, tx.now, expires))
+        held[pick.warehouse, pick.line_id] = attrs.evolve(pick, quantity=quantity)
         post(
             tx,
             item,
@@ -177,7 +190,9 @@ def _reserve(
             document=order.id,
             reason=pick.reason,
         )
-    order.mark_reserved(allocation.warehouses[0], tx.now, picks=allocation.picks)
+    order.mark_reserved(
+        allocation.warehouses[0], tx.now, picks=list(held.values()), partial=partial
+    )
     for warehouse in allocation.warehouses:
         tx.raise_event(StockReserved(order_id=order.id, at=tx.now, warehouse=warehouse))
     return allocation.warehouses[0]
@@ -217,33 +232,47 @@ def reserve_stock(app: SalesApp, command: ReserveStock) -> str:
                 chosen = warehouses[:1]
             allocation = ByPriority().allocate(_demand(order, warehouses), chosen, available)
         if allocation.backorders:
-            if command.backorder:
+            if command.partial and allocation.picks:
+                return _reserve(tx, order, allocation, stock, command.hold_minutes, partial=True)
+            if command.backorder or command.partial:
                 order.wait_for_stock(tx.now)
                 return ""
             _refuse(allocation, stock, warehouses)
         return _reserve(tx, order, allocation, stock, command.hold_minutes)
 
 
+def reserve_outstanding(app: SalesApp, tx: Transaction, order: Order) -> None:
+    """Reserve every unit of ``order`` still to ship, split as the strategy says, or refuse.
+
+    Used after an amendment released the order's reservations: either everything left is
+    reserved again or :class:`~salesorder.exceptions.InsufficientStock` undoes the command.
+    """
+    warehouses = tx.uow.warehouses.list()
+    stock = _load_stock(tx.uow, order)
+    available = {key: item.available for key, item in stock.items()}
+    allocation = app.allocation.allocate(_demand(order, warehouses), warehouses, available)
+    if allocation.backorders:
+        _refuse(allocation, stock, warehouses)
+    _reserve(tx, order, allocation, stock)
+
+
 def reserve_waiting(app: SalesApp, tx: Transaction) -> list[str]:
     """Reserve backordered orders that the stock now covers, oldest wait first.
 
-    An order that still cannot be served whole keeps waiting (and keeps its place).
-    Returns the ids of the orders reserved.
+    A confirmed order that still cannot be served whole keeps waiting (and keeps its
+    place); a partly reserved one is topped up with what there is. Returns the ids of the
+    orders that got stock.
     """
-    waiting = [
-        o
-        for o in tx.uow.orders.list()
-        if o.backordered_since is not None and o.status is OrderStatus.CONFIRMED
-    ]
-    waiting.sort(key=lambda o: (o.backordered_since, o.placed_at, o.id))
+    waiting = tx.uow.orders.waiting_for_stock()
     warehouses = tx.uow.warehouses.list()
     reserved = []
     for order in waiting:
         stock = _load_stock(tx.uow, order)
         available = {key: item.available for key, item in stock.items()}
         allocation = app.allocation.allocate(_demand(order, warehouses), warehouses, available)
-        if not allocation.backorders:
-            _reserve(tx, order, allocation, stock)
+        partial = order.status is not OrderStatus.CONFIRMED
+        if not allocation.backorders or (partial and allocation.picks):
+            _reserve(tx, order, allocation, stock, partial=partial)
             reserved.append(order.id)
     return reserved
 
@@ -412,3 +441,26 @@ def channel_availability(
     with app.uow() as uow:
         available = sum(item.available for item in uow.stock.for_sku(sku))
     return {rule.channel: available_to_sell(available, rule) for rule in rules}
+
+
+def query_channel_availability(app: SalesApp, command: ChannelAvailability) -> dict[str, int]:
+    """Units of each SKU the channel may offer under its stock rule, by SKU.
+
+    Raises:
+        UnknownSKU: one of ``command.skus`` is not in the catalog (checked first).
+    """
+    with app.uow() as uow:
+        for sku in command.skus:
+            if uow.products.find(sku) is None:
+                raise UnknownSKU(sku)
+        account = uow.channel_accounts.find(command.channel)
+        rule = ChannelStockRule(channel=command.channel) if account is None else account.rule
+        items = (
+            uow.stock.list()
+            if not command.skus
+            else [item for sku in dict.fromkeys(command.skus) for item in uow.stock.for_sku(sku)]
+        )
+        available = dict.fromkeys(command.skus, 0)
+        for item in items:
+            available[item.sku] = available.get(item.sku, 0) + item.available
+    return {sku: available_to_sell(units, rule) for sku, units in sorted(available.items())}

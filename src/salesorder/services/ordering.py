@@ -2,38 +2,56 @@
 
 from __future__ import annotations
 
+import attrs
+
+from salesorder.domain.customers import Address
 from salesorder.domain.events import (
+    OrderAmended,
     OrderCancelled,
     OrderCompleted,
     OrderConfirmed,
+    OrderHeld,
     OrderPlaced,
+    OrderReleased,
 )
+from salesorder.domain.invoicing import Invoice
+from salesorder.domain.lifecycle import OrderAction, OrderStatus
 from salesorder.domain.orders import Order, OrderLine
-from salesorder.exceptions import DuplicateError, InvalidAddress, UnknownSKU
+from salesorder.exceptions import AmendmentRefused, DuplicateError, InvalidAddress, UnknownSKU
+from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
-from salesorder.services.app import SalesApp
+from salesorder.services.app import SalesApp, Transaction
+from salesorder.services.billing import credit_invoice, refund_order
 from salesorder.services.commands import (
     AddLine,
+    AmendOrder,
+    CancelLines,
     CancelOrder,
     ChangeAddress,
     ChangeQuantity,
     CompleteOrder,
     ConfirmOrder,
+    HoldOrder,
     NewLine,
     PlaceOrder,
+    ReleaseOrder,
     RemoveLine,
 )
-from salesorder.services.inventory import release_order
-from salesorder.services.pricing import release_vouchers, reprice
+from salesorder.services.inventory import release_order, reserve_outstanding
+from salesorder.services.pricing import price, release_vouchers, reprice
 
 __all__ = [
     "add_line",
+    "amend_order",
+    "cancel_lines",
     "cancel_order",
     "change_address",
     "change_quantity",
     "complete_order",
     "confirm_order",
+    "hold_order",
     "place_order",
+    "release_hold",
     "remove_line",
     "reprice",
 ]
@@ -129,9 +147,25 @@ def change_quantity(app: SalesApp, command: ChangeQuantity) -> None:
 
 
 def change_address(app: SalesApp, command: ChangeAddress) -> None:
-    """Change where a new order goes."""
+    """Change where an order goes: an edit while new, an amendment once confirmed."""
     with app.transaction() as tx:
-        tx.uow.orders.get(command.order_id).set_shipping_address(command.address)
+        order = tx.uow.orders.get(command.order_id)
+        if order.status is OrderStatus.NEW:
+            order.set_shipping_address(command.address)
+            return
+        order.check(OrderAction.AMEND)
+        if command.address == order.shipping_address:
+            return
+        _change(
+            app,
+            tx,
+            order,
+            list(order.lines),
+            ["shipping address changed"],
+            key="",
+            reason="address changed",
+            address=command.address,
+        )
 
 
 def confirm_order(app: SalesApp, command: ConfirmOrder) -> None:
@@ -150,11 +184,239 @@ def complete_order(app: SalesApp, command: CompleteOrder) -> None:
         tx.raise_event(OrderCompleted(order_id=order.id, at=tx.now))
 
 
+def _receivable(tx: Transaction, order: Order) -> list[Invoice]:
+    invoices = [tx.uow.invoices.get(i) for i in order.invoice_ids]
+    return [i for i in invoices if i.is_receivable and i.creditable.is_positive]
+
+
+def _settle(app: SalesApp, tx: Transaction, order: Order, reference: str, *, full: bool) -> None:
+    """Refund what was paid beyond what is due, then credit invoices beyond the goods' total.
+
+    ``full`` (a cancellation of the whole order): everything paid is refunded and every
+    issued invoice credited in full. Otherwise the order was priced again after a partial
+    cancellation: only the difference is refunded and credited. Money goes first: refunds
+    release the invoices' payments, so the credit notes take back only what is not owed.
+    """
+    over = order.paid if full else order.paid - order.amount_due
+    if over.is_positive:
+        refund_order(tx, order, over, reference, settles=False)
+    invoices = _receivable(tx, order)
+    excess = Money.sum((i.creditable for i in invoices), order.currency)
+    if not full:
+        excess = excess - order.total
+    for invoice in reversed(invoices):
+        if not excess.is_positive:
+            break
+        part = min(invoice.creditable, excess)
+        credit_invoice(
+            app,
+            tx,
+            invoice,
+            part,
+            reason=f"{reference}: order {order.id} cancelled",
+            on_order=full,
+        )
+        excess = excess - part
+
+
 def cancel_order(app: SalesApp, command: CancelOrder) -> None:
-    """Cancel an order that has not shipped and release its reservations."""
+    """Cancel an order that has not shipped: release its stock and vouchers, settle its money.
+
+    Payments are refunded and issued invoices credited in full, in the same unit of work.
+    """
     with app.transaction() as tx:
         order = tx.uow.orders.get(command.order_id)
+        order.check(OrderAction.CANCEL)
+        _settle(app, tx, order, f"{order.id}-cancel", full=True)
         order.cancel(tx.now, command.reason)
         release_order(tx, order, f"order cancelled: {command.reason}".rstrip(": "))
         release_vouchers(tx, order)
         tx.raise_event(OrderCancelled(order_id=order.id, at=tx.now, reason=command.reason))
+
+
+def hold_order(app: SalesApp, command: HoldOrder) -> None:
+    """Put an order on hold; its reservations stay."""
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        order.hold(tx.now, command.reason)
+        tx.raise_event(OrderHeld(order_id=order.id, at=tx.now, reason=command.reason))
+
+
+def release_hold(app: SalesApp, command: ReleaseOrder) -> None:
+    """Release a hold: the order carries on from where it was held."""
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        order.release(tx.now)
+        tx.raise_event(OrderReleased(order_id=order.id, at=tx.now))
+
+
+def _next_number(order: Order, lines: dict[str, OrderLine]) -> int:
+    ids = [*lines, *(line.line_id for line in order.lines)]
+    return max((int(i) for i in ids if i.isdigit()), default=0)
+
+
+def _amended(
+    uow: UnitOfWork,
+    order: Order,
+    *,
+    add: tuple[NewLine, ...] = (),
+    remove: tuple[str, ...] = (),
+    quantities: dict[str, int],
+) -> tuple[list[OrderLine], list[str]]:
+    """The order's lines after the change, and what changed, in words."""
+    lines = {line.line_id: line for line in order.lines}
+    changes = []
+    for line_id in remove:
+        order.line(line_id)
+        lines.pop(line_id, None)
+        changes.append(f"line {line_id!r} removed")
+    for line_id, quantity in quantities.items():
+        line = order.line(line_id)
+        if quantity == 0:
+            lines.pop(line_id, None)
+            changes.append(f"line {line_id!r} removed")
+        elif quantity != line.quantity and line_id in lines:
+            lines[line_id] = attrs.evolve(line, quantity=quantity)
+            changes.append(f"line {line_id!r} quantity {line.quantity} -> {quantity}")
+    number = _next_number(order, lines)
+    for new in add:
+        number += 1
+        line = build_line(uow, str(number), new)
+        lines[line.line_id] = line
+        changes.append(f"line {line.line_id!r} added: {line.quantity} x {line.sku}")
+    return list(lines.values()), changes
+
+
+def _consequences(tx: Transaction, order: Order, gross_after: Money) -> list[str]:
+    """What the amendment means for shipments made, invoices issued and money paid."""
+    said = []
+    difference = gross_after - order.total
+    if order.shipment_ids:
+        said.append(f"shipments {', '.join(order.shipment_ids)} already left and stay as they are")
+    for invoice in _receivable(tx, order):
+        if difference.is_negative:
+            said.append(f"invoice {invoice.number}: credit {-difference} (credit note)")
+        elif difference.is_positive:
+            said.append(f"invoice {invoice.number}: invoice {difference} more")
+        break
+    due_after = order.amount_due + difference
+    if order.paid > due_after:
+        said.append(f"{order.paid - due_after} of what was paid is refunded")
+    elif order.paid.is_positive and due_after > order.paid:
+        said.append(f"collect {due_after - order.paid} more from the buyer")
+    return said
+
+
+def _change(
+    app: SalesApp,
+    tx: Transaction,
+    order: Order,
+    lines: list[OrderLine],
+    changes: list[str],
+    *,
+    key: str,
+    reason: str,
+    address: Address | None = None,
+    cancellation: bool = False,
+) -> int:
+    """Carry out an amendment whole: release, re-price, amend, reserve again."""
+    candidate = attrs.evolve(order, lines=lines, pricing=None, history=list(order.history))
+    priced, _ = price(app, tx, candidate)
+    consequences = _consequences(tx, order, priced.gross)
+    over = order.paid - (order.amount_due + priced.gross - order.total)
+    if over.is_positive:  # the order may never show more paid than due
+        refund_order(tx, order, over, f"{order.id}-A{len(order.amendments) + 1}", settles=False)
+    reserved = bool(order.picks)
+    if reserved:
+        release_order(tx, order, f"order amended: {reason}".rstrip(": "))
+        order.drop_picks(tx.now)
+    amendment = order.amend(
+        tx.now,
+        lines=lines,
+        priced=priced,
+        address=address,
+        key=key,
+        reason=reason,
+        cancellation=cancellation,
+        changes=changes,
+        consequences=consequences,
+    )
+    if reserved and not order.fully_shipped:
+        reserve_outstanding(app, tx, order)
+    tx.raise_event(
+        OrderAmended(
+            order_id=order.id,
+            at=tx.now,
+            version=amendment.version,
+            gross_before=amendment.gross_before,
+            gross_after=amendment.gross_after,
+            cancellation=cancellation,
+        )
+    )
+    return amendment.version
+
+
+def amend_order(app: SalesApp, command: AmendOrder) -> int:
+    """Amend a confirmed order whole, or refuse; returns the amendment version."""
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        done = order.amendment(command.key)
+        if done is not None:
+            return done.version
+        order.check(OrderAction.AMEND)
+        lines, changes = _amended(
+            tx.uow,
+            order,
+            add=command.add,
+            remove=command.remove,
+            quantities={q.line_id: q.quantity for q in command.quantities},
+        )
+        if command.address is not None and command.address != order.shipping_address:
+            changes.append("shipping address changed")
+        if not changes:
+            raise AmendmentRefused(order.thing, "the amendment changes nothing")
+        return _change(
+            app,
+            tx,
+            order,
+            lines,
+            changes,
+            key=command.key,
+            reason=command.reason,
+            address=command.address,
+        )
+
+
+def cancel_lines(app: SalesApp, command: CancelLines) -> int:
+    """Cancel unshipped units of some lines; refund and credit the difference."""
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        done = order.amendment(command.key)
+        if done is not None:
+            return done.version
+        order.check(OrderAction.AMEND)
+        quantities = {}
+        for part in command.lines:
+            left = order.outstanding(part.line_id)
+            if not 0 < part.quantity <= left:
+                raise AmendmentRefused(
+                    order.thing,
+                    f"line {part.line_id!r} has {left} unit(s) not shipped, "
+                    f"{part.quantity} to cancel",
+                )
+            quantities[part.line_id] = order.line(part.line_id).quantity - part.quantity
+        if all(q == 0 for q in quantities.values()) and len(quantities) == len(order.lines):
+            raise AmendmentRefused(order.thing, "every unit would be cancelled; cancel the order")
+        lines, changes = _amended(tx.uow, order, quantities=quantities)
+        version = _change(
+            app,
+            tx,
+            order,
+            lines,
+            changes,
+            key=command.key,
+            reason=command.reason,
+            cancellation=True,
+        )
+        _settle(app, tx, order, f"{order.id}-A{version}", full=False)
+        return version

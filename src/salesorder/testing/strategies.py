@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeAlias, TypeVar
@@ -577,10 +577,43 @@ _PATH = (
     OrderStatus.NEW,
     OrderStatus.CONFIRMED,
     OrderStatus.PROCESSING,
+    OrderStatus.PICKING,
+    OrderStatus.PACKED,
     OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
     OrderStatus.DELIVERED,
     OrderStatus.COMPLETED,
 )
+#: The statuses :func:`orders` can build (the others need returns or courier failures).
+GENERATED_STATUSES = (*_PATH, OrderStatus.CANCELLED, OrderStatus.ON_HOLD)
+
+
+def _ship(draw: st.DrawFn, order: Order, at: dt.datetime) -> None:
+    if order.payment_method.is_prepaid:
+        _pay(draw, order, full=True)
+    order.mark_shipped(
+        draw(codes()),
+        at,
+        shipping_charge=draw(st.none() | money(order.currency, max_value=100_000)),
+    )
+
+
+def _complete(draw: st.DrawFn, order: Order, at: dt.datetime) -> None:
+    _pay(draw, order, full=True)
+    order.complete(at)
+
+
+#: How :func:`orders` moves an order into each status of ``_PATH``.
+_STEPS: dict[OrderStatus, Callable[[st.DrawFn, Order, dt.datetime], None]] = {
+    OrderStatus.CONFIRMED: lambda _draw, order, at: order.confirm(at),
+    OrderStatus.PROCESSING: lambda draw, order, at: order.mark_reserved(draw(codes()), at),
+    OrderStatus.PICKING: lambda _draw, order, at: order.start_picking(at),
+    OrderStatus.PACKED: lambda _draw, order, at: order.mark_packed(at),
+    OrderStatus.SHIPPED: _ship,
+    OrderStatus.IN_TRANSIT: lambda _draw, order, at: order.mark_in_transit(at),
+    OrderStatus.DELIVERED: lambda _draw, order, at: order.mark_delivered(at),
+    OrderStatus.COMPLETED: _complete,
+}
 
 
 @st.composite
@@ -596,7 +629,7 @@ def _orders(
     order_id: Spec[str],
 ) -> Order:
     code = draw(_spec(currency, currencies()))
-    target = draw(_spec(status, st.sampled_from(list(OrderStatus))))
+    target = draw(_spec(status, st.sampled_from(GENERATED_STATUSES)))
     count = draw(st.integers(min_lines, max_lines))
     lines = [
         draw(order_lines(code, line_id=str(number), sku=codes())) for number in range(1, count + 1)
@@ -639,29 +672,18 @@ def _orders(
     )
     if target is OrderStatus.NEW:
         return order
-    stop = draw(st.sampled_from(_PATH[:3])) if target is OrderStatus.CANCELLED else target
+    early = target in (OrderStatus.CANCELLED, OrderStatus.ON_HOLD)
+    stop = draw(st.sampled_from(_PATH[:3])) if early else target
     cod = order.payment_method is PaymentMethod.COD
     for status_now in _PATH[1 : _PATH.index(stop) + 1]:
         at = _step(draw, at)
-        if status_now is OrderStatus.CONFIRMED:
-            order.confirm(at)
-        elif status_now is OrderStatus.PROCESSING:
-            order.mark_reserved(draw(codes()), at)
-        elif status_now is OrderStatus.SHIPPED:
-            order.mark_shipped(
-                draw(codes()),
-                at,
-                shipping_charge=draw(st.none() | money(code, max_value=100_000)),
-            )
-        elif status_now is OrderStatus.DELIVERED:
-            order.mark_delivered(at)
-        else:
-            _pay(draw, order, full=True)
-            order.complete(at)
-        if target is not OrderStatus.CANCELLED and not cod and draw(st.booleans()):
+        _STEPS[status_now](draw, order, at)
+        if not early and not cod and draw(st.booleans()):
             _pay(draw, order, full=False)
     if target is OrderStatus.CANCELLED:
         order.cancel(_step(draw, at), draw(st.one_of(st.just(""), texts())))
+    elif target is OrderStatus.ON_HOLD:
+        order.hold(_step(draw, at), draw(st.one_of(st.just(""), texts())))
     return order
 
 
@@ -679,8 +701,10 @@ def orders(
 
     Orders are built as a real one lives: placed (status NEW, with lines ``"1"``, ``"2"``...,
     a shipping address and current pricing), then moved with the aggregate's own methods to
-    ``status`` (confirmed, reserved, shipped, delivered, completed after full payment, or
-    cancelled from one of the first three). Non-COD orders may carry partial payments.
+    ``status`` (confirmed, reserved, picking, packed, shipped, in transit, delivered,
+    completed after full payment, or cancelled or on hold from one of the first three; see
+    ``GENERATED_STATUSES``). Prepaid orders are paid before they ship; other non-COD orders
+    may carry partial payments.
     ``status=None`` draws any status. ``min_lines=0`` allows NEW orders without lines.
     """
     return _orders(

@@ -10,6 +10,7 @@ from salesorder.adapters.memory.couriers import InMemoryCourier
 from salesorder.adapters.memory.einvoice import InMemoryEInvoiceProvider
 from salesorder.adapters.memory.events import InMemoryEventBus
 from salesorder.adapters.memory.marketplaces import InMemoryMarketplace
+from salesorder.adapters.memory.notifications import InMemoryOutbox
 from salesorder.adapters.memory.persistence import InMemoryStore, InMemoryUnitOfWork
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "InMemoryEInvoiceProvider",
     "InMemoryEventBus",
     "InMemoryMarketplace",
+    "InMemoryOutbox",
     "InMemoryStore",
     "InMemoryUnitOfWork",
     "ManualClock",

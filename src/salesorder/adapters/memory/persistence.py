@@ -21,15 +21,20 @@ import attrs
 
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
+from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
+from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
-from salesorder.domain.inventory import StockItem, StockMovement
+from salesorder.domain.inventory import StockItem, StockMovement, waiting_since
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
+from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import CustomerCredit, Payment
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import PurchaseOrder, Supplier
+from salesorder.domain.returns import ReturnRequest
 from salesorder.domain.shipping import Shipment
+from salesorder.domain.warehouse import Manifest, Parcel, WarehouseLayout, Wave
 from salesorder.exceptions import ConcurrencyConflict, UniquenessConflict
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -103,6 +108,23 @@ class InMemoryStore:
         self.price_lists: _Table[PriceList, str] = _Table("price list", lambda p: p.code)
         self.promotions: _Table[Promotion, str] = _Table("promotion", lambda p: p.code)
         self.vouchers: _Table[Voucher, str] = _Table("voucher", lambda v: v.code)
+        self.channel_accounts: _Table[ChannelAccount, str] = _Table(
+            "channel account", lambda a: a.channel
+        )
+        self.marketplace_orders: _Table[MarketplaceRecord, tuple[str, str]] = _Table(
+            "marketplace order", lambda r: r.key
+        )
+        self.returns: _Table[ReturnRequest, str] = _Table("return", lambda r: r.id)
+
+        self.bin_layouts: _Table[WarehouseLayout, str] = _Table("bin layout", lambda b: b.warehouse)
+        self.waves: _Table[Wave, str] = _Table("wave", lambda w: w.id)
+        self.parcels: _Table[Parcel, str] = _Table("parcel", lambda p: p.id)
+        self.manifests: _Table[Manifest, str] = _Table("manifest", lambda m: m.id)
+        self.notifications: _Table[OutboxEntry, str] = _Table("notification", lambda e: e.key)
+
+        self.cod_statements: _Table[RemittanceStatement, tuple[str, str]] = _Table(
+            "COD remittance statement", lambda r: r.key
+        )
 
     def unit_of_work(self) -> InMemoryUnitOfWork:
         """A new unit of work over this store."""
@@ -132,6 +154,24 @@ class _Repository(TrackingRepository[T, K]):
     def _keys(self) -> Iterable[K]:
         with self._store.lock:
             return builtins.list(self.table.rows)
+
+    def matching(self, predicate: Callable[[T], bool]) -> builtins.list[T]:
+        """The aggregates for which ``predicate`` holds; only the matches are copied.
+
+        Stored rows are never mutated, so the predicate may read them as they are: a search
+        costs a scan, not a copy of the whole table (``find_by_reference`` on payments was
+        quadratic over a month of orders).
+        """
+        with self._store.lock:
+            stored = [
+                key
+                for key, (_, item) in self.table.rows.items()
+                if key not in self.working and predicate(item)
+            ]
+        keys = set(stored)
+        keys.update(key for key, item in self.working.items() if predicate(item))
+        items = (self._load(key) for key in sorted(keys))  # type: ignore[type-var]
+        return [item for item in items if item is not None]
 
     def is_changed(self, item: T, snapshot: object) -> bool:
         return item != snapshot
@@ -163,6 +203,10 @@ class _OrderRepository(_Repository[Order, str]):
             lambda o: o.channel.code == channel and o.external_ref == external_ref
         )
         return found[0] if found else None
+
+    def waiting_for_stock(self) -> builtins.list[Order]:
+        waiting = self.matching(lambda o: waiting_since(o) is not None)
+        return sorted(waiting, key=lambda o: (waiting_since(o), o.placed_at, o.id))
 
 
 class _StockRepository(_Repository[StockItem, "tuple[str, str]"]):
@@ -200,6 +244,11 @@ class _StockLedger:
             self._store.stock_ledger.setdefault((movement.warehouse, movement.sku), []).append(
                 movement
             )
+
+
+class _ReturnRepository(_Repository[ReturnRequest, str]):
+    def for_order(self, order_id: str) -> builtins.list[ReturnRequest]:
+        return self.matching(lambda r: r.order_id == order_id)
 
 
 class _PaymentRepository(_Repository[Payment, str]):
@@ -251,7 +300,22 @@ class InMemoryUnitOfWork:
         self.price_lists = _Repository(store, store.price_lists)
         self.promotions = _Repository(store, store.promotions)
         self.vouchers = _Repository(store, store.vouchers)
+        self.channel_accounts = _Repository(store, store.channel_accounts)
+        self.marketplace_orders = _Repository(store, store.marketplace_orders)
+        self.returns = _ReturnRepository(store, store.returns)
+        self.bin_layouts = _Repository(store, store.bin_layouts)
+        self.waves = _Repository(store, store.waves)
+        self.parcels = _Repository(store, store.parcels)
+        self.manifests = _Repository(store, store.manifests)
+        self.notifications = _Repository(store, store.notifications)
+        self.cod_statements = _Repository(store, store.cod_statements)
         self._repositories: tuple[_Repository[Any, Any], ...] = (
+            self.cod_statements,
+            self.bin_layouts,
+            self.waves,
+            self.parcels,
+            self.manifests,
+            self.notifications,
             self.products,
             self.customers,
             self.warehouses,
@@ -268,6 +332,9 @@ class InMemoryUnitOfWork:
             self.price_lists,
             self.promotions,
             self.vouchers,
+            self.channel_accounts,
+            self.marketplace_orders,
+            self.returns,
         )
 
     def __enter__(self) -> InMemoryUnitOfWork:
@@ -303,6 +370,12 @@ class InMemoryUnitOfWork:
                 by_repo[self.orders],
                 lambda o: (o.channel.code, o.external_ref) if o.external_ref else None,
                 "order of (channel, external ref)",
+            )
+            _check_unique(
+                self.store.returns,
+                by_repo[self.returns],
+                lambda r: (r.order_id, r.key) if r.key else None,
+                "return of (order, key)",
             )
             self.stock_ledger.check()
             for repo, changes in planned:

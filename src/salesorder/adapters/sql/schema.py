@@ -35,7 +35,9 @@ __all__ = ["SCHEMA_VERSION", "metadata"]
 
 #: The schema this version of salesorder reads and writes. A database at another version is
 #: refused with :class:`~salesorder.exceptions.SchemaVersionError` until it is migrated.
-SCHEMA_VERSION = 1
+#: 2: lifecycle, returns, warehouse work, notifications, channels and COD statements added
+#: tables, and ``so_orders.waiting_since``.
+SCHEMA_VERSION = 2
 
 metadata = MetaData(
     naming_convention={
@@ -79,6 +81,9 @@ orders = _versioned(
     Column("status", String(40), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("gross_minor", BigInteger, nullable=True),
+    # Set (ISO 8601) only while the order waits for stock, so goods receipts find the
+    # waiting orders through a small partial index instead of reading every order.
+    Column("waiting_since", String(40), nullable=True),
 )
 Index(
     "uq_so_orders_channel_external_ref",
@@ -87,6 +92,12 @@ Index(
     unique=True,
     sqlite_where=text("external_ref <> ''"),
     postgresql_where=text("external_ref <> ''"),
+)
+Index(
+    "ix_so_orders_waiting_since",
+    orders.c.waiting_since,
+    sqlite_where=text("waiting_since IS NOT NULL"),
+    postgresql_where=text("waiting_since IS NOT NULL"),
 )
 
 stock_items = _versioned(
@@ -190,4 +201,61 @@ purchase_orders = _versioned(
     Column("supplier", _KEY, nullable=False, index=True),
     Column("warehouse", _KEY, nullable=False),
     Column("status", String(40), nullable=False),
+)
+
+returns = _versioned(
+    "so_returns",
+    Column("id", _KEY, primary_key=True),
+    Column("order_id", _KEY, nullable=False, index=True),
+    Column("return_key", _KEY, nullable=False),
+    Column("status", String(40), nullable=False),
+)
+# The same idempotency key never opens a second return of an order.
+Index(
+    "uq_so_returns_order_id_return_key",
+    returns.c.order_id,
+    returns.c.return_key,
+    unique=True,
+    sqlite_where=text("return_key <> ''"),
+    postgresql_where=text("return_key <> ''"),
+)
+
+channel_accounts = _versioned("so_channel_accounts", Column("channel", _KEY, primary_key=True))
+marketplace_orders = _versioned(
+    "so_marketplace_orders",
+    Column("channel", _KEY, primary_key=True),
+    Column("external_id", _KEY, primary_key=True),
+    Column("revision", BigInteger, nullable=False),
+    Column("parked", Integer, nullable=False),
+)
+
+bin_layouts = _versioned("so_bin_layouts", Column("warehouse", _KEY, primary_key=True))
+waves = _versioned(
+    "so_waves",
+    Column("id", _KEY, primary_key=True),
+    Column("warehouse", _KEY, nullable=False, index=True),
+    Column("status", String(40), nullable=False),
+)
+parcels = _versioned(
+    "so_parcels",
+    Column("id", _KEY, primary_key=True),
+    Column("order_id", _KEY, nullable=False, index=True),
+    Column("status", String(40), nullable=False),
+)
+notifications = _versioned(
+    "so_notifications",
+    Column("key", String(400), primary_key=True),
+    Column("order_id", _KEY, nullable=False, index=True),
+    Column("status", String(40), nullable=False),
+)
+manifests = _versioned(
+    "so_manifests",
+    Column("id", _KEY, primary_key=True),
+    Column("courier", _KEY, nullable=False),
+)
+
+cod_statements = _versioned(
+    "so_cod_statements",
+    Column("courier", _KEY, primary_key=True),
+    Column("id", _KEY, primary_key=True),
 )

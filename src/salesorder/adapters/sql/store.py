@@ -52,15 +52,20 @@ from sqlalchemy.pool import StaticPool
 from salesorder.adapters.sql import schema
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
+from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
+from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
-from salesorder.domain.inventory import MovementKind, StockItem, StockMovement
+from salesorder.domain.inventory import MovementKind, StockItem, StockMovement, waiting_since
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
+from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import CustomerCredit, Payment
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import PurchaseOrder, Supplier
+from salesorder.domain.returns import ReturnRequest
 from salesorder.domain.shipping import Shipment
+from salesorder.domain.warehouse import Manifest, Parcel, WarehouseLayout, Wave
 from salesorder.exceptions import (
     ConcurrencyConflict,
     PersistenceError,
@@ -105,6 +110,10 @@ def _minor(amount: Any) -> int | None:
     return None if amount is None else int(amount.minor_units)
 
 
+def _iso(at: dt.datetime | None) -> str | None:
+    return None if at is None else at.isoformat()
+
+
 def _no_columns(_item: object) -> dict[str, object]:
     return {}
 
@@ -126,6 +135,7 @@ _ORDERS: _Mapping[Order, str] = _Mapping(
         "status": o.status.value,
         "currency": o.currency,
         "gross_minor": _minor(o.pricing.gross if o.pricing else None),
+        "waiting_since": _iso(waiting_since(o)),
     },
 )
 _STOCK: _Mapping[StockItem, tuple[str, str]] = _Mapping(
@@ -231,6 +241,82 @@ _PURCHASE_ORDERS = _Mapping(
     lambda p: {"supplier": p.supplier, "warehouse": p.warehouse, "status": p.status.value},
 )
 
+_CHANNEL_ACCOUNTS = _Mapping(
+    "channel account",
+    ChannelAccount,
+    schema.channel_accounts,
+    ("channel",),
+    lambda a: a.channel,
+    _no_columns,
+)
+_MARKETPLACE_ORDERS: _Mapping[MarketplaceRecord, tuple[str, str]] = _Mapping(
+    "marketplace order",
+    MarketplaceRecord,
+    schema.marketplace_orders,
+    ("channel", "external_id"),
+    lambda r: r.key,
+    lambda r: {"revision": r.revision, "parked": int(r.is_parked)},
+)
+_COD_STATEMENTS: _Mapping[RemittanceStatement, tuple[str, str]] = _Mapping(
+    "COD remittance statement",
+    RemittanceStatement,
+    schema.cod_statements,
+    ("courier", "id"),
+    lambda r: r.key,
+    _no_columns,
+)
+
+
+_RETURNS: _Mapping[ReturnRequest, str] = _Mapping(
+    "return",
+    ReturnRequest,
+    schema.returns,
+    ("id",),
+    lambda r: r.id,
+    lambda r: {"order_id": r.order_id, "return_key": r.key, "status": r.status.value},
+)
+
+_BIN_LAYOUTS = _Mapping(
+    "bin layout",
+    WarehouseLayout,
+    schema.bin_layouts,
+    ("warehouse",),
+    lambda b: b.warehouse,
+    _no_columns,
+)
+_WAVES: _Mapping[Wave, str] = _Mapping(
+    "wave",
+    Wave,
+    schema.waves,
+    ("id",),
+    lambda w: w.id,
+    lambda w: {"warehouse": w.warehouse, "status": w.status.value},
+)
+_PARCELS: _Mapping[Parcel, str] = _Mapping(
+    "parcel",
+    Parcel,
+    schema.parcels,
+    ("id",),
+    lambda p: p.id,
+    lambda p: {"order_id": p.order_id, "status": p.status.value},
+)
+_NOTIFICATIONS: _Mapping[OutboxEntry, str] = _Mapping(
+    "notification",
+    OutboxEntry,
+    schema.notifications,
+    ("key",),
+    lambda e: e.key,
+    lambda e: {"order_id": e.message.order_id, "status": e.status.value},
+)
+_MANIFESTS: _Mapping[Manifest, str] = _Mapping(
+    "manifest",
+    Manifest,
+    schema.manifests,
+    ("id",),
+    lambda m: m.id,
+    lambda m: {"courier": m.courier},
+)
+
 
 class _SqlRepository(TrackingRepository[T, K]):
     """Working copies of one table, read through the unit's connection."""
@@ -309,6 +395,11 @@ class _OrderRepository(_SqlRepository[Order, str]):
         )
         return found[0] if found else None
 
+    def waiting_for_stock(self) -> builtins.list[Order]:
+        keys = self._select_keys(self.mapping.table.c.waiting_since.is_not(None))
+        waiting = self._found_by(keys, lambda o: waiting_since(o) is not None)
+        return sorted(waiting, key=lambda o: (waiting_since(o), o.placed_at, o.id))
+
 
 class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
     def for_sku(self, sku: str) -> builtins.list[StockItem]:
@@ -383,6 +474,12 @@ class _PaymentRepository(_SqlRepository[Payment, str]):
         return self._found_by(keys, lambda p: p.order_id == order_id)
 
 
+class _ReturnRepository(_SqlRepository[ReturnRequest, str]):
+    def for_order(self, order_id: str) -> builtins.list[ReturnRequest]:
+        keys = self._select_keys(self.mapping.table.c.order_id == order_id)
+        return self._found_by(keys, lambda r: r.order_id == order_id)
+
+
 def _translate(error: DBAPIError) -> Exception:
     """The library's error for a database error."""
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
@@ -417,10 +514,24 @@ class SqlUnitOfWork:
         self.price_lists = _SqlRepository(self, _PRICE_LISTS)
         self.promotions = _SqlRepository(self, _PROMOTIONS)
         self.vouchers = _SqlRepository(self, _VOUCHERS)
+        self.channel_accounts = _SqlRepository(self, _CHANNEL_ACCOUNTS)
+        self.marketplace_orders = _SqlRepository(self, _MARKETPLACE_ORDERS)
+        self.returns = _ReturnRepository(self, _RETURNS)
+        self.bin_layouts = _SqlRepository(self, _BIN_LAYOUTS)
+        self.waves = _SqlRepository(self, _WAVES)
+        self.parcels = _SqlRepository(self, _PARCELS)
+        self.manifests = _SqlRepository(self, _MANIFESTS)
+        self.notifications = _SqlRepository(self, _NOTIFICATIONS)
+        self.cod_statements = _SqlRepository(self, _COD_STATEMENTS)
         # Fixed write order: kinds as listed, keys sorted within a kind. A numbering series
         # goes first, so concurrent issuers queue on its row before inserting invoices.
         self._repositories: tuple[_SqlRepository[Any, Any], ...] = (
             self.invoice_series,
+            self.bin_layouts,
+            self.waves,
+            self.parcels,
+            self.manifests,
+            self.notifications,
             self.products,
             self.customers,
             self.warehouses,
@@ -436,6 +547,10 @@ class SqlUnitOfWork:
             self.price_lists,
             self.promotions,
             self.vouchers,
+            self.channel_accounts,
+            self.marketplace_orders,
+            self.returns,
+            self.cod_statements,
         )
 
     def _connection(self) -> Connection:

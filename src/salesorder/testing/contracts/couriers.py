@@ -30,9 +30,16 @@ from typing import ClassVar
 
 import attrs
 
+from salesorder.domain.catalog import Dimensions
 from salesorder.domain.customers import Address
-from salesorder.domain.shipping import FeePayer, ServiceLevel, ShipmentRequest, TrackingStatus
-from salesorder.exceptions import NotFound
+from salesorder.domain.shipping import (
+    FeePayer,
+    LabelFormat,
+    ServiceLevel,
+    ShipmentRequest,
+    TrackingStatus,
+)
+from salesorder.exceptions import IllegalTransition, NotFound
 from salesorder.money import Money
 from salesorder.ports.couriers import CourierGateway
 from salesorder.testing.contracts._support import ADDRESS, T0, raises, run_threads
@@ -50,7 +57,10 @@ _DESTINATION = Address(
 
 
 class CourierGatewayContract(abc.ABC):
-    """Quotes change nothing, bookings are idempotent, tracking comes oldest first."""
+    """Quotes change nothing and price size, bookings are idempotent, cancels stop a parcel.
+
+    Tracking comes back as reported: every update, oldest first when reported in order.
+    """
 
     #: The currency fees must be in, or None for any.
     currency: ClassVar[str | None] = "IDR"
@@ -167,3 +177,46 @@ class CourierGatewayContract(abc.ABC):
         assert times == sorted(times), "events are not oldest first"
         assert [e.status for e in courier.tracking(other)] == [TrackingStatus.PICKED_UP]
         assert courier.tracking(parcel) == events, "reading tracking changed it"
+
+    def test_booking_returns_a_label_file_in_a_declared_format(self) -> None:
+        courier = self.make_courier()
+        booking = courier.book(self.make_request("SHP-1"))
+        document = booking.label_document
+        assert isinstance(document.format, LabelFormat)
+        assert isinstance(document.content, bytes)
+        assert document.content, "the label file is empty"
+        assert courier.book(self.make_request("SHP-1")).label_document == document
+
+    def test_a_bigger_box_or_more_weight_never_costs_less(self) -> None:
+        courier = self.make_courier()
+        for service in ServiceLevel:
+            small = attrs.evolve(self.make_request("Q-1"), service=service, dimensions=None)
+            heavier = attrs.evolve(small, weight_kg=small.weight_kg * 4)
+            bulky = attrs.evolve(
+                small,
+                dimensions=Dimensions(length_cm=60, width_cm=50, height_cm=40),
+            )
+            fee = courier.quote(small).fee
+            assert courier.quote(heavier).fee >= fee, "more weight made the parcel cheaper"
+            assert courier.quote(bulky).fee >= fee, "a bigger box made the parcel cheaper"
+
+    def test_cod_and_insurance_never_lower_the_fee(self) -> None:
+        courier = self.make_courier()
+        request = self.make_request("Q-1")
+        bare = attrs.evolve(request, cod_amount=None)
+        insured = attrs.evolve(request, declared_value=request.cod_amount)
+        assert courier.quote(request).fee >= courier.quote(bare).fee
+        assert courier.quote(insured).fee >= courier.quote(request).fee
+
+    def test_cancel_is_idempotent_and_refused_once_the_courier_has_the_parcel(self) -> None:
+        courier = self.make_courier()
+        booking = courier.book(self.make_request("SHP-1"))
+        courier.cancel(booking.tracking_number)
+        courier.cancel(booking.tracking_number)
+        assert courier.book(self.make_request("SHP-1")) == booking, "a cancelled reference rebooked"
+        with raises(NotFound, "cancelling a parcel the courier never booked"):
+            courier.cancel("NO-SUCH-PARCEL-0000")
+        picked = courier.book(self.make_request("SHP-2")).tracking_number
+        self.report(courier, picked, TrackingStatus.PICKED_UP, T0)
+        with raises(IllegalTransition, "cancelling a parcel already picked up"):
+            courier.cancel(picked)

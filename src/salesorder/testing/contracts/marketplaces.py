@@ -13,7 +13,10 @@ Orders come from the marketplace's side, so the kit needs a way to put one there
 Optional hooks (:meth:`~MarketplaceGatewayContract.pushed_stock`,
 :meth:`~MarketplaceGatewayContract.pushed_tracking`,
 :meth:`~MarketplaceGatewayContract.acknowledged`) let the kit check what reached the
-marketplace; leave them returning None when your adapter cannot tell.
+marketplace; leave them returning None when your adapter cannot tell. Likewise
+:meth:`~MarketplaceGatewayContract.put_settlement` and
+:meth:`~MarketplaceGatewayContract.signed_push` (return False / None when a sandbox cannot
+make payout reports or signed pushes) enable the settlement and webhook checks.
 """
 
 # ruff: noqa: S101, D102
@@ -27,8 +30,17 @@ import datetime as dt
 from collections.abc import Collection
 from typing import ClassVar
 
-from salesorder.domain.channels import Channel, MarketplaceLine, MarketplaceOrder
-from salesorder.exceptions import NotFound, ValidationError
+from salesorder.domain.catalog import VariantAttribute
+from salesorder.domain.channels import (
+    Channel,
+    Listing,
+    ListingVariant,
+    MarketplaceLine,
+    MarketplaceOrder,
+    SettlementLine,
+    SettlementReport,
+)
+from salesorder.exceptions import MalformedPayload, NotFound, ValidationError
 from salesorder.money import Money
 from salesorder.ports.marketplaces import MarketplaceGateway
 from salesorder.testing.contracts._support import ADDRESS, T0, raises
@@ -65,6 +77,18 @@ class MarketplaceGatewayContract(abc.ABC):
     def acknowledged(self, marketplace: MarketplaceGateway) -> Collection[str] | None:
         """External ids the marketplace has as accepted (None: cannot tell)."""
         del marketplace  # the default cannot tell
+        return None
+
+    def put_settlement(self, marketplace: MarketplaceGateway, report: SettlementReport) -> bool:
+        """Make the marketplace issue ``report``; False when the adapter cannot."""
+        del marketplace, report  # the default cannot
+        return False
+
+    def signed_push(
+        self, marketplace: MarketplaceGateway, order: MarketplaceOrder
+    ) -> tuple[bytes, str] | None:
+        """The raw body and signature of a push carrying ``order`` (None: cannot make one)."""
+        del marketplace, order  # the default cannot
         return None
 
     def make_order(
@@ -174,3 +198,81 @@ class MarketplaceGatewayContract(abc.ABC):
         held = self.pushed_stock(marketplace, "KAOS-MERAH-M")
         if held is not None:
             assert held == 0, f"the marketplace sells {held}, the last push was 0"
+
+    def test_fetch_one_order_gives_its_latest_revision(self) -> None:
+        marketplace = self.make_marketplace()
+        self.put_order(marketplace, self.make_order("SP-1"))
+        self.put_order(marketplace, self.make_order("SP-1", revision=2, minute=1))
+        assert marketplace.fetch_order("SP-1").revision == 2
+        with raises(NotFound, "fetching an order the marketplace does not have"):
+            marketplace.fetch_order("SP-404")
+
+    def test_fetch_stock_shows_what_was_pushed(self) -> None:
+        marketplace = self.make_marketplace()
+        marketplace.push_stock("KAOS-MERAH-M", 4)
+        shown = marketplace.fetch_stock(["KAOS-MERAH-M"])
+        assert shown.get("KAOS-MERAH-M") == 4, f"pushed 4, the marketplace shows {shown}"
+        assert set(shown) <= {"KAOS-MERAH-M"}, "fetch_stock returned SKUs not asked for"
+
+    def test_publish_listing_is_idempotent_and_listed(self) -> None:
+        marketplace = self.make_marketplace()
+        listing = Listing(
+            item_id="ITEM-1",
+            name="Kaos Polos",
+            category="fashion",
+            images=("https://img.example/kaos.jpg",),
+            variants=(
+                ListingVariant(
+                    channel_sku="KAOS-MERAH-M",
+                    price=Money.of("75000", "IDR"),
+                    attributes=(VariantAttribute(name="size", value="M"),),
+                    stock=3,
+                ),
+            ),
+        )
+        assert marketplace.publish_listing(listing) == "ITEM-1"
+        marketplace.publish_listing(listing)
+        items = [item.item_id for item in marketplace.fetch_listings()]
+        assert items.count("ITEM-1") == 1, f"listings after publishing twice: {items}"
+
+    def test_settlements_come_back_unchanged(self) -> None:
+        marketplace = self.make_marketplace()
+        self.put_order(marketplace, self.make_order("SP-1"))
+        idr = Money.of("0", "IDR")
+        report = SettlementReport(
+            report_id="PAYOUT-1",
+            currency="IDR",
+            paid_at=T0 + dt.timedelta(days=7),
+            lines=(
+                SettlementLine(
+                    external_id="SP-1",
+                    revenue=Money.of("150000", "IDR"),
+                    commission=Money.of("12000", "IDR"),
+                    transaction_fee=Money.of("6000", "IDR"),
+                    service_fee=idr,
+                    shipping_subsidy=idr,
+                    payout=Money.of("132000", "IDR"),
+                ),
+            ),
+        )
+        if not self.put_settlement(marketplace, report):
+            return
+        reports = marketplace.fetch_settlements()
+        assert reports.count(report) == 1, f"the report came back as {reports}"
+        assert marketplace.fetch_settlements() == reports, "fetching again changed the reports"
+
+    def test_webhooks_are_verified_and_parsed(self) -> None:
+        marketplace = self.make_marketplace()
+        order = self.make_order("SP-9")
+        pushed = self.signed_push(marketplace, order)
+        if pushed is None:
+            return
+        body, signature = pushed
+        assert marketplace.verify_webhook(body, signature)
+        assert not marketplace.verify_webhook(body + b" ", signature), "a changed body passed"
+        assert not marketplace.verify_webhook(body, "0" * len(signature)), "a forged signature"
+        assert marketplace.parse_webhook(body) == order
+        with raises(MalformedPayload, "parsing a push that is not JSON"):
+            marketplace.parse_webhook(b"{not json")
+        with raises(MalformedPayload, "parsing a push that is not an order"):
+            marketplace.parse_webhook(b'{"external_id": "SP-9"}')

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import abc
 import copy
+import datetime as dt
 import functools
 import itertools
 import time
@@ -45,7 +46,15 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from salesorder.domain.channels import Channel, ChannelKind
+from salesorder.domain.channels import (
+    Channel,
+    ChannelAccount,
+    ChannelKind,
+    MarketplaceLine,
+    MarketplaceOrder,
+    MarketplaceRecord,
+)
+from salesorder.domain.cod import RemittanceLine, RemittanceStatement
 from salesorder.domain.inventory import (
     MovementKind,
     Reservation,
@@ -54,10 +63,27 @@ from salesorder.domain.inventory import (
     reservation_key,
 )
 from salesorder.domain.invoicing import EInvoiceState, EInvoiceStatus
+from salesorder.domain.notifications import (
+    Message,
+    NotificationChannel,
+    NotificationKind,
+    OutboxEntry,
+)
 from salesorder.domain.pricelists import PriceEntry, PriceList
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import PurchaseLine, PurchaseOrder, Supplier, SupplierItem
+from salesorder.domain.returns import ReturnLine, ReturnRequest
 from salesorder.domain.shipping import TrackingEvent, TrackingStatus
+from salesorder.domain.warehouse import (
+    BinLocation,
+    Manifest,
+    ManifestEntry,
+    Parcel,
+    ParcelItem,
+    PickRequest,
+    WarehouseLayout,
+    plan_wave,
+)
 from salesorder.exceptions import (
     ConcurrencyConflict,
     DuplicateError,
@@ -278,6 +304,156 @@ _CASES = (
         lambda n: _purchase_order(f"PO-{n}", 20),
         lambda p: p.id,
         lambda p: p.send(),
+    ),
+)
+
+
+def _channel_account(channel: str, sku: str = SEED_SKUS[0]) -> ChannelAccount:
+    return ChannelAccount(channel=channel, sku_map={"CH-SKU-1": sku})
+
+
+def _marketplace_record(external_id: str, revision: int = 1) -> MarketplaceRecord:
+    line = MarketplaceLine(channel_sku="CH-SKU-1", quantity=2, unit_price=Money.of("75000", "IDR"))
+    payload = MarketplaceOrder(
+        external_id=external_id, revision=revision, status="READY_TO_SHIP", buyer_name="Budi",
+        shipping_address=sample.ADDRESS, currency="IDR", lines=(line,), created_at=T0,
+    )  # fmt: skip
+    return MarketplaceRecord(channel="shopee", external_id=external_id, payload=payload)
+
+
+_CASES = (
+    *_CASES,
+    _Case(
+        "channel_accounts",
+        lambda n: _channel_account(f"CH-{n}"),
+        lambda n: _channel_account(f"CH-{n}", SEED_SKUS[1]),
+        lambda a: a.channel,
+        lambda a: a.record_push("CH-SKU-1", 3),
+    ),
+    _Case(
+        "marketplace_orders",
+        lambda n: _marketplace_record(f"EXT-{n}"),
+        lambda n: _marketplace_record(f"EXT-{n}", 2),
+        lambda r: r.key,
+        lambda r: r.park("channel SKU 'CH-SKU-1' is not mapped"),
+    ),
+)
+
+
+def _layout(warehouse: str, aisle: int = 1) -> WarehouseLayout:
+    return WarehouseLayout(
+        warehouse=warehouse, bins={SEED_SKUS[0]: BinLocation(aisle=aisle, position=4)}
+    )
+
+
+def _wave(wave_id: str, quantity: int = 2) -> Any:
+    request = PickRequest(order_id=SEED_ORDER, line_id="1", sku=SEED_SKUS[0], quantity=quantity)
+    return plan_wave(wave_id, _layout(SEED_WAREHOUSES[0]), [request], T0)
+
+
+def _parcel(parcel_id: str, quantity: int = 1) -> Parcel:
+    item = ParcelItem(line_id="1", sku=SEED_SKUS[0], quantity=quantity)
+    return Parcel(
+        id=parcel_id, order_id=SEED_ORDER, warehouse=SEED_WAREHOUSES[0], packed_at=T0,
+        items=(item,), weight_kg="1.5", volume_cm3="6000",
+    )  # fmt: skip
+
+
+def _outbox_entry(key: str, body: str = "Order confirmed") -> OutboxEntry:
+    message = Message(
+        key=key, channel=NotificationChannel.EMAIL, recipient="budi@example.com",
+        order_id=SEED_ORDER, kind=NotificationKind.ORDER_CONFIRMED, locale="id_ID",
+        subject="Confirmed", body=body,
+    )  # fmt: skip
+    return OutboxEntry(message=message)
+
+
+def _manifest(manifest_id: str, tracking: str = "TRK-1") -> Manifest:
+    entry = ManifestEntry(
+        parcel_id="PCL-1", order_id=SEED_ORDER, shipment_id="SHP-1", tracking_number=tracking,
+        weight_kg="1.5",
+    )  # fmt: skip
+    return Manifest(
+        id=manifest_id, courier="jnt", warehouse=SEED_WAREHOUSES[0], created_at=T0,
+        entries=(entry,),
+    )  # fmt: skip
+
+
+_CASES = (
+    *_CASES,
+    _Case(
+        "bin_layouts",
+        lambda n: _layout(SEED_WAREHOUSES[n - 1]),
+        lambda n: _layout(SEED_WAREHOUSES[n - 1], aisle=7),
+        lambda b: b.warehouse,
+        lambda b: b.assign({SEED_SKUS[1]: BinLocation(aisle=2, position=9)}),
+    ),
+    _Case(
+        "waves",
+        lambda n: _wave(f"WAVE-{n}"),
+        lambda n: _wave(f"WAVE-{n}", 3),
+        lambda w: w.id,
+        lambda w: w.confirm(SEED_SKUS[0], 1),
+    ),
+    _Case(
+        "parcels",
+        lambda n: _parcel(f"PCL-{n}"),
+        lambda n: _parcel(f"PCL-{n}", 2),
+        lambda p: p.id,
+        lambda p: p.hand_over("MAN-1", "SHP-1", "TRK-1"),
+    ),
+    _Case(
+        "manifests",
+        lambda n: _manifest(f"MAN-{n}"),
+        lambda n: _manifest(f"MAN-{n}", "TRK-2"),
+        lambda m: m.id,
+    ),
+    _Case(
+        "notifications",
+        lambda n: _outbox_entry(f"OrderConfirmed|{SEED_ORDER}|{n}|email"),
+        lambda n: _outbox_entry(f"OrderConfirmed|{SEED_ORDER}|{n}|email", "Other body"),
+        lambda e: e.key,
+        lambda e: e.failed("mail server down"),
+    ),
+)
+
+
+def _return(return_id: str, quantity: int = 1, key: str = "") -> ReturnRequest:
+    line = ReturnLine(line_id="1", sku=SEED_SKUS[0], quantity=quantity, reason="too small")
+    return ReturnRequest.request(
+        id=return_id, order_id=SEED_ORDER, currency="IDR", at=T0, lines=[line], key=key
+    )
+
+
+_CASES = (
+    *_CASES,
+    _Case(
+        "returns",
+        lambda n: _return(f"RET-{n}"),
+        lambda n: _return(f"RET-{n}", 2),
+        lambda r: r.id,
+        lambda r: r.approve(T0),
+    ),
+)
+
+
+def _cod_statement(statement_id: str, collected: str = "161000") -> RemittanceStatement:
+    line = RemittanceLine(
+        tracking_number="JNT0000000001", collected=Money.of(collected, "IDR"),
+        fee=Money.of("4830", "IDR"), remitted=Money.of(collected, "IDR") - Money.of("4830", "IDR"),
+    )  # fmt: skip
+    return RemittanceStatement(
+        id=statement_id, courier="jnt", currency="IDR", paid_on=T0.date(), lines=(line,)
+    )
+
+
+_CASES = (
+    *_CASES,
+    _Case(
+        "cod_statements",
+        lambda n: _cod_statement(f"STMT-{n}"),
+        lambda n: _cod_statement(f"STMT-{n}", "150000"),
+        lambda r: r.key,
     ),
 )
 
@@ -747,6 +923,34 @@ class UnitOfWorkContract(abc.ABC):
             assert uow.orders.find_by_external_ref("web", "SP-1") is None
             assert uow.orders.find_by_external_ref(SHOPEE.code, "SP-2") is None
 
+    def test_orders_waiting_for_stock(self) -> None:
+        factory = self._factory()
+        orders = {
+            name: sample.order(name, customer_id=SEED_CUSTOMER, skus=SEED_SKUS)
+            for name in ("ORD-LATE", "ORD-EARLY", "ORD-NEW", "ORD-CONFIRMED", "ORD-LATER")
+        }
+        for name, order in orders.items():
+            if name != "ORD-NEW":
+                order.confirm(T0)
+        orders["ORD-LATE"].wait_for_stock(T0 + dt.timedelta(minutes=5))
+        orders["ORD-EARLY"].wait_for_stock(T0 + dt.timedelta(minutes=1))
+        with factory() as uow:
+            assert uow.orders.waiting_for_stock() == []  # only the seed order is stored
+            for order in orders.values():
+                uow.orders.add(order)
+            # Working copies count as they are now, before the commit too.
+            assert [o.id for o in uow.orders.waiting_for_stock()] == ["ORD-EARLY", "ORD-LATE"]
+            uow.commit()
+        with factory() as uow:
+            assert [o.id for o in uow.orders.waiting_for_stock()] == ["ORD-EARLY", "ORD-LATE"]
+            uow.orders.get("ORD-LATER").wait_for_stock(T0 + dt.timedelta(minutes=9))
+            uow.orders.get("ORD-EARLY").cancel(T0 + dt.timedelta(minutes=10))
+            assert [o.id for o in uow.orders.waiting_for_stock()] == ["ORD-LATE", "ORD-LATER"]
+            uow.commit()
+        with factory() as uow:
+            # A cancelled order no longer waits, though it was backordered.
+            assert [o.id for o in uow.orders.waiting_for_stock()] == ["ORD-LATE", "ORD-LATER"]
+
     def test_stock_for_sku(self) -> None:
         factory = self._factory()
         items = [
@@ -775,6 +979,31 @@ class UnitOfWorkContract(abc.ABC):
             assert uow.payments.find_by_reference("BCA-000000") is None
 
     # -- the stock ledger ------------------------------------------------------------------
+
+    def test_return_key_is_unique_per_order(self) -> None:
+        factory = self._factory()
+        with factory() as uow:
+            uow.returns.add(_return("RET-K1", key="rma-1"))
+            uow.returns.add(_return("RET-K0"))
+            uow.commit()
+        with factory() as uow:
+            uow.returns.add(_return("RET-K2"))  # no key: never a duplicate
+            uow.commit()
+        with factory() as uow:
+            assert [r.id for r in uow.returns.for_order(SEED_ORDER)] == [
+                "RET-K0",
+                "RET-K1",
+                "RET-K2",
+            ]
+            assert uow.returns.for_order("NO-SUCH-ORDER") == []
+            _fails_at_add_or_commit(
+                uow,
+                lambda: uow.returns.add(_return("RET-K3", key="rma-1")),
+                DuplicateError,
+                "a second return with the key of a stored one",
+            )
+        with factory() as uow:
+            assert uow.returns.find("RET-K3") is None
 
     def test_stock_ledger_entries_are_stored_with_the_commit(self) -> None:
         factory = self._factory()

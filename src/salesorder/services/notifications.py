@@ -1,0 +1,217 @@
+"""Telling customers what happens to their orders: domain events in, messages out.
+
+:class:`Notifier` subscribes to the published domain events. For an event that notifies
+(see :func:`salesorder.domain.notifications.kind_of`) it writes one message per channel the
+customer can be reached on and has not opted out of, in the customer's locale (or the
+shop's), and sends it through the :class:`~salesorder.ports.notifications.NotificationSender`.
+
+- Idempotent: the outbox (the unit of work's ``notifications`` repository) keeps one entry
+  per (event identity, channel); the same event again, in any order, adds nothing.
+- Never lost: a message is stored as pending before it is sent; one that fails (or was
+  never confirmed sent) stays in the outbox and is sent again by :meth:`Notifier.retry`
+  (the ``retry_notifications`` command).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from salesorder.domain.customers import Customer
+from salesorder.domain.events import DomainEvent
+from salesorder.domain.notifications import (
+    Message,
+    NotificationChannel,
+    OutboxEntry,
+    OutboxStatus,
+    TemplateBook,
+    event_key,
+    event_values,
+    kind_of,
+)
+from salesorder.domain.orders import Order
+from salesorder.exceptions import NotificationFailed, UniquenessConflict
+from salesorder.money import format_money
+from salesorder.ports.clock import Clock
+from salesorder.ports.notifications import NotificationSender
+from salesorder.ports.persistence import UnitOfWork
+from salesorder.services.commands import RetryNotifications
+
+if TYPE_CHECKING:
+    from salesorder.services.app import SalesApp
+
+__all__ = ["DEFAULT_TRACKING_LINK", "Notifier", "retry_notifications"]
+
+#: Where a tracking number can be followed; ``{courier}`` and ``{tracking_number}`` are filled.
+DEFAULT_TRACKING_LINK = "https://track.example.com/{courier}/{tracking_number}"
+
+
+def _recipient(channel: NotificationChannel, customer: Customer | None, order: Order) -> str:
+    if channel is NotificationChannel.EMAIL:
+        return customer.email if customer else ""
+    phone = customer.phone if customer else ""
+    if not phone and order.shipping_address is not None:
+        phone = order.shipping_address.phone
+    return phone
+
+
+class Notifier:
+    """Turns domain events into customer messages; see the module docstring.
+
+    The outbox is the ``notifications`` repository of the unit of work: a message is stored
+    as pending in its own unit of work before it is sent, then marked sent or failed. So a
+    message is written once per key even when two processes handle the same event (the
+    second commit is refused as a duplicate), and one that was never confirmed as sent is
+    sent again by :meth:`retry`.
+
+    Args:
+        uow: makes units of work to read orders and customers and to keep the outbox.
+        sender: the channel adapter.
+        clock: stamps sent messages.
+        locale: the shop's locale, for customers without one.
+        templates: the message templates (default:
+            :meth:`~salesorder.domain.notifications.TemplateBook.default`).
+        channels: the channels the shop uses.
+        tracking_link: the tracking page pattern (``{courier}``, ``{tracking_number}``).
+    """
+
+    def __init__(
+        self,
+        uow: Callable[[], UnitOfWork],
+        sender: NotificationSender,
+        clock: Clock,
+        *,
+        locale: str = "id_ID",
+        templates: TemplateBook | None = None,
+        channels: Sequence[NotificationChannel] = tuple(NotificationChannel),
+        tracking_link: str = DEFAULT_TRACKING_LINK,
+    ) -> None:
+        self.uow = uow
+        self.sender = sender
+        self.clock = clock
+        self.locale = locale
+        self.templates = templates or TemplateBook.default()
+        self.channels = tuple(channels)
+        self.tracking_link = tracking_link
+        self._lock = threading.RLock()
+        self._seq = itertools.count(1)
+        #: Events whose messages could not be written (and why); :meth:`retry` tries again.
+        self.unhandled: list[tuple[DomainEvent, str]] = []
+
+    def _write(self, event: DomainEvent) -> list[OutboxEntry]:
+        """Store the new messages of ``event`` as pending; returns them."""
+        kind = kind_of(event)
+        if kind is None:
+            return []
+        base = event_key(event)
+        with self.uow() as uow:
+            wanted = [
+                c for c in self.channels if uow.notifications.find(f"{base}|{c.value}") is None
+            ]
+            order = uow.orders.find(event.order_id) if wanted else None
+            if order is None:
+                return []
+            customer = uow.customers.find(order.customer_id)
+            locale = (customer.locale if customer else "") or self.locale
+            template = self.templates.get(kind, locale)
+            values = event_values(
+                event,
+                locale=locale,
+                customer_name=customer.name if customer else "",
+                total=format_money(order.total, locale) if order.pricing else "",
+                tracking_link=self.tracking_link,
+            )
+            subject, body = template.render(values)
+            entries = []
+            for channel in wanted:
+                recipient = _recipient(channel, customer, order)
+                if not recipient or (customer and channel.value in customer.opt_out):
+                    continue
+                message = Message(
+                    key=f"{base}|{channel.value}",
+                    channel=channel,
+                    recipient=recipient,
+                    order_id=order.id,
+                    kind=kind,
+                    locale=template.locale,
+                    subject=subject if channel is NotificationChannel.EMAIL else "",
+                    body=body,
+                )
+                entry = OutboxEntry(
+                    message=message, written_at=self.clock.now(), seq=next(self._seq)
+                )
+                uow.notifications.add(entry)
+                entries.append(entry)
+            try:
+                uow.commit()
+            except UniquenessConflict:  # another process wrote them first: it sends them
+                return []
+            return entries
+
+    def _send(self, entry: OutboxEntry) -> None:
+        try:
+            self.sender.send(entry.message)
+        except NotificationFailed as error:
+            outcome, note = False, str(error)
+        else:
+            outcome, note = True, ""
+        with self.uow() as uow:
+            stored = uow.notifications.get(entry.key)
+            if outcome:
+                stored.sent(self.clock.now())
+            else:
+                stored.failed(note)
+            uow.commit()
+        entry.status, entry.attempts = stored.status, stored.attempts
+
+    def handle(self, event: DomainEvent) -> list[Message]:
+        """Write and send the messages ``event`` gives; returns the new ones (none on repeat)."""
+        with self._lock:
+            entries = self._write(event)
+            for entry in entries:
+                self._send(entry)
+            return [entry.message for entry in entries]
+
+    def publish(self, event: DomainEvent) -> None:
+        """Subscriber entry point: :meth:`handle` ``event``, never raising.
+
+        The command that raised the event has committed, so an error here (a template, a
+        locale, the store) must not look like the command's: the event is kept in
+        :attr:`unhandled` and handled again by :meth:`retry`.
+        """
+        try:
+            self.handle(event)
+        except Exception as error:  # a broad catch on purpose: see the docstring
+            with self._lock:
+                self.unhandled.append((event, f"{type(error).__name__}: {error}"))
+
+    def retry(self) -> int:
+        """Handle unhandled events again, then send every message not sent yet.
+
+        Returns how many messages went out.
+        """
+        with self._lock:
+            sent_before = len(self.messages(OutboxStatus.SENT))
+            events, self.unhandled = self.unhandled, []
+            for event, _ in events:
+                self.publish(event)
+            for entry in self.entries():
+                if entry.status is not OutboxStatus.SENT:
+                    self._send(entry)
+            return len(self.messages(OutboxStatus.SENT)) - sent_before
+
+    def entries(self) -> list[OutboxEntry]:
+        """Every outbox entry, in the order written."""
+        with self.uow() as uow:
+            return sorted(uow.notifications.list(), key=lambda e: e.written)
+
+    def messages(self, status: OutboxStatus | None = None) -> list[Message]:
+        """Messages in the outbox (with ``status``, when given), in the order written."""
+        return [e.message for e in self.entries() if status is None or e.status is status]
+
+
+def retry_notifications(app: SalesApp, _command: RetryNotifications) -> int:
+    """Retry the application's failed messages (none when it has no notifier)."""
+    return app.notifications.retry() if app.notifications is not None else 0
