@@ -650,7 +650,8 @@ class LowestCost(BaseStrategy):
            priority rule holds whatever happens next.
         2. Orders are planned one by one (as :meth:`AllocationStrategy.allocate` does),
            those with the most to lose first: the regret of an order is how much dearer
-           its second-best warehouse is than its best. The totals in step 1 guarantee each order finds its units.
+           its second-best warehouse is than its best. The totals in step 1 guarantee
+           each order finds its units.
         3. Local improvement: a line's units move to another warehouse of the same order
            (one with stock left, or in exchange with another order holding that SKU there)
            whenever the batch's cost falls; at most ``rounds`` passes.
