@@ -8,129 +8,8 @@ loads on first use).
 Money.of('13.00', 'IDR')
 """
 
-from salesorder.bootstrap import in_memory
-from salesorder.documents import parse_xml, render_html, render_pdf, to_ubl
-from salesorder.domain.allocation import (
-    Allocation,
-    AllocationStrategy,
-    BackorderLine,
-    ByPriority,
-    CostModel,
-    DemandLine,
-    FewestShipments,
-    LowestCost,
-    Nearest,
-    OrderDemand,
-    Pick,
-    ZoneTable,
-    allocate_batch,
-)
-from salesorder.domain.catalog import Dimensions, Product, VariantAttribute
-from salesorder.domain.channels import (
-    Channel,
-    ChannelAccount,
-    ChannelKind,
-    IngestOutcome,
-    IngestResult,
-    Listing,
-    ListingReport,
-    ListingVariant,
-    MarketplaceLine,
-    MarketplaceOrder,
-    MarketplacePage,
-    MarketplaceRecord,
-    SettlementLine,
-    SettlementReport,
-    StockPush,
-    sign_webhook,
-)
-from salesorder.domain.cod import (
-    CodDifferenceKind,
-    CodReconciliation,
-    RemittanceLine,
-    RemittanceStatement,
-)
-from salesorder.domain.couriers import CourierProfile
-from salesorder.domain.customers import Address, Customer, CustomerKind, GeoPoint, Warehouse
-from salesorder.domain.fees import FeeRule, Payout, Profit, Reconciliation, expected_payout
-from salesorder.domain.inventory import (
-    ChannelStockRule,
-    MovementKind,
-    Reservation,
-    StockItem,
-    StockMovement,
-    available_to_sell,
-)
-from salesorder.domain.invoicing import (
-    AgeingBucket,
-    AgeingReport,
-    CreditNote,
-    DocumentType,
-    EInvoiceState,
-    EInvoiceStatus,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-    InvoiceRule,
-    InvoiceSeries,
-    InvoiceStatus,
-    Party,
-    PaymentState,
-    ageing_report,
-)
-from salesorder.domain.lifecycle import OrderStatus
-from salesorder.domain.marketplaces import MarketplaceProfile, profile_for
-from salesorder.domain.measures import OrderMeasures, measure_orders
-from salesorder.domain.notifications import (
-    Message,
-    NotificationChannel,
-    NotificationKind,
-    Template,
-    TemplateBook,
-)
-from salesorder.domain.orders import Order, OrderLine
-from salesorder.domain.payments import (
-    CreditEntry,
-    CustomerCredit,
-    Payment,
-    PaymentAllocation,
-    PaymentMethod,
-    Refund,
-)
-from salesorder.domain.pricelists import PriceEntry, PriceList, PricingContext
-from salesorder.domain.pricing import (
-    Discount,
-    LineToPrice,
-    PricedOrder,
-    PricingTrace,
-    TaxMode,
-    price_lines,
-    price_order,
-)
-from salesorder.domain.promotions import Funder, Promotion, PromotionKind, Voucher
-from salesorder.domain.returns import ReturnLine, ReturnOutcome, ReturnRequest, ReturnStatus
-from salesorder.domain.shipping import (
-    FeePayer,
-    Label,
-    LabelFormat,
-    Package,
-    ServiceLevel,
-    Shipment,
-    ShipmentRequest,
-    TrackingEvent,
-    TrackingStatus,
-)
-from salesorder.domain.tax import TaxRate, TaxRule, TaxTable, TaxTreatment, default_tax_table
-from salesorder.domain.taxids import TaxIdentifier, validate_tax_id
-from salesorder.domain.terms import Instalment, InstalmentDue, PaymentTerms, TermsKind
-from salesorder.domain.warehouse import (
-    BinLocation,
-    Manifest,
-    Parcel,
-    ParcelStatus,
-    WarehouseLayout,
-    Wave,
-)
+from typing import TYPE_CHECKING, Any
+
 from salesorder.exceptions import (
     AllocationError,
     AmbiguousTaxRate,
@@ -191,12 +70,292 @@ from salesorder.money import (
     format_money,
     split_evenly,
 )
-from salesorder.services import commands
-from salesorder.services.app import SalesApp, Settings
-from salesorder.services.notifications import Notifier
+
+if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checkers see them here
+    __version__: str
+
+    from salesorder.bootstrap import in_memory
+    from salesorder.documents import parse_xml, render_html, render_pdf, to_ubl
+    from salesorder.domain.allocation import (
+        Allocation,
+        AllocationStrategy,
+        BackorderLine,
+        ByPriority,
+        CostModel,
+        DemandLine,
+        FewestShipments,
+        LowestCost,
+        Nearest,
+        OrderDemand,
+        Pick,
+        ZoneTable,
+        allocate_batch,
+    )
+    from salesorder.domain.catalog import Dimensions, Product, VariantAttribute
+    from salesorder.domain.channels import (
+        Channel,
+        ChannelAccount,
+        ChannelKind,
+        IngestOutcome,
+        IngestResult,
+        Listing,
+        ListingReport,
+        ListingVariant,
+        MarketplaceLine,
+        MarketplaceOrder,
+        MarketplacePage,
+        MarketplaceRecord,
+        SettlementLine,
+        SettlementReport,
+        StockPush,
+        sign_webhook,
+    )
+    from salesorder.domain.cod import (
+        CodDifferenceKind,
+        CodReconciliation,
+        RemittanceLine,
+        RemittanceStatement,
+    )
+    from salesorder.domain.couriers import CourierProfile
+    from salesorder.domain.customers import Address, Customer, CustomerKind, GeoPoint, Warehouse
+    from salesorder.domain.fees import FeeRule, Payout, Profit, Reconciliation, expected_payout
+    from salesorder.domain.inventory import (
+        ChannelStockRule,
+        MovementKind,
+        Reservation,
+        StockItem,
+        StockMovement,
+        available_to_sell,
+    )
+    from salesorder.domain.invoicing import (
+        AgeingBucket,
+        AgeingReport,
+        CreditNote,
+        DocumentType,
+        EInvoiceState,
+        EInvoiceStatus,
+        Invoice,
+        InvoiceKind,
+        InvoiceLine,
+        InvoiceRule,
+        InvoiceSeries,
+        InvoiceStatus,
+        Party,
+        PaymentState,
+        ageing_report,
+    )
+    from salesorder.domain.lifecycle import OrderStatus
+    from salesorder.domain.marketplaces import MarketplaceProfile, profile_for
+    from salesorder.domain.measures import OrderMeasures, measure_orders
+    from salesorder.domain.notifications import (
+        Message,
+        NotificationChannel,
+        NotificationKind,
+        Template,
+        TemplateBook,
+    )
+    from salesorder.domain.orders import Order, OrderLine
+    from salesorder.domain.payments import (
+        CreditEntry,
+        CustomerCredit,
+        Payment,
+        PaymentAllocation,
+        PaymentMethod,
+        Refund,
+    )
+    from salesorder.domain.pricelists import PriceEntry, PriceList, PricingContext
+    from salesorder.domain.pricing import (
+        Discount,
+        LineToPrice,
+        PricedOrder,
+        PricingTrace,
+        TaxMode,
+        price_lines,
+        price_order,
+    )
+    from salesorder.domain.promotions import Funder, Promotion, PromotionKind, Voucher
+    from salesorder.domain.returns import ReturnLine, ReturnOutcome, ReturnRequest, ReturnStatus
+    from salesorder.domain.shipping import (
+        FeePayer,
+        Label,
+        LabelFormat,
+        Package,
+        ServiceLevel,
+        Shipment,
+        ShipmentRequest,
+        TrackingEvent,
+        TrackingStatus,
+    )
+    from salesorder.domain.tax import TaxRate, TaxRule, TaxTable, TaxTreatment, default_tax_table
+    from salesorder.domain.taxids import TaxIdentifier, validate_tax_id
+    from salesorder.domain.terms import Instalment, InstalmentDue, PaymentTerms, TermsKind
+    from salesorder.domain.warehouse import (
+        BinLocation,
+        Manifest,
+        Parcel,
+        ParcelStatus,
+        WarehouseLayout,
+        Wave,
+    )
+    from salesorder.services import commands
+    from salesorder.services.app import SalesApp, Settings
+    from salesorder.services.notifications import Notifier
+
+#: Public names and the module each is loaded from on first use: importing salesorder stays
+#: cheap (a few milliseconds), and a program pays only for the parts it touches.
+_LAZY = {
+    "Address": "salesorder.domain.customers",
+    "AgeingBucket": "salesorder.domain.invoicing",
+    "AgeingReport": "salesorder.domain.invoicing",
+    "Allocation": "salesorder.domain.allocation",
+    "AllocationStrategy": "salesorder.domain.allocation",
+    "BackorderLine": "salesorder.domain.allocation",
+    "BinLocation": "salesorder.domain.warehouse",
+    "ByPriority": "salesorder.domain.allocation",
+    "Channel": "salesorder.domain.channels",
+    "ChannelAccount": "salesorder.domain.channels",
+    "ChannelKind": "salesorder.domain.channels",
+    "ChannelStockRule": "salesorder.domain.inventory",
+    "CodDifferenceKind": "salesorder.domain.cod",
+    "CodReconciliation": "salesorder.domain.cod",
+    "CostModel": "salesorder.domain.allocation",
+    "CourierProfile": "salesorder.domain.couriers",
+    "CreditEntry": "salesorder.domain.payments",
+    "CreditNote": "salesorder.domain.invoicing",
+    "Customer": "salesorder.domain.customers",
+    "CustomerCredit": "salesorder.domain.payments",
+    "CustomerKind": "salesorder.domain.customers",
+    "DemandLine": "salesorder.domain.allocation",
+    "Dimensions": "salesorder.domain.catalog",
+    "Discount": "salesorder.domain.pricing",
+    "DocumentType": "salesorder.domain.invoicing",
+    "EInvoiceState": "salesorder.domain.invoicing",
+    "EInvoiceStatus": "salesorder.domain.invoicing",
+    "FeePayer": "salesorder.domain.shipping",
+    "FeeRule": "salesorder.domain.fees",
+    "FewestShipments": "salesorder.domain.allocation",
+    "Funder": "salesorder.domain.promotions",
+    "GeoPoint": "salesorder.domain.customers",
+    "IngestOutcome": "salesorder.domain.channels",
+    "IngestResult": "salesorder.domain.channels",
+    "Instalment": "salesorder.domain.terms",
+    "InstalmentDue": "salesorder.domain.terms",
+    "Invoice": "salesorder.domain.invoicing",
+    "InvoiceKind": "salesorder.domain.invoicing",
+    "InvoiceLine": "salesorder.domain.invoicing",
+    "InvoiceRule": "salesorder.domain.invoicing",
+    "InvoiceSeries": "salesorder.domain.invoicing",
+    "InvoiceStatus": "salesorder.domain.invoicing",
+    "Label": "salesorder.domain.shipping",
+    "LabelFormat": "salesorder.domain.shipping",
+    "LineToPrice": "salesorder.domain.pricing",
+    "Listing": "salesorder.domain.channels",
+    "ListingReport": "salesorder.domain.channels",
+    "ListingVariant": "salesorder.domain.channels",
+    "LowestCost": "salesorder.domain.allocation",
+    "Manifest": "salesorder.domain.warehouse",
+    "MarketplaceLine": "salesorder.domain.channels",
+    "MarketplaceOrder": "salesorder.domain.channels",
+    "MarketplacePage": "salesorder.domain.channels",
+    "MarketplaceProfile": "salesorder.domain.marketplaces",
+    "MarketplaceRecord": "salesorder.domain.channels",
+    "Message": "salesorder.domain.notifications",
+    "MovementKind": "salesorder.domain.inventory",
+    "Nearest": "salesorder.domain.allocation",
+    "NotificationChannel": "salesorder.domain.notifications",
+    "NotificationKind": "salesorder.domain.notifications",
+    "Notifier": "salesorder.services.notifications",
+    "Order": "salesorder.domain.orders",
+    "OrderDemand": "salesorder.domain.allocation",
+    "OrderLine": "salesorder.domain.orders",
+    "OrderMeasures": "salesorder.domain.measures",
+    "OrderStatus": "salesorder.domain.lifecycle",
+    "Package": "salesorder.domain.shipping",
+    "Parcel": "salesorder.domain.warehouse",
+    "ParcelStatus": "salesorder.domain.warehouse",
+    "Party": "salesorder.domain.invoicing",
+    "Payment": "salesorder.domain.payments",
+    "PaymentAllocation": "salesorder.domain.payments",
+    "PaymentMethod": "salesorder.domain.payments",
+    "PaymentState": "salesorder.domain.invoicing",
+    "PaymentTerms": "salesorder.domain.terms",
+    "Payout": "salesorder.domain.fees",
+    "Pick": "salesorder.domain.allocation",
+    "PriceEntry": "salesorder.domain.pricelists",
+    "PriceList": "salesorder.domain.pricelists",
+    "PricedOrder": "salesorder.domain.pricing",
+    "PricingContext": "salesorder.domain.pricelists",
+    "PricingTrace": "salesorder.domain.pricing",
+    "Product": "salesorder.domain.catalog",
+    "Profit": "salesorder.domain.fees",
+    "Promotion": "salesorder.domain.promotions",
+    "PromotionKind": "salesorder.domain.promotions",
+    "Reconciliation": "salesorder.domain.fees",
+    "Refund": "salesorder.domain.payments",
+    "RemittanceLine": "salesorder.domain.cod",
+    "RemittanceStatement": "salesorder.domain.cod",
+    "Reservation": "salesorder.domain.inventory",
+    "ReturnLine": "salesorder.domain.returns",
+    "ReturnOutcome": "salesorder.domain.returns",
+    "ReturnRequest": "salesorder.domain.returns",
+    "ReturnStatus": "salesorder.domain.returns",
+    "SalesApp": "salesorder.services.app",
+    "ServiceLevel": "salesorder.domain.shipping",
+    "Settings": "salesorder.services.app",
+    "SettlementLine": "salesorder.domain.channels",
+    "SettlementReport": "salesorder.domain.channels",
+    "Shipment": "salesorder.domain.shipping",
+    "ShipmentRequest": "salesorder.domain.shipping",
+    "StockItem": "salesorder.domain.inventory",
+    "StockMovement": "salesorder.domain.inventory",
+    "StockPush": "salesorder.domain.channels",
+    "TaxIdentifier": "salesorder.domain.taxids",
+    "TaxMode": "salesorder.domain.pricing",
+    "TaxRate": "salesorder.domain.tax",
+    "TaxRule": "salesorder.domain.tax",
+    "TaxTable": "salesorder.domain.tax",
+    "TaxTreatment": "salesorder.domain.tax",
+    "Template": "salesorder.domain.notifications",
+    "TemplateBook": "salesorder.domain.notifications",
+    "TermsKind": "salesorder.domain.terms",
+    "TrackingEvent": "salesorder.domain.shipping",
+    "TrackingStatus": "salesorder.domain.shipping",
+    "VariantAttribute": "salesorder.domain.catalog",
+    "Voucher": "salesorder.domain.promotions",
+    "Warehouse": "salesorder.domain.customers",
+    "WarehouseLayout": "salesorder.domain.warehouse",
+    "Wave": "salesorder.domain.warehouse",
+    "ZoneTable": "salesorder.domain.allocation",
+    "ageing_report": "salesorder.domain.invoicing",
+    "allocate_batch": "salesorder.domain.allocation",
+    "available_to_sell": "salesorder.domain.inventory",
+    "commands": "salesorder.services",
+    "default_tax_table": "salesorder.domain.tax",
+    "expected_payout": "salesorder.domain.fees",
+    "in_memory": "salesorder.bootstrap",
+    "measure_orders": "salesorder.domain.measures",
+    "parse_xml": "salesorder.documents",
+    "price_lines": "salesorder.domain.pricing",
+    "price_order": "salesorder.domain.pricing",
+    "profile_for": "salesorder.domain.marketplaces",
+    "render_html": "salesorder.documents",
+    "render_pdf": "salesorder.documents",
+    "sign_webhook": "salesorder.domain.channels",
+    "to_ubl": "salesorder.documents",
+    "validate_tax_id": "salesorder.domain.taxids",
+}
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use; ``__version__`` comes from the package metadata."""
+    module = _LAZY.get(name)
+    if module is not None:
+        from importlib import import_module  # noqa: PLC0415
+
+        found = import_module(module)
+        value = getattr(found, name) if hasattr(found, name) else import_module(f"{module}.{name}")
+        globals()[name] = value
+        return value
     # __version__ is read from the package metadata on first access, not at import time:
     # importlib.metadata alone costs about a third of the import budget.
     if name == "__version__":
@@ -207,6 +366,10 @@ def __getattr__(name: str) -> str:
         except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
             return "0+unknown"
     raise AttributeError(f"module 'salesorder' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [

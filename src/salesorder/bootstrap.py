@@ -19,6 +19,7 @@ from salesorder.adapters.memory import (
     SequentialIds,
 )
 from salesorder.adapters.memory.notifications import InMemoryOutbox
+from salesorder.domain.channels import ChannelKind
 from salesorder.domain.events import DomainEvent
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Settings
@@ -43,6 +44,10 @@ def in_memory(
     return build(settings, start=start, couriers=couriers)
 
 
+#: The simulated marketplace shops every application gets (channel codes as the kinds).
+_MARKETPLACES = (ChannelKind.SHOPEE, ChannelKind.LAZADA, ChannelKind.TIKTOK_SHOP)
+
+
 def build(
     settings: Settings | None = None,
     *,
@@ -52,9 +57,10 @@ def build(
 ) -> SalesApp:
     """An application whose orders live in memory, or in the database at ``database_url``.
 
-    The outside world (clock, couriers, e-invoice provider, Shopee) is simulated by the
-    in-memory adapters either way, so a run is repeatable. With a database, the schema is
-    created when missing; ids still count up from 1, so use an empty database per run.
+    The outside world (clock, couriers, e-invoice provider, and shops on Shopee, Lazada and
+    TikTok Shop) is simulated by the in-memory adapters either way, so a run is repeatable.
+    With a database, the schema is created when missing; ids still count up from 1, so use
+    an empty database per run.
 
     Args:
         settings: the shop's settings (defaults: IDR, Indonesian tax, prices include tax).
@@ -64,7 +70,7 @@ def build(
         couriers: codes of in-memory couriers to register, priced in the shop's currency.
     """
     settings = settings or Settings()
-    shopee = InMemoryMarketplace()
+    shops = [InMemoryMarketplace.of(kind) for kind in _MARKETPLACES]
     uow: Callable[[], UnitOfWork]
     if database_url is None:
         uow = InMemoryStore()
@@ -85,5 +91,5 @@ def build(
         settings=settings,
         couriers={code: InMemoryCourier(code, currency=settings.currency) for code in couriers},
         einvoice=InMemoryEInvoiceProvider(),
-        marketplaces={shopee.channel.code: shopee},
+        marketplaces={shop.channel.code: shop for shop in shops},
     )

@@ -30,7 +30,9 @@ from salesorder import (
     commands,
     in_memory,
 )
+from salesorder.domain.inventory import MovementKind
 from salesorder.domain.lifecycle import replay
+from salesorder.domain.returns import ReturnOutcome
 
 SKUS = {"TEE": ("150000", 6), "CAP": ("49999.50", 4)}
 JAKARTA = Address(line1="Jl. Sudirman 1", city="Jakarta", country="ID")
@@ -38,7 +40,8 @@ SURABAYA = Address(line1="Jl. Tunjungan 10", city="Surabaya", country="ID")
 
 
 class OrderServices(RuleBasedStateMachine):
-    """Place, edit, confirm, amend, cancel, ship, deliver, fail, return to sender, refund."""
+    """Place, edit, confirm, amend, cancel, ship, deliver, fail, return to sender, return,
+    refund."""
 
     orders = Bundle("orders")
     app: SalesApp
@@ -114,6 +117,22 @@ class OrderServices(RuleBasedStateMachine):
         )
         return str(order_id)
 
+    @rule(
+        target=orders,
+        sku=st.sampled_from(sorted(SKUS)),
+        quantity=st.integers(1, 3),
+        method=st.sampled_from([PaymentMethod.BANK_TRANSFER, PaymentMethod.COD]),
+    )
+    def delivered(self, sku: str, quantity: int, method: PaymentMethod) -> str:
+        """A whole journey in one step, so that returns and refunds are reached often."""
+        order_id = self.place([(sku, quantity)], method)
+        self.confirm_and_reserve(order_id)
+        if method is PaymentMethod.BANK_TRANSFER:
+            self.pay(order_id)
+        self.ship(order_id, None)
+        self.deliver(order_id)
+        return order_id
+
     @rule(order_id=orders, quantity=st.integers(0, 5))
     def edit(self, order_id: str, quantity: int) -> None:
         self._run(
@@ -185,6 +204,21 @@ class OrderServices(RuleBasedStateMachine):
             )
         )
 
+    @rule(order_id=orders, quantity=st.integers(1, 3), damaged=st.booleans())
+    def return_goods(self, order_id: str, quantity: int, damaged: bool) -> None:
+        line = commands.LineQuantity(line_id="1", quantity=quantity)
+        return_id = self._run(lambda: commands.RequestReturn(order_id=order_id, lines=(line,)))
+        if return_id is None:
+            return
+        rid = str(return_id)
+        self._run(lambda: commands.ApproveReturn(return_id=rid))
+        self._run(lambda: commands.ReceiveReturn(return_id=rid))
+        inspected = commands.InspectedLine(
+            line_id="1", sellable=0 if damaged else quantity, damaged=quantity if damaged else 0
+        )
+        self._run(lambda: commands.InspectReturn(return_id=rid, lines=(inspected,)))
+        self._run(lambda: commands.ResolveReturn(return_id=rid, outcome=ReturnOutcome.REFUND))
+
     @rule(order_id=orders)
     def complete(self, order_id: str) -> None:
         self._run(lambda: commands.CompleteOrder(order_id=order_id))
@@ -206,23 +240,25 @@ class OrderServices(RuleBasedStateMachine):
             return
         with self.app.uow() as uow:
             items = uow.stock.list()
-            out = dict.fromkeys(SKUS, 0)
+            out = dict.fromkeys(SKUS, 0)  # with a courier or a buyer, per the orders
             for order in uow.orders.list():
+                back_to_sender = any(c.action == "return_to_sender" for c in order.history)
                 for pick in order.dispatched:
-                    out[pick.sku] += pick.quantity
-                if order.status.value == "returned_to_sender" or any(
-                    c.action == "return_to_sender" for c in order.history
-                ):
-                    for pick in order.dispatched:
-                        out[pick.sku] -= pick.quantity
+                    out[pick.sku] += 0 if back_to_sender else pick.quantity
+                for line in order.lines:
+                    out[line.sku] -= order.returned.get(line.line_id, 0)
+            written_off = dict.fromkeys(SKUS, 0)
             for item in items:
                 ledger = uow.stock_ledger.for_item(item.warehouse, item.sku)
                 assert sum(m.on_hand_change for m in ledger) == item.on_hand
+                written_off[item.sku] -= sum(
+                    m.on_hand_change for m in ledger if m.kind is MovementKind.WRITE_OFF
+                )
                 assert item.reserved == sum(r.quantity for r in item.reservations.values())
                 assert 0 <= item.reserved <= item.on_hand
             for sku, (_, units) in SKUS.items():
                 on_hand = sum(i.on_hand for i in items if i.sku == sku)
-                assert on_hand + out[sku] == 2 * units, sku
+                assert on_hand + out[sku] + written_off[sku] == 2 * units, sku
 
     @invariant()
     def money_is_conserved(self) -> None:

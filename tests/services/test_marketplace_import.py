@@ -108,5 +108,5 @@ def test_placing_the_same_channel_reference_by_hand_is_refused(app: SalesApp) ->
 
 
 def test_an_unknown_channel_is_not_found(app: SalesApp) -> None:
-    with pytest.raises(NotFound, match="marketplace channel 'lazada'"):
-        app.execute(commands.ImportMarketplaceOrders(channel="lazada"))
+    with pytest.raises(NotFound, match="marketplace channel 'blibli'"):
+        app.execute(commands.ImportMarketplaceOrders(channel="blibli"))

@@ -105,10 +105,10 @@ def test_a_marketplace_story_in_a_scenario() -> None:
 
 def test_a_marketplace_step_for_an_unknown_channel_fails_with_its_path() -> None:
     data = _with_steps(
-        {"type": "marketplace_update", "channel": "lazada", "external_id": "X", "status": "x"}
+        {"type": "marketplace_update", "channel": "blibli", "external_id": "X", "status": "x"}
     )
     index = len(data["commands"]) - 1
-    with pytest.raises(ScenarioError, match=rf"commands\[{index}\].*'lazada'"):
+    with pytest.raises(ScenarioError, match=rf"commands\[{index}\].*'blibli'"):
         run_scenario(load_scenario(data))
 
 

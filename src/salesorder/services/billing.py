@@ -260,10 +260,11 @@ def _move_to_credit(
         payment.to_credit = payment.to_credit + part
         left = left - part
     order.move_to_credit(amount)
-    _credit_of(uow, order.customer_id, order.currency).add(amount, source, tx.now)
+    credit_of(uow, order.customer_id, order.currency).add(amount, source, tx.now)
 
 
-def _credit_of(uow: UnitOfWork, customer_id: str, currency: str) -> CustomerCredit:
+def credit_of(uow: UnitOfWork, customer_id: str, currency: str) -> CustomerCredit:
+    """The customer's credit in ``currency``, created (empty) on first use."""
     credit = uow.customer_credits.find((customer_id, currency))
     if credit is None:
         credit = CustomerCredit(customer_id=customer_id, currency=currency)
@@ -459,7 +460,7 @@ def _allocate_payment(uow: UnitOfWork, order: Order, payment: Payment) -> None:
             invoice.allocate(amount)
 
 
-def _receive(
+def receive_payment(
     app: SalesApp,
     tx: Transaction,
     order: Order,
@@ -469,6 +470,11 @@ def _receive(
     reference: str,
     **extra: object,
 ) -> Payment:
+    """Record ``amount`` received for ``order`` under a unique ``reference``, in ``tx``.
+
+    The payment is allocated to the order's open invoices; what is beyond the balance due
+    goes to the customer's credit.
+    """
     uow = tx.uow
     existing = uow.payments.find_by_reference(reference)
     if existing is not None:
@@ -493,7 +499,7 @@ def _receive(
     if applied.is_positive:
         order.record_payment(applied, method)
     if payment.to_credit.is_positive:
-        _credit_of(uow, order.customer_id, order.currency).add(
+        credit_of(uow, order.customer_id, order.currency).add(
             payment.to_credit, f"overpayment {reference}", tx.now
         )
     uow.payments.add(payment)
@@ -523,7 +529,7 @@ def record_payment(app: SalesApp, command: RecordPayment) -> str:
         extra: dict[str, object] = {}
         if rate is not None:
             extra = {"received": command.amount, "exchange_rate": rate}
-        payment = _receive(
+        payment = receive_payment(
             app, tx, order, amount, method=command.method, reference=command.reference, **extra
         )
         return payment.id
@@ -622,7 +628,7 @@ def apply_customer_credit(app: SalesApp, command: ApplyCustomerCredit) -> str:
         if credit is None:
             raise PaymentError(f"customer {order.customer_id!r} has no credit in {order.currency}")
         credit.use(command.amount, f"order {order.id}", tx.now)
-        payment = _receive(
+        payment = receive_payment(
             app,
             tx,
             order,

@@ -21,7 +21,7 @@ from salesorder.exceptions import RemittanceConflict
 from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
-from salesorder.services.billing import _receive
+from salesorder.services.billing import receive_payment
 from salesorder.services.commands import ImportRemittance, ReconcileCod
 
 __all__ = ["cod_payment_reference", "import_remittance", "reconcile_cod"]
@@ -69,7 +69,9 @@ def _record_cash(
         order = uow.orders.get(item.order_id)
         if order.status is not OrderStatus.DELIVERED or order.currency != item.collected.currency:
             continue  # not delivered in our books yet: the reconciliation still lists it
-        _receive(app, tx, order, item.collected, method=PaymentMethod.COD, reference=reference)
+        receive_payment(
+            app, tx, order, item.collected, method=PaymentMethod.COD, reference=reference
+        )
 
 
 def import_remittance(app: SalesApp, command: ImportRemittance) -> CodReconciliation:

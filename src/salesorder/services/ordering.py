@@ -356,14 +356,25 @@ def _change(
     return amendment.version
 
 
+def _to_amend(tx: Transaction, order_id: str, key: str) -> tuple[Order, int | None]:
+    """The order to amend, and the version already made with ``key`` (a repeat), if any.
+
+    Raises:
+        IllegalTransition: the order's status allows no amendment (and it is no repeat).
+    """
+    order = tx.uow.orders.get(order_id)
+    done = order.amendment(key)
+    if done is None:
+        order.check(OrderAction.AMEND)
+    return order, done.version if done is not None else None
+
+
 def amend_order(app: SalesApp, command: AmendOrder) -> int:
     """Amend a confirmed order whole, or refuse; returns the amendment version."""
     with app.transaction() as tx:
-        order = tx.uow.orders.get(command.order_id)
-        done = order.amendment(command.key)
+        order, done = _to_amend(tx, command.order_id, command.key)
         if done is not None:
-            return done.version
-        order.check(OrderAction.AMEND)
+            return done
         lines, changes = _amended(
             tx.uow,
             order,
@@ -390,11 +401,9 @@ def amend_order(app: SalesApp, command: AmendOrder) -> int:
 def cancel_lines(app: SalesApp, command: CancelLines) -> int:
     """Cancel unshipped units of some lines; refund and credit the difference."""
     with app.transaction() as tx:
-        order = tx.uow.orders.get(command.order_id)
-        done = order.amendment(command.key)
+        order, done = _to_amend(tx, command.order_id, command.key)
         if done is not None:
-            return done.version
-        order.check(OrderAction.AMEND)
+            return done
         quantities = {}
         for part in command.lines:
             left = order.outstanding(part.line_id)

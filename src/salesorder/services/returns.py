@@ -51,9 +51,9 @@ from salesorder.exceptions import (
 from salesorder.money import Money
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.billing import (
-    _credit_of,
-    _receive,
     credit_invoice,
+    credit_of,
+    receive_payment,
     refund,
     release_allocations,
 )
@@ -294,7 +294,7 @@ def _to_customer_credit(
         if left.is_zero:
             break
     order.move_to_credit(amount)
-    _credit_of(tx.uow, order.customer_id, order.currency).add(amount, source, tx.now)
+    credit_of(tx.uow, order.customer_id, order.currency).add(amount, source, tx.now)
 
 
 def _shipping_back(tx: Transaction, order: Order, request: ReturnRequest) -> Money:
@@ -342,8 +342,8 @@ def _exchange(
     tx.raise_event(OrderPlaced(order_id=order.id, at=tx.now, channel=order.channel.code))
     pay = min(credit, order.balance_due)
     if pay.is_positive:
-        _credit_of(uow, order.customer_id, order.currency).use(pay, f"order {order.id}", tx.now)
-        _receive(
+        credit_of(uow, order.customer_id, order.currency).use(pay, f"order {order.id}", tx.now)
+        receive_payment(
             app,
             tx,
             order,
