@@ -110,3 +110,14 @@ def test_placing_the_same_channel_reference_by_hand_is_refused(app: SalesApp) ->
 def test_an_unknown_channel_is_not_found(app: SalesApp) -> None:
     with pytest.raises(NotFound, match="marketplace channel 'blibli'"):
         app.execute(commands.ImportMarketplaceOrders(channel="blibli"))
+
+
+def test_shipping_a_marketplace_order_pushes_its_tracking_number(app: SalesApp) -> None:
+    shopee(app).put_order(shopee_order())
+    (order_id,) = app.execute(commands.ImportMarketplaceOrders(channel="shopee"))
+    app.execute(commands.ConfirmOrder(order_id=order_id))
+    app.execute(commands.ReserveStock(order_id=order_id))
+    shipment_id = app.execute(commands.ShipOrder(order_id=order_id, courier="jnt"))
+    with app.uow() as uow:
+        tracking = uow.shipments.get(shipment_id).tracking_number
+    assert shopee(app).tracking == {"240105ABCD": ("jnt", tracking)}

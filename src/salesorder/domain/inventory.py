@@ -191,6 +191,21 @@ class StockItem:
         self.reservations[reservation.key] = reservation
         return True
 
+    def hold_again(self, reservation: Reservation) -> None:
+        """Hold ``reservation`` again after its key was released, for at most what it held.
+
+        For a reservation that shrank (a short pick): the units were promised to the line
+        already, so no availability check applies, but on hand must still cover them.
+
+        Raises:
+            InsufficientStock: on hand cannot cover what is reserved with it.
+        """
+        if self.reserved + reservation.quantity > self.on_hand:
+            raise InsufficientStock(
+                self.sku, self.warehouse, self.on_hand - self.reserved, reservation.quantity
+            )
+        self.reservations[reservation.key] = reservation
+
     def release(self, key: str) -> Reservation | None:
         """Give back the units held under ``key``; None if nothing was held (idempotent)."""
         return self.reservations.pop(key, None)

@@ -26,6 +26,7 @@ from salesorder.domain.common import (
 )
 from salesorder.domain.customers import Address
 from salesorder.domain.lifecycle import (
+    IN_WAREHOUSE,
     RETURNS_TO_HELD,
     OrderAction,
     OrderStatus,
@@ -481,6 +482,62 @@ class Order:
         self.picks = list(picks)
         self.backordered_since = None
         self._move(OrderAction.RESERVE, at)
+
+    def short_picked(self, line_id: str, warehouse: str, short: int, at: dt.datetime) -> None:
+        """``short`` reserved units of ``line_id`` were not found in ``warehouse``.
+
+        They leave the order's picks (newest first); they wait as a backorder unless the
+        caller reserves them elsewhere (:meth:`mark_reserved` is not needed for that: a
+        re-allocation adds its own pick). ``backordered_since`` records the wait.
+
+        Raises:
+            IllegalTransition: the order's units are not in the warehouse, or fewer than
+                ``short`` are picked there.
+        """
+        if self.status not in IN_WAREHOUSE:
+            raise IllegalTransition(self.thing, self.status.value, "short-pick")
+        held = sum(
+            p.quantity for p in self.picks if p.line_id == line_id and p.warehouse == warehouse
+        )
+        if not 0 < short <= held:
+            raise IllegalTransition(
+                self.thing,
+                self.status.value,
+                "short-pick",
+                f"line {line_id!r} has {held} picked in {warehouse!r}, {short} short",
+            )
+        picks = list(self.picks)
+        for index in range(len(picks) - 1, -1, -1):
+            pick = picks[index]
+            if short == 0:
+                break
+            if pick.line_id != line_id or pick.warehouse != warehouse:
+                continue
+            taken = min(short, pick.quantity)
+            short -= taken
+            if taken == pick.quantity:
+                del picks[index]
+            else:
+                picks[index] = attrs.evolve(pick, quantity=pick.quantity - taken)
+        self.picks = picks
+        if self.backordered_since is None:
+            self.backordered_since = at
+
+    def add_pick(self, pick: Pick) -> None:
+        """Units of a line re-reserved in another warehouse (after a short pick)."""
+        if self.status not in IN_WAREHOUSE:
+            raise IllegalTransition(self.thing, self.status.value, "add a pick to")
+        if pick.quantity > self.unreserved(pick.line_id):
+            raise IllegalTransition(
+                self.thing,
+                self.status.value,
+                "add a pick to",
+                f"line {pick.line_id!r} has {self.unreserved(pick.line_id)} unreserved, "
+                f"{pick.quantity} picked",
+            )
+        self.picks = [*self.picks, pick]
+        if all(self.unreserved(line.line_id) == 0 for line in self.lines):
+            self.backordered_since = None
 
     def wait_for_stock(self, at: dt.datetime) -> None:
         """Stock is short: the confirmed order waits for goods receipts (a backorder)."""

@@ -74,7 +74,8 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
     courier and service); ``command.warehouse`` ships only that warehouse's parcel, and the
     order is partly shipped until the rest follows. The shipping fee the buyer pays goes on
     the order with each booking; the COD amount goes with the parcel that completes the
-    order. Returns the last shipment's id; ``order.shipment_ids`` lists them all. Booking
+    order. Returns the last shipment's id; ``order.shipment_ids`` lists them all. A
+    marketplace order's tracking number is pushed to its marketplace after the commit. Booking
     references are derived from the order, so a retried command never books twice. For a
     COD order the courier collects what is due plus the fees (when the buyer pays them),
     rounded to the currency's cash step; the rounding is kept on the order as an adjustment.
@@ -182,7 +183,16 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                 )
             )
         assert shipment is not None  # noqa: S101 - a reserved order has a warehouse
-        return shipment.id
+        channel, external_ref, tracking = (
+            order.channel,
+            order.external_ref,
+            shipment.tracking_number,
+        )
+    # A marketplace order's tracking number goes to the marketplace once the shipment is
+    # committed (the push is idempotent, so a retried command pushes the same again).
+    if channel.kind.is_marketplace and external_ref and channel.code in app.marketplaces:
+        app.marketplace(channel.code).push_tracking(external_ref, courier.code, tracking)
+    return shipment.id
 
 
 def _delivered(tx: Transaction, order: Order, shipment_id: str) -> None:

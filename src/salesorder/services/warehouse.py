@@ -190,30 +190,11 @@ def _reallocate(
     post(
         tx, item, MovementKind.RESERVATION, reserved_change=short, document=order.id, reason=reason
     )
-    order.picks.append(
+    order.add_pick(
         Pick(line_id=line_id, sku=sku, warehouse=item.warehouse, quantity=short, reason=reason)
     )
     tx.raise_event(StockReserved(order_id=order.id, at=tx.now, warehouse=item.warehouse))
     return item.warehouse
-
-
-def _shorten_picks(order: Order, line_id: str, warehouse: str, short: int) -> None:
-    # Order has no method for this yet (PICKING allows no RESERVE): the picks are edited
-    # here, keeping their total per line equal to what is reserved.
-    picks = list(order.picks)
-    for index in range(len(picks) - 1, -1, -1):
-        pick = picks[index]
-        if short == 0:
-            break
-        if pick.line_id != line_id or pick.warehouse != warehouse:
-            continue
-        taken = min(short, pick.quantity)
-        short -= taken
-        if taken == pick.quantity:
-            del picks[index]
-        else:
-            picks[index] = attrs.evolve(pick, quantity=pick.quantity - taken)
-    order.picks = picks
 
 
 def _short_pick(
@@ -251,7 +232,7 @@ def _short_pick(
     if active and held is not None and held.quantity > short:
         # The rest stays held under the same key, without a new availability check: the
         # units were promised to this line already.
-        item.reservations[key] = attrs.evolve(held, quantity=held.quantity - short)
+        item.hold_again(attrs.evolve(held, quantity=held.quantity - short))
     kind, why = (
         (MovementKind.WRITE_OFF, "damaged")
         if command.reason is ShortPickReason.DAMAGED
@@ -268,12 +249,8 @@ def _short_pick(
     )
     if not active:
         return
-    _shorten_picks(order, line_id, wave.warehouse, short)
-    if (
-        not _reallocate(tx, order, line_id, sku=sku, short=short, wave=wave)
-        and order.backordered_since is None
-    ):
-        order.backordered_since = tx.now
+    order.short_picked(line_id, wave.warehouse, short, tx.now)
+    _reallocate(tx, order, line_id, sku=sku, short=short, wave=wave)
 
 
 def confirm_pick(app: SalesApp, command: ConfirmPick) -> int:
