@@ -27,10 +27,12 @@ model through random receipts, reservations, releases, shipments, commits and ro
 from __future__ import annotations
 
 import abc
+import contextlib
 import copy
 import datetime as dt
 import functools
 import itertools
+import threading
 import time
 from collections.abc import Callable, Hashable
 from typing import Any, ClassVar
@@ -485,6 +487,8 @@ class UnitOfWorkContract(abc.ABC):
     race_units: ClassVar[int] = 5
     #: Attempts per thread before it gives up on ConcurrencyConflict.
     race_attempts: ClassVar[int] = 500
+    #: How long the racing threads wait for each other between read and commit, once.
+    race_overlap_seconds: ClassVar[float] = 0.5
     #: How hard the stock state machine is run.
     state_machine_settings: ClassVar[settings] = settings(
         max_examples=30, stateful_step_count=30, deadline=None, report_multiple_bugs=False
@@ -806,13 +810,22 @@ class UnitOfWorkContract(abc.ABC):
             uow.stock.add(StockItem(warehouse=key[0], sku=key[1], on_hand=units))
             uow.commit()
 
+        # On the first attempt every thread has read the item before any commits, so a
+        # store that lets the last writer win is caught every time, not only when the
+        # scheduler happens to interleave. A store that blocks readers breaks the barrier
+        # after a moment and the race goes on unsynchronised.
+        overlap = threading.Barrier(threads)
+
         def reserve_one(index: int) -> str:
-            for _ in range(self.race_attempts):
+            for attempt in range(self.race_attempts):
                 try:
                     with factory() as uow:
                         uow.stock.get(key).reserve(
                             Reservation.for_line(f"RACE-{index}", "1", 1, T0)
                         )
+                        if attempt == 0:
+                            with contextlib.suppress(threading.BrokenBarrierError):
+                                overlap.wait(self.race_overlap_seconds)
                         time.sleep(0)  # let another thread in between read and commit
                         uow.commit()
                 except ConcurrencyConflict:
