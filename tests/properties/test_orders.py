@@ -260,7 +260,7 @@ class OrderLifecycle(RuleBasedStateMachine):
         if order.status is OrderStatus.CANCELLED:
             assert order.paid.is_zero
         if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED) and (
-            order.payment_method.is_prepaid
+            order.must_be_paid_to_ship
         ):
             assert order.paid >= order.total, "a prepaid order shipped unpaid"
 

@@ -121,3 +121,17 @@ def test_shipping_a_marketplace_order_pushes_its_tracking_number(app: SalesApp) 
     with app.uow() as uow:
         tracking = uow.shipments.get(shipment_id).tracking_number
     assert shopee(app).tracking == {"240105ABCD": ("jnt", tracking)}
+
+
+def test_a_prepaid_marketplace_order_ships_before_the_settlement_pays_it(app: SalesApp) -> None:
+    # The buyer paid the marketplace, which pays the seller later in its settlement.
+    shopee(app).put_order(shopee_order(cod=False))
+    (order_id,) = app.execute(commands.ImportMarketplaceOrders(channel="shopee"))
+    app.execute(commands.ConfirmOrder(order_id=order_id))
+    app.execute(commands.ReserveStock(order_id=order_id))
+    app.execute(commands.ShipOrder(order_id=order_id, courier="jnt"))
+    with app.uow() as uow:
+        order = uow.orders.get(order_id)
+    assert order.payment_method is PaymentMethod.E_WALLET
+    assert order.paid.is_zero
+    assert order.status is OrderStatus.SHIPPED

@@ -179,8 +179,8 @@ RETURNS_TO_HELD = (_S.ON_HOLD, _A.RELEASE)
 GUARDS = MappingProxyType(
     {
         _A.CONFIRM: "has lines, an address and a current price",
-        _A.SHIP_PART: "paid, unless COD or on account",
-        _A.SHIP: "paid, unless COD or on account",
+        _A.SHIP_PART: "paid, unless COD, on account or via a marketplace",
+        _A.SHIP: "paid, unless COD, on account or via a marketplace",
         _A.COMPLETE: "nothing left to pay (COD cash collected)",
         _A.CANCEL: "nothing paid is kept: payments are refunded first",
         _A.REFUND: "everything paid is given back",

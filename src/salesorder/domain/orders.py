@@ -288,6 +288,16 @@ class Order:
         return self.amount_due - self.paid
 
     @property
+    def must_be_paid_to_ship(self) -> bool:
+        """True when the goods must be paid before they ship.
+
+        A prepaid order (bank transfer, card, e-wallet) must; cash on delivery and orders
+        on account need not, nor does a marketplace order: the marketplace holds the
+        buyer's money and pays the seller in its settlement.
+        """
+        return self.payment_method.is_prepaid and not self.channel.kind.is_marketplace
+
+    @property
     def is_cod(self) -> bool:
         """True when the buyer pays cash on delivery."""
         return self.payment_method is PaymentMethod.COD
@@ -667,7 +677,7 @@ class Order:
         for amount in (shipping_charge, cash_rounding):
             if amount is not None and amount.currency != self.currency:
                 raise CurrencyMismatch(self.currency, amount.currency, "ship")
-        if self.payment_method.is_prepaid and self.pricing and self.paid < self.total:
+        if self.must_be_paid_to_ship and self.pricing and self.paid < self.total:
             raise IllegalTransition(
                 self.thing,
                 self.status.value,

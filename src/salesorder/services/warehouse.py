@@ -435,7 +435,7 @@ def _check_handover(uow: UnitOfWork, command: CreateManifest) -> dict[str, list[
                 "hand over",
                 f"its reserved units in {command.warehouse!r} are not all packed",
             )
-        if order.payment_method.is_prepaid and order.pricing and order.paid < order.total:
+        if order.must_be_paid_to_ship and order.pricing and order.paid < order.total:
             raise IllegalTransition(
                 order.thing,
                 order.status.value,

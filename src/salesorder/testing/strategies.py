@@ -589,7 +589,7 @@ GENERATED_STATUSES = (*_PATH, OrderStatus.CANCELLED, OrderStatus.ON_HOLD)
 
 
 def _ship(draw: st.DrawFn, order: Order, at: dt.datetime) -> None:
-    if order.payment_method.is_prepaid:
+    if order.must_be_paid_to_ship:
         _pay(draw, order, full=True)
     order.mark_shipped(
         draw(codes()),
