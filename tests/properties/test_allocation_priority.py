@@ -123,6 +123,7 @@ def test_exact_optimizer_under_the_rule_is_a_floor_for_the_heuristic(batch, avai
     exact = allocate_batch(batch, whs, available, ExactOptimizer())
     _check_rule(batch, exact.allocations, whs, available)
     heuristic = allocate_batch(batch, whs, available, LowestCost())
+    _check_rule(batch, heuristic.allocations, whs, available)
     # HiGHS stops within a relative gap of 1e-4 of the optimum (scipy's default).
     assert allocation_cost(exact.allocations, batch, whs) <= (
         allocation_cost(heuristic.allocations, batch, whs) * (1 + 1e-4) + 1e-6

@@ -132,8 +132,11 @@ class ExactOptimizer:
             quotas = None
         c = np.zeros(n)
         upper = np.zeros(n)
+        # With the units fixed by the priority rule there is nothing to reward: the penalty
+        # would only add a constant that loosens the solver's relative gap on the real cost.
+        reward = 0 if quotas is not None else penalty
         for k, (o, i, w) in enumerate(xs):
-            c[k] = ctx.unit + ctx.unit_km * kms[o][w] - penalty
+            c[k] = ctx.unit + ctx.unit_km * kms[o][w] - reward
             upper[k] = orders[o].lines[i].quantity
         for k in ys.values():
             c[k] = ctx.parcel
@@ -172,7 +175,9 @@ class ExactOptimizer:
             constraints=optimize.LinearConstraint(matrix, lower_b, upper_b),
             integrality=np.ones(n),
             bounds=optimize.Bounds(np.zeros(n), upper),
-            options={"time_limit": self.time_limit},
+            # HiGHS's presolve (scipy 1.17.1) proved a dearer plan optimal on some small
+            # batches that the property tests generate; without it the optimum is found.
+            options={"time_limit": self.time_limit, "presolve": False},
         )
         if solved.x is None:  # pragma: no cover - the program is always feasible (all zero)
             raise RuntimeError(f"the MILP solver failed: {solved.message}")
