@@ -1,8 +1,8 @@
 """Random command sequences through the services, over the in-memory adapters.
 
 After every step: each order's history replays through the transition table to its
-status; stock is conserved (the ledger sums to on hand, reserved is the sum of the active
-reservations, and every unit is in a warehouse or with a courier or buyer); money is
+status; stock is conserved (the ledger sums to on hand, 0 <= reserved <= on hand, and every
+unit is in a warehouse, with a courier or buyer, or written off); money is
 conserved (what an order shows as paid is what its payments applied minus their refunds,
 never more than is due). A refused command changes nothing.
 """
@@ -254,7 +254,6 @@ class OrderServices(RuleBasedStateMachine):
                 written_off[item.sku] -= sum(
                     m.on_hand_change for m in ledger if m.kind is MovementKind.WRITE_OFF
                 )
-                assert item.reserved == sum(r.quantity for r in item.reservations.values())
                 assert 0 <= item.reserved <= item.on_hand
             for sku, (_, units) in SKUS.items():
                 on_hand = sum(i.on_hand for i in items if i.sku == sku)

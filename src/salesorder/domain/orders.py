@@ -278,9 +278,11 @@ class Order:
         adjustment of a COD collection, plus what upward adjustment invoices added; less what
         credit notes and downward adjustments took back.
         """
-        return (
-            self.total + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
-        )
+        return self.amount_due_at(self.total)
+
+    def amount_due_at(self, gross: Money) -> Money:
+        """What :attr:`amount_due` would be if the goods were priced at ``gross``."""
+        return gross + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
 
     @property
     def balance_due(self) -> Money:
@@ -417,7 +419,7 @@ class Order:
         self.pricing = priced
 
     def _check_not_overpaid(self, gross: Money) -> None:
-        due = gross + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
+        due = self.amount_due_at(gross)
         if self.paid > due:
             raise PaymentError(
                 f"{self.thing}: {self.paid} is paid and the change would make {due} due; "
@@ -452,46 +454,28 @@ class Order:
         rest is backordered (``backordered_since``) until goods receipts top it up.
         """
         self._check(OrderAction.RESERVE)
-        if partial and picks:
-            for line in self.lines:
-                got = sum(p.quantity for p in picks if p.line_id == line.line_id)
-                if got > self.outstanding(line.line_id):
-                    raise IllegalTransition(
-                        self.thing,
-                        self.status.value,
-                        "reserve",
-                        f"line {line.line_id!r} has {got} picked, "
-                        f"{self.outstanding(line.line_id)} to ship",
-                    )
-            short = any(
-                sum(p.quantity for p in picks if p.line_id == line.line_id)
-                < self.outstanding(line.line_id)
-                for line in self.lines
-            )
-            self.warehouse = warehouse
-            self.picks = list(picks)
-            self.backordered_since = (self.backordered_since or at) if short else None
-            self._move(OrderAction.RESERVE, at, "partly: the rest waits" if short else "")
-            return
         if not picks:
             picks = [
                 Pick(line_id=line.line_id, sku=line.sku, warehouse=warehouse, quantity=left)
                 for line in self.lines
                 if (left := self.outstanding(line.line_id))
             ]
+        short = False
         for line in self.lines:
             got = sum(p.quantity for p in picks if p.line_id == line.line_id)
-            if got != self.outstanding(line.line_id):
+            left = self.outstanding(line.line_id)
+            if got > left or (got < left and not partial):
                 raise IllegalTransition(
                     self.thing,
                     self.status.value,
                     "reserve",
-                    f"line {line.line_id!r} has {got} of {self.outstanding(line.line_id)} picked",
+                    f"line {line.line_id!r} has {got} of {left} picked",
                 )
+            short = short or got < left
         self.warehouse = warehouse
         self.picks = list(picks)
-        self.backordered_since = None
-        self._move(OrderAction.RESERVE, at)
+        self.backordered_since = (self.backordered_since or at) if short else None
+        self._move(OrderAction.RESERVE, at, "partly: the rest waits" if short else "")
 
     def short_picked(self, line_id: str, warehouse: str, short: int, at: dt.datetime) -> None:
         """``short`` reserved units of ``line_id`` were not found in ``warehouse``.

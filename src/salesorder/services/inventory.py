@@ -160,6 +160,15 @@ def _load_stock(uow: UnitOfWork, order: Order) -> dict[tuple[str, str], StockIte
     return stock
 
 
+def _allocate(
+    app: SalesApp, uow: UnitOfWork, order: Order, warehouses: list[Warehouse]
+) -> tuple[Allocation, dict[tuple[str, str], StockItem]]:
+    """The application's strategy allocates ``order``'s unreserved units from what is free."""
+    stock = _load_stock(uow, order)
+    available = {key: item.available for key, item in stock.items()}
+    return app.allocation.allocate(_demand(order, warehouses), warehouses, available), stock
+
+
 def _reserve(
     tx: Transaction,
     order: Order,
@@ -205,7 +214,8 @@ def reserve_stock(app: SalesApp, command: ReserveStock) -> str:
     ``split=False`` one warehouse must serve the whole order. Either every line is reserved
     or nothing is (:class:`~salesorder.exceptions.InsufficientStock`), unless
     ``backorder=True``: then a short order waits (returns ``""``) and goods receipts reserve
-    waiting orders in turn. Returns the first warehouse; the order's ``picks`` say where
+    waiting orders in turn; or ``partial=True``: what is there is reserved and the rest
+    waits. Returns the first warehouse; the order's ``picks`` say where
     every unit comes from, and why.
     """
     from salesorder.domain.allocation import ByPriority, choose_single_warehouse  # noqa: PLC0415
@@ -248,9 +258,7 @@ def reserve_outstanding(app: SalesApp, tx: Transaction, order: Order) -> None:
     reserved again or :class:`~salesorder.exceptions.InsufficientStock` undoes the command.
     """
     warehouses = tx.uow.warehouses.list()
-    stock = _load_stock(tx.uow, order)
-    available = {key: item.available for key, item in stock.items()}
-    allocation = app.allocation.allocate(_demand(order, warehouses), warehouses, available)
+    allocation, stock = _allocate(app, tx.uow, order, warehouses)
     if allocation.backorders:
         _refuse(allocation, stock, warehouses)
     _reserve(tx, order, allocation, stock)
@@ -267,9 +275,7 @@ def reserve_waiting(app: SalesApp, tx: Transaction) -> list[str]:
     warehouses = tx.uow.warehouses.list()
     reserved = []
     for order in waiting:
-        stock = _load_stock(tx.uow, order)
-        available = {key: item.available for key, item in stock.items()}
-        allocation = app.allocation.allocate(_demand(order, warehouses), warehouses, available)
+        allocation, stock = _allocate(app, tx.uow, order, warehouses)
         partial = order.status is not OrderStatus.CONFIRMED
         if not allocation.backorders or (partial and allocation.picks):
             _reserve(tx, order, allocation, stock, partial=partial)

@@ -299,7 +299,7 @@ def _consequences(tx: Transaction, order: Order, gross_after: Money) -> list[str
         elif difference.is_positive:
             said.append(f"invoice {invoice.number}: invoice {difference} more")
         break
-    due_after = order.amount_due + difference
+    due_after = order.amount_due_at(gross_after)
     if order.paid > due_after:
         said.append(f"{order.paid - due_after} of what was paid is refunded")
     elif order.paid.is_positive and due_after > order.paid:
@@ -323,7 +323,7 @@ def _change(
     candidate = attrs.evolve(order, lines=lines, pricing=None, history=list(order.history))
     priced, _ = price(app, tx, candidate)
     consequences = _consequences(tx, order, priced.gross)
-    over = order.paid - (order.amount_due + priced.gross - order.total)
+    over = order.paid - order.amount_due_at(priced.gross)
     if over.is_positive:  # the order may never show more paid than due
         refund_order(tx, order, over, f"{order.id}-A{len(order.amendments) + 1}", settles=False)
     reserved = bool(order.picks)
