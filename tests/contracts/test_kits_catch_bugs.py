@@ -61,6 +61,7 @@ class _Flaws:
     rollback_keeps_stock: bool = False
     exit_commits: bool = False
     ledger_ignores_rollback: bool = False
+    status_finder_reads_stored_rows: bool = False
 
 
 _KEYS: dict[str, Callable[[Any], Any]] = {
@@ -139,6 +140,14 @@ class _ToyRepo:
     def waiting_for_stock(self) -> list[Any]:
         waiting = [o for o in self.list() if waiting_since(o) is not None]
         return sorted(waiting, key=lambda o: (waiting_since(o), o.placed_at, o.id))
+
+    def with_status(self, statuses: Iterable[Any]) -> list[Any]:
+        wanted = set(statuses)
+        if self.unit.flaws.status_finder_reads_stored_rows:  # a status query, nothing more
+            with self.unit.store.lock:
+                keys = sorted(k for k, (_, o) in self.rows.items() if o.status in wanted)
+            return [self.find(key) for key in keys]
+        return [o for o in self.list() if o.status in wanted]
 
     def find_by_reference(self, reference: str) -> Any:
         found = [p for p in self.list() if p.reference == reference]
@@ -475,6 +484,7 @@ MUTANTS = [
     (_uow_kit(no_unique_refs=True), "test_payment_reference_is_unique"),
     (_uow_kit(no_unique_refs=True), "test_order_external_ref_is_unique_per_channel"),
     (_uow_kit(no_unique_refs=True), "test_return_key_is_unique_per_order"),
+    (_uow_kit(status_finder_reads_stored_rows=True), "test_orders_with_status"),
     (_BackwardsClockKit, "test_never_goes_backwards"),
     (_NaiveClockKit, "test_now_is_timezone_aware"),
     (_RepeatingIdsKit, "test_ids_are_unique_per_kind"),

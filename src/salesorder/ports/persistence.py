@@ -19,6 +19,7 @@ The contract every adapter keeps (checked by :mod:`salesorder.testing.contracts`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Protocol, TypeVar
 
@@ -28,6 +29,7 @@ from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import StockItem, StockMovement
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
+from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import CustomerCredit, Payment
@@ -93,6 +95,15 @@ class OrderRepository(Repository[Order, str], Protocol):
         Oldest wait first: by ``waiting_since``, then ``placed_at``, then id; working copies
         of this unit count as they are now. An adapter finds them without reading every
         order (the SQL adapter keeps an indexed column).
+        """
+        ...
+
+    def with_status(self, statuses: Iterable[OrderStatus]) -> list[Order]:
+        """Orders whose status is one of ``statuses`` (none when it is empty), by id.
+
+        Working copies of this unit count as they are now: an order whose status changed
+        in this unit is found under its new status, not its stored one. An adapter finds
+        them without reading every order (the SQL adapter selects on its status column).
         """
         ...
 

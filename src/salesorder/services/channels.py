@@ -25,7 +25,8 @@ made is not made twice. The marketplace's other statuses are kept on the record
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from salesorder.domain.channels import (
     Channel,
@@ -439,29 +440,50 @@ def set_channel_stock_rule(app: SalesApp, command: SetChannelStockRule) -> None:
         _account(tx.uow, command.channel).set_stock_rule(command.buffer, command.share)
 
 
-def _sellable(uow: UnitOfWork, sku: str) -> int:
-    """Units of ``sku`` free to sell: available in every warehouse minus unreserved orders."""
+def _waiting(uow: UnitOfWork) -> Counter[str]:
+    """Units per SKU on orders whose lines are not reserved yet (one finder call for all SKUs)."""
+    waiting: Counter[str] = Counter()
+    for order in uow.orders.with_status(_UNRESERVED):
+        for line in order.lines:
+            waiting[line.sku] += line.quantity
+    return waiting
+
+
+def _sellable(uow: UnitOfWork, sku: str, waiting: Mapping[str, int]) -> int:
+    """Units of ``sku`` free to sell: available in every warehouse minus unreserved orders.
+
+    ``waiting`` is :func:`_waiting` of the same unit of work.
+    """
     available = sum(item.available for item in uow.stock.for_sku(sku))
-    waiting = sum(
-        line.quantity
-        for order in uow.orders.list()
-        if order.status in _UNRESERVED
-        for line in order.lines
-        if line.sku == sku
-    )
-    return max(0, available - waiting)
+    return max(0, available - waiting.get(sku, 0))
 
 
-def _targets(uow: UnitOfWork, account: ChannelAccount, skus: Iterable[str] = ()) -> dict[str, int]:
-    """What each mapped channel SKU should show (only those of catalog ``skus`` if given)."""
+def _targets(
+    uow: UnitOfWork,
+    account: ChannelAccount,
+    skus: Iterable[str] = (),
+    waiting: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """What each mapped channel SKU should show (only those of catalog ``skus`` if given).
+
+    ``waiting`` (:func:`_waiting` of ``uow``) lets a caller that needs the targets of many
+    accounts read the unreserved orders once; without it they are read here, when needed.
+    """
     only = set(skus)
+    mapped = [
+        (channel_sku, sku)
+        for channel_sku, sku in sorted(account.sku_map.items())
+        if not only or sku in only
+    ]
+    if not mapped:
+        return {}
+    if waiting is None:
+        waiting = _waiting(uow)
     sellable: dict[str, int] = {}
     targets: dict[str, int] = {}
-    for channel_sku, sku in sorted(account.sku_map.items()):
-        if only and sku not in only:
-            continue
+    for channel_sku, sku in mapped:
         if sku not in sellable:
-            sellable[sku] = _sellable(uow, sku)
+            sellable[sku] = _sellable(uow, sku, waiting)
         targets[channel_sku] = available_to_sell(sellable[sku], account.rule)
     return targets
 
@@ -488,15 +510,20 @@ def sync_channel_stock(app: SalesApp, command: SyncChannelStock) -> list[StockPu
     """Push what each channel may sell where it changed since the last push.
 
     An order on one channel lowers what every channel may sell (its lines count against
-    stock until they are reserved, then the reservation does).
+    stock until they are reserved, then the reservation does). Every channel's targets are
+    computed in one unit of work, with one read of the unreserved orders
+    (:meth:`~salesorder.ports.persistence.OrderRepository.with_status`), before any push.
     """
     codes = [command.channel] if command.channel is not None else sorted(app.marketplaces)
-    pushes: list[StockPush] = []
-    for code in codes:
-        gateway = _gateway(app, code)
-        with app.uow() as uow:
+    gateways = {code: _gateway(app, code) for code in codes}
+    planned: list[tuple[MarketplaceGateway, ChannelAccount, dict[str, int]]] = []
+    with app.uow() as uow:
+        waiting = _waiting(uow)  # once for every channel and SKU of this sync
+        for code, gateway in gateways.items():
             account = uow.channel_accounts.find(code) or ChannelAccount(channel=code)
-            targets = _targets(uow, account, command.skus)
+            planned.append((gateway, account, _targets(uow, account, command.skus, waiting)))
+    pushes: list[StockPush] = []
+    for gateway, account, targets in planned:
         changes = {
             channel_sku: (quantity, account.pushed_stock.get(channel_sku))
             for channel_sku, quantity in targets.items()
@@ -573,6 +600,7 @@ def pull_listings(app: SalesApp, command: PullListings) -> ListingReport:
     differences: list[ListingDifference] = []
     with app.transaction() as tx:
         account = _account(tx.uow, command.channel)
+        waiting = _waiting(tx.uow)  # mappings change below, the orders do not
         for listing in listings:
             for variant in listing.variants:
                 sku = account.sku_map.get(variant.channel_sku)
@@ -584,7 +612,7 @@ def pull_listings(app: SalesApp, command: PullListings) -> ListingReport:
                     account.map_sku(variant.channel_sku, candidate)
                     matched.append((variant.channel_sku, candidate))
                     sku = candidate
-                target = _targets(tx.uow, account).get(variant.channel_sku)
+                target = _targets(tx.uow, account, waiting=waiting).get(variant.channel_sku)
                 differences.extend(_compare(variant, sku, tx.uow, target))
     return ListingReport(matched=matched, new=new, differences=differences)
 

@@ -26,6 +26,7 @@ from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import StockItem, StockMovement, waiting_since
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
+from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import CustomerCredit, Payment
@@ -207,6 +208,10 @@ class _OrderRepository(_Repository[Order, str]):
     def waiting_for_stock(self) -> builtins.list[Order]:
         waiting = self.matching(lambda o: waiting_since(o) is not None)
         return sorted(waiting, key=lambda o: (waiting_since(o), o.placed_at, o.id))
+
+    def with_status(self, statuses: Iterable[OrderStatus]) -> builtins.list[Order]:
+        wanted = frozenset(statuses)
+        return self.matching(lambda o: o.status in wanted)
 
 
 class _StockRepository(_Repository[StockItem, "tuple[str, str]"]):

@@ -57,6 +57,7 @@ from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import MovementKind, StockItem, StockMovement, waiting_since
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
+from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import CustomerCredit, Payment
@@ -399,6 +400,15 @@ class _OrderRepository(_SqlRepository[Order, str]):
         keys = self._select_keys(self.mapping.table.c.waiting_since.is_not(None))
         waiting = self._found_by(keys, lambda o: waiting_since(o) is not None)
         return sorted(waiting, key=lambda o: (waiting_since(o), o.placed_at, o.id))
+
+    def with_status(self, statuses: Iterable[OrderStatus]) -> builtins.list[Order]:
+        wanted = frozenset(statuses)
+        # ``status`` is written from the document at every insert and update (``_ORDERS``),
+        # so the column and the stored order never disagree.
+        keys = self._select_keys(
+            self.mapping.table.c.status.in_(sorted(status.value for status in wanted))
+        )
+        return self._found_by(keys, lambda o: o.status in wanted)
 
 
 class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):

@@ -65,6 +65,7 @@ from salesorder.domain.inventory import (
     reservation_key,
 )
 from salesorder.domain.invoicing import EInvoiceState, EInvoiceStatus
+from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.notifications import (
     Message,
     NotificationChannel,
@@ -963,6 +964,59 @@ class UnitOfWorkContract(abc.ABC):
         with factory() as uow:
             # A cancelled order no longer waits, though it was backordered.
             assert [o.id for o in uow.orders.waiting_for_stock()] == ["ORD-LATE", "ORD-LATER"]
+
+    def test_orders_with_status(self) -> None:
+        factory = self._factory()
+        new, held, confirmed, cancelled = (
+            sample.order(name, customer_id=SEED_CUSTOMER, skus=SEED_SKUS)
+            for name in ("ORD-NEW", "ORD-HELD", "ORD-CONFIRMED", "ORD-CANCELLED")
+        )
+        held.hold(T0, "payment check")
+        confirmed.confirm(T0)
+        cancelled.cancel(T0)
+        unreserved = (OrderStatus.NEW, OrderStatus.ON_HOLD, OrderStatus.CONFIRMED)
+
+        def ids(uow: UnitOfWork, *statuses: OrderStatus) -> list[str]:
+            return [o.id for o in uow.orders.with_status(statuses)]
+
+        with factory() as uow:
+            assert ids(uow, OrderStatus.CONFIRMED) == []  # only the seed order (NEW) is stored
+            for order in (new, held, confirmed, cancelled):
+                uow.orders.add(order)
+            # Working copies count as they are now, before the commit too; by id.
+            assert ids(uow, *unreserved) == ["ORD-CONFIRMED", "ORD-HELD", "ORD-NEW", SEED_ORDER]
+            uow.commit()
+        with factory() as uow:
+            assert ids(uow, *unreserved) == ["ORD-CONFIRMED", "ORD-HELD", "ORD-NEW", SEED_ORDER]
+            assert uow.orders.with_status([OrderStatus.CONFIRMED]) == [confirmed]
+            assert ids(uow, OrderStatus.CANCELLED) == ["ORD-CANCELLED"]
+            assert ids(uow, OrderStatus.SHIPPED) == []
+            assert ids(uow) == []
+            assert [o.id for o in uow.orders.with_status(iter([OrderStatus.ON_HOLD]))] == [
+                "ORD-HELD"
+            ]
+            # Read your writes: a status changed in this unit is found under the new status
+            # only, as the very working copy the unit holds.
+            uow.orders.get("ORD-NEW").cancel(T0 + dt.timedelta(minutes=1))
+            uow.orders.get("ORD-HELD").release(T0 + dt.timedelta(minutes=2))
+            assert ids(uow, OrderStatus.NEW) == ["ORD-HELD", SEED_ORDER]
+            assert ids(uow, OrderStatus.ON_HOLD) == []
+            cancelled_now = uow.orders.with_status([OrderStatus.CANCELLED])
+            assert [o.id for o in cancelled_now] == ["ORD-CANCELLED", "ORD-NEW"]
+            assert cancelled_now[1] is uow.orders.get("ORD-NEW")
+            uow.commit()
+        with factory() as uow:
+            # The committed status changes are what every later unit finds.
+            assert ids(uow, OrderStatus.NEW) == ["ORD-HELD", SEED_ORDER]
+            assert ids(uow, OrderStatus.ON_HOLD) == []
+            assert ids(uow, OrderStatus.CANCELLED) == ["ORD-CANCELLED", "ORD-NEW"]
+            uow.orders.get("ORD-CONFIRMED").cancel(T0 + dt.timedelta(minutes=3))
+            uow.rollback()
+            assert ids(uow, OrderStatus.CONFIRMED) == ["ORD-CONFIRMED"]
+        with factory() as uow:
+            # A change rolled back is found nowhere.
+            assert ids(uow, OrderStatus.CONFIRMED) == ["ORD-CONFIRMED"]
+            assert ids(uow, OrderStatus.CANCELLED) == ["ORD-CANCELLED", "ORD-NEW"]
 
     def test_stock_for_sku(self) -> None:
         factory = self._factory()
