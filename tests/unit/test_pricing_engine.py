@@ -5,9 +5,13 @@ Every expected figure is worked out by hand in a comment next to it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import decimal
+import pickle
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from salesorder.domain.pricelists import PriceEntry, PriceList, PricingContext
@@ -455,6 +459,53 @@ def test_the_trace_explains_prices_discounts_taxes_and_rounding() -> None:
     assert "PPN 12% (DPP 11/12): 0.11 of 83250.01 (statutory 0.12 on 11/12 of the base)" in text
     back = structure(unstructure(priced.trace), PricingTrace)
     assert back == priced.trace
+
+
+def _traced() -> PricedOrder:
+    return price(
+        [line("A", 3, "33333.335", discount=Discount.of_percent("7.5")), line("B", 1, "999.99")],
+        promotions=[Promotion.order_percent_off("TEN", "10")],
+        vouchers=[voucher()],
+    )
+
+
+def test_the_trace_reads_compares_and_copies_as_a_plain_trace_of_its_steps() -> None:
+    # price_order's trace formats its steps on first read; nothing else may tell it apart.
+    trace = _traced().trace
+    plain = PricingTrace(steps=_traced().trace.steps)
+    assert len(plain.steps) == 13
+    assert trace == plain
+    assert plain == trace
+    assert hash(trace) == hash(plain)
+    assert repr(trace) == repr(plain)
+    assert trace.steps is trace.steps  # formatted once, then kept
+    for copied in (
+        pickle.loads(pickle.dumps(trace)),  # noqa: S301 - our own bytes
+        copy.deepcopy(_traced().trace),
+        attrs.evolve(_traced().trace),
+    ):
+        assert copied == plain
+        assert copied.steps == plain.steps
+    assert attrs.evolve(trace, steps=()) == PricingTrace()
+    assert unstructure(_traced().trace) == unstructure(plain)
+    assert structure(unstructure(_traced()), PricedOrder) == _traced()
+
+
+def test_the_trace_says_what_the_run_saw_whenever_it_is_read() -> None:
+    # Read first, at once, in the default decimal context.
+    expected = _traced().trace.steps
+    code = voucher()
+    priced = price(
+        [line("A", 3, "33333.335", discount=Discount.of_percent("7.5")), line("B", 1, "999.99")],
+        promotions=[Promotion.order_percent_off("TEN", "10")],
+        vouchers=[code],
+    )
+    # Later, the voucher renamed and a coarser decimal context: the words are the run's.
+    code.code = "RENAMED"
+    with decimal.localcontext(decimal.Context(prec=4, rounding=decimal.ROUND_DOWN)):
+        steps = priced.trace.steps
+    assert steps == expected
+    assert "V5K (voucher HEMAT5)" in {step.source for step in steps}
 
 
 def test_a_failed_pricing_changes_nothing() -> None:

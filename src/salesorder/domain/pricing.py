@@ -25,12 +25,15 @@ lists, promotions and vouchers. The rules, in order, for every line:
 Invariants, on every line and on the document: ``net + tax == gross``; document totals are
 the exact sums of the lines; the tax summary per rate adds up to the document tax; the
 discount parts add up to each promotion's total. Every step is recorded in
-:class:`PricingTrace` (``str(priced.trace)`` prints it for a person).
+:class:`PricingTrace` (``str(priced.trace)`` prints it for a person). The run keeps the
+figures behind each step and words them on the first read of ``priced.trace.steps``, so
+pricing pays little for a trace nobody reads; the steps are the same either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import functools
 from collections.abc import Callable, Sequence
@@ -267,11 +270,25 @@ class TraceStep:
         return f"{where}: {self.kind.value} [{self.source}]{amount}: {self.detail}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class PricingTrace:
-    """Why every number of a priced order is what it is; ``str()`` prints one step a line."""
+    """Why every number of a priced order is what it is; ``str()`` prints one step a line.
+
+    Two traces are equal when their steps are. The trace :func:`price_order` returns keeps
+    the figures of its run and formats them into steps when ``steps`` is first read (the
+    words and ``Money`` of every step were half of what pricing cost); it reads, compares,
+    serializes and pickles as a trace made with those steps.
+    """
 
     steps: tuple[TraceStep, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PricingTrace):
+            return NotImplemented
+        return self.steps == other.steps
+
+    def __hash__(self) -> int:
+        return hash(self.steps)
 
     def __str__(self) -> str:
         return "\n".join(str(step) for step in self.steps)
@@ -287,6 +304,41 @@ class PricingTrace:
 
 def _empty_trace() -> PricingTrace:
     return PricingTrace()
+
+
+_get_steps = PricingTrace.__dict__["steps"].__get__  # the attrs slot, under the property
+_set_steps = PricingTrace.__dict__["steps"].__set__
+
+
+class _DeferredTrace(PricingTrace):
+    """A :class:`PricingTrace` whose steps a :class:`_Recorder` builds on first read."""
+
+    __slots__ = ("_recorder",)
+
+    _recorder: _Recorder | None
+
+    def __init__(
+        self, recorder: _Recorder | None = None, *, steps: Sequence[TraceStep] = ()
+    ) -> None:
+        object.__setattr__(self, "_recorder", recorder)
+        if recorder is None:  # attrs.evolve passes the fields: a trace of those steps
+            _set_steps(self, tuple(steps))
+
+    @property
+    def steps(self) -> tuple[TraceStep, ...]:
+        """The steps, built from the recorded figures on first read, then kept."""
+        recorder = self._recorder
+        if recorder is not None:
+            _set_steps(self, recorder.build())
+            object.__setattr__(self, "_recorder", None)  # the figures are no longer needed
+        return _get_steps(self)  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return repr(PricingTrace(steps=self.steps))
+
+    def __reduce__(self) -> tuple[type[PricingTrace], tuple[()], dict[str, object]]:
+        # Pickled (and copied) as the plain trace it reads as.
+        return PricingTrace, (), {"steps": self.steps}
 
 
 @attrs.frozen(kw_only=True)
@@ -434,19 +486,74 @@ class _Taxes:
 class _Line:
     """A line being priced (mutable working state of the engine)."""
 
-    __slots__ = ("discount", "left", "list_amount", "platform", "source", "tax", "taxes", "unit")
+    __slots__ = (
+        "discount",
+        "exact",
+        "left",
+        "list_amount",
+        "manual",
+        "platform",
+        "ranked",
+        "source",
+        "tax",
+        "taxes",
+        "unit",
+    )
 
-    def __init__(
-        self, source: LineToPrice, taxes: _Taxes, unit: Money, list_amount: Decimal
+    def __init__(  # noqa: PLR0917 - once per line, positional is the fast call
+        self,
+        source: LineToPrice,
+        taxes: _Taxes,
+        unit: Money,
+        exact: Decimal,
+        list_amount: Decimal,
+        ranked: Sequence[tuple[PriceList, PriceEntry]] | None,
     ) -> None:
         self.source = source
         self.taxes = taxes
         self.unit = unit
+        self.exact = exact  # unit price x quantity, before rounding
         self.list_amount = list_amount
+        #: The candidate lists, best first (None: no list looked at); for the trace.
+        self.ranked = ranked
         self.left = list_amount
         self.discount = _ZERO
         self.platform = _ZERO
         self.tax: list[Decimal] = []
+        #: The line's own discount: exact, rounded and taken (None: it has none).
+        self.manual: tuple[Decimal, Decimal, Decimal] | None = None
+
+
+class _Recorder:
+    """The trace of one pricing run, kept as the figures the run computed anyway.
+
+    Each entry is a function and its arguments; :meth:`build` calls them in turn on one
+    list of steps, so the steps come out in the order the run recorded them. Formatting
+    waits for the first read of :attr:`PricingTrace.steps` and happens under the decimal
+    context the run used, so it gives what formatting during the run would have given.
+    """
+
+    __slots__ = ("context", "entries")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Callable[..., None], tuple[object, ...]]] = []
+        self.context = decimal.getcontext().copy()
+
+    def later(self, build: Callable[..., None], *args: object) -> None:
+        """Record that ``build(steps, *args)`` appends this part of the trace."""
+        self.entries.append((build, args))
+
+    def add(self, step: TraceStep) -> None:
+        """Record a step already made (the rare ones: notes, shipping)."""
+        self.entries.append((list.append, (step,)))
+
+    def build(self) -> tuple[TraceStep, ...]:
+        """The steps, in the order recorded."""
+        steps: list[TraceStep] = []
+        with decimal.localcontext(self.context):
+            for build, args in self.entries:
+                build(steps, *args)
+        return tuple(steps)
 
 
 def _filler(cls: type[_T]) -> Callable[..., _T]:
@@ -570,62 +677,40 @@ def price_order(
         VoucherNotApplicable: the order does not meet a voucher's conditions.
     """
     rounding = _rounder(currency, policy.mode)
-    steps: list[TraceStep] | None = [] if trace else None
+    record = _Recorder() if trace else None
     if context is None:
         if price_lists or promotions or vouchers:
             raise ValidationError("price lists, promotions and vouchers need a pricing context")
         context = _NO_CONTEXT
     work = _list_prices(
-        lines,
-        currency,
-        tax_mode,
-        context=context,
-        price_lists=price_lists,
-        rounding=rounding,
-        steps=steps,
+        lines, currency, tax_mode, context=context, price_lists=price_lists, rounding=rounding
     )
+    if record is not None:
+        record.later(_price_trace, work, tax_mode)
+    _manual_discounts(work, rounding, currency, record)
     if shipping is not None and shipping.currency != currency:
         raise CurrencyMismatch(currency, shipping.currency, "shipping")
-    shipping_left = _ZERO if shipping is None else shipping.amount
-    shipping_off = _ZERO
-    for line in work:
-        if line.source.discount is not None:
-            _manual_discount(line, rounding, currency, steps)
-    chosen = _choose_promotions(promotions, vouchers, context, currency, steps)
-    for promotion, voucher in chosen:
-        if promotion.scope is PromotionScope.SHIPPING:
-            off = _shipping_discount(promotion, shipping_left, rounding)
-            if off:
-                shipping_left -= off
-                shipping_off += off
-                if steps is not None:
-                    steps.append(
-                        _new_step(
-                            line_id="",
-                            kind=TraceKind.SHIPPING,
-                            source=_label(promotion, voucher),
-                            amount=_money(off, currency),
-                            detail=f"{promotion.kind.value} off the shipping charge, "
-                            f"funded by {promotion.funded_by.value}",
-                        )
-                    )
-            continue
-        _apply_promotion(
-            promotion, voucher, work, rounding=rounding, currency=currency, steps=steps
-        )
-
+    shipping_off = _apply_promotions(
+        _choose_promotions(promotions, vouchers, context, currency, record),
+        work,
+        _ZERO if shipping is None else shipping.amount,
+        rounding=rounding,
+        currency=currency,
+        record=record,
+    )
     if policy.place is RoundingPlace.PER_LINE:
         _line_taxes(work, tax_mode, rounding, currency)
     else:
-        _document_taxes(work, tax_mode, rounding, currency, steps)
+        _document_taxes(work, tax_mode, rounding, currency, record)
     zero = _money(_ZERO, currency)
     priced: list[PricedLine] = []
     # The document totals, summed on Decimals in line order (exact), wrapped once.
     list_amount = discount = net = tax = gross = cost = platform = _ZERO
+    finish = functools.partial(
+        _finish, tax_mode=tax_mode, rounding=rounding, currency=currency, zero=zero
+    )
     for line in work:
-        done = _finish(
-            line, tax_mode=tax_mode, rounding=rounding, currency=currency, zero=zero, steps=steps
-        )
+        done = finish(line)
         priced.append(done)
         list_amount += line.list_amount
         discount += line.discount
@@ -634,11 +719,14 @@ def price_order(
         gross += done.gross.amount
         cost += done.cost.amount
         platform += line.platform
+    priced_lines = tuple(priced)
+    if record is not None:
+        record.later(_finish_trace, work, priced_lines, tax_mode)
     return _new_priced_order(
         currency=currency,
         tax_mode=tax_mode,
         policy=policy,
-        lines=tuple(priced),
+        lines=priced_lines,
         tax_summary=_tax_summary(work, priced, net=net, tax=tax, currency=currency),
         list_amount=_money(list_amount, currency),
         discount=_money(discount, currency),
@@ -650,7 +738,7 @@ def price_order(
         shipping_discount=None if shipping is None else _money(shipping_off, currency),
         platform_discount=_money(platform, currency),
         vouchers=tuple(voucher.code for voucher in vouchers),
-        trace=PricingTrace(steps=tuple(steps)) if steps else _NO_TRACE,
+        trace=_NO_TRACE if record is None else _DeferredTrace(record),
     )
 
 
@@ -670,7 +758,6 @@ def _list_prices(
     context: PricingContext,
     price_lists: Sequence[PriceList],
     rounding: _Rounder,
-    steps: list[TraceStep] | None,
 ) -> list[_Line]:
     taxes_by_id: dict[tuple[TaxRate, ...], _Taxes] = {}
     by_identity: dict[int, _Taxes] = {}
@@ -679,7 +766,6 @@ def _list_prices(
     applicable = [price_list for price_list in price_lists if price_list.applies(context)]
     # One applicable list in the order's currency (the usual case) needs no ranking.
     only = applicable[0] if len(applicable) == 1 and applicable[0].currency == currency else None
-    reasons: dict[tuple[int, int], str] = {}
     quantum, mode = rounding.quantum, rounding.mode
     for line in lines:
         if line.unit_price.currency != currency:
@@ -697,19 +783,16 @@ def _list_prices(
                 taxes = taxes_by_id[rates] = _taxes_of(rates)
             by_identity[same] = taxes
         unit = line.unit_price
-        ranked: list[tuple[PriceList, PriceEntry]] | None = None  # None: no list looked at
+        ranked: Sequence[tuple[PriceList, PriceEntry]] | None = None  # None: no list looked at
         if price_lists and not line.price_fixed:
-            # What choose_price decides, without building its reason unless it is traced.
+            # What choose_price decides; its reason is worded only if the trace is read.
             if only is not None:
                 entry = only.entry_for(line.sku, line.quantity)
-                choice = None if entry is None else (only, entry)
-                if steps is not None:
-                    ranked = [] if choice is None else [choice]
+                ranked = () if entry is None else ((only, entry),)
             else:
                 ranked = _ranked(applicable, line.sku, line.quantity, context, currency)
-                choice = ranked[0] if ranked else None
-            if choice is not None:
-                best, entry = choice
+            if ranked:
+                best, entry = ranked[0]
                 unit = entry.unit_price
                 if best.tax_mode is not tax_mode:
                     factor = taxes.multiplier
@@ -721,35 +804,22 @@ def _list_prices(
                     unit = _money(amount, currency)
         exact = unit.amount * line.quantity
         list_amount = exact.quantize(quantum, mode)
-        if steps is not None:
-            _price_steps(
-                steps,
-                line,
-                ranked,
-                unit=unit,
-                exact=exact,
-                list_amount=list_amount,
-                multiplier=taxes.multiplier,
-                tax_mode=tax_mode,
-                reasons=reasons,
-            )
-        work.append(_Line(line, taxes, unit, list_amount))
+        work.append(_Line(line, taxes, unit, exact, list_amount, ranked))
     return work
 
 
+def _price_trace(steps: list[TraceStep], work: list[_Line], tax_mode: TaxMode) -> None:
+    """Trace each line's list price: where it comes from, and its rounding."""
+    reasons: dict[tuple[int, int], str] = {}
+    for line in work:
+        _price_steps(steps, line, tax_mode, reasons)
+
+
 def _price_steps(
-    steps: list[TraceStep],
-    line: LineToPrice,
-    ranked: list[tuple[PriceList, PriceEntry]] | None,
-    *,
-    unit: Money,
-    exact: Decimal,
-    list_amount: Decimal,
-    multiplier: Decimal,
-    tax_mode: TaxMode,
-    reasons: dict[tuple[int, int], str],
+    steps: list[TraceStep], work_line: _Line, tax_mode: TaxMode, reasons: dict[tuple[int, int], str]
 ) -> None:
-    """Trace a line's list price: where it comes from, and its rounding."""
+    line, ranked, unit = work_line.source, work_line.ranked, work_line.unit
+    exact, list_amount = work_line.exact, work_line.list_amount
     if ranked is None:
         reason = "price given on the order" if line.price_fixed else "unit price"
         source = "order" if line.price_fixed else "line"
@@ -769,9 +839,9 @@ def _price_steps(
         reason = found
         if best.tax_mode is not tax_mode:
             if tax_mode is TaxMode.EXCLUDED:
-                reason += f"; tax removed (/ {multiplier})"
+                reason += f"; tax removed (/ {work_line.taxes.multiplier})"
             else:
-                reason += f"; tax added (x {multiplier})"
+                reason += f"; tax added (x {work_line.taxes.multiplier})"
     currency = unit.currency
     steps.append(
         _new_step(
@@ -812,24 +882,40 @@ def _take(line: _Line, amount: Decimal, funder: Funder) -> Decimal:
     return amount
 
 
-def _manual_discount(
-    line: _Line, rounding: _Rounder, currency: str, steps: list[TraceStep] | None
+def _manual_discounts(
+    work: list[_Line], rounding: _Rounder, currency: str, record: _Recorder | None
 ) -> None:
-    discount = line.source.discount
-    if discount is None:
-        return
-    if discount.kind is DiscountKind.PERCENT:
-        exact = line.list_amount * discount.percent / _HUNDRED
-        value = rounding(exact)
-        detail = f"{discount.percent}% of {line.list_amount}"
-    else:
-        assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
-        if discount.amount.currency != currency:
-            raise CurrencyMismatch(currency, discount.amount.currency, "discount")
-        exact = value = rounding(discount.amount.amount)
-        detail = f"{discount.amount} off the line"
-    taken = _take(line, value, Funder.SELLER)
-    if steps is not None and (taken or value):
+    """Take each line's own discount off it (see ``_Line.manual``)."""
+    for line in work:
+        discount = line.source.discount
+        if discount is None:
+            continue
+        if discount.kind is DiscountKind.PERCENT:
+            exact = line.list_amount * discount.percent / _HUNDRED
+            value = rounding(exact)
+        else:
+            assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
+            if discount.amount.currency != currency:
+                raise CurrencyMismatch(currency, discount.amount.currency, "discount")
+            exact = value = rounding(discount.amount.amount)
+        line.manual = (exact, value, _take(line, value, Funder.SELLER))
+    if record is not None:
+        record.later(_manual_trace, work, currency)
+
+
+def _manual_trace(steps: list[TraceStep], work: list[_Line], currency: str) -> None:
+    """Trace each line's own discount and its rounding."""
+    for line in work:
+        discount = line.source.discount
+        if line.manual is None or discount is None:
+            continue
+        exact, value, taken = line.manual
+        if not (taken or value):
+            continue
+        if discount.kind is DiscountKind.PERCENT:
+            detail = f"{discount.percent}% of {line.list_amount}"
+        else:
+            detail = f"{discount.amount} off the line"
         if taken < value:
             detail += f", capped at the line ({taken})"
         steps.append(
@@ -856,7 +942,7 @@ def _choose_promotions(
     vouchers: Sequence[Voucher],
     context: PricingContext,
     currency: str,
-    steps: list[TraceStep] | None,
+    record: _Recorder | None,
 ) -> list[tuple[Promotion, Voucher | None]]:
     """The promotions that apply, in the order of application (see the module docstring)."""
     found: list[tuple[Promotion, Voucher | None]] = []
@@ -892,8 +978,8 @@ def _choose_promotions(
                     f"voucher {pair[1].code!r} cannot be combined with exclusive "
                     f"{exclusive[0].thing}"
                 )
-            if steps is not None:
-                steps.append(
+            if record is not None:
+                record.add(
                     _new_step(
                         line_id="",
                         kind=TraceKind.NOTE,
@@ -908,6 +994,43 @@ def _choose_promotions(
 
 
 _SCOPE_ORDER = {PromotionScope.LINE: 0, PromotionScope.ORDER: 1, PromotionScope.SHIPPING: 2}
+
+
+def _apply_promotions(
+    chosen: list[tuple[Promotion, Voucher | None]],
+    work: list[_Line],
+    shipping: Decimal,
+    *,
+    rounding: _Rounder,
+    currency: str,
+    record: _Recorder | None,
+) -> Decimal:
+    """Apply the chosen promotions in turn; returns what they took off ``shipping``."""
+    shipping_left = shipping
+    shipping_off = _ZERO
+    for promotion, voucher in chosen:
+        if promotion.scope is not PromotionScope.SHIPPING:
+            _apply_promotion(
+                promotion, voucher, work, rounding=rounding, currency=currency, record=record
+            )
+            continue
+        off = _shipping_discount(promotion, shipping_left, rounding)
+        if not off:
+            continue
+        shipping_left -= off
+        shipping_off += off
+        if record is not None:
+            record.add(
+                _new_step(
+                    line_id="",
+                    kind=TraceKind.SHIPPING,
+                    source=_label(promotion, voucher),
+                    amount=_money(off, currency),
+                    detail=f"{promotion.kind.value} off the shipping charge, "
+                    f"funded by {promotion.funded_by.value}",
+                )
+            )
+    return shipping_off
 
 
 def _shipping_discount(promotion: Promotion, left: Decimal, rounding: _Rounder) -> Decimal:
@@ -980,15 +1103,18 @@ def _not_applied(promotion: Promotion, eligible: list[_Line], work: list[_Line])
     return ""
 
 
-def _take_parts(eligible: list[_Line], parts: list[Decimal], funder: Funder) -> None:
-    """:func:`_take` each part off its line (inlined: once per line and promotion)."""
+def _take_parts(eligible: list[_Line], parts: list[Decimal], funder: Funder) -> list[Decimal]:
+    """:func:`_take` each part off its line (inlined); returns what each line gave."""
     platform = funder is Funder.PLATFORM
+    given: list[Decimal] = []
     for line, part in zip(eligible, parts, strict=True):
         taken = min(part, line.left)
         line.left -= taken
         line.discount += taken
         if platform:
             line.platform += taken
+        given.append(taken)
+    return given
 
 
 def _order_parts(
@@ -1004,17 +1130,22 @@ def _order_parts(
     return _split(total, [line.left for line in eligible], rounding, currency)
 
 
-def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounder) -> None:
-    """A percent off each line, untraced and uncapped: _line_parts and _take in one pass."""
-    percent, quantum, mode = promotion.percent, rounding.quantum, rounding.mode
+def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounder) -> list[Decimal]:
+    """A percent off each line, uncapped: _line_parts and _take_parts in one pass."""
+    quantum, mode = rounding.quantum, rounding.mode
+    # x * p / 100 == x * (p / 100) digit for digit: dividing by 100 only moves the exponent.
+    factor = promotion.percent / _HUNDRED
     platform = promotion.funded_by is Funder.PLATFORM
+    given: list[Decimal] = []
     for line in eligible:
         left = line.left
-        taken = min((left * percent / _HUNDRED).quantize(quantum, mode), left)
+        taken = min((left * factor).quantize(quantum, mode), left)
         line.left = left - taken
         line.discount += taken
         if platform:
             line.platform += taken
+        given.append(taken)
+    return given
 
 
 def _eligible(promotion: Promotion, work: list[_Line]) -> list[_Line]:
@@ -1035,15 +1166,15 @@ def _apply_promotion(
     *,
     rounding: _Rounder,
     currency: str,
-    steps: list[TraceStep] | None,
+    record: _Recorder | None,
 ) -> None:
     eligible = _eligible(promotion, work)
     reason = _not_applied(promotion, eligible, work)
     if reason:
         if voucher is not None:
             raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
-        if steps is not None:
-            steps.append(
+        if record is not None:
+            record.add(
                 _new_step(
                     line_id="",
                     kind=TraceKind.NOTE,
@@ -1054,23 +1185,34 @@ def _apply_promotion(
             )
         return
     cap = promotion.max_discount
-    if steps is None and cap is None and promotion.kind is PromotionKind.LINE_PERCENT:
-        _take_percent(promotion, eligible, rounding)
-        return
-    if promotion.scope is PromotionScope.ORDER:
-        parts = _order_parts(promotion, eligible, rounding, currency)
+    if cap is None and promotion.kind is PromotionKind.LINE_PERCENT:
+        given = _take_percent(promotion, eligible, rounding)
     else:
-        parts = _line_parts(promotion, eligible, rounding)
-    if cap is not None and sum(parts, _ZERO) > cap.amount and any(parts):
-        capped = rounding(cap.amount)
-        parts = _split(capped, parts, rounding, currency)
-    if steps is None:
-        _take_parts(eligible, parts, promotion.funded_by)
-        return
-    label = _label(promotion, voucher)
+        if promotion.scope is PromotionScope.ORDER:
+            parts = _order_parts(promotion, eligible, rounding, currency)
+        else:
+            parts = _line_parts(promotion, eligible, rounding)
+        if cap is not None and sum(parts, _ZERO) > cap.amount and any(parts):
+            capped = rounding(cap.amount)
+            parts = _split(capped, parts, rounding, currency)
+        given = _take_parts(eligible, parts, promotion.funded_by)
+    if record is not None:
+        # The label now: a voucher is mutable (its uses), its promotion is not.
+        label = _label(promotion, voucher)
+        record.later(_discount_trace, promotion, label, eligible, given, currency)
+
+
+def _discount_trace(  # noqa: PLR0917 - the arguments _apply_promotion recorded
+    steps: list[TraceStep],
+    promotion: Promotion,
+    label: str,
+    eligible: list[_Line],
+    given: list[Decimal],
+    currency: str,
+) -> None:
+    """Trace what one promotion took off each line."""
     detail = f"{promotion.kind.value}, funded by {promotion.funded_by.value}"
-    for line, part in zip(eligible, parts, strict=True):
-        taken = _take(line, part, promotion.funded_by)
+    for line, taken in zip(eligible, given, strict=True):
         if taken:
             steps.append(
                 _new_step(
@@ -1100,7 +1242,7 @@ def _document_taxes(
     tax_mode: TaxMode,
     rounding: _Rounder,
     currency: str,
-    steps: list[TraceStep] | None,
+    record: _Recorder | None,
 ) -> None:
     """Per document: each group of lines with the same taxes computed once, apportioned."""
     groups: dict[int, list[_Line]] = {}
@@ -1120,13 +1262,12 @@ def _document_taxes(
                 continue
             for line, part in zip(group, _split(tax, weights, rounding, currency), strict=True):
                 line.tax[position] = part
-            if steps is not None:
-                rate = taxes.rates[position]
-                steps.append(
+            if record is not None:
+                record.add(
                     _new_step(
                         line_id="",
                         kind=TraceKind.TAX,
-                        source=rate.code,
+                        source=taxes.rates[position].code,
                         amount=_money(tax, currency),
                         detail=f"per document on {subtotal} ({tax_mode.value}), apportioned over "
                         f"{len(group)} lines",
@@ -1141,7 +1282,6 @@ def _finish(
     rounding: _Rounder,
     currency: str,
     zero: Money,
-    steps: list[TraceStep] | None,
 ) -> PricedLine:
     # Money values are immutable, so one object may stand for several fields: equal
     # Decimals (same value, exponent and sign: compare_total is 0) share one Money, and
@@ -1151,43 +1291,42 @@ def _finish(
     taxes = line.taxes
     rates = taxes.rates
     amounts = line.tax
-    tax = sum(amounts, _ZERO)
+    tax = _ZERO + amounts[0] if len(amounts) == 1 else sum(amounts, _ZERO)  # sum(), unrolled
     net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
-    if steps is not None and tax_mode is TaxMode.INCLUDED and rates:
-        exact_net = after / taxes.multiplier
-        if exact_net != net:
-            _rounding_step(steps, source.line_id, "net", exact=exact_net, rounded=net, cur=currency)
     list_m = _money(line.list_amount, currency)
     net_m = list_m if not net.compare_total(line.list_amount) else _money(net, currency)
     tax_m = _money(tax, currency)
     gross_m = list_m if not gross.compare_total(line.list_amount) else _money(gross, currency)
-    if taxes.single is not None and steps is None:
-        # One simple tax, untraced (the common case): the loop of _line_tax_records, unrolled.
+    if taxes.single is not None:
+        # One simple tax (the common case): the loop of _line_tax_records, unrolled.
         rate = rates[0]
         amount = amounts[0]
         line_taxes: tuple[LineTax, ...] = (
-            _new_line_tax(
-                tax_code=rate.code,
-                tax_rate=rate.rate,
-                effective_rate=taxes.single,
-                base=net_m,
-                amount=tax_m if not amount.compare_total(tax) else _money(amount, currency),
-                compound=False,
-                treatment=rate.treatment,
+            _new_line_tax(  # positional, in LineTax's field order
+                rate.code,  # tax_code
+                rate.rate,  # tax_rate
+                taxes.single,  # effective_rate
+                net_m,  # base
+                tax_m if not amount.compare_total(tax) else _money(amount, currency),  # amount
+                False,  # compound
+                rate.treatment,  # treatment
             ),
         )
     else:
-        line_taxes = _line_tax_records(line, net, net_m, tax, tax_m, tax_mode, steps)
+        line_taxes = _line_tax_records(line, net, net_m, tax, tax_m)
     if source.unit_cost is None:
         cost_m = zero
     else:
         cost_m = _money(rounding(source.unit_cost.amount * source.quantity), currency)
     platform = line.platform
-    if platform and tax_mode is TaxMode.INCLUDED:
-        platform_net = rounding(platform / taxes.multiplier)
+    if platform is _ZERO:  # nothing platform-funded (the common case): revenue is the net
+        platform_m = revenue_m = zero
     else:
-        platform_net = platform
-    revenue = net + platform_net
+        platform_m = _money(platform, currency)
+        if tax_mode is TaxMode.INCLUDED:
+            platform = rounding(platform / taxes.multiplier)
+        revenue = net + platform
+        revenue_m = net_m if not revenue.compare_total(net) else _money(revenue, currency)
     first = rates[0] if rates else None
     # Positional, in PricedLine's field order (once per line: keywords cost twice as much).
     return _new_priced_line(
@@ -1204,19 +1343,13 @@ def _finish(
         cost_m,  # cost
         source.sku,  # sku
         line_taxes,  # taxes
-        zero if platform is _ZERO else _money(platform, currency),  # platform_discount
-        net_m if not revenue.compare_total(net) else _money(revenue, currency),  # seller_revenue
+        platform_m,  # platform_discount
+        net_m if revenue_m is zero else revenue_m,  # seller_revenue
     )
 
 
-def _line_tax_records(  # noqa: PLR0917 - the figures _finish has already computed
-    line: _Line,
-    net: Decimal,
-    net_m: Money,
-    tax: Decimal,
-    tax_m: Money,
-    tax_mode: TaxMode,
-    steps: list[TraceStep] | None,
+def _line_tax_records(
+    line: _Line, net: Decimal, net_m: Money, tax: Decimal, tax_m: Money
 ) -> tuple[LineTax, ...]:
     """Each tax of a line on its base (the net, plus earlier taxes for a compound one)."""
     taxes = line.taxes
@@ -1243,9 +1376,24 @@ def _line_tax_records(  # noqa: PLR0917 - the figures _finish has already comput
             )
         )
         before += amount
-        if steps is not None:
-            _tax_steps(steps, line, index, base=base, amount=amount_m, tax_mode=tax_mode)
     return tuple(records)
+
+
+def _finish_trace(
+    steps: list[TraceStep], work: list[_Line], priced: tuple[PricedLine, ...], tax_mode: TaxMode
+) -> None:
+    """Trace each line's net (its rounding, when tax is included) and taxes."""
+    for line, done in zip(work, priced, strict=True):
+        taxes = line.taxes
+        if tax_mode is TaxMode.INCLUDED and taxes.rates:
+            exact_net, net = line.left / taxes.multiplier, done.net.amount
+            if exact_net != net:
+                cur = done.net.currency
+                _rounding_step(steps, done.line_id, "net", exact=exact_net, rounded=net, cur=cur)
+        for index, record in enumerate(done.taxes):
+            _tax_steps(
+                steps, line, index, base=record.base.amount, amount=record.amount, tax_mode=tax_mode
+            )
 
 
 def _tax_steps(
