@@ -149,7 +149,7 @@ def create_wave(app: SalesApp, command: CreateWave) -> str:
                 chosen.append(order)
                 requests.extend(found)
         else:
-            candidates = [o for o in uow.orders.list() if o.status in IN_WAREHOUSE]
+            candidates = uow.orders.with_status(IN_WAREHOUSE)
             candidates.sort(key=lambda o: (o.placed_at, o.id))
             for order in candidates:
                 if command.max_orders is not None and len(chosen) >= command.max_orders:
