@@ -45,3 +45,21 @@ def test_a_sku_without_stock_offers_zero_and_an_unknown_sku_is_refused(app: Sale
     assert app.execute(query) == {"CAP-BLK": 0}
     with pytest.raises(UnknownSKU, match="NO-SUCH"):
         app.execute(commands.ChannelAvailability(channel="web", skus=("CAP-BLK", "NO-SUCH")))
+
+
+def test_an_order_counts_against_what_is_offered_from_the_moment_it_is_placed(
+    app: SalesApp,
+) -> None:
+    def offered() -> tuple[int, int]:
+        one = app.execute(commands.ChannelAvailability(channel="web", skus=("CAP-BLK",)))
+        every = app.execute(commands.ChannelAvailability(channel="web"))
+        return one["CAP-BLK"], every["CAP-BLK"]
+
+    order_id = confirmed(app, ("CAP-BLK", 2))  # confirmed, nothing reserved yet
+    assert offered() == (3, 3)
+    app.execute(commands.ReserveStock(order_id=order_id))  # now its reservation counts
+    assert offered() == (3, 3)
+    app.execute(commands.CancelOrder(order_id=order_id))
+    assert offered() == (5, 5)
+    confirmed(app, ("CAP-BLK", 9))  # more than there is: never below zero
+    assert offered() == (0, 0)

@@ -25,8 +25,7 @@ made is not made twice. The marketplace's other statuses are kept on the record
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from salesorder.domain.channels import (
     Channel,
@@ -84,6 +83,7 @@ from salesorder.services.commands import (
     SetChannelStockRule,
     SyncChannelStock,
 )
+from salesorder.services.inventory import Sellable
 from salesorder.services.ordering import cancel_order, change_address, place_order
 
 __all__ = [
@@ -103,9 +103,6 @@ __all__ = [
     "set_channel_stock_rule",
     "sync_channel_stock",
 ]
-
-#: Statuses whose lines are not reserved yet: their demand still counts against stock.
-_UNRESERVED = frozenset({OrderStatus.NEW, OrderStatus.ON_HOLD, OrderStatus.CONFIRMED})
 
 
 def _gateway(app: SalesApp, channel: str) -> MarketplaceGateway:
@@ -440,52 +437,16 @@ def set_channel_stock_rule(app: SalesApp, command: SetChannelStockRule) -> None:
         _account(tx.uow, command.channel).set_stock_rule(command.buffer, command.share)
 
 
-def _waiting(uow: UnitOfWork) -> Counter[str]:
-    """Units per SKU on orders whose lines are not reserved yet (one finder call for all SKUs)."""
-    waiting: Counter[str] = Counter()
-    for order in uow.orders.with_status(_UNRESERVED):
-        for line in order.lines:
-            waiting[line.sku] += line.quantity
-    return waiting
-
-
-def _sellable(uow: UnitOfWork, sku: str, waiting: Mapping[str, int]) -> int:
-    """Units of ``sku`` free to sell: available in every warehouse minus unreserved orders.
-
-    ``waiting`` is :func:`_waiting` of the same unit of work.
-    """
-    available = sum(item.available for item in uow.stock.for_sku(sku))
-    return max(0, available - waiting.get(sku, 0))
-
-
 def _targets(
-    uow: UnitOfWork,
-    account: ChannelAccount,
-    skus: Iterable[str] = (),
-    waiting: Mapping[str, int] | None = None,
+    account: ChannelAccount, sellable: Sellable, skus: Iterable[str] = ()
 ) -> dict[str, int]:
-    """What each mapped channel SKU should show (only those of catalog ``skus`` if given).
-
-    ``waiting`` (:func:`_waiting` of ``uow``) lets a caller that needs the targets of many
-    accounts read the unreserved orders once; without it they are read here, when needed.
-    """
+    """What each mapped channel SKU should show (only those of catalog ``skus`` if given)."""
     only = set(skus)
-    mapped = [
-        (channel_sku, sku)
+    return {
+        channel_sku: available_to_sell(sellable(sku), account.rule)
         for channel_sku, sku in sorted(account.sku_map.items())
         if not only or sku in only
-    ]
-    if not mapped:
-        return {}
-    if waiting is None:
-        waiting = _waiting(uow)
-    sellable: dict[str, int] = {}
-    targets: dict[str, int] = {}
-    for channel_sku, sku in mapped:
-        if sku not in sellable:
-            sellable[sku] = _sellable(uow, sku, waiting)
-        targets[channel_sku] = available_to_sell(sellable[sku], account.rule)
-    return targets
+    }
 
 
 def _push(
@@ -510,18 +471,18 @@ def sync_channel_stock(app: SalesApp, command: SyncChannelStock) -> list[StockPu
     """Push what each channel may sell where it changed since the last push.
 
     An order on one channel lowers what every channel may sell (its lines count against
-    stock until they are reserved, then the reservation does). Every channel's targets are
-    computed in one unit of work, with one read of the unreserved orders
-    (:meth:`~salesorder.ports.persistence.OrderRepository.with_status`), before any push.
+    stock until they are reserved, then the reservation does: see
+    :class:`~salesorder.services.inventory.Sellable`). Every channel's targets are computed
+    in one unit of work, reading the unreserved orders once, before any push.
     """
     codes = [command.channel] if command.channel is not None else sorted(app.marketplaces)
     gateways = {code: _gateway(app, code) for code in codes}
     planned: list[tuple[MarketplaceGateway, ChannelAccount, dict[str, int]]] = []
     with app.uow() as uow:
-        waiting = _waiting(uow)  # once for every channel and SKU of this sync
+        sellable = Sellable(uow)  # shared: each SKU read once for every channel
         for code, gateway in gateways.items():
             account = uow.channel_accounts.find(code) or ChannelAccount(channel=code)
-            planned.append((gateway, account, _targets(uow, account, command.skus, waiting)))
+            planned.append((gateway, account, _targets(account, sellable, command.skus)))
     pushes: list[StockPush] = []
     for gateway, account, targets in planned:
         changes = {
@@ -543,7 +504,7 @@ def check_channel_stock(app: SalesApp, command: CheckChannelStock) -> list[Stock
         account = uow.channel_accounts.find(command.channel) or ChannelAccount(
             channel=command.channel
         )
-        targets = _targets(uow, account)
+        targets = _targets(account, Sellable(uow))
     shown = gateway.fetch_stock(list(targets))
     changes = {
         channel_sku: (quantity, shown.get(channel_sku))
@@ -600,7 +561,7 @@ def pull_listings(app: SalesApp, command: PullListings) -> ListingReport:
     differences: list[ListingDifference] = []
     with app.transaction() as tx:
         account = _account(tx.uow, command.channel)
-        waiting = _waiting(tx.uow)  # mappings change below, the orders do not
+        sellable = Sellable(tx.uow)  # mappings change below, the stock and orders do not
         for listing in listings:
             for variant in listing.variants:
                 sku = account.sku_map.get(variant.channel_sku)
@@ -612,7 +573,7 @@ def pull_listings(app: SalesApp, command: PullListings) -> ListingReport:
                     account.map_sku(variant.channel_sku, candidate)
                     matched.append((variant.channel_sku, candidate))
                     sku = candidate
-                target = _targets(tx.uow, account, waiting=waiting).get(variant.channel_sku)
+                target = available_to_sell(sellable(sku), account.rule)
                 differences.extend(_compare(variant, sku, tx.uow, target))
     return ListingReport(matched=matched, new=new, differences=differences)
 
@@ -635,7 +596,7 @@ def publish_listing(app: SalesApp, command: PublishListing) -> str:
             sku_map={reverse.get(p.sku, p.sku): p.sku for p in products} | account.sku_map,
             stock_rule=account.stock_rule,
         )
-        targets = _targets(uow, planned, command.skus)
+        targets = _targets(planned, Sellable(uow), command.skus)
     if not products:
         raise ValidationError(f"listing {command.item_id!r} needs at least one SKU")
     images = command.images or tuple(dict.fromkeys(i for p in products for i in p.images))

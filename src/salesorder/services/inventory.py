@@ -8,6 +8,7 @@ of its ledger's ``on_hand_change`` and ``reserved`` the sum of its ``reserved_ch
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 
 import attrs
@@ -41,6 +42,8 @@ from salesorder.services.commands import (
 )
 
 __all__ = [
+    "UNRESERVED",
+    "Sellable",
     "channel_availability",
     "count_stock",
     "ledger",
@@ -440,13 +443,59 @@ def ledger(app: SalesApp, warehouse: str, sku: str) -> list[StockMovement]:
         return uow.stock_ledger.for_item(warehouse, sku)
 
 
+#: Statuses whose lines are not reserved yet: their units still count against stock.
+UNRESERVED = frozenset({OrderStatus.NEW, OrderStatus.ON_HOLD, OrderStatus.CONFIRMED})
+
+
+class Sellable:
+    """Units of each SKU free to sell, as one unit of work sees them: ``sellable(sku)``.
+
+    What every warehouse has available (on hand minus reserved minus safety stock) minus
+    the units of orders whose lines are not reserved yet (:data:`UNRESERVED`), never below
+    0: an order lowers what every channel may sell from the moment it is placed, and once
+    reserved its reservation does. Channel stock rules apply on top
+    (:func:`~salesorder.domain.inventory.available_to_sell`). The unreserved orders are
+    read once (``OrderRepository.with_status``), each SKU's stock once.
+    """
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._waiting: Counter[str] | None = None
+        self._units: dict[str, int] = {}
+
+    def __call__(self, sku: str) -> int:
+        """The units of ``sku`` free to sell (0 for a SKU without stock)."""
+        units = self._units.get(sku)
+        if units is None:
+            available = sum(item.available for item in self._uow.stock.for_sku(sku))
+            units = self._units[sku] = self._less_waiting(sku, available)
+        return units
+
+    def every_sku(self) -> dict[str, int]:
+        """Every SKU with stock: its units free to sell, by SKU, from one read of the stock."""
+        available: dict[str, int] = {}
+        for item in self._uow.stock.list():
+            available[item.sku] = available.get(item.sku, 0) + item.available
+        for sku, units in available.items():
+            self._units[sku] = self._less_waiting(sku, units)
+        return {sku: self._units[sku] for sku in sorted(available)}
+
+    def _less_waiting(self, sku: str, available: int) -> int:
+        if self._waiting is None:
+            self._waiting = Counter()
+            for order in self._uow.orders.with_status(UNRESERVED):
+                for line in order.lines:
+                    self._waiting[line.sku] += line.quantity
+        return max(0, available - self._waiting[sku])
+
+
 def channel_availability(
     app: SalesApp, sku: str, rules: Iterable[ChannelStockRule]
 ) -> dict[str, int]:
-    """Units of ``sku`` each channel may offer, from what all warehouses have available."""
+    """Units of ``sku`` each channel may offer (see :class:`Sellable`), by channel."""
     with app.uow() as uow:
-        available = sum(item.available for item in uow.stock.for_sku(sku))
-    return {rule.channel: available_to_sell(available, rule) for rule in rules}
+        units = Sellable(uow)(sku)
+    return {rule.channel: available_to_sell(units, rule) for rule in rules}
 
 
 def query_channel_availability(app: SalesApp, command: ChannelAvailability) -> dict[str, int]:
@@ -461,12 +510,9 @@ def query_channel_availability(app: SalesApp, command: ChannelAvailability) -> d
                 raise UnknownSKU(sku)
         account = uow.channel_accounts.find(command.channel)
         rule = ChannelStockRule(channel=command.channel) if account is None else account.rule
-        items = (
-            uow.stock.list()
-            if not command.skus
-            else [item for sku in dict.fromkeys(command.skus) for item in uow.stock.for_sku(sku)]
-        )
-        available = dict.fromkeys(command.skus, 0)
-        for item in items:
-            available[item.sku] = available.get(item.sku, 0) + item.available
-    return {sku: available_to_sell(units, rule) for sku, units in sorted(available.items())}
+        sellable = Sellable(uow)
+        if command.skus:
+            units = {sku: sellable(sku) for sku in sorted(set(command.skus))}
+        else:
+            units = sellable.every_sku()
+    return {sku: available_to_sell(count, rule) for sku, count in units.items()}
