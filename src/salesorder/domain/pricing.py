@@ -1121,13 +1121,14 @@ def _order_parts(
     promotion: Promotion, eligible: list[_Line], rounding: _Rounder, currency: str
 ) -> list[Decimal]:
     """An order promotion's total, spread over the eligible lines by what each has left."""
-    left = sum((line.left for line in eligible), _ZERO)
+    weights = [line.left for line in eligible]
+    left = sum(weights, _ZERO)
     if promotion.kind is PromotionKind.ORDER_PERCENT:
         total = rounding(left * promotion.percent / _HUNDRED)
     else:
         assert promotion.amount is not None  # noqa: S101 - validated by Promotion
         total = min(rounding(promotion.amount.amount), left)
-    return _split(total, [line.left for line in eligible], rounding, currency)
+    return _split(total, weights, rounding, currency)
 
 
 def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounder) -> list[Decimal]:
