@@ -97,7 +97,7 @@ def test_credit_never_exceeds_what_was_invoiced(invoice: Invoice, asks: list[int
         except CreditLimitExceeded:
             assert amount > invoice.creditable
             continue
-        invoice.record_credit(note.gross)
+        invoice.record_credit(note.lines)
         notes.append(note)
         _sum_rules(note)
     assert _sum([n.gross for n in notes], invoice.currency) == invoice.credited

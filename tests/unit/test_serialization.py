@@ -267,6 +267,9 @@ def test_every_command_round_trips_with_its_tag() -> None:
         c.EditInvoice(invoice_id="I1", buyer=Party(name="PT Maju"), kind=InvoiceKind.VAT),
         c.IssueDraftInvoice(invoice_id="I1"),
         c.IssueCreditNote(invoice_id="I1", amount=idr("5"), reason="damaged"),
+        c.IssueCreditNote(
+            invoice_id="I1", lines=(c.CreditLine(line_id="1", amount=idr("5")),), reason="return"
+        ),
         c.CorrectInvoice(invoice_id="I1", document=DocumentType.ADJUSTMENT, amount=idr("-5")),
         c.CancelEInvoice(invoice_id="I1", reason="typo"),
         c.RefundPayment(payment_id="P1", amount=idr("1"), reference="rf"),

@@ -10,6 +10,12 @@ Amounts are copied from the order's pricing, so invoice totals add up exactly as
 order's do; a partial credit is split over lines and rates with
 :func:`salesorder.money.apportion`, so a credit note adds up too.
 
+An invoice keeps what was credited on each of its lines (``Invoice.credited_lines``): a
+credit note either names the lines it credits and how much of each (a return of some
+lines), or spreads an amount over the lines by what each has left to credit. Either way
+no line is ever credited beyond its gross, and within a line the tax credited never goes
+beyond the line's tax (see :meth:`Invoice.credit_lines`).
+
 What can still change on an issued invoice is bookkeeping, not the document: the amount
 paid (allocations of payments), the amount credited, and the e-invoice provider's answer.
 """
@@ -18,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -158,6 +164,10 @@ class InvoiceLine:
     tax_code: str
     tax_rate: Decimal
 
+    def negated(self) -> InvoiceLine:
+        """This line with net, tax and gross negated (a credit as an adjustment's line)."""
+        return attrs.evolve(self, net=-self.net, tax=-self.tax, gross=-self.gross)
+
 
 @attrs.define(kw_only=True)
 class InvoiceSeries:
@@ -232,6 +242,8 @@ class Invoice:
 
     ``paid`` is what payments allocated to it cover; ``credited`` what credit notes took
     back. Both stay between zero and the gross, and ``paid + credited <= gross``.
+    ``credited_lines`` is what was credited on each line (gross, by line id; lines never
+    credited are absent): it sums to ``credited``, and no line's entry exceeds its gross.
     """
 
     id: str = attrs.field(validator=code)
@@ -260,6 +272,7 @@ class Invoice:
     schedule: tuple[InstalmentDue, ...] = attrs.field(default=(), converter=as_tuple)
     paid: Money = attrs.Factory(_zero, takes_self=True)
     credited: Money = attrs.Factory(_zero, takes_self=True)
+    credited_lines: dict[str, Money] = attrs.Factory(dict)
 
     @property
     def thing(self) -> str:
@@ -400,15 +413,109 @@ class Invoice:
         )
 
     def split_lines(self, amount: Money) -> tuple[InvoiceLine, ...]:
-        """``amount`` (gross, either sign) spread over this invoice's lines by their gross.
+        """``amount`` (gross, either sign) spread over this invoice's lines.
 
+        A positive amount (an upward adjustment) is spread by the lines' gross. A negative
+        one takes something off: it is spread by what each line has left to credit (see
+        :meth:`spread_credit`) and comes back negated, so no line is ever taken below zero.
         Within a line, net and tax are split by the line's own net and tax; every part
         comes from :func:`~salesorder.money.apportion`, so the lines add up to ``amount``.
+
+        Raises:
+            CreditLimitExceeded: a negative ``amount`` is more than is left to credit.
         """
         self._same_currency(amount, "split")
+        if amount.is_negative:
+            return tuple(line.negated() for line in self.spread_credit(-amount))
         parts = apportion(amount, [line.gross.amount for line in self.lines])
         split = (_credited_line(line, part) for line, part in zip(self.lines, parts, strict=True))
         return tuple(line for line in split if not line.gross.is_zero)
+
+    # -- what is left to credit, per line ----------------------------------------------
+
+    def _line(self, line_id: str) -> InvoiceLine:
+        line = next((line for line in self.lines if line.line_id == line_id), None)
+        if line is None:
+            raise ValidationError(f"{self.thing} has no line {line_id!r} to credit")
+        return line
+
+    def line_credited(self, line_id: str) -> Money:
+        """The gross credited so far on line ``line_id`` (zero when never credited)."""
+        return self.credited_lines.get(line_id, Money.zero(self.currency))
+
+    def line_creditable(self, line_id: str) -> Money:
+        """What line ``line_id`` has left to credit: its gross minus what was credited on it.
+
+        Raises:
+            ValidationError: this invoice has no such line.
+        """
+        return self._line(line_id).gross - self.line_credited(line_id)
+
+    def credit_lines(self, parts: Mapping[str, Money]) -> tuple[InvoiceLine, ...]:
+        """The credit-note lines that credit ``parts`` (line id -> gross) of this invoice.
+
+        Nothing changes here (:meth:`record_credit` counts the credit). Each line's gross
+        is split into net and tax so that what was credited on the line so far is split
+        exactly as :func:`~salesorder.money.apportion` splits it by the line's own net and
+        tax: the first credit on a line is split by the line's net and tax, and the line's
+        last credit takes exactly the net and tax it has left. So, summed over credit notes,
+        no line's tax (nor net) is credited beyond what the invoice charged on it.
+
+        Raises:
+            ValidationError: an unknown line id, or an amount that is not positive.
+            CurrencyMismatch: an amount in another currency.
+            CreditLimitExceeded: an amount more than that line has left to credit.
+        """
+        for line_id, gross in parts.items():
+            self._same_currency(gross, "credit")
+            line = self._line(line_id)
+            if not gross.is_positive:
+                raise ValidationError(
+                    f"a credit of line {line_id!r} of {self.thing} must be positive, got {gross}"
+                )
+            left = self.line_creditable(line_id)
+            if gross > left:
+                raise CreditLimitExceeded(
+                    f"a credit of {gross} on line {line_id!r} of {self.thing} is more than "
+                    f"the line has left to credit ({left} of {line.gross})"
+                )
+        total = Money.sum(parts.values(), self.currency)
+        if total > self.creditable:  # lines credited before per-line records were kept
+            raise CreditLimitExceeded(
+                f"a credit note of {total} on {self.thing} is more than is left to credit "
+                f"({self.creditable} of {self.gross})"
+            )
+        return tuple(
+            _credited_line(line, parts[line.line_id], before=self.line_credited(line.line_id))
+            for line in self.lines
+            if line.line_id in parts
+        )
+
+    def spread_credit(self, amount: Money) -> tuple[InvoiceLine, ...]:
+        """The credit-note lines that credit ``amount`` (gross) spread over the lines.
+
+        The weights are what each line has left to credit (not its original gross), so no
+        line is credited beyond its gross; lines that get nothing are left out. Within a
+        line, net and tax are split as :meth:`credit_lines` does.
+
+        Raises:
+            CreditLimitExceeded: ``amount`` is not positive or more than is left to credit.
+        """
+        self._same_currency(amount, "credit")
+        if not amount.is_positive or amount > self.creditable:
+            raise CreditLimitExceeded(
+                f"a credit note of {amount} on {self.thing} is more than is left to credit "
+                f"({self.creditable} of {self.gross})"
+            )
+        left = [self.line_creditable(line.line_id) for line in self.lines]
+        shares = apportion(amount, [part.amount for part in left])
+        return self.credit_lines(
+            {
+                line.line_id: share
+                for line, share in zip(self.lines, shares, strict=True)
+                if share.is_positive
+            }
+        )
 
     # -- drafts -------------------------------------------------------------------------
 
@@ -501,7 +608,10 @@ class Invoice:
 
     @property
     def creditable(self) -> Money:
-        """The gross minus what was credited (what a credit note may still take back)."""
+        """The gross minus what was credited (what a credit note may still take back).
+
+        It is the sum over the lines of what each has left (:meth:`line_creditable`).
+        """
         return self.gross - self.credited
 
     @property
@@ -541,23 +651,41 @@ class Invoice:
             raise PaymentError(f"cannot release {amount} from {self.thing}: {self.paid} is paid")
         self.paid = self.paid - amount
 
-    def record_credit(self, amount: Money) -> Money:
-        """Count a credit note of ``amount``; returns what was paid beyond the new balance.
+    def record_credit(self, lines: Iterable[InvoiceLine]) -> Money:
+        """Count a credit note's ``lines``; returns what was paid beyond the new balance.
 
-        What was paid beyond the invoice's remaining amount is released from the invoice:
-        the caller moves it to the customer's credit (or refunds it).
+        Each line's gross is credited on the invoice line with the same id (a credit note's
+        lines, or a downward adjustment's lines negated); a line of zero (a free line in a
+        full credit) counts nothing. What was paid beyond the invoice's remaining amount is
+        released from the invoice: the caller moves it to the customer's credit (or refunds
+        it). A refused credit changes nothing.
 
         Raises:
-            CreditLimitExceeded: ``amount`` is more than is left to credit.
+            IllegalTransition: the invoice is not receivable.
+            ValidationError: a line id the invoice does not have, a line repeated, or a
+                line amount that is not positive.
+            CreditLimitExceeded: a line's amount is more than that line has left to credit.
         """
-        self._same_currency(amount, "credit")
         if not self.is_receivable:
             raise IllegalTransition(self.thing, self.status.value, "credit")
-        if not amount.is_positive or amount > self.creditable:
-            raise CreditLimitExceeded(
-                f"a credit note of {amount} on {self.thing} is more than is left to credit "
-                f"({self.creditable} of {self.gross})"
-            )
+        parts: dict[str, Money] = {}
+        seen: set[str] = set()
+        for line in lines:
+            if line.line_id in seen:
+                raise ValidationError(f"a credit of {self.thing} repeats line {line.line_id!r}")
+            seen.add(line.line_id)
+            self._line(line.line_id)
+            if line.gross.is_zero:
+                continue  # a free line, copied whole into a full credit: nothing to count
+            parts[line.line_id] = line.gross
+        if not parts:
+            raise ValidationError(f"a credit of {self.thing} needs at least one line")
+        self.credit_lines(parts)  # validates every part before anything changes
+        amount = Money.sum(parts.values(), self.currency)
+        credited = dict(self.credited_lines)
+        for line_id, gross in parts.items():
+            credited[line_id] = self.line_credited(line_id) + gross
+        self.credited_lines = credited
         self.credited = self.credited + amount
         excess = self.paid + self.credited - self.gross
         if excess.is_positive:
@@ -570,10 +698,12 @@ class Invoice:
 class CreditNote:
     """A credit note: takes back all or part of an issued invoice, which it references.
 
-    Its lines mirror the invoice's with positive amounts (what is credited); a partial credit
-    is split over the invoice's lines by their gross and, within a line, between net and tax
-    by the line's own net and tax, all with :func:`~salesorder.money.apportion`. So
-    ``net + tax == gross`` on every line and the totals are exact sums.
+    Its lines mirror the invoice's with positive amounts (what is credited). A credit of
+    some lines (``lines``: a return) credits exactly those lines; a credit of an amount is
+    spread over the invoice's lines by what each has left to credit. Within a line, net and
+    tax are split by the line's own net and tax, all with :func:`~salesorder.money.apportion`
+    (see :meth:`Invoice.credit_lines`). So ``net + tax == gross`` on every line, the totals
+    are exact sums, and the tax summary has the tax credited per rate.
     """
 
     id: str = attrs.field(validator=code)
@@ -605,23 +735,41 @@ class CreditNote:
         at: dt.datetime,
         amount: Money | None = None,
         reason: str = "",
+        lines: Mapping[str, Money] | None = None,
     ) -> CreditNote:
-        """A credit note for ``amount`` (gross) of ``invoice``; all that is left when None.
+        """A credit note for ``amount`` (gross) of ``invoice``, or for the given ``lines``.
+
+        With ``lines`` (line id -> gross to credit on that line), exactly those lines are
+        credited; ``amount`` may then be left out, or must equal their sum. Without
+        ``lines``, ``amount`` (all that is left when None) is spread over the lines by what
+        each has left to credit (:meth:`Invoice.spread_credit`).
 
         Raises:
-            CreditLimitExceeded: ``amount`` is more than is left to credit (nothing changes:
-                the invoice is updated by :meth:`Invoice.record_credit`, by the caller).
+            IllegalTransition: the invoice is not issued and receivable.
+            ValidationError: an unknown line, a line amount that is not positive, empty
+                ``lines``, or an ``amount`` that differs from the sum of ``lines``.
+            CreditLimitExceeded: ``amount`` is more than is left to credit, or a line's
+                amount more than that line has left (nothing changes: the invoice is
+                updated by :meth:`Invoice.record_credit`, by the caller).
         """
-        amount = invoice.creditable if amount is None else amount
-        invoice._same_currency(amount, "credit")
         if not invoice.is_receivable or invoice.number is None:
             raise IllegalTransition(invoice.thing, invoice.status.value, "credit")
-        if not amount.is_positive or amount > invoice.creditable:
-            raise CreditLimitExceeded(
-                f"a credit note of {amount} on {invoice.thing} is more than is left to credit "
-                f"({invoice.creditable} of {invoice.gross})"
-            )
-        lines = invoice.lines if amount == invoice.gross else invoice.split_lines(amount)
+        if lines is not None:
+            if not lines:
+                raise ValidationError(f"a credit note of {invoice.thing} needs at least one line")
+            for part in lines.values():
+                invoice._same_currency(part, "credit")
+            total = Money.sum(lines.values(), invoice.currency)
+            if amount is not None and amount != total:
+                raise ValidationError(
+                    f"a credit note of {amount} on {invoice.thing} names lines that add up to "
+                    f"{total}: give the amount or the lines, or make them agree"
+                )
+            amount = total
+            credited = invoice.credit_lines(lines)
+        else:
+            amount = invoice.creditable if amount is None else amount
+            credited = invoice.lines if amount == invoice.gross else invoice.spread_credit(amount)
         rates = {t.tax_code: t.effective_rate for t in invoice.tax_summary}
         currency = invoice.currency
         return cls(
@@ -635,10 +783,10 @@ class CreditNote:
             seller=invoice.seller,
             buyer=invoice.buyer,
             currency=currency,
-            lines=lines,
-            tax_summary=_summarise(lines, rates, currency),
-            net=Money.sum((line.net for line in lines), currency),
-            tax=Money.sum((line.tax for line in lines), currency),
+            lines=credited,
+            tax_summary=_summarise(credited, rates, currency),
+            net=Money.sum((line.net for line in credited), currency),
+            tax=Money.sum((line.tax for line in credited), currency),
             gross=amount,
             reason=reason,
         )
@@ -648,17 +796,33 @@ class CreditNote:
         self.einvoice = status
 
 
-def _credited_line(line: InvoiceLine, gross: Money) -> InvoiceLine:
+def _tax_and_net(line: InvoiceLine, gross: Money) -> tuple[Money, Money]:
+    """``gross`` of ``line`` split into (tax, net) by the line's own tax and net."""
+    if gross.is_zero or not (line.net.is_positive or line.tax.is_positive):
+        return Money.zero(gross.currency), gross
+    tax, net = apportion(gross, [line.tax.amount, line.net.amount])
+    return tax, net
+
+
+def _credited_line(line: InvoiceLine, gross: Money, *, before: Money | None = None) -> InvoiceLine:
+    """A credit-note line crediting ``gross`` of ``line``, after ``before`` was credited on it.
+
+    The tax is the tax share of everything credited on the line (``before + gross``) minus
+    the tax share of ``before``: the shares grow with what is credited, so every credit's
+    net and tax are non-negative and, once the whole gross is credited, they add up to the
+    line's net and tax exactly. With nothing credited before, this is the plain split of
+    ``gross`` by the line's net and tax.
+    """
+    zero = Money.zero(gross.currency)
     if gross.is_zero:
         return attrs.evolve(line, net=gross, tax=gross, gross=gross, discount=gross)
     if line.gross.is_zero:  # pragma: no cover - a zero line gets a zero share
         return line
-    tax, net = (
-        apportion(gross, [line.tax.amount, line.net.amount])
-        if line.net.is_positive or line.tax.is_positive
-        else (Money.zero(gross.currency), gross)
-    )
-    return attrs.evolve(line, net=net, tax=tax, gross=gross, discount=Money.zero(gross.currency))
+    before = zero if before is None else before
+    tax_after, _ = _tax_and_net(line, before + gross)
+    tax_before, _ = _tax_and_net(line, before)
+    tax = tax_after - tax_before
+    return attrs.evolve(line, net=gross - tax, tax=tax, gross=gross, discount=zero)
 
 
 @attrs.frozen(kw_only=True)

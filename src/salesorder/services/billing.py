@@ -17,6 +17,7 @@ Money flows, all in the order's currency and exact to the minor unit:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from salesorder.domain.customers import CustomerKind
@@ -281,12 +282,16 @@ def credit_invoice(
     reason: str,
     series_code: str = "CN",
     on_order: bool = True,
+    lines: Mapping[str, Money] | None = None,
 ) -> CreditNote:
     """Issue a credit note for ``amount`` (all that is left when None) of ``invoice``.
 
-    What was paid beyond what remains due moves to the customer's credit. ``on_order``
-    False: the order was already priced down (a partial cancellation), so the note aligns
-    the invoice without taking the amount off the order a second time.
+    With ``lines`` (invoice line id -> gross), exactly those lines are credited (see
+    :meth:`~salesorder.domain.invoicing.CreditNote.for_invoice`); otherwise ``amount`` is
+    spread over the lines by what each has left to credit. What was paid beyond what
+    remains due moves to the customer's credit. ``on_order`` False: the order was already
+    priced down (a partial cancellation), so the note aligns the invoice without taking the
+    amount off the order a second time.
     """
     uow = tx.uow
     order = uow.orders.get(invoice.order_id)
@@ -299,9 +304,10 @@ def credit_invoice(
         at=tx.now,
         amount=amount,
         reason=reason,
+        lines=lines,
     )
     series.take()
-    excess = invoice.record_credit(note.gross)
+    excess = invoice.record_credit(note.lines)
     if excess.is_positive:
         _move_to_credit(tx, order, invoice, excess, f"credit note {note.number}")
     if on_order:
@@ -314,8 +320,22 @@ def issue_credit_note(app: SalesApp, command: IssueCreditNote) -> str:
     """Credit all or part of an issued invoice; never more than is left to credit."""
     with app.transaction() as tx:
         invoice = tx.uow.invoices.get(command.invoice_id)
+        lines = None
+        if command.lines is not None:
+            lines = {part.line_id: part.amount for part in command.lines}
+            if len(lines) != len(command.lines):
+                raise DuplicateError(
+                    f"a credit note of {invoice.thing} repeats a line id: "
+                    f"{[part.line_id for part in command.lines]}"
+                )
         return credit_invoice(
-            app, tx, invoice, command.amount, reason=command.reason, series_code=command.series
+            app,
+            tx,
+            invoice,
+            command.amount,
+            reason=command.reason,
+            series_code=command.series,
+            lines=lines,
         ).id
 
 
@@ -357,7 +377,8 @@ def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
             original.mark_replaced(correction.id)
         elif change is not None and change.is_negative:
             reduction = -change
-            excess = original.record_credit(reduction)
+            assert lines is not None  # noqa: S101 - set for every adjustment
+            excess = original.record_credit(line.negated() for line in lines)
             if excess.is_positive:
                 _move_to_credit(tx, order, original, excess, f"adjustment of {original.thing}")
             order.record_credit(reduction)

@@ -76,6 +76,7 @@ __all__ = [
     "CreateManifest",
     "CreatePurchaseOrder",
     "CreateWave",
+    "CreditLine",
     "DraftInvoice",
     "EditInvoice",
     "FailDelivery",
@@ -571,11 +572,21 @@ class IssueDraftInvoice(Command[str]):
 
 
 @attrs.frozen(kw_only=True)
+class CreditLine:
+    """The gross to credit on one invoice line (a credit note of some lines)."""
+
+    line_id: str = attrs.field(validator=code)
+    amount: Money
+
+
+@attrs.frozen(kw_only=True)
 class IssueCreditNote(Command[str]):
     """Credit ``amount`` (gross) of an issued invoice, all that is left when None.
 
-    Returns the credit note's id. What was paid beyond what remains due goes to the
-    customer's credit.
+    With ``lines``, exactly those invoice lines are credited, each by its ``amount``
+    (``amount`` may then be left out, or must equal their sum); without, ``amount`` is
+    spread over the invoice's lines by what each has left to credit. Returns the credit
+    note's id. What was paid beyond what remains due goes to the customer's credit.
     """
 
     tag: ClassVar[str] = "issue_credit_note"
@@ -583,6 +594,9 @@ class IssueCreditNote(Command[str]):
     amount: Money | None = None
     reason: str = ""
     series: str = "CN"
+    lines: tuple[CreditLine, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(as_tuple)
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -17,10 +17,11 @@ Every step runs in one unit of work, and a step that raises changes nothing:
   policy) is no longer due. What was paid beyond the new amount due is moved off the
   payments first (refunded, or put on the customer's credit), taking first from payments
   allocated to the invoices to be credited; then credit notes take the goods' value off
-  those invoices (nothing is then paid beyond what they still ask, so no money moves a
-  second time); what no invoice listed (uninvoiced goods, shipping) is credited on the
-  order itself. So a settled order stays settled (its balance due stays zero), and
-  nothing is refunded or credited twice. An exchange order is placed at the same unit
+  those invoices, each returned line on its own invoice line, so at that line's tax rate
+  (nothing is then paid beyond what they still ask, so no money moves a second time);
+  what no invoice listed (uninvoiced goods, shipping) is credited on the order itself.
+  So a settled order stays settled (its balance due stays zero), and nothing is refunded
+  or credited twice. An exchange order is placed at the same unit
   prices and paid from the customer's credit that the return gave.
 """
 
@@ -249,26 +250,34 @@ def inspect_return(app: SalesApp, command: InspectReturn) -> None:
 
 def _invoice_parts(
     tx: Transaction, order: Order, request: ReturnRequest
-) -> list[tuple[Invoice, Money]]:
-    """Per issued invoice that lists returned lines, the goods' value to credit on it."""
-    parts: list[tuple[Invoice, Money]] = []
+) -> list[tuple[Invoice, dict[str, Money]]]:
+    """Per issued invoice that lists returned lines, the goods' value to credit per line.
+
+    Each returned line is credited on its own invoice line (so at that line's tax rate),
+    at most what that line has left to credit; what no invoice line can take is credited
+    on the order by the caller.
+    """
+    parts: list[tuple[Invoice, dict[str, Money]]] = []
     for invoice_id in order.invoice_ids:
         invoice = tx.uow.invoices.get(invoice_id)
         if invoice.document is not DocumentType.INVOICE or not invoice.is_receivable:
             continue
         listed = {line.line_id for line in invoice.lines}
-        part = Money.sum(
-            (
-                line.amount
-                for line in request.lines
-                if line.amount is not None and line.line_id in listed
-            ),
-            order.currency,
-        )
-        part = min(part, invoice.creditable)
-        if part.is_positive:
-            parts.append((invoice, part))
+        lines: dict[str, Money] = {}
+        for returned in request.lines:
+            if returned.amount is None or returned.line_id not in listed:
+                continue
+            part = min(returned.amount, invoice.line_creditable(returned.line_id))
+            if part.is_positive:
+                lines[returned.line_id] = part
+        if lines:
+            parts.append((invoice, lines))
     return parts
+
+
+def _total(parts: Iterable[tuple[Invoice, dict[str, Money]]], currency: str) -> Money:
+    """What ``parts`` credit on invoices, over all their lines."""
+    return Money.sum((amount for _, lines in parts for amount in lines.values()), currency)
 
 
 def _payments_first(tx: Transaction, order: Order, invoices: Iterable[Invoice]) -> list[Payment]:
@@ -384,16 +393,17 @@ def resolve_return(app: SalesApp, command: ResolveReturn) -> str | None:
             _to_customer_credit(tx, order, payments, over, f"return {request.id}")
             to_credit = over
         notes = []
-        for invoice, part in parts:
+        for invoice, lines in parts:
             note = credit_invoice(
                 app,
                 tx,
                 invoice,
-                part,
+                None,
+                lines=lines,
                 reason=f"return {request.id}: {request.reason or 'goods returned'}",
             )
             notes.append(note.id)
-        rest = value - Money.sum((part for _, part in parts), order.currency)
+        rest = value - _total(parts, order.currency)
         if rest.is_positive:
             order.record_credit(rest)
         exchange = None
