@@ -329,3 +329,14 @@ def test_an_invoice_credited_before_per_line_records_is_never_credited_beyond_it
         invoice.credit_lines({line_id: invoice.lines[0].gross})
     assert invoice.credited == invoice.gross
     assert invoice.credited_lines == {}
+
+
+def test_the_whole_gross_once_credited_cannot_be_credited_again() -> None:
+    # Found by the invoicing property: the "whole invoice" shortcut skipped the limit.
+    invoice = mixed()
+    credit(invoice, invoice.gross)
+    with pytest.raises(CreditLimitExceeded, match="more than is left to credit"):
+        CreditNote.for_invoice(
+            invoice, id="CN-X", series="CN", number="CN-X", at=AT, amount=invoice.gross
+        )
+    assert invoice.credited == invoice.gross

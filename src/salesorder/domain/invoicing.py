@@ -769,7 +769,8 @@ class CreditNote:
             credited = invoice.credit_lines(lines)
         else:
             amount = invoice.creditable if amount is None else amount
-            credited = invoice.lines if amount == invoice.gross else invoice.spread_credit(amount)
+            whole = amount == invoice.gross and invoice.credited.is_zero  # a copy of the lines
+            credited = invoice.lines if whole else invoice.spread_credit(amount)
         rates = {t.tax_code: t.effective_rate for t in invoice.tax_summary}
         currency = invoice.currency
         return cls(
