@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import pytest
 
@@ -18,6 +21,8 @@ from salesorder.services import commands
 from . import workers
 
 pytestmark = pytest.mark.postgres
+
+T = TypeVar("T")
 
 WORKERS = 8
 ADDRESS = Address(line1="Jl. Merdeka 1", city="Jakarta", country="ID")
@@ -58,14 +63,30 @@ def _pool() -> tuple[multiprocessing.context.SpawnContext, int]:
     return multiprocessing.get_context("spawn"), WORKERS
 
 
+#: Seconds one round of workers may take (a few on a quiet machine). A worker process that
+#: dies, say on an ImportError in the spawned interpreter, is replaced by Pool without its
+#: task, and the others wait at the barrier for it: starmap would then never return.
+POOL_TIMEOUT = 180.0
+
+
+def _starmap(
+    pool: multiprocessing.pool.Pool, function: Callable[..., T], args: Iterable[tuple[Any, ...]]
+) -> list[T]:
+    """``pool.starmap`` that fails after :data:`POOL_TIMEOUT` instead of hanging the run."""
+    try:
+        return pool.starmap_async(function, args).get(timeout=POOL_TIMEOUT)
+    except multiprocessing.TimeoutError:
+        pytest.fail(f"workers gave no result in {POOL_TIMEOUT:.0f} s (did a worker die?)")
+
+
 def test_workers_racing_for_the_last_unit_leave_exactly_one_winner(postgres_url: str) -> None:
     order_ids = _shop(postgres_url, stock=1, orders=WORKERS)
     context, size = _pool()
     with context.Manager() as manager:
         barrier = manager.Barrier(size)
         with context.Pool(size) as pool:
-            outcomes = pool.starmap(
-                workers.reserve_order, [(postgres_url, oid, barrier) for oid in order_ids]
+            outcomes = _starmap(
+                pool, workers.reserve_order, [(postgres_url, oid, barrier) for oid in order_ids]
             )
     assert Counter(outcomes) == {"reserved": 1, "InsufficientStock": WORKERS - 1}
     store = SqlStore(postgres_url, create=False)
@@ -90,8 +111,8 @@ def test_random_reserve_and_release_keep_reserved_equal_to_the_reservations(
     with context.Manager() as manager:
         barrier = manager.Barrier(size)
         with context.Pool(size) as pool:
-            held = pool.starmap(
-                workers.churn, [(postgres_url, w, skus, 60, barrier) for w in range(size)]
+            held = _starmap(
+                pool, workers.churn, [(postgres_url, w, skus, 60, barrier) for w in range(size)]
             )
     believed = {name: qty for worker_held in held for name, qty in worker_held.items()}
     with store.unit_of_work() as uow:
@@ -118,8 +139,8 @@ def test_concurrent_issuers_number_invoices_without_gaps_or_duplicates(postgres_
     with context.Manager() as manager:
         barrier = manager.Barrier(size)
         with context.Pool(size) as pool:
-            numbers = pool.starmap(
-                workers.issue_invoices, [(postgres_url, share, barrier) for share in shares]
+            numbers = _starmap(
+                pool, workers.issue_invoices, [(postgres_url, share, barrier) for share in shares]
             )
     issued = sorted(n for worker_numbers in numbers for n in worker_numbers)
     assert issued == [f"INV-{n:06d}" for n in range(1, len(order_ids) + 1)]
