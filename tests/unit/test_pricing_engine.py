@@ -518,3 +518,25 @@ def test_a_failed_pricing_changes_nothing() -> None:
             vouchers=[voucher(valid_to=dt.date(2025, 1, 1))],
         )
     assert unstructure(used) == before
+
+
+def test_a_rate_prints_as_it_is_written_whatever_was_priced_before() -> None:
+    # 0.1 and 0.10 are equal rates; the engine once reused the first one's objects for both.
+    def priced(rate: str, place: RoundingPolicy = PER_LINE) -> PricedOrder:
+        tax = TaxRate(code="VAT", name="VAT", rate=Decimal(rate))
+        return price([line("A", 1, "100.00", tax_rate=tax)], policy=place)
+
+    priced("0.1")
+    again = priced("0.10")
+    assert str(again.lines[0].tax_rate) == "0.10"
+    assert unstructure(again)["lines"][0]["taxes"][0]["tax_rate"] == "0.10"
+    assert "VAT: 0.10 of 100.00" in str(again.trace)
+    # Per document, equal rates written apart are still one group, rounded once.
+    both = price(
+        [
+            line("A", 1, "0.05", tax_rate=TaxRate(code="VAT", name="VAT", rate=Decimal("0.1"))),
+            line("B", 1, "0.05", tax_rate=TaxRate(code="VAT", name="VAT", rate=Decimal("0.10"))),
+        ],
+        policy=PER_DOCUMENT,
+    )
+    assert both.tax == idr("0.01")  # 10% of 0.10 once; each line alone would round 0.005 twice

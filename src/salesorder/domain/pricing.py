@@ -596,8 +596,18 @@ _new_tax_summary = _filler(TaxSummary)
 _new_step = _filler(TraceStep)
 
 
-@functools.lru_cache(maxsize=256)
 def _taxes_of(rates: tuple[TaxRate, ...]) -> _Taxes:
+    """The :class:`_Taxes` of ``rates``, shared by equal rates written alike.
+
+    ``Decimal("0.1") == Decimal("0.10")``, so two such rates are equal ``TaxRate`` values
+    that print differently; the spelling is part of the key, or pricing "0.10" after "0.1"
+    would print "0.1" (on the lines, in the JSON and the trace).
+    """
+    return _spelled_taxes(rates, tuple(str(rate.rate) for rate in rates))
+
+
+@functools.lru_cache(maxsize=256)
+def _spelled_taxes(rates: tuple[TaxRate, ...], _spelling: tuple[str, ...]) -> _Taxes:
     return _Taxes(rates)
 
 
@@ -759,7 +769,6 @@ def _list_prices(
     price_lists: Sequence[PriceList],
     rounding: _Rounder,
 ) -> list[_Line]:
-    taxes_by_id: dict[tuple[TaxRate, ...], _Taxes] = {}
     by_identity: dict[int, _Taxes] = {}
     work: list[_Line] = []
     # Which lists apply depends on the context only: decided once, not once per line.
@@ -773,15 +782,11 @@ def _list_prices(
         if line.unit_cost is not None and line.unit_cost.currency != currency:
             raise CurrencyMismatch(currency, line.unit_cost.currency, "cost")
         # Grouped by value (equal rates from separate objects are one group); the identity
-        # cache in front spares hashing the rates again for every line that shares them.
+        # cache in front spares keying the rates again for every line that shares them.
         same = id(line.taxes) if line.taxes else id(line.tax_rate)
         taxes = by_identity.get(same)
         if taxes is None:
-            rates = line.rates
-            taxes = taxes_by_id.get(rates)
-            if taxes is None:
-                taxes = taxes_by_id[rates] = _taxes_of(rates)
-            by_identity[same] = taxes
+            taxes = by_identity[same] = _taxes_of(line.rates)
         unit = line.unit_price
         ranked: Sequence[tuple[PriceList, PriceEntry]] | None = None  # None: no list looked at
         if price_lists and not line.price_fixed:
@@ -1246,9 +1251,10 @@ def _document_taxes(
     record: _Recorder | None,
 ) -> None:
     """Per document: each group of lines with the same taxes computed once, apportioned."""
-    groups: dict[int, list[_Line]] = {}
+    # By value: rates equal but written apart ("0.1", "0.10") are one group.
+    groups: dict[tuple[TaxRate, ...], list[_Line]] = {}
     for line in work:
-        groups.setdefault(id(line.taxes), []).append(line)
+        groups.setdefault(line.taxes.rates, []).append(line)
     for group in groups.values():
         taxes = group[0].taxes
         count = len(taxes.rates)
