@@ -716,11 +716,8 @@ def price_order(
     priced: list[PricedLine] = []
     # The document totals, summed on Decimals in line order (exact), wrapped once.
     list_amount = discount = net = tax = gross = cost = platform = _ZERO
-    finish = functools.partial(
-        _finish, tax_mode=tax_mode, rounding=rounding, currency=currency, zero=zero
-    )
     for line in work:
-        done = finish(line)
+        done = _finish(line, tax_mode, rounding, currency, zero)
         priced.append(done)
         list_amount += line.list_amount
         discount += line.discount
@@ -1283,12 +1280,7 @@ def _document_taxes(
 
 
 def _finish(
-    line: _Line,
-    *,
-    tax_mode: TaxMode,
-    rounding: _Rounder,
-    currency: str,
-    zero: Money,
+    line: _Line, tax_mode: TaxMode, rounding: _Rounder, currency: str, zero: Money
 ) -> PricedLine:
     # Money values are immutable, so one object may stand for several fields: equal
     # Decimals (same value, exponent and sign: compare_total is 0) share one Money, and
