@@ -443,7 +443,7 @@ def ledger(app: SalesApp, warehouse: str, sku: str) -> list[StockMovement]:
         return uow.stock_ledger.for_item(warehouse, sku)
 
 
-#: Statuses whose lines are not reserved yet: their units still count against stock.
+#: Statuses whose lines are not reserved yet, so their units still count against stock.
 UNRESERVED = frozenset({OrderStatus.NEW, OrderStatus.ON_HOLD, OrderStatus.CONFIRMED})
 
 
