@@ -21,7 +21,7 @@ from salesorder import (
     sign_webhook,
 )
 from salesorder.adapters.memory import InMemoryMarketplace
-from salesorder.domain.channels import ChannelKind
+from salesorder.domain.channels import REJECTED_KEPT, ChannelKind
 from salesorder.services.channels import parked_orders
 
 JAKARTA_BUYER = Address(line1="Jl. Kemang Raya 3", city="Jakarta", country="ID", recipient="Sari")
@@ -253,3 +253,18 @@ def test_a_polled_revision_conflict_is_recorded_and_the_feed_goes_on(app: SalesA
     assert "revision 1 was delivered before with different content" in rejected.reason
     assert the_order(app).shipping_address == JAKARTA_BUYER
     assert app.execute(commands.ImportMarketplaceOrders(channel="shopee")) == []
+
+
+def test_a_flood_of_forged_webhooks_keeps_the_newest_and_counts_them_all(app: SalesApp) -> None:
+    body, _ = shopee(app).webhook(order())
+    forged = sign_webhook(b"not-the-shop-secret", body)
+    for _ in range(REJECTED_KEPT + 5):
+        app.execute(commands.ReceiveWebhook(channel="shopee", body=body.decode(), signature=forged))
+    with app.uow() as uow:
+        account = uow.channel_accounts.get("shopee")
+    assert len(account.rejected) == REJECTED_KEPT
+    assert account.rejected_total == REJECTED_KEPT + 5
+    # An account stored before the count existed counts from what it kept.
+    account.rejected_total = 0
+    account.reject(account.rejected[-1])
+    assert (len(account.rejected), account.rejected_total) == (REJECTED_KEPT, REJECTED_KEPT + 1)

@@ -427,13 +427,20 @@ class StockPush:
 # ---------------------------------------------------------------------------------------
 
 
+#: How many refused webhook deliveries an account keeps (the newest); older ones are
+#: dropped, counted in ``ChannelAccount.rejected_total``, so a flood of forged calls cannot
+#: grow the account without limit.
+REJECTED_KEPT = 100
+
+
 @attrs.define(kw_only=True)
 class ChannelAccount:
     """What the shop keeps per channel: SKU mapping, stock rule and pushes, rejects, payouts.
 
     ``sku_map`` maps the channel's SKU to the catalog's SKU (one catalog SKU may be sold
     under several channel SKUs). ``pushed_stock`` is the last quantity pushed per channel
-    SKU, so stock sync pushes only what changed.
+    SKU, so stock sync pushes only what changed. ``rejected`` holds the newest
+    :data:`REJECTED_KEPT` refused deliveries and ``rejected_total`` counts them all.
     """
 
     channel: str = attrs.field(validator=code)
@@ -441,6 +448,7 @@ class ChannelAccount:
     stock_rule: ChannelStockRule | None = None
     pushed_stock: dict[str, int] = attrs.Factory(dict)
     rejected: list[RejectedDelivery] = attrs.Factory(list)
+    rejected_total: int = 0
     settlements: list[SettlementReport] = attrs.Factory(list)
 
     @property
@@ -465,8 +473,11 @@ class ChannelAccount:
         self.pushed_stock[channel_sku] = quantity
 
     def reject(self, delivery: RejectedDelivery) -> None:
-        """Record a refused webhook delivery."""
+        """Record a refused webhook delivery (the oldest kept one goes past the limit)."""
         self.rejected.append(delivery)
+        # An account stored before the count existed starts from what it kept.
+        self.rejected_total = max(self.rejected_total, len(self.rejected) - 1) + 1
+        del self.rejected[:-REJECTED_KEPT]
 
     def settlement(self, report_id: str) -> SettlementReport | None:
         """The imported report ``report_id``, or None."""
