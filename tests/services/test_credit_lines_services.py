@@ -206,3 +206,47 @@ def test_the_command_round_trips_as_a_scenario_step() -> None:
     )
     assert structure(unstructure(command), commands.Command) == command
     assert unstructure(commands.IssueCreditNote(invoice_id="INV-1"))["lines"] is None
+
+
+def test_a_cancelled_line_is_credited_on_its_own_invoice_line(app: SalesApp) -> None:
+    # The order above, invoiced before it ships; then the rice (exempt) is cancelled.
+    app.execute(
+        commands.AddProduct(
+            product=Product(
+                sku="RICE-5KG",
+                name="Rice 5 kg",
+                price=idr("80000"),
+                unit_cost=idr("60000"),
+                tax_category="exempt",
+                weight_kg="5",
+                initial_stock=10,
+            ),
+            warehouse="JKT-1",
+        )
+    )
+    order_id = app.execute(
+        commands.PlaceOrder(
+            customer_id="C1",
+            lines=(
+                commands.NewLine(sku="TSHIRT-RED-M", quantity=2),
+                commands.NewLine(sku="RICE-5KG", quantity=1),
+            ),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+        )
+    )
+    app.execute(commands.ConfirmOrder(order_id=order_id))
+    invoice_id = app.execute(commands.IssueInvoice(order_id=order_id))
+    app.execute(
+        commands.CancelLines(
+            order_id=order_id,
+            lines=(commands.LineQuantity(line_id="2", quantity=1),),
+            key="no-rice",
+        )
+    )
+    with app.uow() as uow:
+        invoice = uow.invoices.get(invoice_id)
+        (note,) = uow.credit_notes.list()
+    # Spread over both lines by gross, 80,000 would have credited 6,258.89 of PPN.
+    assert [(x.line_id, x.gross, x.tax) for x in note.lines] == [("2", idr("80000"), idr("0"))]
+    assert note.tax == idr("0")
+    assert invoice.credited_lines == {"2": idr("80000")}

@@ -194,8 +194,9 @@ def _settle(app: SalesApp, tx: Transaction, order: Order, reference: str, *, ful
 
     ``full`` (a cancellation of the whole order): everything paid is refunded and every
     issued invoice credited in full. Otherwise the order was priced again after a partial
-    cancellation: only the difference is refunded and credited. Money goes first: refunds
-    release the invoices' payments, so the credit notes take back only what is not owed.
+    cancellation: only the difference is refunded and credited, on the lines it came off
+    when one invoice covers the order. Money goes first: refunds release the invoices'
+    payments, so the credit notes take back only what is not owed.
     """
     over = order.paid if full else order.paid - order.amount_due
     if over.is_positive:
@@ -204,6 +205,9 @@ def _settle(app: SalesApp, tx: Transaction, order: Order, reference: str, *, ful
     excess = Money.sum((i.creditable for i in invoices), order.currency)
     if not full:
         excess = excess - order.total
+    # One invoice of an order priced down: each invoice line gives back what it has left
+    # beyond the line's new price, so a cancelled line is credited at its own tax rate.
+    lines = None if full or len(invoices) != 1 else _priced_down(invoices[0], order, excess)
     for invoice in reversed(invoices):
         if not excess.is_positive:
             break
@@ -215,8 +219,28 @@ def _settle(app: SalesApp, tx: Transaction, order: Order, reference: str, *, ful
             part,
             reason=f"{reference}: order {order.id} cancelled",
             on_order=full,
+            lines=lines,
         )
         excess = excess - part
+
+
+def _priced_down(invoice: Invoice, order: Order, excess: Money) -> dict[str, Money] | None:
+    """What each line of ``invoice`` has left to credit beyond its new price, by line id.
+
+    None when that is not exactly ``excess`` (a line would have to be credited below zero,
+    say an order discount moved onto it): then the credit is spread over the lines.
+    """
+    assert order.pricing is not None  # noqa: S101 - the order was just priced again
+    new = {line.line_id: line.gross for line in order.pricing.lines}
+    zero = Money.zero(order.currency)
+    parts: dict[str, Money] = {}
+    for line in invoice.lines:
+        part = invoice.line_creditable(line.line_id) - new.get(line.line_id, zero)
+        if part.is_negative:
+            return None
+        if part.is_positive:
+            parts[line.line_id] = part
+    return parts if parts and Money.sum(parts.values(), order.currency) == excess else None
 
 
 def cancel_order(app: SalesApp, command: CancelOrder) -> None:
