@@ -276,7 +276,7 @@ def _engine_rows(figures: list[tuple[Decimal, int, Decimal]]) -> list[Row]:
             functools.partial(hand_order, big_order, big_prices),
         ]
     # The engine again at 10 and 100,000 lines with the cyclic garbage collector paused: at
-    # 100,000 lines the ~1.5 million result objects are most of the heap, and CPython's
+    # 100,000 lines the 1.2 million GC-tracked result objects are most of the heap, and CPython's
     # full collections traverse them; the hand loop makes no such objects.
     funcs += [_gc_paused(funcs[0]), _gc_paused(funcs[4])]
     times = _interleaved(funcs, numbers=[100, 1000, 1, 10, 1, 1, 100, 1], repeat=4)
