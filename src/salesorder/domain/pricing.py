@@ -778,8 +778,8 @@ def _list_prices(
             raise CurrencyMismatch(currency, line.unit_price.currency, "price")
         if line.unit_cost is not None and line.unit_cost.currency != currency:
             raise CurrencyMismatch(currency, line.unit_cost.currency, "cost")
-        # Grouped by value (equal rates from separate objects are one group); the identity
-        # cache in front spares keying the rates again for every line that shares them.
+        # Shared by equal rates from separate objects (see _taxes_of); the identity cache
+        # in front spares keying the rates again for every line that shares them.
         same = id(line.taxes) if line.taxes else id(line.tax_rate)
         taxes = by_identity.get(same)
         if taxes is None:
