@@ -440,7 +440,7 @@ class ChannelAccount:
     ``sku_map`` maps the channel's SKU to the catalog's SKU (one catalog SKU may be sold
     under several channel SKUs). ``pushed_stock`` is the last quantity pushed per channel
     SKU, so stock sync pushes only what changed. ``rejected`` holds the newest
-    :data:`REJECTED_KEPT` refused deliveries and ``rejected_total`` counts them all.
+    ``REJECTED_KEPT`` (100) refused deliveries and ``rejected_total`` counts them all.
     """
 
     channel: str = attrs.field(validator=code)
