@@ -4,7 +4,10 @@ After every step: each order's history replays through the transition table to i
 status; stock is conserved (the ledger sums to on hand, 0 <= reserved <= on hand, and every
 unit is in a warehouse, with a courier or buyer, or written off); money is
 conserved (what an order shows as paid is what its payments applied minus their refunds,
-never more than is due). A refused command changes nothing.
+never more than is due). Invoices and credit notes add up: no invoice (nor line, nor a
+line's tax) is credited beyond what it charged, its credit notes sum to what it shows as
+credited, what it shows as paid is what payments allocated to it, and an order's invoices
+never ask for more than the order owes. A refused command changes nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 
@@ -31,17 +35,30 @@ from salesorder import (
     in_memory,
 )
 from salesorder.domain.inventory import MovementKind
+from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice
 from salesorder.domain.lifecycle import replay
+from salesorder.domain.orders import Order
 from salesorder.domain.returns import ReturnOutcome
 
-SKUS = {"TEE": ("150000", 6), "CAP": ("49999.50", 4)}
+SKUS = {"TEE": ("150000", 6), "CAP": ("49999.50", 4), "RICE": ("80000", 5)}
+#: SKUs whose supply is exempt from VAT, so that an invoice mixes tax rates.
+EXEMPT = {"RICE"}
 JAKARTA = Address(line1="Jl. Sudirman 1", city="Jakarta", country="ID")
 SURABAYA = Address(line1="Jl. Tunjungan 10", city="Surabaya", country="ID")
+T = TypeVar("T")
+
+#: One or two lines of different SKUs, each of 1 to 4 units.
+LINES = st.lists(
+    st.tuples(st.sampled_from(sorted(SKUS)), st.integers(1, 4)),
+    min_size=1,
+    max_size=2,
+    unique_by=lambda line: line[0],
+)
 
 
 class OrderServices(RuleBasedStateMachine):
     """Place, edit, confirm, amend, cancel, ship, deliver, fail, return to sender, return,
-    refund."""
+    refund, invoice, credit."""
 
     orders = Bundle("orders")
     app: SalesApp
@@ -66,6 +83,7 @@ class OrderServices(RuleBasedStateMachine):
                         unit_cost=Money.of("1000", "IDR"),
                         weight_kg="0.3",
                         initial_stock=units,
+                        tax_category="exempt" if sku in EXEMPT else "standard",
                     ),
                     warehouse="JKT",
                 )
@@ -75,7 +93,7 @@ class OrderServices(RuleBasedStateMachine):
             commands.AddCustomer(customer=Customer(id="C1", name="Budi", addresses=(JAKARTA,)))
         )
 
-    def _run(self, make: Callable[[], commands.Command[object]]) -> object:
+    def _run(self, make: Callable[[], commands.Command[T]]) -> T | None:
         """Build and execute; a refused command must leave every order and item as it was."""
         before = self._state()
         try:
@@ -88,26 +106,32 @@ class OrderServices(RuleBasedStateMachine):
     def _state(self) -> tuple[object, ...]:
         with self.app.uow() as uow:
             return copy.deepcopy(
-                (uow.orders.list(), uow.stock.list(), uow.payments.list(), uow.invoices.list())
+                (
+                    uow.orders.list(),
+                    uow.stock.list(),
+                    uow.payments.list(),
+                    uow.invoices.list(),
+                    uow.credit_notes.list(),
+                    uow.customer_credits.list(),
+                    uow.invoice_series.list(),
+                )
             )
 
-    def _order(self, order_id: str) -> object:
+    def _order(self, order_id: str) -> Order:
         with self.app.uow() as uow:
             return uow.orders.get(order_id)
 
     @rule(
         target=orders,
-        lines=st.lists(
-            st.tuples(st.sampled_from(sorted(SKUS)), st.integers(1, 4)),
-            min_size=1,
-            max_size=2,
-            unique_by=lambda line: line[0],
-        ),
+        lines=LINES,
         method=st.sampled_from(
             [PaymentMethod.BANK_TRANSFER, PaymentMethod.COD, PaymentMethod.ON_ACCOUNT]
         ),
     )
     def place(self, lines: list[tuple[str, int]], method: PaymentMethod) -> str:
+        return self._place(lines, method)
+
+    def _place(self, lines: list[tuple[str, int]], method: PaymentMethod) -> str:
         order_id = self.app.execute(
             commands.PlaceOrder(
                 customer_id="C1",
@@ -119,18 +143,45 @@ class OrderServices(RuleBasedStateMachine):
 
     @rule(
         target=orders,
-        sku=st.sampled_from(sorted(SKUS)),
-        quantity=st.integers(1, 3),
+        lines=LINES,
         method=st.sampled_from([PaymentMethod.BANK_TRANSFER, PaymentMethod.COD]),
+        with_invoice=st.booleans(),
     )
-    def delivered(self, sku: str, quantity: int, method: PaymentMethod) -> str:
+    def delivered(
+        self, lines: list[tuple[str, int]], method: PaymentMethod, with_invoice: bool
+    ) -> str:
         """A whole journey in one step, so that returns and refunds are reached often."""
-        order_id = self.place([(sku, quantity)], method)
+        order_id = self._place([(sku, min(quantity, 3)) for sku, quantity in lines], method)
         self.confirm_and_reserve(order_id)
+        if with_invoice:
+            self.invoice(order_id, None, DocumentType.INVOICE)
         if method is PaymentMethod.BANK_TRANSFER:
             self.pay(order_id)
         self.ship(order_id, None)
         self.deliver(order_id)
+        return order_id
+
+    @rule(
+        target=orders,
+        lines=LINES,
+        method=st.sampled_from([PaymentMethod.BANK_TRANSFER, PaymentMethod.ON_ACCOUNT]),
+        line_ids=st.sampled_from([None, ("1",)]),
+        paid=st.booleans(),
+    )
+    def invoiced(
+        self,
+        lines: list[tuple[str, int]],
+        method: PaymentMethod,
+        line_ids: tuple[str, ...] | None,
+        paid: bool,
+    ) -> str:
+        """Placed, confirmed and invoiced (all lines, or the first), perhaps paid: an order
+        for credit notes, partial cancellations and cancellations to work on."""
+        order_id = self._place(lines, method)
+        self.confirm_and_reserve(order_id)
+        self.invoice(order_id, line_ids, DocumentType.INVOICE)
+        if paid:
+            self.pay(order_id)
         return order_id
 
     @rule(order_id=orders, quantity=st.integers(0, 5))
@@ -159,7 +210,7 @@ class OrderServices(RuleBasedStateMachine):
     @rule(order_id=orders)
     def pay(self, order_id: str) -> None:
         order = self._order(order_id)
-        due = order.balance_due  # type: ignore[attr-defined]
+        due = order.balance_due
         if not due.is_positive:
             return
         self.payments += 1
@@ -223,6 +274,58 @@ class OrderServices(RuleBasedStateMachine):
     def complete(self, order_id: str) -> None:
         self._run(lambda: commands.CompleteOrder(order_id=order_id))
 
+    @rule(
+        order_id=orders,
+        line_ids=st.sampled_from([None, None, ("1",), ("2",)]),
+        document=st.sampled_from([DocumentType.INVOICE] * 3 + [DocumentType.PRO_FORMA]),
+    )
+    def invoice(
+        self, order_id: str, line_ids: tuple[str, ...] | None, document: DocumentType
+    ) -> None:
+        """Invoice the lines not yet invoiced (or one line), or a pro forma of them."""
+        issued = self._run(
+            lambda: commands.IssueInvoice(order_id=order_id, line_ids=line_ids, document=document)
+        )
+        event(f"{document.value} {'issued' if issued else 'refused'}")
+
+    @rule(
+        order_id=orders,
+        which=st.integers(0, 3),
+        line_id=st.sampled_from([None, "1", "2"]),
+        part=st.sampled_from([None, Decimal(1), Decimal("0.5"), Decimal("0.3"), Decimal("1.01")]),
+    )
+    def credit(self, order_id: str, which: int, line_id: str | None, part: Decimal | None) -> None:
+        """Credit all that is left, a part of what is left, or a part of one line's rest.
+
+        A part above 1 asks for more than is left, which must be refused.
+        """
+        order = self._order(order_id)
+        invoice_ids = order.invoice_ids
+        if not invoice_ids:
+            return
+        with self.app.uow() as uow:
+            invoice = uow.invoices.get(invoice_ids[which % len(invoice_ids)])
+        if line_id is None:
+            amount = None if part is None else (invoice.creditable * part)
+            issued = self._run(
+                lambda: commands.IssueCreditNote(
+                    invoice_id=invoice.id,
+                    amount=None if amount is None else amount.rounded(RoundingMode.HALF_UP),
+                )
+            )
+            event(f"credit note of an amount {'issued' if issued else 'refused'}")
+            return
+        line = next((x for x in invoice.lines if x.line_id == line_id), None)
+        rest = Money.zero(invoice.currency) if line is None else invoice.line_creditable(line_id)
+        amount = (rest * (part or Decimal(1))).rounded(RoundingMode.HALF_UP)
+        issued = self._run(
+            lambda: commands.IssueCreditNote(
+                invoice_id=invoice.id,
+                lines=(commands.CreditLine(line_id=line_id, amount=amount),),
+            )
+        )
+        event(f"credit note of a line {'issued' if issued else 'refused'}")
+
     # -- invariants ---------------------------------------------------------------------------
 
     @invariant()
@@ -274,6 +377,117 @@ class OrderServices(RuleBasedStateMachine):
                     assert order.paid <= order.amount_due, order.id
                 if order.status.value == "cancelled":
                     assert order.paid.is_zero
+
+    @invariant()
+    def invoices_add_up(self) -> None:
+        if not hasattr(self, "app"):
+            return
+        with self.app.uow() as uow:
+            notes = uow.credit_notes.list()
+            for invoice in uow.invoices.list():
+                zero = Money.zero(invoice.currency)
+                assert zero <= invoice.credited <= invoice.gross, invoice.id
+                assert zero <= invoice.paid, invoice.id
+                assert invoice.paid + invoice.credited <= invoice.gross, invoice.id
+                assert invoice.credited == Money.sum(
+                    invoice.credited_lines.values(), invoice.currency
+                ), invoice.id
+                gross = {line.line_id: line.gross for line in invoice.lines}
+                for line_id, credited in invoice.credited_lines.items():
+                    assert zero < credited <= gross[line_id], (invoice.id, line_id)
+                if not invoice.is_receivable:
+                    assert invoice.paid.is_zero, invoice.id
+                    assert invoice.credited.is_zero, invoice.id
+                _credit_notes_add_up(invoice, [n for n in notes if n.invoice_id == invoice.id])
+            invoice_ids = {invoice.id for invoice in uow.invoices.list()}
+            for note in notes:
+                assert note.invoice_id in invoice_ids, note.id
+
+    @invariant()
+    def invoices_follow_their_order(self) -> None:
+        """What the design promises between an order, its payments and its invoices.
+
+        A payment's allocations are what its invoices show as paid, and never more than
+        the payment still applies to the order; applied money is allocated to the order's
+        open invoices (so no money waits unallocated while one of them is open); a line
+        is invoiced once; the invoices never ask for more than the order owes; a cancelled
+        order's invoices are credited in full.
+        """
+        if not hasattr(self, "app"):
+            return
+        with self.app.uow() as uow:
+            invoices = {invoice.id: invoice for invoice in uow.invoices.list()}
+            allocated = {i.id: Money.zero(i.currency) for i in invoices.values()}
+            for payment in uow.payments.list():
+                for allocation in payment.allocations:
+                    assert allocation.amount.is_positive, payment.id
+                    allocated[allocation.invoice_id] += allocation.amount
+                assert payment.allocated <= payment.applied - payment.refunded, payment.id
+            for invoice in invoices.values():
+                assert invoice.paid == allocated[invoice.id], invoice.id
+            for order in uow.orders.list():
+                own = [invoices[i] for i in order.invoice_ids]
+                assert sorted(i.id for i in own) == sorted(
+                    i.id for i in invoices.values() if i.order_id == order.id
+                ), order.id
+                receivable = [i for i in own if i.is_receivable]
+                zero = Money.zero(order.currency)
+                assert Money.sum((i.paid for i in own), order.currency) <= order.paid, order.id
+                invoiced = [
+                    line.line_id
+                    for i in receivable
+                    if i.document is DocumentType.INVOICE
+                    for line in i.lines
+                ]
+                assert len(invoiced) == len(set(invoiced)), (order.id, invoiced)
+                if any(i.open_balance.is_positive for i in receivable):
+                    unallocated = [p.unallocated for p in uow.payments.for_order(order.id)]
+                    assert all(u.is_zero for u in unallocated), (order.id, unallocated)
+                if order.pricing is not None:
+                    asked = Money.sum((i.creditable for i in receivable), order.currency)
+                    assert asked <= order.amount_due, (order.id, asked, order.amount_due)
+                    still = Money.sum((i.open_balance for i in receivable), order.currency)
+                    assert still <= order.balance_due, (order.id, still, order.balance_due)
+                if order.status.value == "cancelled":
+                    assert all(i.creditable == zero for i in receivable), order.id
+
+
+def _credit_notes_add_up(invoice: Invoice, notes: list[CreditNote]) -> None:
+    """``notes`` (all that credit ``invoice``) sum to what it shows as credited, line by line.
+
+    Every note adds up (net + tax == gross per line, totals and tax summary are sums),
+    credits nothing negative, and over all notes no invoice line gets more than its gross,
+    its net or its tax back; a line credited in full gets back exactly its net and tax.
+    """
+    currency = invoice.currency
+    zero = Money.zero(currency)
+    assert Money.sum((n.gross for n in notes), currency) == invoice.credited, invoice.id
+    by_line: dict[str, list[tuple[Money, Money, Money]]] = {}
+    for note in notes:
+        assert note.order_id == invoice.order_id, note.id
+        assert note.invoice_number == invoice.number, note.id
+        assert note.gross.is_positive, note.id
+        for line in note.lines:
+            assert line.net + line.tax == line.gross, (note.id, line.line_id)
+            assert line.net >= zero, (note.id, line.line_id)
+            assert line.tax >= zero, (note.id, line.line_id)
+            by_line.setdefault(line.line_id, []).append((line.gross, line.net, line.tax))
+        assert note.gross == Money.sum((x.gross for x in note.lines), currency), note.id
+        assert note.net == Money.sum((x.net for x in note.lines), currency), note.id
+        assert note.tax == Money.sum((x.tax for x in note.lines), currency), note.id
+        assert note.tax == Money.sum((t.tax for t in note.tax_summary), currency), note.id
+        assert note.net == Money.sum((t.base for t in note.tax_summary), currency), note.id
+    for line in invoice.lines:
+        parts = by_line.pop(line.line_id, [])
+        gross = Money.sum((g for g, _, _ in parts), currency)
+        net = Money.sum((n for _, n, _ in parts), currency)
+        tax = Money.sum((t for _, _, t in parts), currency)
+        assert gross == invoice.line_credited(line.line_id), (invoice.id, line.line_id)
+        assert tax <= line.tax, (invoice.id, line.line_id, tax, line.tax)
+        assert net <= line.net, (invoice.id, line.line_id, net, line.net)
+        if gross == line.gross:
+            assert (net, tax) == (line.net, line.tax), (invoice.id, line.line_id)
+    assert not by_line, (invoice.id, sorted(by_line))
 
 
 TestOrderServices = OrderServices.TestCase

@@ -17,6 +17,7 @@ from salesorder.domain.events import (
 from salesorder.domain.invoicing import Invoice
 from salesorder.domain.lifecycle import OrderAction, OrderStatus
 from salesorder.domain.orders import Order, OrderLine
+from salesorder.domain.pricing import PricedOrder
 from salesorder.exceptions import AmendmentRefused, DuplicateError, InvalidAddress, UnknownSKU
 from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
@@ -189,58 +190,61 @@ def _receivable(tx: Transaction, order: Order) -> list[Invoice]:
     return [i for i in invoices if i.is_receivable and i.creditable.is_positive]
 
 
-def _settle(app: SalesApp, tx: Transaction, order: Order, reference: str, *, full: bool) -> None:
-    """Refund what was paid beyond what is due, then credit invoices beyond the goods' total.
+def _settle(app: SalesApp, tx: Transaction, order: Order, reference: str) -> None:
+    """Refund everything paid, then credit every issued invoice in full (a cancellation).
 
-    ``full`` (a cancellation of the whole order): everything paid is refunded and every
-    issued invoice credited in full. Otherwise the order was priced again after a partial
-    cancellation: only the difference is refunded and credited, on the lines it came off
-    when one invoice covers the order. Money goes first: refunds release the invoices'
-    payments, so the credit notes take back only what is not owed.
+    Money goes first: refunds release the invoices' payments, so the credit notes take back
+    only what is not owed.
     """
-    over = order.paid if full else order.paid - order.amount_due
-    if over.is_positive:
-        refund_order(tx, order, over, reference, settles=False)
-    invoices = _receivable(tx, order)
-    excess = Money.sum((i.creditable for i in invoices), order.currency)
-    if not full:
-        excess = excess - order.total
-    # One invoice of an order priced down: each invoice line gives back what it has left
-    # beyond the line's new price, so a cancelled line is credited at its own tax rate.
-    lines = None if full or len(invoices) != 1 else _priced_down(invoices[0], order, excess)
-    for invoice in reversed(invoices):
-        if not excess.is_positive:
-            break
-        part = min(invoice.creditable, excess)
+    if order.paid.is_positive:
+        refund_order(tx, order, order.paid, reference, settles=False)
+    for invoice in reversed(_receivable(tx, order)):
         credit_invoice(
             app,
             tx,
             invoice,
-            part,
+            invoice.creditable,
             reason=f"{reference}: order {order.id} cancelled",
-            on_order=full,
-            lines=lines,
         )
-        excess = excess - part
 
 
-def _priced_down(invoice: Invoice, order: Order, excess: Money) -> dict[str, Money] | None:
-    """What each line of ``invoice`` has left to credit beyond its new price, by line id.
+def _price_drops(
+    tx: Transaction, order: Order, priced: PricedOrder
+) -> list[tuple[Invoice, dict[str, Money]]]:
+    """What an amendment takes off each invoiced line, per issued invoice (line id -> gross).
 
-    None when that is not exactly ``excess`` (a line would have to be credited below zero,
-    say an order discount moved onto it): then the credit is spread over the lines.
+    A line is credited what its price fell by (its gross before minus after; a line whose
+    price rose is not charged more here). Each order line is on one issued invoice at most.
+
+    Raises:
+        AmendmentRefused: a line would come down by more than its invoice line has left to
+            credit (a credit note already took it back): the amendment would credit it twice.
     """
-    assert order.pricing is not None  # noqa: S101 - the order was just priced again
-    new = {line.line_id: line.gross for line in order.pricing.lines}
+    assert order.pricing is not None  # noqa: S101 - an order is priced before it is amended
+    before = {line.line_id: line.gross for line in order.pricing.lines}
+    after = {line.line_id: line.gross for line in priced.lines}
     zero = Money.zero(order.currency)
-    parts: dict[str, Money] = {}
-    for line in invoice.lines:
-        part = invoice.line_creditable(line.line_id) - new.get(line.line_id, zero)
-        if part.is_negative:
-            return None
-        if part.is_positive:
-            parts[line.line_id] = part
-    return parts if parts and Money.sum(parts.values(), order.currency) == excess else None
+    drops: list[tuple[Invoice, dict[str, Money]]] = []
+    for invoice_id in order.invoice_ids:
+        invoice = tx.uow.invoices.get(invoice_id)
+        if not invoice.is_receivable:
+            continue
+        lines: dict[str, Money] = {}
+        for line in invoice.lines:
+            drop = before.get(line.line_id, zero) - after.get(line.line_id, zero)
+            if not drop.is_positive:
+                continue
+            left = invoice.line_creditable(line.line_id)
+            if drop > left:
+                raise AmendmentRefused(
+                    order.thing,
+                    f"line {line.line_id!r} would come down by {drop}, but {invoice.thing} has "
+                    f"only {left} of it left to credit (a credit note took the rest back)",
+                )
+            lines[line.line_id] = drop
+        if lines:
+            drops.append((invoice, lines))
+    return drops
 
 
 def cancel_order(app: SalesApp, command: CancelOrder) -> None:
@@ -251,7 +255,7 @@ def cancel_order(app: SalesApp, command: CancelOrder) -> None:
     with app.transaction() as tx:
         order = tx.uow.orders.get(command.order_id)
         order.check(OrderAction.CANCEL)
-        _settle(app, tx, order, f"{order.id}-cancel", full=True)
+        _settle(app, tx, order, f"{order.id}-cancel")
         order.cancel(tx.now, command.reason)
         release_order(tx, order, f"order cancelled: {command.reason}".rstrip(": "))
         release_vouchers(tx, order)
@@ -311,18 +315,24 @@ def _amended(
     return list(lines.values()), changes
 
 
-def _consequences(tx: Transaction, order: Order, gross_after: Money) -> list[str]:
+def _consequences(
+    tx: Transaction,
+    order: Order,
+    gross_after: Money,
+    drops: list[tuple[Invoice, dict[str, Money]]],
+) -> list[str]:
     """What the amendment means for shipments made, invoices issued and money paid."""
     said = []
     difference = gross_after - order.total
     if order.shipment_ids:
         said.append(f"shipments {', '.join(order.shipment_ids)} already left and stay as they are")
-    for invoice in _receivable(tx, order):
-        if difference.is_negative:
-            said.append(f"invoice {invoice.number}: credit {-difference} (credit note)")
-        elif difference.is_positive:
+    for invoice, credited in drops:
+        total = Money.sum(credited.values(), order.currency)
+        said.append(f"invoice {invoice.number}: credit {total} (credit note)")
+    if difference.is_positive:
+        for invoice in _receivable(tx, order):
             said.append(f"invoice {invoice.number}: invoice {difference} more")
-        break
+            break
     due_after = order.amount_due_at(gross_after)
     if order.paid > due_after:
         said.append(f"{order.paid - due_after} of what was paid is refunded")
@@ -346,10 +356,12 @@ def _change(
     """Carry out an amendment whole: release, re-price, amend, reserve again."""
     candidate = attrs.evolve(order, lines=lines, pricing=None, history=list(order.history))
     priced, _ = price(app, tx, candidate)
-    consequences = _consequences(tx, order, priced.gross)
+    drops = _price_drops(tx, order, priced)  # refuses before anything changes
+    consequences = _consequences(tx, order, priced.gross, drops)
+    reference = f"{order.id}-A{len(order.amendments) + 1}"
     over = order.paid - order.amount_due_at(priced.gross)
     if over.is_positive:  # the order may never show more paid than due
-        refund_order(tx, order, over, f"{order.id}-A{len(order.amendments) + 1}", settles=False)
+        refund_order(tx, order, over, reference, settles=False)
     reserved = bool(order.picks)
     if reserved:
         release_order(tx, order, f"order amended: {reason}".rstrip(": "))
@@ -367,6 +379,17 @@ def _change(
     )
     if reserved and not order.fully_shipped:
         reserve_outstanding(app, tx, order)
+    # The order is priced down already: the notes align its invoices, line by line.
+    for invoice, credited in drops:
+        credit_invoice(
+            app,
+            tx,
+            invoice,
+            None,
+            lines=credited,
+            reason=f"{reference}: {'; '.join(changes)}",
+            on_order=False,
+        )
     tx.raise_event(
         OrderAmended(
             order_id=order.id,
@@ -441,7 +464,7 @@ def cancel_lines(app: SalesApp, command: CancelLines) -> int:
         if all(q == 0 for q in quantities.values()) and len(quantities) == len(order.lines):
             raise AmendmentRefused(order.thing, "every unit would be cancelled; cancel the order")
         lines, changes = _amended(tx.uow, order, quantities=quantities)
-        version = _change(
+        return _change(
             app,
             tx,
             order,
@@ -451,5 +474,3 @@ def cancel_lines(app: SalesApp, command: CancelLines) -> int:
             reason=command.reason,
             cancellation=True,
         )
-        _settle(app, tx, order, f"{order.id}-A{version}", full=False)
-        return version

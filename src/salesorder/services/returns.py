@@ -250,14 +250,17 @@ def inspect_return(app: SalesApp, command: InspectReturn) -> None:
 
 def _invoice_parts(
     tx: Transaction, order: Order, request: ReturnRequest
-) -> list[tuple[Invoice, dict[str, Money]]]:
-    """Per issued invoice that lists returned lines, the goods' value to credit per line.
+) -> tuple[list[tuple[Invoice, dict[str, Money]]], Money]:
+    """What a return credits on each issued invoice, per line, and on no invoice.
 
+    Per issued invoice that lists returned lines, the goods' value to credit per line; and
+    the value of the returned lines no issued invoice lists.
     Each returned line is credited on its own invoice line (so at that line's tax rate),
-    at most what that line has left to credit; what no invoice line can take is credited
-    on the order by the caller.
+    at most what that line has left to credit: what a credit note already took back is
+    not credited a second time. The uninvoiced value is credited on the order by the caller.
     """
     parts: list[tuple[Invoice, dict[str, Money]]] = []
+    invoiced: set[str] = set()
     for invoice_id in order.invoice_ids:
         invoice = tx.uow.invoices.get(invoice_id)
         if invoice.document is not DocumentType.INVOICE or not invoice.is_receivable:
@@ -267,12 +270,21 @@ def _invoice_parts(
         for returned in request.lines:
             if returned.amount is None or returned.line_id not in listed:
                 continue
+            invoiced.add(returned.line_id)
             part = min(returned.amount, invoice.line_creditable(returned.line_id))
             if part.is_positive:
                 lines[returned.line_id] = part
         if lines:
             parts.append((invoice, lines))
-    return parts
+    uninvoiced = Money.sum(
+        (
+            line.amount
+            for line in request.lines
+            if line.amount is not None and line.line_id not in invoiced
+        ),
+        order.currency,
+    )
+    return parts, uninvoiced
 
 
 def _total(parts: Iterable[tuple[Invoice, dict[str, Money]]], currency: str) -> Money:
@@ -375,8 +387,8 @@ def resolve_return(app: SalesApp, command: ResolveReturn) -> str | None:
             return None
         zero = Money.zero(order.currency)
         shipping = _shipping_back(tx, order, request) if command.include_shipping else zero
-        value = request.goods_amount + shipping
-        parts = _invoice_parts(tx, order, request)
+        parts, uninvoiced = _invoice_parts(tx, order, request)
+        value = _total(parts, order.currency) + uninvoiced + shipping
         over = order.paid - (order.amount_due - value)
         over = max(zero, min(over, order.paid))
         refunded = to_credit = zero
