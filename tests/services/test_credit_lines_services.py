@@ -33,9 +33,8 @@ def idr(amount: str) -> Money:
     return Money.of(amount, "IDR")
 
 
-@pytest.fixture
-def invoiced(app: SalesApp) -> tuple[str, str]:
-    """The order and invoice described above: (order id, invoice id)."""
+def confirmed_mixed(app: SalesApp) -> str:
+    """The order described above, confirmed (the rice added to the catalog first)."""
     app.execute(
         commands.AddProduct(
             product=Product(
@@ -61,6 +60,13 @@ def invoiced(app: SalesApp) -> tuple[str, str]:
         )
     )
     app.execute(commands.ConfirmOrder(order_id=order_id))
+    return order_id
+
+
+@pytest.fixture
+def invoiced(app: SalesApp) -> tuple[str, str]:
+    """The order and invoice described above: (order id, invoice id)."""
+    order_id = confirmed_mixed(app)
     app.execute(commands.ReserveStock(order_id=order_id))
     with app.uow() as uow:
         due = uow.orders.get(order_id).amount_due
@@ -210,31 +216,7 @@ def test_the_command_round_trips_as_a_scenario_step() -> None:
 
 def test_a_cancelled_line_is_credited_on_its_own_invoice_line(app: SalesApp) -> None:
     # The order above, invoiced before it ships; then the rice (exempt) is cancelled.
-    app.execute(
-        commands.AddProduct(
-            product=Product(
-                sku="RICE-5KG",
-                name="Rice 5 kg",
-                price=idr("80000"),
-                unit_cost=idr("60000"),
-                tax_category="exempt",
-                weight_kg="5",
-                initial_stock=10,
-            ),
-            warehouse="JKT-1",
-        )
-    )
-    order_id = app.execute(
-        commands.PlaceOrder(
-            customer_id="C1",
-            lines=(
-                commands.NewLine(sku="TSHIRT-RED-M", quantity=2),
-                commands.NewLine(sku="RICE-5KG", quantity=1),
-            ),
-            payment_method=PaymentMethod.BANK_TRANSFER,
-        )
-    )
-    app.execute(commands.ConfirmOrder(order_id=order_id))
+    order_id = confirmed_mixed(app)
     invoice_id = app.execute(commands.IssueInvoice(order_id=order_id))
     app.execute(
         commands.CancelLines(
