@@ -124,8 +124,9 @@ def test_cancelling_units_of_an_invoiced_line_ignores_lines_not_invoiced(app: Sa
     assert asked_and_owed(app, order_id) == (idr("690000.00"), idr("690000.00"))
 
 
-def test_a_return_of_a_line_already_credited_is_not_credited_again(app: SalesApp) -> None:
-    order_id = place(app, ("CAP", 1), ("RICE", 1))
+def delivered(app: SalesApp, *lines: tuple[str, int]) -> tuple[str, str]:
+    """An order placed, invoiced, paid in full, shipped and delivered: (order, invoice)."""
+    order_id = place(app, *lines)
     app.execute(commands.ReserveStock(order_id=order_id))
     invoice_id = app.execute(commands.IssueInvoice(order_id=order_id))
     _, due = asked_and_owed(app, order_id)
@@ -136,15 +137,14 @@ def test_a_return_of_a_line_already_credited_is_not_credited_again(app: SalesApp
     )
     app.execute(commands.ShipOrder(order_id=order_id, courier="jnt"))
     app.execute(commands.MarkDelivered(order_id=order_id))
-    app.execute(
-        commands.IssueCreditNote(
-            invoice_id=invoice_id,
-            lines=(commands.CreditLine(line_id="1", amount=idr("49999.50")),),
-        )
-    )
+    return order_id, invoice_id
+
+
+def return_one(app: SalesApp, order_id: str, line_id: str) -> None:
+    """One unit of ``line_id`` returned sellable and refunded."""
     return_id = app.execute(
         commands.RequestReturn(
-            order_id=order_id, lines=(commands.LineQuantity(line_id="1", quantity=1),)
+            order_id=order_id, lines=(commands.LineQuantity(line_id=line_id, quantity=1),)
         )
     )
     for step in (
@@ -152,12 +152,45 @@ def test_a_return_of_a_line_already_credited_is_not_credited_again(app: SalesApp
         commands.ReceiveReturn(return_id=return_id),
         commands.InspectReturn(
             return_id=return_id,
-            lines=(commands.InspectedLine(line_id="1", sellable=1, damaged=0),),
+            lines=(commands.InspectedLine(line_id=line_id, sellable=1, damaged=0),),
         ),
         commands.ResolveReturn(return_id=return_id, outcome=ReturnOutcome.REFUND),
     ):
         app.execute(step)
+
+
+def test_a_return_of_a_line_already_credited_is_not_credited_again(app: SalesApp) -> None:
+    order_id, invoice_id = delivered(app, ("CAP", 1), ("RICE", 1))
+    app.execute(
+        commands.IssueCreditNote(
+            invoice_id=invoice_id,
+            lines=(commands.CreditLine(line_id="1", amount=idr("49999.50")),),
+        )
+    )
+    return_one(app, order_id, "1")
     asked, owed = asked_and_owed(app, order_id)
     # The rice (80,000) and the shipping are still owed; the cap was credited once.
     assert asked == idr("80000.00")
+    assert owed - asked == idr("11000")  # the shipping charge, not on the invoice
+
+
+def test_a_replacement_invoice_is_the_one_an_amendment_credits(app: SalesApp) -> None:
+    order_id = place(app, ("TEE", 2))
+    invoice_id = app.execute(commands.IssueInvoice(order_id=order_id))
+    replacement_id = app.execute(commands.CorrectInvoice(invoice_id=invoice_id, reason="buyer"))
+    cancel(app, order_id, "1", 1)
+    with app.uow() as uow:
+        (note,) = uow.credit_notes.list()
+    assert (note.invoice_id, note.gross) == (replacement_id, idr("150000.00"))
+    assert asked_and_owed(app, order_id) == (idr("150000.00"), idr("150000.00"))
+
+
+def test_a_return_is_credited_on_the_replacement_of_its_invoice(app: SalesApp) -> None:
+    order_id, invoice_id = delivered(app, ("TEE", 2))
+    replacement_id = app.execute(commands.CorrectInvoice(invoice_id=invoice_id, reason="buyer"))
+    return_one(app, order_id, "1")
+    with app.uow() as uow:
+        (note,) = uow.credit_notes.list()
+    assert (note.invoice_id, note.gross) == (replacement_id, idr("150000.00"))
+    asked, owed = asked_and_owed(app, order_id)
     assert owed - asked == idr("11000")  # the shipping charge, not on the invoice

@@ -14,7 +14,7 @@ from salesorder.domain.events import (
     OrderPlaced,
     OrderReleased,
 )
-from salesorder.domain.invoicing import Invoice
+from salesorder.domain.invoicing import DocumentType, Invoice
 from salesorder.domain.lifecycle import OrderAction, OrderStatus
 from salesorder.domain.orders import Order, OrderLine
 from salesorder.domain.pricing import PricedOrder
@@ -227,7 +227,8 @@ def _price_drops(
     drops: list[tuple[Invoice, dict[str, Money]]] = []
     for invoice_id in order.invoice_ids:
         invoice = tx.uow.invoices.get(invoice_id)
-        if not invoice.is_receivable:
+        # An invoice or the replacement of one lists the goods; an adjustment does not.
+        if invoice.document is DocumentType.ADJUSTMENT or not invoice.is_receivable:
             continue
         lines: dict[str, Money] = {}
         for line in invoice.lines:

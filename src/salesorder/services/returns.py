@@ -263,7 +263,8 @@ def _invoice_parts(
     invoiced: set[str] = set()
     for invoice_id in order.invoice_ids:
         invoice = tx.uow.invoices.get(invoice_id)
-        if invoice.document is not DocumentType.INVOICE or not invoice.is_receivable:
+        # An invoice or the replacement of one lists the goods; an adjustment does not.
+        if invoice.document is DocumentType.ADJUSTMENT or not invoice.is_receivable:
             continue
         listed = {line.line_id for line in invoice.lines}
         lines: dict[str, Money] = {}
