@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
+import babel
+import pytest
 from sybil import Sybil
 from sybil.parsers.myst import (
     ClearNamespaceParser,
@@ -21,6 +23,8 @@ from sybil.parsers.myst import (
     PythonCodeBlockParser,
     SkipParser,
 )
+
+from salesorder import cldr_differences, currency_table
 
 _OPTIONFLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
 
@@ -35,3 +39,20 @@ pytest_collect_file = Sybil(
     # under docs/_build end in .md.txt, so they don't match.
     patterns=["README.md", "docs/*.md"],
 ).pytest()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report where the installed CLDR disagrees with the library's currency table.
+
+    A report, never a failure: salesorder uses its own table (salesorder.currencies), so a
+    babel release that changes CLDR's digits changes nothing the suite checks.
+    """
+    found = cldr_differences()
+    table = currency_table()
+    terminalreporter.write_sep(
+        "-", f"currency table {table.version} vs installed CLDR (babel {babel.__version__})"
+    )
+    if not found:
+        terminalreporter.write_line("no differences")
+    for difference in found:
+        terminalreporter.write_line(f"{difference} (salesorder uses its own)")

@@ -10,10 +10,18 @@ Money.of('13.00', 'IDR')
 
 from typing import TYPE_CHECKING, Any
 
+from salesorder.currencies import (
+    CldrDifference,
+    CurrencyInfo,
+    CurrencyTable,
+    cldr_differences,
+    currency_table,
+)
 from salesorder.exceptions import (
     AllocationError,
     AmbiguousTaxRate,
     AmendmentRefused,
+    AmountOutOfRange,
     ConcurrencyConflict,
     CreditLimitExceeded,
     CurrencyMismatch,
@@ -37,6 +45,7 @@ from salesorder.exceptions import (
     PaymentError,
     PriceListConflict,
     PriceListCurrencyMismatch,
+    QuantityOutOfRange,
     RemittanceConflict,
     ReservationNotFound,
     ReturnExceedsDelivered,
@@ -46,6 +55,7 @@ from salesorder.exceptions import (
     StaleCount,
     TaxRateNotFound,
     TemplateError,
+    TooManyDigits,
     UnknownCurrency,
     UnknownParcel,
     UnknownShipment,
@@ -59,9 +69,12 @@ from salesorder.exceptions import (
     VoucherUsedUp,
 )
 from salesorder.money import (
+    DECIMAL_CONTEXT,
+    MAX_AMOUNT,
     CashRounding,
     CashRule,
     Money,
+    MoneyPolicy,
     RoundingMode,
     RoundingPlace,
     RoundingPolicy,
@@ -116,6 +129,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         RemittanceLine,
         RemittanceStatement,
     )
+    from salesorder.domain.common import MAX_QUANTITY
     from salesorder.domain.couriers import CourierProfile
     from salesorder.domain.customers import Address, Customer, CustomerKind, GeoPoint, Warehouse
     from salesorder.domain.fees import FeeRule, Payout, Profit, Reconciliation, expected_payout
@@ -204,6 +218,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
 #: Public names and the module each is loaded from on first use: importing salesorder stays
 #: cheap (a few milliseconds), and a program pays only for the parts it touches.
 _LAZY = {
+    "MAX_QUANTITY": "salesorder.domain.common",
     "Address": "salesorder.domain.customers",
     "AgeingBucket": "salesorder.domain.invoicing",
     "AgeingReport": "salesorder.domain.invoicing",
@@ -373,6 +388,9 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DECIMAL_CONTEXT",
+    "MAX_AMOUNT",
+    "MAX_QUANTITY",
     "Address",
     "AgeingBucket",
     "AgeingReport",
@@ -381,6 +399,7 @@ __all__ = [
     "AllocationStrategy",
     "AmbiguousTaxRate",
     "AmendmentRefused",
+    "AmountOutOfRange",
     "BackorderLine",
     "BinLocation",
     "ByPriority",
@@ -390,6 +409,7 @@ __all__ = [
     "ChannelAccount",
     "ChannelKind",
     "ChannelStockRule",
+    "CldrDifference",
     "CodDifferenceKind",
     "CodReconciliation",
     "ConcurrencyConflict",
@@ -398,7 +418,9 @@ __all__ = [
     "CreditEntry",
     "CreditLimitExceeded",
     "CreditNote",
+    "CurrencyInfo",
     "CurrencyMismatch",
+    "CurrencyTable",
     "Customer",
     "CustomerCredit",
     "CustomerKind",
@@ -450,6 +472,7 @@ __all__ = [
     "Message",
     "MissingExchangeRate",
     "Money",
+    "MoneyPolicy",
     "MovementKind",
     "Nearest",
     "NotFound",
@@ -488,6 +511,7 @@ __all__ = [
     "Profit",
     "Promotion",
     "PromotionKind",
+    "QuantityOutOfRange",
     "Reconciliation",
     "Refund",
     "RemittanceConflict",
@@ -528,6 +552,7 @@ __all__ = [
     "TemplateBook",
     "TemplateError",
     "TermsKind",
+    "TooManyDigits",
     "TrackingEvent",
     "TrackingStatus",
     "UnknownCurrency",
@@ -552,8 +577,10 @@ __all__ = [
     "allocate_batch",
     "apportion",
     "available_to_sell",
+    "cldr_differences",
     "commands",
     "currency_info",
+    "currency_table",
     "default_tax_table",
     "expected_payout",
     "format_money",

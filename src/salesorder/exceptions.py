@@ -11,6 +11,7 @@ __all__ = [
     "AllocationError",
     "AmbiguousTaxRate",
     "AmendmentRefused",
+    "AmountOutOfRange",
     "ConcurrencyConflict",
     "CreditLimitExceeded",
     "CurrencyMismatch",
@@ -36,6 +37,7 @@ __all__ = [
     "PersistenceError",
     "PriceListConflict",
     "PriceListCurrencyMismatch",
+    "QuantityOutOfRange",
     "RemittanceConflict",
     "ReservationNotFound",
     "ReturnExceedsDelivered",
@@ -46,6 +48,7 @@ __all__ = [
     "StaleCount",
     "TaxRateNotFound",
     "TemplateError",
+    "TooManyDigits",
     "UniquenessConflict",
     "UnknownCurrency",
     "UnknownParcel",
@@ -78,11 +81,47 @@ class FloatMoneyError(SalesOrderError, TypeError):
 
 
 class UnknownCurrency(ValidationError):
-    """A currency code that CLDR (through babel) does not know."""
+    """A currency code that is not in the library's ISO 4217 table."""
 
     def __init__(self, code: object) -> None:
         self.code = code
         super().__init__(f"unknown currency code {code!r}: expected an ISO 4217 code such as 'IDR'")
+
+
+class AmountOutOfRange(ValidationError):
+    """An amount beyond what salesorder carries exactly (see ``salesorder.money.MAX_AMOUNT``).
+
+    Attributes:
+        what: the field or amount refused (``"amount"``, ``"line 'L1' gross"``).
+        value: the value refused.
+    """
+
+    def __init__(self, what: str, value: object) -> None:
+        self.what = what
+        self.value = value
+        super().__init__(
+            f"{what} {value} is out of range: amounts must be below 10**14 in absolute value, "
+            "with at most 28 significant digits"
+        )
+
+
+class TooManyDigits(ValidationError):
+    """An amount with more decimal places than its currency's policy allows.
+
+    Attributes:
+        money: the amount refused.
+        digits: the decimal places allowed (ISO 4217's minor units, or a ``MoneyPolicy``'s).
+        what: the field it was given for.
+    """
+
+    def __init__(self, money: object, digits: int, *, what: str) -> None:
+        self.money = money
+        self.digits = digits
+        self.what = what
+        super().__init__(
+            f"{what} {money} has more than {digits} decimal places, the most its currency's "
+            "money policy allows; round it first"
+        )
 
 
 class CurrencyMismatch(SalesOrderError, ValueError):
@@ -96,6 +135,10 @@ class CurrencyMismatch(SalesOrderError, ValueError):
 
 class InvalidQuantity(ValidationError):
     """A quantity that is zero, negative or not a whole number where one is required."""
+
+
+class QuantityOutOfRange(InvalidQuantity):
+    """A quantity beyond ``salesorder.domain.common.MAX_QUANTITY`` (999,999,999 units)."""
 
 
 class InvalidAddress(ValidationError):

@@ -1,13 +1,19 @@
-"""Exact money: :class:`Money`, currency facts from CLDR, rounding policies, apportionment.
+"""Exact money: :class:`Money`, money policies, rounding policies, apportionment.
 
 Everything here is ``decimal.Decimal``; a ``float`` given as money raises
 :class:`~salesorder.exceptions.FloatMoneyError` (a ``TypeError``). Arithmetic keeps full
 precision: nothing rounds unless a caller asks, and every rounding call names its mode.
 
-Currency facts (minor units, cash digits, cash rounding increment) come from CLDR through
-babel, loaded on first use and cached, never at import time. CLDR does not know every
-national cash rule, so cash rounding takes a :class:`CashRounding` value whose overrides win
-over CLDR; its default carries Malaysia's 5-sen rounding of cash totals.
+Currency facts (minor units, cash rounding) are the library's own, versioned table
+(:mod:`salesorder.currencies`, from ISO 4217 and CLDR), never read live from babel. A shop
+that charges fewer digits than ISO 4217's (whole rupiah) says so with a :class:`MoneyPolicy`.
+CLDR does not know every national cash rule, so cash rounding takes a :class:`CashRounding`
+value whose overrides win over the table; its default carries Malaysia's 5-sen rounding.
+
+Every computation runs under the library's own decimal context (:data:`DECIMAL_CONTEXT`),
+whatever the caller's global ``decimal`` settings: a result never depends on them. The
+largest amount the library carries is stated once (:data:`MAX_AMOUNT`) and enforced where
+money is constructed.
 
 Splitting an amount into parts goes through one function, :func:`apportion` (largest
 remainder), so the parts always add up to the whole to the last minor unit.
@@ -18,17 +24,19 @@ from __future__ import annotations
 import decimal
 import enum
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import attrs
 
+from salesorder.currencies import CurrencyInfo, currency_info
 from salesorder.exceptions import (
     AllocationError,
+    AmountOutOfRange,
     CurrencyMismatch,
     FloatMoneyError,
-    UnknownCurrency,
+    TooManyDigits,
     ValidationError,
 )
 
@@ -36,15 +44,20 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = [
+    "DECIMAL_CONTEXT",
+    "MAX_AMOUNT",
+    "MAX_DIGITS",
     "CashRounding",
     "CashRule",
     "CurrencyInfo",
     "Money",
+    "MoneyPolicy",
     "RoundingMode",
     "RoundingPlace",
     "RoundingPolicy",
     "apportion",
     "currency_info",
+    "decimal_isolated",
     "format_money",
     "split_evenly",
     "to_decimal",
@@ -52,6 +65,67 @@ __all__ = [
 
 #: What may be turned into an exact Decimal: never a float.
 DecimalLike = Decimal | int | str
+
+# ---------------------------------------------------------------------------------------
+# The library's decimal context and limits
+# ---------------------------------------------------------------------------------------
+
+#: The decimal context every computation of salesorder runs under, whatever the caller's:
+#: 28 significant digits (Python's default, so results match a default caller's to the
+#: last digit), half-even where a result must be cut to 28 digits (explicit rounding always
+#: names its own mode), and traps only on invalid operations, division by zero and
+#: overflow. A copy: changing it changes nothing.
+DECIMAL_CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+_CTX = DECIMAL_CONTEXT.copy()
+
+#: The largest amount salesorder carries: every amount constructed is below 10**14 in
+#: absolute value (100 trillion rupiah, dong or dollars), with at most 28 significant
+#: digits. Bounded so, an amount times a quantity up to
+#: :data:`~salesorder.domain.common.MAX_QUANTITY` is exact under :data:`DECIMAL_CONTEXT`,
+#: and every stored amount fits a 64-bit integer at four decimal places on SQLite and
+#: PostgreSQL alike.
+MAX_AMOUNT = Decimal(10) ** 14
+
+#: The most significant digits an amount may have (the precision of DECIMAL_CONTEXT).
+MAX_DIGITS = 28
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def decimal_isolated(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` under :data:`DECIMAL_CONTEXT`, whatever the caller's context is.
+
+    The caller's context is restored on return, flags included.
+    """
+
+    @functools.wraps(function)
+    def isolated(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(_CTX):
+            return function(*args, **kwargs)
+
+    return isolated
+
+
+def check_amount(value: Decimal, *, what: str = "amount") -> Decimal:
+    """Return ``value`` if salesorder can carry it exactly (see :data:`MAX_AMOUNT`).
+
+    Raises:
+        AmountOutOfRange: ``value`` is 10**14 or more in absolute value, or has more than
+            28 significant digits.
+    """
+    if value.copy_abs() >= MAX_AMOUNT or len(value.as_tuple().digits) > MAX_DIGITS:
+        raise AmountOutOfRange(what, value)
+    return value
 
 
 def to_decimal(value: object, *, what: str = "amount") -> Decimal:
@@ -87,60 +161,17 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     return result
 
 
-# ---------------------------------------------------------------------------------------
-# Currency facts (CLDR through babel)
-# ---------------------------------------------------------------------------------------
+_ONE = Decimal(1)
 
 
-@attrs.frozen(kw_only=True)
-class CurrencyInfo:
-    """What CLDR says about a currency.
-
-    Attributes:
-        code: ISO 4217 code, such as ``"IDR"``.
-        digits: minor units used for prices and accounting (IDR 2, VND 0, KWD 3).
-        cash_digits: digits used when paying in cash (IDR 0).
-        cash_increment: the smallest cash step (CHF ``0.05``, IDR ``1``).
-    """
-
-    code: str
-    digits: int
-    cash_digits: int
-    cash_increment: Decimal
-
-    @property
-    def quantum(self) -> Decimal:
-        """One minor unit as a Decimal exponent (``Decimal("0.01")`` for 2 digits)."""
-        return Decimal(1).scaleb(-self.digits)
-
-
-@functools.cache
-def _known_currencies() -> frozenset[str]:
-    from babel.numbers import list_currencies  # noqa: PLC0415 - babel data loads on first use
-
-    return frozenset(list_currencies())
-
-
-@functools.lru_cache(maxsize=512)
-def currency_info(code: str) -> CurrencyInfo:
-    """Return CLDR's facts for ``code``.
-
-    Raises:
-        UnknownCurrency: CLDR does not know the code.
-    """
-    if not isinstance(code, str) or code not in _known_currencies():
-        raise UnknownCurrency(code)
-    from babel.core import get_global  # noqa: PLC0415 - babel data loads on first use
-
-    fractions = get_global("currency_fractions")
-    digits, _rounding, cash_digits, cash_rounding = fractions.get(code, fractions["DEFAULT"])
-    step = Decimal(cash_rounding) if cash_rounding else Decimal(1)
-    return CurrencyInfo(
-        code=code,
-        digits=int(digits),
-        cash_digits=int(cash_digits),
-        cash_increment=step.scaleb(-int(cash_digits)),
-    )
+def _decimal_places(value: Decimal) -> int:
+    """Decimal places ``value`` needs, trailing zeros ignored (``1.50`` needs 1, ``1E+2`` 0)."""
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # noqa: S101 - values are finite (to_decimal)
+    if exponent >= 0:
+        return 0
+    stripped = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -exponent - stripped) if any(digits) else 0
 
 
 def _check_currency(_instance: object, _attribute: object, value: str) -> None:
@@ -192,15 +223,82 @@ class RoundingPlace(str, enum.Enum):
     PER_DOCUMENT = "per_document"
 
 
+def _optional_digits(
+    _instance: object, _attribute: attrs.Attribute[int | None], value: int | None
+) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
+        raise ValidationError(f"RoundingPolicy.digits must be None or 0 to 4, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class RoundingPolicy:
-    """A rounding decision made explicit: the mode and the place.
+    """A rounding decision made explicit: the mode, the place and the digits.
 
     The default, half-up per line, is what most Asian tax authorities and marketplaces use.
+    ``digits`` is the number of decimal places amounts round to: None for the currency's
+    ISO 4217 minor units (the default), fewer for a shop's :class:`MoneyPolicy` (0 for
+    whole rupiah); ``Settings.rounding_for(currency)`` fills it from the shop's policies.
     """
 
     mode: RoundingMode = RoundingMode.HALF_UP
     place: RoundingPlace = RoundingPlace.PER_LINE
+    digits: int | None = attrs.field(default=None, validator=_optional_digits)
+
+
+def _policy_digits(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"MoneyPolicy.digits must be an int, got {value!r}")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class MoneyPolicy:
+    """How many decimal places a shop charges in one currency.
+
+    By default a currency's amounts have ISO 4217's minor units (IDR 2, VND 0, KWD 3), from
+    the library's own table. A shop may charge fewer: ``MoneyPolicy(currency="IDR",
+    digits=0)`` prices in whole rupiah, as many Indonesian shops and tax invoices do. Put it
+    in ``Settings.money``; its consequences are stated in ``docs/currencies.md``: line
+    amounts, discounts and taxes round to the policy's digits, and amounts a shop states
+    (prices, payments) with more digits are refused, never silently rounded. A policy never
+    changes an amount already stored.
+
+    Raises:
+        UnknownCurrency: the currency is not in the library's table.
+        ValidationError: ``digits`` is not an int from 0 to the currency's ISO 4217 digits.
+    """
+
+    currency: str = attrs.field(validator=_check_currency)
+    digits: int = attrs.field(converter=_policy_digits)
+
+    @digits.validator
+    def _within_iso(self, _attribute: attrs.Attribute[int], value: int) -> None:
+        iso = currency_info(self.currency).digits
+        if not 0 <= value <= iso:
+            raise ValidationError(
+                f"MoneyPolicy.digits for {self.currency} must be from 0 to its ISO 4217 "
+                f"minor units ({iso}), got {value}"
+            )
+
+    @classmethod
+    def iso(cls, currency: str) -> MoneyPolicy:
+        """The default policy: ISO 4217's minor units for ``currency``."""
+        return cls(currency=currency, digits=currency_info(currency).digits)
+
+    def check(self, money: Money, *, what: str) -> Money:
+        """Return ``money`` if it has at most :attr:`digits` decimal places.
+
+        Raises:
+            CurrencyMismatch: ``money`` is in another currency.
+            TooManyDigits: it has more decimal places than the policy allows.
+        """
+        if money.currency != self.currency:
+            raise CurrencyMismatch(self.currency, money.currency, f"check {what} against")
+        if not money.is_rounded(self.digits):
+            raise TooManyDigits(money, self.digits, what=what)
+        return money
 
 
 def _increment(value: DecimalLike) -> Decimal:
@@ -238,18 +336,19 @@ def _rules(rules: Iterable[CashRule]) -> tuple[CashRule, ...]:
 
 @attrs.frozen(kw_only=True)
 class CashRounding:
-    """Cash rounding rules: CLDR's cash increments, with overrides that win over them.
+    """Cash rounding rules: the table's cash increments, with overrides that win over them.
 
     A rule for (currency, country) wins over a rule for the currency alone, which wins over
-    CLDR. :meth:`default` carries :data:`MALAYSIA_CASH_RULE`; build your own to add or drop
-    rules, for example ``CashRounding(rules=())`` for CLDR only.
+    the shipped table's cash step (CLDR's cash rule, or one ISO 4217 minor unit).
+    :meth:`default` carries :data:`MALAYSIA_CASH_RULE`; build your own to add or drop rules,
+    for example ``CashRounding(rules=())`` for the shipped table only.
     """
 
     rules: tuple[CashRule, ...] = attrs.field(default=(MALAYSIA_CASH_RULE,), converter=_rules)
 
     @classmethod
     def default(cls) -> CashRounding:
-        """CLDR plus the national rules salesorder ships (Malaysia's 5 sen)."""
+        """The shipped table plus the national rules salesorder ships (Malaysia's 5 sen)."""
         return cls()
 
     def increment(self, currency: str, country: str | None = None) -> Decimal:
@@ -269,8 +368,10 @@ class CashRounding:
     def apply(self, money: Money, mode: RoundingMode, *, country: str | None = None) -> Money:
         """Round ``money`` to the cash step of its currency, with the given mode."""
         step = self.increment(money.currency, country)
-        units = (money.amount / step).quantize(Decimal(1), rounding=mode.decimal_rounding)
-        return Money._make(units * step, money.currency)
+        units = _CTX.divide(money.amount, step).quantize(
+            _ONE, rounding=mode.decimal_rounding, context=_CTX
+        )
+        return Money._make(_CTX.multiply(units, step), money.currency)
 
 
 # ---------------------------------------------------------------------------------------
@@ -279,7 +380,7 @@ class CashRounding:
 
 
 def _amount_converter(value: object) -> Decimal:
-    return to_decimal(value, what="amount")
+    return check_amount(to_decimal(value, what="amount"))
 
 
 @attrs.frozen(kw_only=True, order=False, repr=False)
@@ -292,7 +393,9 @@ class Money:
 
     Raises:
         FloatMoneyError: the amount is a float.
-        UnknownCurrency: the currency is not an ISO 4217 code CLDR knows.
+        ValidationError: the amount is not a finite decimal number.
+        AmountOutOfRange: the amount is beyond :data:`MAX_AMOUNT` or :data:`MAX_DIGITS`.
+        UnknownCurrency: the currency is not in the library's ISO 4217 table.
     """
 
     amount: Decimal = attrs.field(converter=_amount_converter)
@@ -316,7 +419,7 @@ class Money:
         if not isinstance(units, int) or isinstance(units, bool):
             raise FloatMoneyError(f"minor units must be an int, got {type(units).__name__}")
         info = currency_info(currency)
-        return cls._make(Decimal(units).scaleb(-info.digits), currency)
+        return cls(amount=Decimal(units).scaleb(-info.digits, context=_CTX), currency=currency)
 
     @classmethod
     def sum(cls, items: Iterable[Money], currency: str) -> Money:
@@ -327,10 +430,11 @@ class Money:
         """
         total = Decimal(0)
         currency_info(currency)
+        add = _CTX.add
         for item in items:
             if item.currency != currency:
                 raise CurrencyMismatch(currency, item.currency, "add")
-            total += item.amount
+            total = add(total, item.amount)
         return cls._make(total, currency)
 
     @classmethod
@@ -353,7 +457,7 @@ class Money:
 
     @property
     def info(self) -> CurrencyInfo:
-        """CLDR's facts for this currency."""
+        """The library's facts for this currency (see :mod:`salesorder.currencies`)."""
         return currency_info(self.currency)
 
     @property
@@ -379,26 +483,29 @@ class Money:
             ValidationError: the amount has more digits than the currency allows; round it
                 first with :meth:`rounded`.
         """
-        scaled = self.amount.scaleb(self.info.digits)
-        if scaled != scaled.to_integral_value():
-            raise ValidationError(
-                f"{self} has more than {self.info.digits} decimal places; round it first"
-            )
-        return int(scaled)
+        digits = self.info.digits
+        if not self.is_rounded(digits):
+            raise TooManyDigits(self, digits, what="amount")
+        return int(self.amount.scaleb(digits, context=_CTX))
 
-    def is_rounded(self) -> bool:
-        """True when the amount is a whole number of the currency's minor units."""
-        scaled = self.amount.scaleb(self.info.digits)
-        return scaled == scaled.to_integral_value()
+    def is_rounded(self, digits: int | None = None) -> bool:
+        """True when the amount has at most ``digits`` decimal places.
+
+        ``digits`` defaults to the currency's minor units (ISO 4217); pass a
+        :class:`MoneyPolicy`'s digits to check against a shop's policy.
+        """
+        places = self.info.digits if digits is None else digits
+        return _decimal_places(self.amount) <= places
 
     # -- rounding -----------------------------------------------------------------------
 
     def rounded(self, mode: RoundingMode, digits: int | None = None) -> Money:
         """Round to the currency's minor units (or ``digits`` places) with ``mode``."""
         places = self.info.digits if digits is None else digits
-        quantum = Decimal(1).scaleb(-places)
+        quantum = _ONE.scaleb(-places, context=_CTX)
         return Money._make(
-            self.amount.quantize(quantum, rounding=mode.decimal_rounding), self.currency
+            self.amount.quantize(quantum, rounding=mode.decimal_rounding, context=_CTX),
+            self.currency,
         )
 
     def to_cash(
@@ -421,7 +528,7 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
-        return Money._make(self.amount + other.amount, self.currency)
+        return Money._make(_CTX.add(self.amount, other.amount), self.currency)
 
     def __radd__(self, other: int) -> Money:
         # Lets the builtin sum() start from 0; any other operand is refused.
@@ -433,16 +540,16 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
-        return Money._make(self.amount - other.amount, self.currency)
+        return Money._make(_CTX.subtract(self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
-        return Money._make(-self.amount, self.currency)
+        return Money._make(_CTX.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money._make(abs(self.amount), self.currency)
+        return Money._make(_CTX.abs(self.amount), self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, Money):
@@ -450,7 +557,7 @@ class Money:
         if isinstance(factor, float):
             raise FloatMoneyError(f"cannot multiply {self} by float {factor!r}")
         if isinstance(factor, (Decimal, int)) and not isinstance(factor, bool):
-            return Money._make(self.amount * factor, self.currency)
+            return Money._make(_CTX.multiply(self.amount, factor), self.currency)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -461,7 +568,7 @@ class Money:
         if isinstance(divisor, (Decimal, int)) and not isinstance(divisor, bool):
             if not divisor:
                 raise ZeroDivisionError(f"cannot divide {self} by zero")
-            return Money._make(self.amount / divisor, self.currency)
+            return Money._make(_CTX.divide(self.amount, divisor), self.currency)
         return NotImplemented
 
     # -- comparison ---------------------------------------------------------------------
@@ -535,6 +642,7 @@ def _integer_weights(weights: Sequence[DecimalLike]) -> list[int]:
     return [int(w.scaleb(max(shift, 0))) for w in exact]
 
 
+@decimal_isolated
 def apportion(
     total: Money, weights: Sequence[DecimalLike], *, quantum: Decimal | None = None
 ) -> list[Money]:
@@ -594,6 +702,7 @@ def _largest_remainder(units: int, weights: Sequence[int], whole: int) -> list[i
     return floors if sign > 0 else [-part for part in floors]
 
 
+@decimal_isolated
 def split_evenly(total: Money, parts: int) -> list[Money]:
     """Split ``total`` into ``parts`` near-equal parts that add up exactly (earlier parts larger).
 
@@ -605,15 +714,27 @@ def split_evenly(total: Money, parts: int) -> list[Money]:
     return apportion(total, [1] * parts)
 
 
+@decimal_isolated
 def format_money(money: Money, locale: str = "en_US") -> str:
-    """Format ``money`` for people in ``locale`` with CLDR's pattern and the currency's digits.
+    """Format ``money`` for people in ``locale``: CLDR's pattern, the library's digits.
 
     >>> format_money(Money.of("1250000", "IDR"), "id_ID")
     'Rp1.250.000,00'
 
-    Display rounds half-even to the currency's digits; round explicitly before formatting
-    when the rounding matters.
+    The decimal places are the currency's minor units from the library's table (not the
+    installed CLDR's, which change between babel releases), or ``digits`` when given.
+    Display rounds half-even to them; round explicitly before formatting when the rounding
+    matters.
     """
-    from babel.numbers import format_currency  # noqa: PLC0415 - babel data loads on first use
+    return _format(money, locale, money.info.digits)
 
-    return str(format_currency(money.amount, money.currency, locale=locale))
+
+def _format(money: Money, locale: str, digits: int) -> str:
+    import copy  # noqa: PLC0415 - formatting loads babel on first use
+
+    from babel.core import Locale  # noqa: PLC0415
+
+    where = Locale.parse(locale)
+    pattern = copy.copy(where.currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return str(pattern.apply(money.amount, where, currency=money.currency, currency_digits=False))

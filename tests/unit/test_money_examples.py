@@ -1,4 +1,4 @@
-"""Worked examples for :mod:`salesorder.money`: exact amounts, CLDR facts, rounding, splitting."""
+"""Worked examples for :mod:`salesorder.money`: amounts, currency facts, rounding, splitting."""
 
 from __future__ import annotations
 
@@ -137,14 +137,14 @@ def test_builtin_sum_starts_from_zero() -> None:
     assert sum([idr("1"), idr("2")]) == idr("3")
 
 
-# -- CLDR facts -----------------------------------------------------------------------------
+# -- currency facts (the library's own table) -----------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("code", "digits"),
     [("VND", 0), ("JPY", 0), ("IDR", 2), ("KWD", 3), ("USD", 2), ("MYR", 2)],
 )
-def test_minor_units_come_from_cldr(code: str, digits: int) -> None:
+def test_minor_units_come_from_iso_4217(code: str, digits: int) -> None:
     assert currency_info(code).digits == digits
 
 
@@ -163,7 +163,7 @@ def test_chf_cash_rounds_to_five_rappen() -> None:
 
 
 def test_malaysia_rounds_cash_to_five_sen_through_the_default_override() -> None:
-    # CLDR knows no MYR cash rule (increment 0.01); Bank Negara's 5-sen rule is an override.
+    # The table (CLDR) has no MYR cash rule (0.01); Bank Negara's 5-sen rule is an override.
     assert currency_info("MYR").cash_increment == Decimal("0.01")
     assert CashRounding.default().increment("MYR") == Decimal("0.05")
     assert MALAYSIA_CASH_RULE in CashRounding.default().rules
@@ -178,7 +178,7 @@ def test_malaysia_rounds_cash_to_five_sen_through_the_default_override() -> None
     assert myr("10.08", "MYR").to_cash(RoundingMode.HALF_UP) == myr("10.10", "MYR")
 
 
-def test_cldr_only_rules_drop_the_malaysian_override() -> None:
+def test_table_only_rules_drop_the_malaysian_override() -> None:
     cldr_only = CashRounding(rules=())
     assert cldr_only.increment("MYR") == Decimal("0.01")
     money = Money.of("10.02", "MYR")
@@ -207,7 +207,7 @@ def test_a_rule_for_a_country_wins_over_one_for_the_currency() -> None:
 def test_a_country_rule_does_not_apply_elsewhere() -> None:
     rules = CashRounding(rules=(CashRule(currency="MYR", increment="0.05", country="MY"),))
     assert rules.increment("MYR", "MY") == Decimal("0.05")
-    assert rules.increment("MYR", "SG") == Decimal("0.01")  # CLDR
+    assert rules.increment("MYR", "SG") == Decimal("0.01")  # the table
 
 
 def test_cash_rules_refuse_a_non_positive_increment() -> None:

@@ -8,10 +8,11 @@ from typing import Any
 
 import attrs
 
-from salesorder.exceptions import InvalidQuantity, ValidationError
+from salesorder.exceptions import InvalidQuantity, QuantityOutOfRange, ValidationError
 from salesorder.money import to_decimal
 
 __all__ = [
+    "MAX_QUANTITY",
     "as_tuple",
     "aware_datetime",
     "code",
@@ -22,6 +23,18 @@ __all__ = [
     "positive_int",
     "whole_quantity",
 ]
+
+
+#: The largest quantity salesorder carries (units ordered, stocked, reserved, counted):
+#: 999,999,999. It fits a 32-bit integer column on every SQL backend, and times an amount
+#: below ``salesorder.money.MAX_AMOUNT`` it is exact under the library's decimal context.
+MAX_QUANTITY = 999_999_999
+
+
+def _bounded(what: str, value: int) -> int:
+    if not -MAX_QUANTITY <= value <= MAX_QUANTITY:
+        raise QuantityOutOfRange(f"{what} must be at most {MAX_QUANTITY:,} units, got {value}")
+    return value
 
 
 def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -62,8 +75,10 @@ def whole_quantity(value: object) -> int:
     if isinstance(value, bool):
         raise InvalidQuantity(f"quantity must be a whole number, got {value!r}")
     if isinstance(value, int):
-        return value
+        return _bounded("quantity", value)
     number = to_decimal(value, what="quantity")
+    if number.copy_abs() > MAX_QUANTITY:
+        raise QuantityOutOfRange(f"quantity must be at most {MAX_QUANTITY:,} units, got {value}")
     if number != number.to_integral_value():
         raise InvalidQuantity(f"quantity must be a whole number, got {value!r}")
     return int(number)
@@ -73,12 +88,14 @@ def positive_int(instance: object, attribute: attrs.Attribute[Any], value: int) 
     """Validator: an int above zero (quantities ordered, reserved, shipped)."""
     if value <= 0:
         raise InvalidQuantity(f"{_name(instance, attribute)} must be > 0, got {value}")
+    _bounded(_name(instance, attribute), value)
 
 
 def non_negative_int(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
     """Validator: an int of zero or more (stock levels)."""
     if value < 0:
         raise InvalidQuantity(f"{_name(instance, attribute)} must be >= 0, got {value}")
+    _bounded(_name(instance, attribute), value)
 
 
 def non_negative_decimal(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -62,7 +62,7 @@ from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import FeePayer, Shipment
 from salesorder.exceptions import ValidationError
-from salesorder.money import Money, RoundingMode
+from salesorder.money import Money, RoundingMode, decimal_isolated
 
 __all__ = [
     "Durations",
@@ -149,8 +149,9 @@ class Rate:
             )
 
     @property
+    @decimal_isolated
     def value(self) -> Decimal | None:
-        """The fraction (0 to 1, Decimal at the context's precision), None with no orders."""
+        """The fraction (0 to 1, to 28 significant digits), None with no orders."""
         if not self.denominator:
             return None
         return Decimal(self.numerator) / Decimal(self.denominator)

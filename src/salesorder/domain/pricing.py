@@ -53,8 +53,15 @@ from salesorder.domain.pricelists import (
 )
 from salesorder.domain.promotions import Funder, Promotion, PromotionKind, PromotionScope, Voucher
 from salesorder.domain.tax import TaxMode, TaxRate, TaxTreatment
-from salesorder.exceptions import CurrencyMismatch, ValidationError, VoucherNotApplicable
+from salesorder.exceptions import (
+    AmountOutOfRange,
+    CurrencyMismatch,
+    TooManyDigits,
+    ValidationError,
+    VoucherNotApplicable,
+)
 from salesorder.money import (
+    MAX_AMOUNT,
     Money,
     RoundingMode,
     RoundingPlace,
@@ -64,6 +71,7 @@ from salesorder.money import (
     _money,
     apportion,
     currency_info,
+    decimal_isolated,
     to_decimal,
 )
 
@@ -213,6 +221,7 @@ class PricedLine:
         return self.revenue - self.cost
 
     @property
+    @decimal_isolated
     def margin(self) -> Decimal:
         """Profit as a fraction of revenue (0 when the revenue is zero)."""
         revenue = self.revenue.amount
@@ -378,6 +387,7 @@ class PricedOrder:
         return self.revenue - self.cost
 
     @property
+    @decimal_isolated
     def margin(self) -> Decimal:
         """Profit as a fraction of revenue (0 when the revenue is zero)."""
         revenue = self.revenue.amount
@@ -405,15 +415,25 @@ class PricedOrder:
 
 
 class _Rounder:
-    """Quantize to the currency's minor units with the policy's mode (never changes)."""
+    """Quantize to the policy's digits (the currency's minor units by default) with its mode.
 
-    __slots__ = ("digits", "mode", "quantum", "scale")
+    A rounder never changes once built.
+    """
 
-    def __init__(self, currency: str, mode: RoundingMode) -> None:
-        info = currency_info(currency)
-        self.digits = info.digits
-        self.quantum = info.quantum
-        self.scale = 10**info.digits  # minor units per major unit
+    __slots__ = ("digits", "mode", "quantum", "scale", "strict")
+
+    def __init__(self, currency: str, mode: RoundingMode, digits: int | None) -> None:
+        iso = currency_info(currency).digits
+        if digits is not None and digits > iso:
+            raise ValidationError(
+                f"RoundingPolicy.digits {digits} is more than {currency}'s ISO 4217 minor "
+                f"units ({iso})"
+            )
+        self.digits = iso if digits is None else digits
+        # A shop's explicit policy: stated prices must fit it (never rounded in silence).
+        self.strict = digits is not None
+        self.quantum = Decimal(1).scaleb(-self.digits)
+        self.scale = 10**self.digits  # rounding units per major unit
         self.mode = mode.decimal_rounding
 
     def __call__(self, value: Decimal) -> Decimal:
@@ -423,8 +443,8 @@ class _Rounder:
 # Both are pure functions of immutable values, built once per process rather than once per
 # order (a _Rounder or _Taxes is never changed after it is built).
 @functools.lru_cache(maxsize=64)
-def _rounder(currency: str, mode: RoundingMode) -> _Rounder:
-    return _Rounder(currency, mode)
+def _rounder(currency: str, mode: RoundingMode, digits: int | None = None) -> _Rounder:
+    return _Rounder(currency, mode, digits)
 
 
 class _Taxes:
@@ -652,6 +672,7 @@ def price_lines(
     return price_order(lines, currency=currency, tax_mode=tax_mode, policy=policy)
 
 
+@decimal_isolated
 def price_order(
     lines: Sequence[LineToPrice],
     *,
@@ -685,8 +706,15 @@ def price_order(
         PriceListConflict: two price lists tie for a line.
         VoucherExpired: a voucher is outside its validity window.
         VoucherNotApplicable: the order does not meet a voucher's conditions.
+        TooManyDigits: ``policy.digits`` is set (a shop's money policy) and a stated unit
+            price (the line's, or the chosen price list's) has more decimal places.
+        AmountOutOfRange: a line or the order comes to 10**14 or more
+            (:data:`~salesorder.money.MAX_AMOUNT`).
+        ValidationError: ``policy.digits`` is more than the currency's minor units.
+
+    Runs under the library's decimal context, whatever the caller's.
     """
-    rounding = _rounder(currency, policy.mode)
+    rounding = _rounder(currency, policy.mode, policy.digits)
     record = _Recorder() if trace else None
     if context is None:
         if price_lists or promotions or vouchers:
@@ -727,6 +755,7 @@ def price_order(
         cost += done.cost.amount
         platform += line.platform
     priced_lines = tuple(priced)
+    _within_limits(work, list_amount, gross)
     if record is not None:
         record.later(_finish_trace, work, priced_lines, tax_mode)
     return _new_priced_order(
@@ -749,12 +778,28 @@ def price_order(
     )
 
 
+def _within_limits(work: Sequence[_Line], list_amount: Decimal, gross: Decimal) -> None:
+    """Refuse an order whose amounts salesorder cannot carry (``MAX_AMOUNT``)."""
+    for line in work:
+        if abs(line.list_amount) >= MAX_AMOUNT:
+            raise AmountOutOfRange(f"line {line.source.line_id!r} list amount", line.list_amount)
+    for what, value in (("order list amount", list_amount), ("order gross", gross)):
+        if abs(value) >= MAX_AMOUNT:
+            raise AmountOutOfRange(what, value)
+
+
 #: The trace of an order priced with ``trace=False`` (an immutable value, shared).
 _NO_TRACE = PricingTrace()
 
 
 #: Pricing without lists, promotions or vouchers looks at no date, channel or customer.
 _NO_CONTEXT = PricingContext(on=dt.date(2000, 1, 1))
+
+
+def _stated(unit: Money, digits: int, line_id: str) -> None:
+    """Refuse a stated price with more digits than the shop's money policy charges."""
+    if not unit.is_rounded(digits):
+        raise TooManyDigits(unit, digits, what=f"line {line_id!r} unit price")
 
 
 def _list_prices(
@@ -785,6 +830,8 @@ def _list_prices(
         if taxes is None:
             taxes = by_identity[same] = _taxes_of(line.rates)
         unit = line.unit_price
+        if rounding.strict:
+            _stated(unit, rounding.digits, line.line_id)
         ranked: Sequence[tuple[PriceList, PriceEntry]] | None = None  # None: no list looked at
         if price_lists and not line.price_fixed:
             # What choose_price decides; its reason is worded only if the trace is read.
@@ -796,6 +843,8 @@ def _list_prices(
             if ranked:
                 best, entry = ranked[0]
                 unit = entry.unit_price
+                if rounding.strict:
+                    _stated(unit, rounding.digits, line.line_id)
                 if best.tax_mode is not tax_mode:
                     factor = taxes.multiplier
                     amount = (

@@ -25,7 +25,7 @@ import attrs
 
 from salesorder.domain.common import as_tuple, code, non_empty
 from salesorder.exceptions import AmbiguousTaxRate, TaxRateNotFound, ValidationError
-from salesorder.money import to_decimal
+from salesorder.money import decimal_isolated, to_decimal
 
 __all__ = [
     "VN_REDUCTION_WINDOWS",
@@ -116,6 +116,7 @@ class TaxRate:
         return cls(code=code, name=name, rate=Decimal(0), treatment=TaxTreatment.ZERO_RATED)
 
     @property
+    @decimal_isolated
     def effective_rate(self) -> Decimal:
         """Rate times base factor, the share of the price paid as tax (0.11 for ID PPN)."""
         return self.rate * self.base_factor.numerator / self.base_factor.denominator

@@ -26,8 +26,8 @@ from salesorder.domain.invoicing import InvoiceRule, Party
 from salesorder.domain.pricing import TaxMode
 from salesorder.domain.tax import TaxTable, default_tax_table
 from salesorder.domain.terms import PaymentTerms
-from salesorder.exceptions import ConcurrencyConflict, NotFound
-from salesorder.money import CashRounding, RoundingPolicy
+from salesorder.exceptions import ConcurrencyConflict, NotFound, ValidationError
+from salesorder.money import CashRounding, MoneyPolicy, RoundingPolicy, decimal_isolated
 from salesorder.ports.clock import Clock, IdGenerator
 from salesorder.ports.couriers import CourierGateway
 from salesorder.ports.einvoice import EInvoiceProvider
@@ -68,6 +68,9 @@ class Settings:
         payment_terms: the default payment terms of invoices (overrides ``payment_days``).
         invoice_rule: when a VAT invoice is issued without the buyer asking
             (``IssueInvoice(kind=None)``).
+        money: the shop's money policies, at most one per currency (for example
+            ``MoneyPolicy(currency="IDR", digits=0)`` to charge whole rupiah); a currency
+            without one has ISO 4217's minor units. See ``docs/currencies.md``.
     """
 
     currency: str = "IDR"
@@ -81,6 +84,35 @@ class Settings:
     payment_days: int = 0
     payment_terms: PaymentTerms | None = None
     invoice_rule: InvoiceRule = attrs.Factory(InvoiceRule)
+    money: tuple[MoneyPolicy, ...] = attrs.field(default=(), converter=tuple)
+
+    @money.validator
+    def _one_policy_per_currency(
+        self, _attribute: attrs.Attribute[tuple[MoneyPolicy, ...]], value: tuple[MoneyPolicy, ...]
+    ) -> None:
+        seen: set[str] = set()
+        for policy in value:
+            if not isinstance(policy, MoneyPolicy):
+                raise ValidationError(
+                    f"Settings.money takes MoneyPolicy values, got {type(policy).__name__}"
+                )
+            if policy.currency in seen:
+                raise ValidationError(f"Settings.money has two policies for {policy.currency}")
+            seen.add(policy.currency)
+
+    def money_policy(self, currency: str) -> MoneyPolicy:
+        """The shop's policy for ``currency``: its own, or ISO 4217's minor units."""
+        for policy in self.money:
+            if policy.currency == currency:
+                return policy
+        return MoneyPolicy.iso(currency)
+
+    def rounding_for(self, currency: str) -> RoundingPolicy:
+        """:attr:`rounding` with the digits of ``currency``'s money policy."""
+        for policy in self.money:
+            if policy.currency == currency:
+                return attrs.evolve(self.rounding, digits=policy.digits)
+        return self.rounding
 
 
 @attrs.define
@@ -127,8 +159,9 @@ class SalesApp:
     #: Customer notifications (outbox, templates); None sends nothing.
     notifications: Notifier | None = None
 
+    @decimal_isolated
     def execute(self, command: Command[R]) -> R:
-        """Run ``command`` and return its result.
+        """Run ``command`` and return its result, under the library's decimal context.
 
         Raises:
             SalesOrderError: the specific error of the command; nothing was changed.

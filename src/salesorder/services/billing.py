@@ -544,9 +544,12 @@ def record_payment(app: SalesApp, command: RecordPayment) -> str:
     overpayment is kept as the customer's credit. A payment in another currency needs
     ``exchange_rate``; it is converted and rounded half-up to the order currency's digits.
     """
+    app.settings.money_policy(command.amount.currency).check(
+        command.amount, what=f"payment {command.reference!r}"
+    )
     with app.transaction() as tx:
         order = tx.uow.orders.get(command.order_id)
-        amount, rate = _convert(order, command)
+        amount, rate = _convert(app, order, command)
         extra: dict[str, object] = {}
         if rate is not None:
             extra = {"received": command.amount, "exchange_rate": rate}
@@ -556,7 +559,7 @@ def record_payment(app: SalesApp, command: RecordPayment) -> str:
         return payment.id
 
 
-def _convert(order: Order, command: RecordPayment) -> tuple[Money, Decimal | None]:
+def _convert(app: SalesApp, order: Order, command: RecordPayment) -> tuple[Money, Decimal | None]:
     amount = command.amount
     if amount.currency == order.currency:
         return amount, None
@@ -572,7 +575,8 @@ def _convert(order: Order, command: RecordPayment) -> tuple[Money, Decimal | Non
     converted = Money.of(amount.amount * command.exchange_rate, order.currency)
     from salesorder.money import RoundingMode  # noqa: PLC0415
 
-    return converted.rounded(RoundingMode.HALF_UP), command.exchange_rate
+    digits = app.settings.money_policy(order.currency).digits
+    return converted.rounded(RoundingMode.HALF_UP, digits), command.exchange_rate
 
 
 def release_allocations(tx: Transaction, payment: Payment) -> None:

@@ -71,7 +71,7 @@ def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, li
         lines,
         currency=order.currency,
         tax_mode=order.tax_mode,
-        policy=settings.rounding,
+        policy=settings.rounding_for(order.currency),
         context=context,
         price_lists=uow.price_lists.list(),
         promotions=uow.promotions.list(),

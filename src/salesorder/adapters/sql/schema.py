@@ -8,8 +8,10 @@ database must index or guard itself:
 - keys, and unique constraints that make idempotency a database guarantee (an order's
   (channel, external ref), a payment's reference, an invoice's (series, number));
 - stock levels with CHECK constraints, so no writer can store negative or over-reserved stock;
-- amounts as integer minor units with their currency (order gross, payment amount), exact on
-  SQLite and PostgreSQL alike.
+- amounts as exact integers at a fixed scale of four decimal places (``gross_e4`` is the
+  gross times 10**4) with their currency (order gross, payment amount), the same on SQLite
+  and PostgreSQL. The scale is fixed, never a currency's digits: no currency table, money
+  policy or dependency release can change what a stored number means.
 
 ``metadata`` is what Alembic's ``target_metadata`` should point at (see docs/persistence.md).
 """
@@ -37,7 +39,8 @@ __all__ = ["SCHEMA_VERSION", "metadata"]
 #: refused with :class:`~salesorder.exceptions.SchemaVersionError` until it is migrated.
 #: 2: lifecycle, returns, warehouse work, notifications, channels and COD statements added
 #: tables, and ``so_orders.waiting_since``.
-SCHEMA_VERSION = 2
+#: 3: amount columns at a fixed scale (``*_minor`` became ``*_e4``; docs/persistence.md).
+SCHEMA_VERSION = 3
 
 metadata = MetaData(
     naming_convention={
@@ -80,7 +83,7 @@ orders = _versioned(
     Column("external_ref", _KEY, nullable=False),
     Column("status", String(40), nullable=False),
     Column("currency", String(3), nullable=False),
-    Column("gross_minor", BigInteger, nullable=True),
+    Column("gross_e4", BigInteger, nullable=True),
     # Set (ISO 8601) only while the order waits for stock, so goods receipts find the
     # waiting orders through a small partial index instead of reading every order.
     Column("waiting_since", String(40), nullable=True),
@@ -154,7 +157,7 @@ payments = _versioned(
     Column("id", _KEY, primary_key=True),
     Column("order_id", _KEY, nullable=False, index=True),
     Column("reference", _KEY, nullable=False, unique=True),
-    Column("amount_minor", BigInteger, nullable=False),
+    Column("amount_e4", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
 )
 
@@ -164,19 +167,19 @@ credit_notes = _versioned(
     Column("invoice_id", _KEY, nullable=False, index=True),
     Column("series", _KEY, nullable=False),
     Column("number", _KEY, nullable=False),
-    Column("gross_minor", BigInteger, nullable=False),
+    Column("gross_e4", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     UniqueConstraint("series", "number"),
-    CheckConstraint("gross_minor > 0", name="gross"),
+    CheckConstraint("gross_e4 > 0", name="gross"),
 )
 
 customer_credits = _versioned(
     "so_customer_credits",
     Column("customer_id", _KEY, primary_key=True),
     Column("currency", String(3), primary_key=True),
-    Column("balance_minor", BigInteger, nullable=False),
+    Column("balance_e4", BigInteger, nullable=False),
     # The database guards the balance too: no writer can store a negative credit.
-    CheckConstraint("balance_minor >= 0", name="balance"),
+    CheckConstraint("balance_e4 >= 0", name="balance"),
 )
 
 price_lists = _versioned(

@@ -71,8 +71,10 @@ from salesorder.exceptions import (
     ConcurrencyConflict,
     PersistenceError,
     SchemaVersionError,
+    TooManyDigits,
     UniquenessConflict,
 )
+from salesorder.money import DECIMAL_CONTEXT, Money
 from salesorder.serialization import structure, unstructure
 
 __all__ = ["SqlStore", "SqlUnitOfWork", "create_schema"]
@@ -107,8 +109,13 @@ class _Mapping(Generic[T, K]):
         return values if len(values) > 1 else values[0]  # type: ignore[return-value]
 
 
-def _minor(amount: Any) -> int | None:
-    return None if amount is None else int(amount.minor_units)
+def _e4(amount: Money | None) -> int | None:
+    """``amount`` times 10**4, exact: the fixed scale of every amount column."""
+    if amount is None:
+        return None
+    if not amount.is_rounded(4):
+        raise TooManyDigits(amount, 4, what="stored amount")
+    return int(amount.amount.scaleb(4, context=DECIMAL_CONTEXT))
 
 
 def _iso(at: dt.datetime | None) -> str | None:
@@ -135,7 +142,7 @@ _ORDERS: _Mapping[Order, str] = _Mapping(
         "external_ref": o.external_ref,
         "status": o.status.value,
         "currency": o.currency,
-        "gross_minor": _minor(o.pricing.gross if o.pricing else None),
+        "gross_e4": _e4(o.pricing.gross if o.pricing else None),
         "waiting_since": _iso(waiting_since(o)),
     },
 )
@@ -182,7 +189,7 @@ _CREDIT_NOTES: _Mapping[CreditNote, str] = _Mapping(
         "invoice_id": n.invoice_id,
         "series": n.series,
         "number": n.number,
-        "gross_minor": n.gross.minor_units,
+        "gross_e4": _e4(n.gross),
         "currency": n.currency,
     },
 )
@@ -192,7 +199,7 @@ _CUSTOMER_CREDITS: _Mapping[CustomerCredit, tuple[str, str]] = _Mapping(
     schema.customer_credits,
     ("customer_id", "currency"),
     lambda c: c.key,
-    lambda c: {"balance_minor": c.balance.minor_units},
+    lambda c: {"balance_e4": _e4(c.balance)},
 )
 _PAYMENTS: _Mapping[Payment, str] = _Mapping(
     "payment",
@@ -203,7 +210,7 @@ _PAYMENTS: _Mapping[Payment, str] = _Mapping(
     lambda p: {
         "order_id": p.order_id,
         "reference": p.reference,
-        "amount_minor": p.amount.minor_units,
+        "amount_e4": _e4(p.amount),
         "currency": p.amount.currency,
     },
 )
