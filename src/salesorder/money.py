@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import attrs
 
+# Re-exported (in __all__): salesorder.money.currency_info and CurrencyInfo were defined here.
 from salesorder.currencies import CurrencyInfo, currency_info
 from salesorder.exceptions import (
     AllocationError,
@@ -116,7 +117,7 @@ def decimal_isolated(function: Callable[P, R]) -> Callable[P, R]:
     return isolated
 
 
-def check_amount(value: Decimal, *, what: str = "amount") -> Decimal:
+def _check_amount(value: Decimal, *, what: str = "amount") -> Decimal:
     """Return ``value`` if salesorder can carry it exactly (see :data:`MAX_AMOUNT`).
 
     Raises:
@@ -380,7 +381,7 @@ class CashRounding:
 
 
 def _amount_converter(value: object) -> Decimal:
-    return check_amount(to_decimal(value, what="amount"))
+    return _check_amount(to_decimal(value, what="amount"))
 
 
 @attrs.frozen(kw_only=True, order=False, repr=False)

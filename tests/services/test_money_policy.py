@@ -146,6 +146,8 @@ def test_policy_digits_are_bounded_by_iso_4217() -> None:
 
 
 def test_settings_take_one_policy_per_currency() -> None:
+    with pytest.raises(UnknownCurrency, match="'RPH'"):
+        Settings(currency="RPH")
     with pytest.raises(ValidationError, match="two policies for IDR"):
         Settings(money=(WHOLE_RUPIAH, MoneyPolicy(currency="IDR", digits=2)))
     with pytest.raises(ValidationError, match="takes MoneyPolicy values, got int"):

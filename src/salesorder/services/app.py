@@ -27,7 +27,13 @@ from salesorder.domain.pricing import TaxMode
 from salesorder.domain.tax import TaxTable, default_tax_table
 from salesorder.domain.terms import PaymentTerms
 from salesorder.exceptions import ConcurrencyConflict, NotFound, ValidationError
-from salesorder.money import CashRounding, MoneyPolicy, RoundingPolicy, decimal_isolated
+from salesorder.money import (
+    CashRounding,
+    MoneyPolicy,
+    RoundingPolicy,
+    currency_info,
+    decimal_isolated,
+)
 from salesorder.ports.clock import Clock, IdGenerator
 from salesorder.ports.couriers import CourierGateway
 from salesorder.ports.einvoice import EInvoiceProvider
@@ -73,7 +79,7 @@ class Settings:
             without one has ISO 4217's minor units. See ``docs/currencies.md``.
     """
 
-    currency: str = "IDR"
+    currency: str = attrs.field(default="IDR", validator=lambda _s, _a, code: currency_info(code))
     jurisdiction: str = "ID"
     tax_mode: TaxMode = TaxMode.INCLUDED
     rounding: RoundingPolicy = attrs.Factory(RoundingPolicy)

@@ -695,12 +695,17 @@ class SqlStore:
         if self.engine.url.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.lock = threading.RLock() if _is_memory_sqlite(self.engine.url) else None
-        if create:
-            try:
-                create_schema(self.engine)
-            except DBAPIError as error:
-                raise _translate(error) from error
-        _check_schema(self.engine)
+        try:
+            if create:
+                try:
+                    create_schema(self.engine)
+                except DBAPIError as error:
+                    raise _translate(error) from error
+            _check_schema(self.engine)
+        except Exception:
+            if not isinstance(url, Engine):  # ours: refused, so its connections are closed
+                self.engine.dispose()
+            raise
 
     def unit_of_work(self) -> SqlUnitOfWork:
         """A new unit of work over this store."""

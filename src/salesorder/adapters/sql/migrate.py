@@ -1,0 +1,100 @@
+"""Bring a database written by an earlier salesorder to the current schema, data intact.
+
+:func:`upgrade` knows every step from schema 2 on. Each step runs in one transaction: a
+database is at one version or the next, never between.
+
+- **2 -> 3**: the amount columns ``*_minor`` held minor units whose scale came from the
+  currency data of the babel that wrote them (so the same rupiah amount could be stored as
+  ``15000050`` or ``150001``). They become ``*_e4``, the amount times 10**4, recomputed from
+  each row's document, which has always held the exact decimal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, inspect, select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from salesorder.adapters.sql import schema
+from salesorder.exceptions import PersistenceError, SchemaVersionError
+from salesorder.money import DECIMAL_CONTEXT
+
+__all__ = ["upgrade"]
+
+
+def _amount(*path: str) -> Callable[[dict[str, Any]], int | None]:
+    """Read a decimal string at ``path`` in a document, as the amount times 10**4."""
+
+    def read(document: dict[str, Any]) -> int | None:
+        value: Any = document
+        for key in path:
+            if value is None:
+                return None
+            value = value[key]
+        if value is None:
+            return None
+        return int(DECIMAL_CONTEXT.scaleb(Decimal(value), 4))
+
+    return read
+
+
+#: (table, old column, new column, where the amount is in the row's document)
+_E4_COLUMNS = (
+    (schema.orders, "gross_minor", "gross_e4", _amount("pricing", "gross", "amount")),
+    (schema.payments, "amount_minor", "amount_e4", _amount("amount", "amount")),
+    (schema.credit_notes, "gross_minor", "gross_e4", _amount("gross", "amount")),
+    (schema.customer_credits, "balance_minor", "balance_e4", _amount("balance", "amount")),
+)
+
+
+def _two_to_three(conn: Any) -> None:
+    for table, old, new, amount in _E4_COLUMNS:
+        conn.execute(text(f"ALTER TABLE {table.name} RENAME COLUMN {old} TO {new}"))
+        keys = list(table.primary_key.columns)
+        for row in conn.execute(select(*keys, table.c.doc)).all():
+            where = [key == value for key, value in zip(keys, row[:-1], strict=True)]
+            conn.execute(update(table).where(*where).values({new: amount(row[-1])}))
+
+
+#: version -> the step that brings a database from it to the next version
+_STEPS: dict[int, Callable[[Any], None]] = {2: _two_to_three}
+
+
+def upgrade(url: str | Engine) -> int:
+    """Upgrade the salesorder database at ``url`` to the current schema version.
+
+    Args:
+        url: a SQLAlchemy URL or engine, as :class:`~salesorder.adapters.sql.SqlStore` takes.
+
+    Returns:
+        The version the database was at (the current one when there was nothing to do).
+
+    Raises:
+        SchemaVersionError: the database has no salesorder schema, or one this version of
+            salesorder cannot upgrade (older than 2, or newer than the current).
+        PersistenceError: the database failed mid-way; nothing was changed.
+    """
+    engine = url if isinstance(url, Engine) else create_engine(url)
+    try:
+        with engine.begin() as conn:
+            found = None
+            if inspect(conn).has_table(schema.schema_info.name):
+                found = conn.execute(select(schema.schema_info.c.version)).scalar_one_or_none()
+            if found is None or (found != schema.SCHEMA_VERSION and found not in _STEPS):
+                raise SchemaVersionError(found, schema.SCHEMA_VERSION)
+            version = found
+            while version != schema.SCHEMA_VERSION:
+                _STEPS[version](conn)
+                version += 1
+                conn.execute(update(schema.schema_info).values(version=version))
+    except DBAPIError as error:
+        raise PersistenceError(
+            f"upgrading the salesorder schema failed, nothing was changed: {error}"
+        ) from error
+    finally:
+        if not isinstance(url, Engine):
+            engine.dispose()
+    return found
