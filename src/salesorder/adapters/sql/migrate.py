@@ -97,4 +97,4 @@ def upgrade(url: str | Engine) -> int:
     finally:
         if not isinstance(url, Engine):
             engine.dispose()
-    return found
+    return int(found)
