@@ -56,6 +56,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(list|tuple|dict|set|frozenset|type)\[.*\]"),
     # Type variables (``Command[R]``, ``Repository[T, K_contra]``) have no page of their own.
     (r"py:.*", r"salesorder\..*\.(R|T|K|K_contra|T_co)"),
+    # decimal_isolated's ParamSpec, as autodoc renders it.
+    (r"py:.*", r"~?P"),
 ]
 
 # -- HTML ------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ DecimalLike = Decimal | int | str
 #: 28 significant digits (Python's default, so results match a default caller's to the
 #: last digit), half-even where a result must be cut to 28 digits (explicit rounding always
 #: names its own mode), and traps only on invalid operations, division by zero and
-#: overflow. A copy: changing it changes nothing.
+#: overflow. The library works on a private copy: changing this one changes nothing.
 DECIMAL_CONTEXT = decimal.Context(
     prec=28,
     rounding=decimal.ROUND_HALF_EVEN,
@@ -88,12 +88,11 @@ DECIMAL_CONTEXT = decimal.Context(
 )
 _CTX = DECIMAL_CONTEXT.copy()
 
-#: The largest amount salesorder carries: every amount constructed is below 10**14 in
-#: absolute value (100 trillion rupiah, dong or dollars), with at most 28 significant
-#: digits. Bounded so, an amount times a quantity up to
-#: :data:`~salesorder.domain.common.MAX_QUANTITY` is exact under :data:`DECIMAL_CONTEXT`,
-#: and every stored amount fits a 64-bit integer at four decimal places on SQLite and
-#: PostgreSQL alike.
+#: Every amount constructed is below this in absolute value, 10**14 (100 trillion rupiah,
+#: dong or dollars), and has at most 28 significant digits. Bounded so, an amount times a
+#: quantity up to :data:`~salesorder.domain.common.MAX_QUANTITY` is exact under
+#: :data:`DECIMAL_CONTEXT`, and every stored amount fits a 64-bit integer at four decimal
+#: places on SQLite and PostgreSQL alike.
 MAX_AMOUNT = Decimal(10) ** 14
 
 #: The most significant digits an amount may have (the precision of DECIMAL_CONTEXT).
@@ -289,7 +288,7 @@ class MoneyPolicy:
         return cls(currency=currency, digits=currency_info(currency).digits)
 
     def check(self, money: Money, *, what: str) -> Money:
-        """Return ``money`` if it has at most :attr:`digits` decimal places.
+        """Return ``money`` if it has at most ``digits`` decimal places.
 
         Raises:
             CurrencyMismatch: ``money`` is in another currency.

@@ -264,6 +264,38 @@ def test_uneven_line_is_given_back_exactly_over_several_returns(app: SalesApp) -
     assert order.balance_due.is_zero
 
 
+def test_invoice_issued_after_a_return_credits_the_returned_goods_at_once(
+    app: SalesApp,
+) -> None:
+    # Delivered and paid (450,000 goods + 11,000 shipping) with no invoice; one T-shirt comes
+    # back and is refunded. No invoice listed it, so the return took its 150,000 off the
+    # order itself: 311,000 is due, all paid. The invoice issued afterwards lists the line
+    # as priced (3 units, 450,000) and a credit note of 150,000 on that line comes with it,
+    # so the invoice asks for 300,000, which the goods payment covers; the shipping payment
+    # stays unallocated. Before, the invoice asked for 450,000 and took both payments.
+    order_id = delivered_order(app, invoice=False)
+    return_id = received(app, order_id, 1)
+    app.execute(commands.ResolveReturn(return_id=return_id, outcome=ReturnOutcome.REFUND))
+    app.execute(commands.CompleteOrder(order_id=order_id))
+    invoice_id = app.execute(commands.IssueInvoice(order_id=order_id))
+    with app.uow() as uow:
+        order = uow.orders.get(order_id)
+        invoice = uow.invoices.get(invoice_id)
+        notes = uow.credit_notes.list()
+        payments = uow.payments.for_order(order_id)
+    assert (order.amount_due, order.balance_due) == (idr("311000.00"), idr("0"))
+    assert [(line.quantity, line.gross) for line in invoice.lines] == [(3, idr("450000.00"))]
+    assert (invoice.credited, invoice.creditable) == (idr("150000.00"), idr("300000.00"))
+    assert (invoice.paid, invoice.open_balance) == (idr("300000.00"), idr("0"))
+    assert [p.allocated for p in payments] == [idr("300000.00"), idr("0")]
+    (note,) = notes
+    assert (note.invoice_id, [(x.line_id, x.gross) for x in note.lines]) == (
+        invoice_id,
+        [("1", idr("150000.00"))],
+    )
+    assert note.net + note.tax == note.gross
+
+
 def test_credit_note_outcome_puts_the_money_on_the_customers_credit(app: SalesApp) -> None:
     order_id = delivered_order(app)
     return_id = received(app, order_id, 1)

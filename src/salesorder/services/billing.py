@@ -12,7 +12,10 @@ Money flows, all in the order's currency and exact to the minor unit:
   issued later takes the order's unallocated payments, oldest first;
 - a refund takes money back from a payment (released from its invoices, newest first);
 - a credit note lowers what is due; what was paid beyond the new amount due moves from the
-  order and its invoice to the customer's credit.
+  order and its invoice to the customer's credit;
+- goods returned before any invoice listed them were credited on the order itself: an
+  invoice issued for their lines later comes with a credit note of them, so it never asks
+  for more than the order owes.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from salesorder.domain.invoicing import (
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import CustomerCredit, Payment, PaymentMethod
+from salesorder.domain.returns import ReturnOutcome, ReturnStatus
 from salesorder.domain.terms import PaymentTerms, TermsKind
 from salesorder.exceptions import (
     DuplicateError,
@@ -178,10 +182,60 @@ def _allocate_open_payments(uow: UnitOfWork, invoice: Invoice) -> None:
             invoice.allocate(amount)
 
 
-def _issue(tx: Transaction, order: Order, invoice: Invoice) -> str:
+def _returned_before(uow: UnitOfWork, invoice: Invoice) -> tuple[dict[str, Money], list[str]]:
+    """What returns took off the order itself for ``invoice``'s lines (by line id), and which.
+
+    A return resolved while no invoice listed a line credits that line's goods on the order
+    (see :mod:`salesorder.services.returns`): they are the returned lines none of its credit
+    notes credits. ``invoice`` is an invoice of lines no other issued invoice lists, so all
+    that returns gave back of its lines was credited on the order this way.
+    """
+    listed = {line.line_id for line in invoice.lines}
+    zero = Money.zero(invoice.currency)
+    parts: dict[str, Money] = {}
+    sources: list[str] = []
+    for request in uow.returns.for_order(invoice.order_id):
+        if request.status is not ReturnStatus.RESOLVED or request.outcome is ReturnOutcome.NONE:
+            continue
+        on_notes = {
+            line.line_id
+            for note_id in request.credit_note_ids
+            for line in uow.credit_notes.get(note_id).lines
+        }
+        for line in request.lines:
+            if line.line_id not in listed or line.line_id in on_notes:
+                continue
+            if line.amount is not None and line.amount.is_positive:
+                parts[line.line_id] = parts.get(line.line_id, zero) + line.amount
+                if request.id not in sources:
+                    sources.append(request.id)
+    return parts, sources
+
+
+def _issue(app: SalesApp, tx: Transaction, order: Order, invoice: Invoice) -> str:
+    """Number ``invoice``, then settle what it asks against what the order owes.
+
+    An invoice of goods that returns already took off the order (they were returned before
+    any invoice listed them) comes with a credit note of them, on their own lines, before
+    it takes any payment: the order was credited then, so the note only aligns the invoice
+    (it takes nothing off the order again), and the invoice never asks for goods the buyer
+    no longer owes.
+    """
     uow = tx.uow
     number = _series(uow, invoice.series).take()
     invoice.issue(number, tx.now)
+    if invoice.document is DocumentType.INVOICE:
+        returned, sources = _returned_before(uow, invoice)
+        if returned:
+            credit_invoice(
+                app,
+                tx,
+                invoice,
+                None,
+                lines=returned,
+                reason=f"returned before it was invoiced: {', '.join(sources)}",
+                on_order=False,
+            )
     if invoice.document is not DocumentType.PRO_FORMA:
         _allocate_open_payments(uow, invoice)
     tx.raise_event(
@@ -209,7 +263,7 @@ def issue_invoice(app: SalesApp, command: IssueInvoice) -> str:
         order, invoice = _draft(app, tx, command)
         tx.uow.invoices.add(invoice)
         order.add_invoice(invoice.id)
-        _issue(tx, order, invoice)
+        _issue(app, tx, order, invoice)
         return invoice.id
 
 
@@ -240,7 +294,7 @@ def issue_draft_invoice(app: SalesApp, command: IssueDraftInvoice) -> str:
             )
             if twice:
                 raise DuplicateError(f"{order.thing}: lines {twice} are already invoiced")
-        return _issue(tx, order, invoice)
+        return _issue(app, tx, order, invoice)
 
 
 def _move_to_credit(
@@ -382,7 +436,7 @@ def correct_invoice(app: SalesApp, command: CorrectInvoice) -> str:
             if excess.is_positive:
                 _move_to_credit(tx, order, original, excess, f"adjustment of {original.thing}")
             order.record_credit(reduction)
-        _issue(tx, order, correction)
+        _issue(app, tx, order, correction)
         return correction.id
 
 

@@ -19,7 +19,8 @@ Every step runs in one unit of work, and a step that raises changes nothing:
   allocated to the invoices to be credited; then credit notes take the goods' value off
   those invoices, each returned line on its own invoice line, so at that line's tax rate
   (nothing is then paid beyond what they still ask, so no money moves a second time);
-  what no invoice listed (uninvoiced goods, shipping) is credited on the order itself.
+  what no invoice listed (uninvoiced goods, shipping) is credited on the order itself (an
+  invoice issued for those goods later comes with a credit note of them).
   So a settled order stays settled (its balance due stays zero), and nothing is refunded
   or credited twice. An exchange order is placed at the same unit
   prices and paid from the customer's credit that the return gave.
