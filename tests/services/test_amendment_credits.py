@@ -12,6 +12,7 @@ from salesorder import (
     Address,
     AmendmentRefused,
     Customer,
+    DuplicateError,
     Money,
     PaymentMethod,
     Product,
@@ -182,6 +183,15 @@ def test_a_replacement_invoice_is_the_one_an_amendment_credits(app: SalesApp) ->
     with app.uow() as uow:
         (note,) = uow.credit_notes.list()
     assert (note.invoice_id, note.gross) == (replacement_id, idr("150000.00"))
+    assert asked_and_owed(app, order_id) == (idr("150000.00"), idr("150000.00"))
+
+
+def test_lines_of_a_replacement_invoice_are_not_invoiced_again(app: SalesApp) -> None:
+    order_id = place(app, ("TEE", 1))
+    invoice_id = app.execute(commands.IssueInvoice(order_id=order_id))
+    app.execute(commands.CorrectInvoice(invoice_id=invoice_id, reason="buyer"))
+    with pytest.raises(DuplicateError, match="already invoiced in full"):
+        app.execute(commands.IssueInvoice(order_id=order_id))
     assert asked_and_owed(app, order_id) == (idr("150000.00"), idr("150000.00"))
 
 

@@ -116,11 +116,17 @@ def _terms(app: SalesApp, command: IssueInvoice) -> PaymentTerms:
     return PaymentTerms(kind=command.terms, days=command.terms_days)
 
 
+#: Documents that invoice an order's lines: an invoice, and a Vietnamese replacement that
+#: re-issues one (the invoice it replaced is no longer issued, its lines are the
+#: replacement's).
+_INVOICING = (DocumentType.INVOICE, DocumentType.REPLACEMENT)
+
+
 def _invoiced_lines(uow: UnitOfWork, order: Order) -> set[str]:
     invoiced: set[str] = set()
     for invoice_id in order.invoice_ids:
         invoice = uow.invoices.get(invoice_id)
-        if invoice.document is DocumentType.INVOICE and invoice.status is InvoiceStatus.ISSUED:
+        if invoice.document in _INVOICING and invoice.status is InvoiceStatus.ISSUED:
             invoiced.update(line.line_id for line in invoice.lines)
     return invoiced
 
