@@ -1,7 +1,9 @@
 """Wiring: build a :class:`~salesorder.services.app.SalesApp` from adapters.
 
 :func:`in_memory` gives a complete application on the in-memory reference adapters, with a
-manual clock and sequential ids, so runs are repeatable. Nothing here runs at import time.
+manual clock and sequential ids, so runs are repeatable. This is where the application gets
+its handler table (``salesorder.services.handlers.HANDLERS``), as cosmicpython's
+bootstrap hands the handlers to its message bus. Nothing here runs at import time.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from salesorder.domain.channels import ChannelKind
 from salesorder.domain.events import DomainEvent
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Settings
+from salesorder.services.handlers import HANDLERS
 from salesorder.services.notifications import Notifier
 
 __all__ = ["build", "in_memory"]
@@ -92,4 +95,5 @@ def build(
         couriers={code: InMemoryCourier(code, currency=settings.currency) for code in couriers},
         einvoice=InMemoryEInvoiceProvider(),
         marketplaces={shop.channel.code: shop for shop in shops},
+        handlers=HANDLERS,
     )

@@ -10,35 +10,52 @@ that charges fewer digits than ISO 4217's (whole rupiah) says so with a :class:`
 CLDR does not know every national cash rule, so cash rounding takes a :class:`CashRounding`
 value whose overrides win over the table; its default carries Malaysia's 5-sen rounding.
 
-Every computation runs under the library's own decimal context (:data:`DECIMAL_CONTEXT`),
+Every computation runs under the library's own decimal context (:data:`~salesorder.numbers.DECIMAL_CONTEXT`),
 whatever the caller's global ``decimal`` settings: a result never depends on them. The
-largest amount the library carries is stated once (:data:`MAX_AMOUNT`) and enforced where
+largest amount the library carries is stated once (:data:`~salesorder.numbers.MAX_AMOUNT`) and enforced where
 money is constructed.
 
 Splitting an amount into parts goes through one function, :func:`apportion` (largest
 remainder), so the parts always add up to the whole to the last minor unit.
+
+The decimals, the context and the limits are defined in :mod:`salesorder.numbers`, the
+rounding, money and cash policies in :mod:`salesorder.rounding`; this module re-exports them,
+and is where users import them from.
 """
 
 from __future__ import annotations
 
-import decimal
-import enum
-import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-# Re-exported (in __all__): salesorder.money.currency_info and CurrencyInfo were defined here.
+# Re-exported (in __all__): defined here before 0.2, and what users import with Money.
 from salesorder.currencies import CurrencyInfo, currency_info
 from salesorder.exceptions import (
     AllocationError,
-    AmountOutOfRange,
     CurrencyMismatch,
     FloatMoneyError,
     TooManyDigits,
-    ValidationError,
+)
+from salesorder.numbers import (
+    DECIMAL_CONTEXT,
+    MAX_AMOUNT,
+    MAX_DIGITS,
+    DecimalLike,
+    check_amount,
+    decimal_isolated,
+    to_decimal,
+)
+from salesorder.rounding import (
+    MALAYSIA_CASH_RULE,
+    CashRounding,
+    CashRule,
+    MoneyPolicy,
+    RoundingMode,
+    RoundingPlace,
+    RoundingPolicy,
 )
 
 if TYPE_CHECKING:
@@ -46,6 +63,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DECIMAL_CONTEXT",
+    "MALAYSIA_CASH_RULE",
     "MAX_AMOUNT",
     "MAX_DIGITS",
     "CashRounding",
@@ -64,103 +82,8 @@ __all__ = [
     "to_decimal",
 ]
 
-#: What may be turned into an exact Decimal: never a float.
-DecimalLike = Decimal | int | str
-
-# ---------------------------------------------------------------------------------------
-# The library's decimal context and limits
-# ---------------------------------------------------------------------------------------
-
-#: The decimal context every computation of salesorder runs under, whatever the caller's:
-#: 28 significant digits (Python's default, so results match a default caller's to the
-#: last digit), half-even where a result must be cut to 28 digits (explicit rounding always
-#: names its own mode), and traps only on invalid operations, division by zero and
-#: overflow. The library works on a private copy: changing this one changes nothing.
-DECIMAL_CONTEXT = decimal.Context(
-    prec=28,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emin=-999_999,
-    Emax=999_999,
-    capitals=1,
-    clamp=0,
-    flags=[],
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
-)
+# The library's context for the arithmetic of Money (a private copy: see DECIMAL_CONTEXT).
 _CTX = DECIMAL_CONTEXT.copy()
-
-#: Every amount constructed is below this in absolute value, 10**14 (100 trillion rupiah,
-#: dong or dollars), and has at most 28 significant digits. Bounded so, an amount times a
-#: quantity up to :data:`~salesorder.domain.common.MAX_QUANTITY` is exact under
-#: :data:`DECIMAL_CONTEXT`, and every stored amount fits a 64-bit integer at four decimal
-#: places on SQLite and PostgreSQL alike.
-MAX_AMOUNT = Decimal(10) ** 14
-
-#: The most significant digits an amount may have (the precision of DECIMAL_CONTEXT).
-MAX_DIGITS = 28
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def decimal_isolated(function: Callable[P, R]) -> Callable[P, R]:
-    """Run ``function`` under :data:`DECIMAL_CONTEXT`, whatever the caller's context is.
-
-    The caller's context is restored on return, flags included.
-    """
-
-    @functools.wraps(function)
-    def isolated(*args: P.args, **kwargs: P.kwargs) -> R:
-        with decimal.localcontext(_CTX):
-            return function(*args, **kwargs)
-
-    return isolated
-
-
-def _check_amount(value: Decimal, *, what: str = "amount") -> Decimal:
-    """Return ``value`` if salesorder can carry it exactly (see :data:`MAX_AMOUNT`).
-
-    Raises:
-        AmountOutOfRange: ``value`` is 10**14 or more in absolute value, or has more than
-            28 significant digits.
-    """
-    if value.copy_abs() >= MAX_AMOUNT or len(value.as_tuple().digits) > MAX_DIGITS:
-        raise AmountOutOfRange(what, value)
-    return value
-
-
-def to_decimal(value: object, *, what: str = "amount") -> Decimal:
-    """Turn ``value`` into a finite ``Decimal``, refusing floats.
-
-    Args:
-        value: a ``Decimal``, an ``int`` or a decimal string such as ``"12.50"``.
-        what: the name used in error messages.
-
-    Raises:
-        FloatMoneyError: ``value`` is a float (or a bool, which is almost always a bug).
-        ValidationError: ``value`` is not a finite decimal number.
-    """
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, (bool, float)):
-        raise FloatMoneyError(
-            f"{what} must be a Decimal, int or str, not {type(value).__name__} {value!r}"
-        )
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except decimal.InvalidOperation:
-            raise ValidationError(f"{what} {value!r} is not a decimal number") from None
-    else:
-        raise FloatMoneyError(
-            f"{what} must be a Decimal, int or str, not {type(value).__name__} {value!r}"
-        )
-    if not result.is_finite():
-        raise ValidationError(f"{what} must be finite, got {value!r}")
-    return result
-
-
 _ONE = Decimal(1)
 
 
@@ -179,208 +102,12 @@ def _check_currency(_instance: object, _attribute: object, value: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Rounding policies
-# ---------------------------------------------------------------------------------------
-
-
-class RoundingMode(str, enum.Enum):
-    """How a value between two steps is rounded (the ``decimal`` module's modes)."""
-
-    HALF_UP = "half_up"
-    HALF_EVEN = "half_even"
-    HALF_DOWN = "half_down"
-    UP = "up"
-    DOWN = "down"
-    CEILING = "ceiling"
-    FLOOR = "floor"
-
-    @property
-    def decimal_rounding(self) -> str:
-        """The matching ``decimal`` rounding constant, such as ``decimal.ROUND_HALF_UP``."""
-        return _DECIMAL_ROUNDING[self]
-
-
-_DECIMAL_ROUNDING = {
-    RoundingMode.HALF_UP: decimal.ROUND_HALF_UP,
-    RoundingMode.HALF_EVEN: decimal.ROUND_HALF_EVEN,
-    RoundingMode.HALF_DOWN: decimal.ROUND_HALF_DOWN,
-    RoundingMode.UP: decimal.ROUND_UP,
-    RoundingMode.DOWN: decimal.ROUND_DOWN,
-    RoundingMode.CEILING: decimal.ROUND_CEILING,
-    RoundingMode.FLOOR: decimal.ROUND_FLOOR,
-}
-
-
-class RoundingPlace(str, enum.Enum):
-    """Where tax and discounts are rounded.
-
-    ``PER_LINE`` rounds each line, and the document is the sum of its lines.
-    ``PER_DOCUMENT`` rounds the document total (per tax rate), then apportions it over the
-    lines, so the lines still add up to the document exactly.
-    """
-
-    PER_LINE = "per_line"
-    PER_DOCUMENT = "per_document"
-
-
-def _optional_digits(
-    _instance: object, _attribute: attrs.Attribute[int | None], value: int | None
-) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
-        raise ValidationError(f"RoundingPolicy.digits must be None or 0 to 4, got {value!r}")
-
-
-@attrs.frozen(kw_only=True)
-class RoundingPolicy:
-    """A rounding decision made explicit: the mode, the place and the digits.
-
-    The default, half-up per line, is what most Asian tax authorities and marketplaces use.
-    ``digits`` is the number of decimal places amounts round to: None for the currency's
-    ISO 4217 minor units (the default), fewer for a shop's :class:`MoneyPolicy` (0 for
-    whole rupiah); ``Settings.rounding_for(currency)`` fills it from the shop's policies.
-    """
-
-    mode: RoundingMode = RoundingMode.HALF_UP
-    place: RoundingPlace = RoundingPlace.PER_LINE
-    digits: int | None = attrs.field(default=None, validator=_optional_digits)
-
-
-def _policy_digits(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"MoneyPolicy.digits must be an int, got {value!r}")
-    return value
-
-
-@attrs.frozen(kw_only=True)
-class MoneyPolicy:
-    """How many decimal places a shop charges in one currency.
-
-    By default a currency's amounts have ISO 4217's minor units (IDR 2, VND 0, KWD 3), from
-    the library's own table. A shop may charge fewer: ``MoneyPolicy(currency="IDR",
-    digits=0)`` prices in whole rupiah, as many Indonesian shops and tax invoices do. Put it
-    in ``Settings.money``; its consequences are stated in ``docs/currencies.md``: line
-    amounts, discounts and taxes round to the policy's digits, and amounts a shop states
-    (prices, payments) with more digits are refused, never silently rounded. A policy never
-    changes an amount already stored.
-
-    Raises:
-        UnknownCurrency: the currency is not in the library's table.
-        ValidationError: ``digits`` is not an int from 0 to the currency's ISO 4217 digits.
-    """
-
-    currency: str = attrs.field(validator=_check_currency)
-    digits: int = attrs.field(converter=_policy_digits)
-
-    @digits.validator
-    def _within_iso(self, _attribute: attrs.Attribute[int], value: int) -> None:
-        iso = currency_info(self.currency).digits
-        if not 0 <= value <= iso:
-            raise ValidationError(
-                f"MoneyPolicy.digits for {self.currency} must be from 0 to its ISO 4217 "
-                f"minor units ({iso}), got {value}"
-            )
-
-    @classmethod
-    def iso(cls, currency: str) -> MoneyPolicy:
-        """The default policy: ISO 4217's minor units for ``currency``."""
-        return cls(currency=currency, digits=currency_info(currency).digits)
-
-    def check(self, money: Money, *, what: str) -> Money:
-        """Return ``money`` if it has at most ``digits`` decimal places.
-
-        Raises:
-            CurrencyMismatch: ``money`` is in another currency.
-            TooManyDigits: it has more decimal places than the policy allows.
-        """
-        if money.currency != self.currency:
-            raise CurrencyMismatch(self.currency, money.currency, f"check {what} against")
-        if not money.is_rounded(self.digits):
-            raise TooManyDigits(money, self.digits, what=what)
-        return money
-
-
-def _increment(value: DecimalLike) -> Decimal:
-    return to_decimal(value, what="increment")
-
-
-@attrs.frozen(kw_only=True)
-class CashRule:
-    """A cash rounding step that CLDR lacks, for a currency and optionally one country.
-
-    Example: ``CashRule(currency="MYR", increment=Decimal("0.05"))``: Malaysian cash totals
-    round to the nearest 5 sen (Bank Negara Malaysia's rounding mechanism, since 2008).
-    """
-
-    currency: str = attrs.field(validator=_check_currency)
-    increment: Decimal = attrs.field(converter=_increment)
-    country: str | None = None
-
-    @increment.validator
-    def _positive(self, _attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
-        if value <= 0:
-            raise ValidationError(f"cash increment for {self.currency} must be > 0, got {value}")
-
-
-# Built with validators off: "MYR" is a known code, and checking it here would load babel's
-# currency data at import time. (The unit tests check the rule against CLDR.)
-with attrs.validators.disabled():
-    #: Malaysia rounds cash totals to 5 sen; CLDR has no entry for it.
-    MALAYSIA_CASH_RULE = CashRule(currency="MYR", increment=Decimal("0.05"))
-
-
-def _rules(rules: Iterable[CashRule]) -> tuple[CashRule, ...]:
-    return tuple(rules)
-
-
-@attrs.frozen(kw_only=True)
-class CashRounding:
-    """Cash rounding rules: the table's cash increments, with overrides that win over them.
-
-    A rule for (currency, country) wins over a rule for the currency alone, which wins over
-    the shipped table's cash step (CLDR's cash rule, or one ISO 4217 minor unit).
-    :meth:`default` carries :data:`MALAYSIA_CASH_RULE`; build your own to add or drop rules,
-    for example ``CashRounding(rules=())`` for the shipped table only.
-    """
-
-    rules: tuple[CashRule, ...] = attrs.field(default=(MALAYSIA_CASH_RULE,), converter=_rules)
-
-    @classmethod
-    def default(cls) -> CashRounding:
-        """The shipped table plus the national rules salesorder ships (Malaysia's 5 sen)."""
-        return cls()
-
-    def increment(self, currency: str, country: str | None = None) -> Decimal:
-        """The smallest cash step for ``currency`` (in ``country`` when given)."""
-        fallback: Decimal | None = None
-        for rule in self.rules:
-            if rule.currency != currency:
-                continue
-            if rule.country is not None and rule.country == country:
-                return rule.increment
-            if rule.country is None:
-                fallback = rule.increment
-        if fallback is not None:
-            return fallback
-        return currency_info(currency).cash_increment
-
-    def apply(self, money: Money, mode: RoundingMode, *, country: str | None = None) -> Money:
-        """Round ``money`` to the cash step of its currency, with the given mode."""
-        step = self.increment(money.currency, country)
-        units = _CTX.divide(money.amount, step).quantize(
-            _ONE, rounding=mode.decimal_rounding, context=_CTX
-        )
-        return Money._make(_CTX.multiply(units, step), money.currency)
-
-
-# ---------------------------------------------------------------------------------------
 # Money
 # ---------------------------------------------------------------------------------------
 
 
 def _amount_converter(value: object) -> Decimal:
-    return _check_amount(to_decimal(value, what="amount"))
+    return check_amount(to_decimal(value, what="amount"))
 
 
 @attrs.frozen(kw_only=True, order=False, repr=False)
@@ -394,7 +121,8 @@ class Money:
     Raises:
         FloatMoneyError: the amount is a float.
         ValidationError: the amount is not a finite decimal number.
-        AmountOutOfRange: the amount is beyond :data:`MAX_AMOUNT` or :data:`MAX_DIGITS`.
+        AmountOutOfRange: the amount is beyond :data:`~salesorder.numbers.MAX_AMOUNT` or
+            :data:`~salesorder.numbers.MAX_DIGITS`.
         UnknownCurrency: the currency is not in the library's ISO 4217 table.
     """
 
@@ -507,6 +235,13 @@ class Money:
             self.amount.quantize(quantum, rounding=mode.decimal_rounding, context=_CTX),
             self.currency,
         )
+
+    def to_step(self, step: Decimal, mode: RoundingMode) -> Money:
+        """Round to a whole number of ``step`` (a cash step such as ``Decimal("0.05")``)."""
+        units = _CTX.divide(self.amount, step).quantize(
+            _ONE, rounding=mode.decimal_rounding, context=_CTX
+        )
+        return Money._make(_CTX.multiply(units, step), self.currency)
 
     def to_cash(
         self,

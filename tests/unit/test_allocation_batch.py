@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from salesorder.domain.allocation import (
+    Allocation,
+    BatchAllocation,
+    BatchStrategy,
     ByPriority,
     DemandLine,
     LowestCost,
@@ -100,3 +103,66 @@ def test_an_exchange_between_two_orders_lowers_the_cost_and_says_so():
     # The exchange moves units, never how many each line gets.
     for before, after in zip(planned.allocations, improved.allocations, strict=True):
         assert before.units_allocated == after.units_allocated
+
+
+class _Recording:
+    """A strategy of one's own: with ``allocate_batch`` it is a BatchStrategy by shape."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+        self.inner = LowestCost()
+
+    def allocate(
+        self, order: OrderDemand, warehouses: list[Warehouse], available: dict[tuple[str, str], int]
+    ) -> Allocation:
+        return self.inner.allocate(order, warehouses, available)
+
+    def allocate_batch(
+        self,
+        orders: list[OrderDemand],
+        warehouses: list[Warehouse],
+        available: dict[tuple[str, str], int],
+    ) -> BatchAllocation:
+        self.batches.append([order.order_id for order in orders])
+        return self.inner.allocate_batch(orders, warehouses, available)
+
+
+class _OneAtATime:
+    """A strategy without ``allocate_batch``: allocate_batch serves it order by order."""
+
+    name = "one at a time"
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int]] = []
+
+    def allocate(
+        self, order: OrderDemand, warehouses: list[Warehouse], available: dict[tuple[str, str], int]
+    ) -> Allocation:
+        self.seen.append((order.order_id, available.get(("W1", "X"), 0)))
+        return LowestCost().allocate(order, warehouses, available)
+
+
+def test_a_batch_strategy_of_ones_own_gets_the_whole_batch_in_turn():
+    whs = [_warehouse("W1", "-6", "106")]
+    late = _order("LATE", [("X", 1)], "-6", "106", placed_at=NINE + dt.timedelta(hours=1))
+    early = _order("EARLY", [("X", 1)], "-6", "106", placed_at=NINE)
+    strategy = _Recording()
+    assert isinstance(strategy, BatchStrategy)
+    batch = allocate_batch([late, early], whs, {("W1", "X"): 1}, strategy)
+    assert strategy.batches == [["EARLY", "LATE"]]
+    assert batch.for_order("EARLY").units_allocated == 1
+
+
+def test_any_other_strategy_sees_what_the_orders_before_it_left():
+    whs = [_warehouse("W1", "-6", "106")]
+    first = _order("A", [("X", 2)], "-6", "106", placed_at=NINE)
+    second = _order("B", [("X", 2)], "-6", "106", placed_at=NINE + dt.timedelta(hours=1))
+    strategy = _OneAtATime()
+    assert not isinstance(strategy, BatchStrategy)
+    available = {("W1", "X"): 3}
+    batch = allocate_batch([second, first], whs, available, strategy)
+    assert strategy.seen == [("A", 3), ("B", 1)]
+    assert batch.for_order("B").units_allocated == 1
+    assert available == {("W1", "X"): 3}  # not changed

@@ -14,8 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesorder.domain import pricing
-from salesorder.domain.pricing import LineTax, PricedLine, PricedOrder, TaxSummary, TraceStep
+from salesorder.domain.pricing import (
+    Discount,
+    LineTax,
+    PricedLine,
+    PricedOrder,
+    TaxSummary,
+    TraceStep,
+)
+from salesorder.domain.pricing._speed import _filler, _split
+from salesorder.domain.pricing._work import _rounder
 from salesorder.exceptions import AllocationError
 from salesorder.money import Money, RoundingMode, apportion
 
@@ -25,7 +33,7 @@ def test_filler_builds_what_the_attrs_init_builds(cls: type) -> None:
     fields = attrs.fields(cls)
     # A distinct value per field, so a field filled into the wrong slot shows.
     values = {field.name: f"value-{index}" for index, field in enumerate(fields)}
-    make = pricing._filler(cls)
+    make = _filler(cls)
     by_keyword = make(**values)
     by_position = make(*values.values())
     checked = cls(**values)
@@ -38,7 +46,7 @@ def test_filler_builds_what_the_attrs_init_builds(cls: type) -> None:
 
 def test_filler_refuses_a_class_that_checks_its_input() -> None:
     with pytest.raises(TypeError, match="Discount needs its own __init__"):
-        pricing._filler(pricing.Discount)
+        _filler(Discount)
 
 
 AMOUNTS = st.integers(-(10**9), 10**9)
@@ -54,15 +62,15 @@ WEIGHTS = st.lists(st.integers(0, 10**9), min_size=1, max_size=12)
 def test_split_gives_the_parts_of_apportion(
     currency: str, units: int, weights: list[int], weight_places: int
 ) -> None:
-    rounding = pricing._rounder(currency, RoundingMode.HALF_UP)
+    rounding = _rounder(currency, RoundingMode.HALF_UP)
     total = Decimal(units) * rounding.quantum
     exact = [Decimal(weight).scaleb(-weight_places) for weight in weights]
     if not any(weights):
         with pytest.raises(AllocationError):
-            pricing._split(total, exact, rounding, currency)
+            _split(total, exact, rounding, currency)
         return
     expected = [m.amount for m in apportion(Money._make(total, currency), exact)]
-    got = pricing._split(total, exact, rounding, currency)
+    got = _split(total, exact, rounding, currency)
     assert got == expected
     # Same representation too (exponent and sign), not only the same values.
     assert [str(part) for part in got] == [str(part) for part in expected]
@@ -79,6 +87,6 @@ def test_split_gives_the_parts_of_apportion(
 def test_split_refuses_what_apportion_refuses(
     total: Decimal, weights: list[Decimal], message: str
 ) -> None:
-    rounding = pricing._rounder("USD", RoundingMode.HALF_UP)
+    rounding = _rounder("USD", RoundingMode.HALF_UP)
     with pytest.raises(AllocationError, match=message):
-        pricing._split(total, weights, rounding, "USD")
+        _split(total, weights, rounding, "USD")

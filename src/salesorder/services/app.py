@@ -1,16 +1,19 @@
 """The application: settings, the ports it talks through, and :meth:`SalesApp.execute`.
 
-Build one with :func:`salesorder.bootstrap.in_memory` (or wire your own adapters). Every
-command runs in one unit of work: it loads aggregates, calls the domain, and commits; domain
-events are published after the commit. A command that raises has changed nothing. A
-:class:`~salesorder.exceptions.ConcurrencyConflict` at commit re-runs the command from the
-start, up to ``SalesApp.retries`` times, after a short random wait (``SalesApp.backoff``;
-pass ``backoff=lambda attempt: None`` to retry at once).
+Build one with :func:`salesorder.bootstrap.in_memory` (or wire your own adapters). The
+application finds each command's handler in its handler table, :attr:`SalesApp.handlers`:
+bootstrap hands it the table salesorder ships, and one built by hand loads that table itself
+(:func:`shipped_handlers`). Every command runs in one unit of work: it loads aggregates, calls
+the domain, and commits; domain events are published after the commit. A command that raises
+has changed nothing. A :class:`~salesorder.exceptions.ConcurrencyConflict` at commit re-runs
+the command from the start, up to ``SalesApp.retries`` times, after a short random wait
+(``SalesApp.backoff``; pass ``backoff=lambda attempt: None`` to retry at once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -43,7 +46,7 @@ from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.commands import Command
 from salesorder.services.notifications import Notifier
 
-__all__ = ["SalesApp", "Settings", "Transaction", "jittered_backoff"]
+__all__ = ["SalesApp", "Settings", "Transaction", "jittered_backoff", "shipped_handlers"]
 
 R = TypeVar("R")
 
@@ -136,6 +139,23 @@ class Transaction:
 
 Handler = Callable[["SalesApp", Any], Any]
 
+#: Where the shipped handler table lives. Every handler module imports this one (for
+#: ``SalesApp`` and ``Transaction``), so this one imports none of them: the table is handed
+#: to the application by :mod:`salesorder.bootstrap`, or loaded by name when it is not.
+_SHIPPED_HANDLERS = "salesorder.services.handlers"
+
+
+def shipped_handlers() -> Mapping[type[Command[Any]], Handler]:
+    """The handler table salesorder ships (``salesorder.services.handlers.HANDLERS``).
+
+    The default of :attr:`SalesApp.handlers`, so an application built by hand runs every
+    command; the handler modules are imported by the first call, not with this module.
+    """
+    table: Mapping[type[Command[Any]], Handler] = importlib.import_module(
+        _SHIPPED_HANDLERS
+    ).HANDLERS
+    return table
+
 
 def jittered_backoff(attempt: int) -> None:
     """Wait before retry ``attempt`` (1, 2, ...): up to 5 ms, doubling, capped at 200 ms.
@@ -164,6 +184,10 @@ class SalesApp:
     allocation: AllocationStrategy = attrs.Factory(LowestCost)
     #: Customer notifications (outbox, templates); None sends nothing.
     notifications: Notifier | None = None
+    #: The function that handles each command class; by default the shipped table.
+    handlers: Mapping[type[Command[Any]], Handler] = attrs.field(
+        factory=shipped_handlers, repr=False
+    )
 
     @decimal_isolated
     def execute(self, command: Command[R]) -> R:
@@ -171,10 +195,12 @@ class SalesApp:
 
         Raises:
             SalesOrderError: the specific error of the command; nothing was changed.
+            TypeError: ``command`` is not a command of :attr:`handlers`.
         """
-        from salesorder.services.handlers import handler_for  # noqa: PLC0415 - avoids a cycle
-
-        handler = handler_for(command)
+        try:
+            handler = self.handlers[type(command)]
+        except KeyError:
+            raise TypeError(f"{type(command).__name__} is not a salesorder command") from None
         attempts = self.retries
         while True:
             try:

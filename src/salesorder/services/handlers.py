@@ -1,4 +1,10 @@
-"""Which function handles which command: one table, read by :meth:`SalesApp.execute`."""
+"""Which function handles which command: one table, handed to the application by bootstrap.
+
+:func:`salesorder.bootstrap.build` gives :data:`HANDLERS` to the
+:class:`~salesorder.services.app.SalesApp` it builds, and a ``SalesApp`` built by hand loads it
+(:func:`~salesorder.services.app.shipped_handlers`); :meth:`SalesApp.execute` reads the
+application's own table, so this module imports the application, never the other way round.
+"""
 
 from __future__ import annotations
 

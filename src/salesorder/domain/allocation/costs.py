@@ -1,0 +1,152 @@
+"""Distances and the planning cost of shipments.
+
+Every distance in allocation comes from one function, :func:`_great_circle_km` (the
+haversine formula on the mean Earth radius): the strategies, the batch planner and the exact
+optimizer through :class:`_Context`, callers through :func:`haversine_km`.
+
+Costs are planning scores in the cost model's units (floats for speed), never amounts
+charged; the courier's quote is what an order is billed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+
+from salesorder.domain.allocation.model import Allocation, OrderDemand, ZoneTable
+from salesorder.domain.common import non_negative_decimal
+from salesorder.domain.customers import GeoPoint, Warehouse
+from salesorder.exceptions import ValidationError
+from salesorder.money import to_decimal
+
+__all__ = ["CostModel", "allocation_cost", "haversine_km"]
+
+_EARTH_RADIUS_KM = 6371.0088
+
+#: A point prepared once for many distances: latitude and longitude in radians, and the
+#: cosine of the latitude.
+_Point = tuple[float, float, float]
+
+
+def _great_circle_km(dlat: float, dlon: float, cos_a: float, cos_b: float) -> float:
+    """Great-circle km between points ``a`` and ``b`` (haversine formula, mean Earth radius).
+
+    Args:
+        dlat: ``b``'s latitude less ``a``'s, in radians.
+        dlon: ``b``'s longitude less ``a``'s, in radians.
+        cos_a: the cosine of ``a``'s latitude.
+        cos_b: the cosine of ``b``'s latitude.
+    """
+    h = math.sin(dlat / 2) ** 2 + cos_a * cos_b * math.sin(dlon / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _point(point: GeoPoint) -> _Point:
+    lat = math.radians(float(point.latitude))
+    return (lat, math.radians(float(point.longitude)), math.cos(lat))
+
+
+def haversine_km(a: GeoPoint, b: GeoPoint) -> float:
+    """Great-circle distance in kilometres between two points (mean Earth radius)."""
+    # The longitude difference is taken in degrees, then converted, as this function always
+    # has; the planner subtracts points converted once (_Context.distances). Both are kept so
+    # that every result stays what it was to the last bit.
+    lat_a, lat_b = math.radians(float(a.latitude)), math.radians(float(b.latitude))
+    dlon = math.radians(float(b.longitude) - float(a.longitude))
+    return _great_circle_km(lat_b - lat_a, dlon, math.cos(lat_a), math.cos(lat_b))
+
+
+@attrs.frozen(kw_only=True)
+class CostModel:
+    """The planning cost of a shipment: ``per_parcel + units * (per_unit + per_unit_km * km)``.
+
+    Unknown distances (no coordinates, no zone entry) count as ``unknown_km``.
+    """
+
+    per_parcel: Decimal = attrs.field(
+        default=Decimal(10), converter=to_decimal, validator=non_negative_decimal
+    )
+    per_unit: Decimal = attrs.field(
+        default=Decimal(1), converter=to_decimal, validator=non_negative_decimal
+    )
+    per_unit_km: Decimal = attrs.field(
+        default=Decimal("0.01"), converter=to_decimal, validator=non_negative_decimal
+    )
+    unknown_km: Decimal = attrs.field(
+        default=Decimal(0), converter=to_decimal, validator=non_negative_decimal
+    )
+
+
+class _Context:
+    """Warehouses prepared once per batch: ranked by priority, coordinates as floats."""
+
+    def __init__(
+        self, warehouses: Sequence[Warehouse], zones: ZoneTable | None, cost: CostModel
+    ) -> None:
+        if not warehouses:
+            raise ValidationError("there are no warehouses to allocate from")
+        self.warehouses = sorted(warehouses, key=lambda w: (w.priority, w.code))
+        self.codes = [w.code for w in self.warehouses]
+        self.prepared = [
+            None if w.coordinates is None else _point(w.coordinates) for w in self.warehouses
+        ]
+        self.zones = {} if zones is None else {k: float(v) for k, v in zones.distances.items()}
+        self.parcel = float(cost.per_parcel)
+        self.unit = float(cost.per_unit)
+        self.unit_km = float(cost.per_unit_km)
+        self.unknown = float(cost.unknown_km)
+        # Distances a batch already computed, by id() of orders it keeps alive.
+        self.known: dict[int, list[float]] = {}
+
+    def distances(self, order: OrderDemand) -> list[float]:
+        """Km from each warehouse (in rank order) to the order's customer.
+
+        The zone table's distance where it has the pair, else the great-circle distance,
+        else (no coordinates) the cost model's ``unknown_km``.
+        """
+        known = self.known.get(id(order))
+        if known is not None:
+            return known
+        dest = order.destination
+        point = None if dest is None else _point(dest)
+        zones = self.zones if order.zone else None
+        result = []
+        for code_, prepared in zip(self.codes, self.prepared, strict=True):
+            km = zones.get((order.zone, code_)) if zones else None
+            if km is None:
+                if point is None or prepared is None:
+                    km = self.unknown
+                else:
+                    lat, lon, cos = prepared
+                    km = _great_circle_km(point[0] - lat, point[1] - lon, cos, point[2])
+            result.append(km)
+        return result
+
+    def shipment_cost(self, units: int, km: float) -> float:
+        """The cost model's cost of one parcel of ``units`` shipped ``km``."""
+        return self.parcel + units * (self.unit + self.unit_km * km)
+
+
+def allocation_cost(
+    allocations: Iterable[Allocation],
+    orders: Iterable[OrderDemand],
+    warehouses: Sequence[Warehouse],
+    *,
+    cost: CostModel | None = None,
+    zones: ZoneTable | None = None,
+) -> float:
+    """The planning cost of ``allocations`` under ``cost`` (one parcel per order and warehouse)."""
+    ctx = _Context(warehouses, zones, cost or CostModel())
+    index = {c: i for i, c in enumerate(ctx.codes)}
+    by_id = {order.order_id: order for order in orders}
+    total = 0.0
+    for allocation in allocations:
+        km = ctx.distances(by_id[allocation.order_id])
+        units: dict[str, int] = {}
+        for pick in allocation.picks:
+            units[pick.warehouse] = units.get(pick.warehouse, 0) + pick.quantity
+        total += sum(ctx.shipment_cost(u, km[index[w]]) for w, u in units.items())
+    return total

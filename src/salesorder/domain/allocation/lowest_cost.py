@@ -1,0 +1,387 @@
+"""The default strategy, :class:`LowestCost`: the cheapest shipments under a cost model.
+
+One order: the cheapest single warehouse, or the cheaper of a greedy cover and a
+nearest-per-line split, each improved by moving units to cheaper open parcels. A batch: the
+orders with the most to lose first, then exchanges of units between orders (the exchange
+module) while they lower the batch's cost.
+"""
+
+# The strategies' hooks (_rank, _single, _split) share one signature; not every strategy needs
+# every argument.
+# ruff: noqa: ARG002
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from salesorder.domain.allocation.costs import CostModel, _Context
+from salesorder.domain.allocation.exchange import _Exchange, _regret
+from salesorder.domain.allocation.model import (
+    Allocation,
+    Available,
+    BackorderLine,
+    BatchAllocation,
+    OrderDemand,
+    Pick,
+    ZoneTable,
+)
+from salesorder.domain.allocation.priority import _in_turn, _StockIndex, batch_order
+from salesorder.domain.allocation.strategies import BaseStrategy, _backorders, _Plan
+from salesorder.domain.customers import Warehouse
+
+__all__ = ["LowestCost"]
+
+
+class LowestCost(BaseStrategy):
+    """The default: cheapest shipments under the :class:`CostModel` (a fast heuristic).
+
+    Three candidate plans are priced and the cheapest kept: the cheapest single warehouse
+    that has the whole order; a greedy cover (the warehouse with the lowest cost per unit it
+    covers, repeatedly); and each line from its nearest warehouses. Both split plans are
+    then improved by moving units to nearer open parcels and closing parcels whose units
+    fit, more cheaply, in the others. Batches are planned as :meth:`allocate_batch` says;
+    ``rounds`` bounds its passes of exchanges (0: none).
+    """
+
+    name = "lowest cost"
+
+    def __init__(
+        self, *, cost: CostModel | None = None, zones: ZoneTable | None = None, rounds: int = 3
+    ) -> None:
+        super().__init__(cost=cost, zones=zones)
+        self.rounds = rounds
+
+    def _rank(self, order: OrderDemand, ctx: _Context, km: list[float]) -> list[int]:
+        return sorted(range(len(ctx.codes)), key=km.__getitem__)
+
+    def _single(
+        self, order: OrderDemand, ctx: _Context, km: list[float], able: list[int]
+    ) -> tuple[int, str]:
+        units = order.units
+        w = min(able, key=lambda w: ctx.shipment_cost(units, km[w]))
+        cost = ctx.shipment_cost(units, km[w])
+        return w, f"cheapest single shipment ({cost:.2f}) of {len(able)} that can serve it all"
+
+    def _plan(self, order: OrderDemand, ctx: _Context, available: Available) -> Allocation:
+        km = ctx.distances(order)
+        avail = _line_availability(order, ctx, available)
+        quantities = [line.quantity for line in order.lines]
+        able = [w for w in self._rank(order, ctx, km) if avail[w] == quantities]
+        if able:
+            w, why = self._single(order, ctx, km, able)
+            single = {w: dict(enumerate(quantities))}
+            # No split can cost less than two parcels with every unit from the nearest
+            # warehouse: when the single shipment costs no more, the split is not priced.
+            bound = 2 * ctx.parcel + sum(quantities) * (ctx.unit + ctx.unit_km * min(km))
+            single_cost = _plan_cost(single, ctx, km)
+            if single_cost <= bound:
+                return _to_allocation(order, ctx, single, {w: why}, self.name)
+        plan, reasons = self._split(order, ctx, km, avail)
+        if able:
+            if single_cost <= _plan_cost(plan, ctx, km):
+                return _to_allocation(order, ctx, single, {w: why}, self.name)
+            alone = ctx.codes[w]
+            reasons = {
+                at: f"{why_split}; cheaper than one shipment from {alone}"
+                for at, why_split in reasons.items()
+            }
+        return _to_allocation(order, ctx, plan, reasons, self.name)
+
+    def _split(
+        self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[int]]
+    ) -> tuple[_Plan, dict[int, str]]:
+        ranked = self._rank(order, ctx, km)
+        cover = _improve(_greedy_cover(order, ctx, km, avail, ranked), ctx, km, avail)
+        nearest = _improve(_nearest_per_line(order, avail, ranked), ctx, km, avail)
+        plan = min((cover, nearest), key=lambda p: _plan_cost(p, ctx, km))
+        reasons = {
+            w: f"lowest cost ({km[w]:.1f} km, {_units(plan[w])} in the parcel)" for w in plan
+        }
+        return plan, reasons
+
+    def allocate_batch(
+        self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
+    ) -> BatchAllocation:
+        """Allocate a batch under the priority rule, then lower its cost by exchanges.
+
+        1. :func:`units_in_turn` fixes how many units each line gets: orders in turn by
+           priority, then date, then id. Nothing below changes these amounts, so the
+           priority rule holds whatever happens next.
+        2. Orders are planned one by one (as :meth:`AllocationStrategy.allocate` does),
+           those with the most to lose first: the regret of an order is how much dearer
+           its second-best warehouse is than its best. The totals in step 1 guarantee
+           each order finds its units.
+        3. Local improvement: a line's units move to another warehouse of the same order
+           (one with stock left, or in exchange with another order holding that SKU there)
+           whenever the batch's cost falls; at most ``rounds`` passes.
+
+        Allocations come back in the order of service (priority, date, id).
+        """
+        queue = batch_order(orders)
+        ctx = self._context(warehouses)
+        index = _StockIndex(ctx.codes, available)
+        quotas, short = _in_turn(queue, set(ctx.codes), available)
+        kms = [ctx.distances(order) for order in queue]
+        ctx.known = {id(order): km for order, km in zip(queue, kms, strict=True)}
+        demands = list(queue)
+        for o in short:  # the rest of its SKUs went to orders served before it
+            order = queue[o]
+            lines = [
+                attrs.evolve(line, quantity=q)
+                for q, line in zip(quotas[o], order.lines, strict=True)
+                if q
+            ]
+            demands[o] = attrs.evolve(order, lines=lines)
+            ctx.known[id(demands[o])] = kms[o]
+        regret = [_regret(demand, ctx, km, index) for demand, km in zip(demands, kms, strict=True)]
+        plans: list[dict[int, dict[str, int]]] = [{} for _ in queue]
+        planned: list[Allocation | None] = [None] * len(queue)
+        holders: dict[tuple[int, str], set[int]] = {}
+        rows, at = index.by_sku, index.index
+        for o in sorted(range(len(queue)), key=lambda o: -regret[o]):
+            if not demands[o].lines:
+                continue
+            allocation = self._plan_merged(demands[o], ctx, index)
+            plan = plans[o]
+            for pick in allocation.picks:
+                w, sku, units = at[pick.warehouse], pick.sku, pick.quantity
+                rows[sku][w] -= units
+                parcel = plan.get(w)
+                if parcel is None:
+                    plan[w] = {sku: units}
+                else:
+                    parcel[sku] = parcel.get(sku, 0) + units
+                held = holders.get((w, sku))
+                if held is None:
+                    holders[w, sku] = {o}
+                else:
+                    held.add(o)
+            planned[o] = allocation
+        ids = [order.order_id for order in queue]
+        exchange = _Exchange(plans, holders, ids=ids, kms=kms, ctx=ctx, index=index)
+        changed = exchange.run(self.rounds)
+        allocations = []
+        for o, order in enumerate(queue):
+            first = planned[o]
+            if first is not None and o not in changed and o not in short:
+                allocations.append(first)
+                continue
+            if o in changed:  # the parcels changed: the planner's reasons may not hold
+                reasons = {
+                    (w, sku): f"lowest cost for the batch ({kms[o][w]:.1f} km, "
+                    f"{_units(units)} in the parcel)"
+                    for w, units in plans[o].items()
+                    for sku in units
+                }
+            else:
+                reasons = {} if first is None else _reasons(first, at)
+            reasons.update(exchange.reasons.get(o, {}))
+            allocations.append(_rebuild(order, plans[o], reasons, ctx, self.name))
+        return BatchAllocation(allocations=allocations)
+
+
+def _reasons(allocation: Allocation, at: Mapping[str, int]) -> dict[tuple[int, str], str]:
+    """The reason of each (warehouse index, SKU) of ``allocation``'s picks."""
+    return {(at[p.warehouse], p.sku): p.reason for p in allocation.picks}
+
+
+def _rebuild(
+    order: OrderDemand,
+    plan: dict[int, dict[str, int]],
+    reasons: dict[tuple[int, str], str],
+    ctx: _Context,
+    strategy: str,
+) -> Allocation:
+    """An allocation from units per warehouse and SKU, shared over the SKU's lines in order."""
+    left: dict[str, list[list[int]]] = {}
+    for w, units in plan.items():
+        for sku, n in units.items():
+            left.setdefault(sku, []).append([w, n])
+    picks = []
+    backorders = []
+    for line in order.lines:
+        need = line.quantity
+        for source in left.get(line.sku, ()):
+            take = min(need, source[1])
+            if take:
+                w = source[0]
+                picks.append(
+                    Pick(
+                        line_id=line.line_id,
+                        sku=line.sku,
+                        warehouse=ctx.codes[w],
+                        quantity=take,
+                        reason=reasons[w, line.sku],
+                    )
+                )
+                source[1] -= take
+                need -= take
+        if need:
+            backorders.append(
+                BackorderLine(
+                    line_id=line.line_id,
+                    sku=line.sku,
+                    quantity=need,
+                    reason=(
+                        f"no warehouse has {need} more of SKU {line.sku!r} available after "
+                        "the orders served before it (priority, then date)"
+                    ),
+                )
+            )
+    picks.sort(key=lambda p: p.warehouse)
+    return Allocation(
+        order_id=order.order_id, strategy=strategy, picks=picks, backorders=backorders
+    )
+
+
+def _line_availability(order: OrderDemand, ctx: _Context, available: Available) -> list[list[int]]:
+    """Units of each line each warehouse could give; a SKU on several lines shares stock."""
+    skus = [line.sku for line in order.lines]
+    unique = len(set(skus)) == len(skus)
+    if unique and isinstance(available, _StockIndex) and available.codes is ctx.codes:
+        zeros = available.zeros
+        columns = [
+            [
+                units if units < line.quantity else line.quantity
+                for units in available.by_sku.get(line.sku, zeros)
+            ]
+            for line in order.lines
+        ]
+        return [list(row) for row in zip(*columns, strict=True)]
+    if unique:  # the usual case (and always after merging lines)
+        wanted = [(line.sku, line.quantity) for line in order.lines]
+        get = available.get
+        return [
+            [max(0, min(get((code_, sku), 0), quantity)) for sku, quantity in wanted]
+            for code_ in ctx.codes
+        ]
+    result: list[list[int]] = []
+    for code_ in ctx.codes:
+        left: dict[str, int] = {}
+        row = []
+        for line in order.lines:
+            have = left.get(line.sku)
+            if have is None:
+                have = max(0, available.get((code_, line.sku), 0))
+            take = min(have, line.quantity)
+            left[line.sku] = have - take
+            row.append(take)
+        result.append(row)
+    return result
+
+
+def _units(lines: Mapping[Any, int]) -> str:
+    units = sum(lines.values())
+    return f"{units} unit" if units == 1 else f"{units} units"
+
+
+def _plan_cost(plan: _Plan, ctx: _Context, km: list[float]) -> float:
+    return sum(ctx.shipment_cost(sum(lines.values()), km[w]) for w, lines in plan.items())
+
+
+def _greedy_cover(
+    order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[int]], ranked: list[int]
+) -> _Plan:
+    plan: _Plan = {}
+    need = [line.quantity for line in order.lines]
+    while True:
+        best, best_rate = -1, math.inf
+        for w in ranked:
+            if w in plan:
+                continue
+            units = sum(min(n, a) for n, a in zip(need, avail[w], strict=True))
+            if units:
+                rate = ctx.shipment_cost(units, km[w]) / units
+                if rate < best_rate:
+                    best, best_rate = w, rate
+        if best < 0:
+            return plan
+        for i, n in enumerate(need):
+            take = min(n, avail[best][i])
+            if take:
+                plan.setdefault(best, {})[i] = take
+                need[i] -= take
+
+
+def _nearest_per_line(order: OrderDemand, avail: list[list[int]], ranked: list[int]) -> _Plan:
+    plan: _Plan = {}
+    for i, line in enumerate(order.lines):
+        need = line.quantity
+        for w in ranked:
+            take = min(need, avail[w][i])
+            if take:
+                plan.setdefault(w, {})[i] = take
+                need -= take
+                if not need:
+                    break
+    return plan
+
+
+def _improve(  # noqa: PLR0912 - two passes over a small plan
+    plan: _Plan, ctx: _Context, km: list[float], avail: list[list[int]]
+) -> _Plan:
+    """Close parcels whose units fit, more cheaply, in the other open parcels.
+
+    Then move units to the nearest open parcel with room. Never changes how many units each
+    line gets.
+    """
+    plan = {w: dict(lines) for w, lines in plan.items()}
+    for far in sorted(plan, key=lambda w: sum(plan[w].values())):
+        others = sorted((w for w in plan if w != far), key=lambda w: km[w])
+        if not others:
+            continue
+        trial = {w: dict(lines) for w, lines in plan.items() if w != far}
+        fits = True
+        for i, units in plan[far].items():
+            rest = units
+            for near in others:
+                move = min(rest, avail[near][i] - trial[near].get(i, 0))
+                if move > 0:
+                    trial[near][i] = trial[near].get(i, 0) + move
+                    rest -= move
+            if rest:
+                fits = False
+                break
+        if fits and _plan_cost(trial, ctx, km) < _plan_cost(plan, ctx, km):
+            plan = trial
+    opened = sorted(plan, key=lambda w: km[w])
+    for i in {i for lines in plan.values() for i in lines}:
+        for far in reversed(opened):
+            units = plan[far].get(i, 0)
+            for near in opened:
+                if not units or km[near] >= km[far]:
+                    break
+                move = min(units, avail[near][i] - plan[near].get(i, 0))
+                if move > 0:
+                    plan[near][i] = plan[near].get(i, 0) + move
+                    units -= move
+            if units:
+                plan[far][i] = units
+            else:
+                plan[far].pop(i, None)
+    return {w: lines for w, lines in plan.items() if lines}
+
+
+def _to_allocation(
+    order: OrderDemand, ctx: _Context, plan: _Plan, reasons: dict[int, str], strategy: str
+) -> Allocation:
+    lines = order.lines
+    split = len(plan) > 1
+    picks = [
+        Pick(
+            line_id=lines[i].line_id,
+            sku=lines[i].sku,
+            warehouse=ctx.codes[w],
+            quantity=units,
+            reason=(f"split shipment; {reasons[w]}" if split else reasons[w]),
+        )
+        for w in sorted(plan, key=lambda w: ctx.codes[w])
+        for i, units in sorted(plan[w].items())
+    ]
+    return Allocation(
+        order_id=order.order_id, strategy=strategy, picks=picks, backorders=_backorders(lines, plan)
+    )

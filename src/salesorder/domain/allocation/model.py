@@ -1,0 +1,157 @@
+"""The values of allocation: what an order needs, where its units come from, and why.
+
+An :class:`OrderDemand` goes in; an :class:`Allocation` (picks, backorder lines, a reason for
+each) comes out, one per order, and a batch's allocations come as a :class:`BatchAllocation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from salesorder.domain.common import as_tuple, code, positive_int
+from salesorder.domain.customers import GeoPoint
+from salesorder.money import to_decimal
+
+__all__ = [
+    "Allocation",
+    "Available",
+    "BackorderLine",
+    "BatchAllocation",
+    "DemandLine",
+    "OrderDemand",
+    "Pick",
+    "ZoneTable",
+]
+
+#: Units available to allocate, by (warehouse code, SKU); a missing pair has none.
+Available = Mapping[tuple[str, str], int]
+
+
+@attrs.frozen(kw_only=True)
+class DemandLine:
+    """Units of one SKU wanted by one order line."""
+
+    line_id: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(validator=positive_int)
+
+
+@attrs.frozen(kw_only=True)
+class OrderDemand:
+    """What an order needs and where it goes.
+
+    ``priority``: lower is served first in a batch (then ``placed_at``, then ``order_id``).
+    ``destination`` and ``zone`` locate the customer for distance-based strategies.
+    """
+
+    order_id: str = attrs.field(validator=code)
+    lines: tuple[DemandLine, ...] = attrs.field(converter=as_tuple)
+    destination: GeoPoint | None = None
+    zone: str = ""
+    priority: int = 0
+    placed_at: dt.datetime | None = None
+
+    @property
+    def units(self) -> int:
+        """Units ordered over all lines."""
+        return sum(line.quantity for line in self.lines)
+
+
+@attrs.frozen(kw_only=True)
+class Pick:
+    """``quantity`` units of an order line taken from ``warehouse``, and why."""
+
+    line_id: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    warehouse: str = attrs.field(validator=code)
+    quantity: int = attrs.field(validator=positive_int)
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class BackorderLine:
+    """Units of an order line no warehouse could serve, and why."""
+
+    line_id: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(validator=positive_int)
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Allocation:
+    """Where one order's units come from: picks, backorders and the strategy's reasons."""
+
+    order_id: str
+    strategy: str
+    picks: tuple[Pick, ...] = attrs.field(default=(), converter=as_tuple)
+    backorders: tuple[BackorderLine, ...] = attrs.field(default=(), converter=as_tuple)
+
+    @property
+    def warehouses(self) -> tuple[str, ...]:
+        """The warehouses shipping, in the order of the picks (one shipment each)."""
+        return tuple(dict.fromkeys(pick.warehouse for pick in self.picks))
+
+    @property
+    def is_complete(self) -> bool:
+        """True when nothing is backordered."""
+        return not self.backorders
+
+    @property
+    def units_allocated(self) -> int:
+        """Units picked over all lines."""
+        return sum(pick.quantity for pick in self.picks)
+
+    def explain(self) -> list[str]:
+        """One sentence per pick and backorder line: what went where, and why."""
+        text = [
+            f"line {p.line_id} ({p.sku}): {p.quantity} from {p.warehouse}: {p.reason}"
+            for p in self.picks
+        ]
+        text += [
+            f"line {b.line_id} ({b.sku}): {b.quantity} backordered: {b.reason}"
+            for b in self.backorders
+        ]
+        return text
+
+
+@attrs.frozen(kw_only=True)
+class BatchAllocation:
+    """The allocations of a batch, in the order of service (priority, date, id)."""
+
+    allocations: tuple[Allocation, ...] = attrs.field(converter=as_tuple)
+
+    def for_order(self, order_id: str) -> Allocation:
+        """The allocation of ``order_id``.
+
+        Raises:
+            KeyError: the order was not in the batch.
+        """
+        for allocation in self.allocations:
+            if allocation.order_id == order_id:
+                return allocation
+        raise KeyError(order_id)
+
+    @property
+    def backordered_units(self) -> int:
+        """Units no warehouse could serve, over the batch."""
+        return sum(b.quantity for a in self.allocations for b in a.backorders)
+
+
+def _km_table(value: Mapping[tuple[str, str], object]) -> dict[tuple[str, str], Decimal]:
+    return {key: to_decimal(km, what="distance") for key, km in value.items()}
+
+
+@attrs.frozen(kw_only=True)
+class ZoneTable:
+    """Distances in km from each warehouse to each delivery zone: ``{(zone, warehouse): km}``.
+
+    Used where customers have a zone (a postcode area, a city) instead of coordinates; a
+    pair that is missing falls back to coordinates.
+    """
+
+    distances: Mapping[tuple[str, str], Decimal] = attrs.field(converter=_km_table)

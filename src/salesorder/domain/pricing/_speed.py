@@ -1,0 +1,130 @@
+"""The pricing engine's speed helpers, each kept because the pricing benchmark needs it.
+
+Private to :mod:`salesorder.domain.pricing`. ``benchmarks/bench_pricing.py`` holds
+:func:`~salesorder.domain.pricing.price_order` to at most 5x a hand-written Decimal loop
+doing the same work; these are what that costs beyond plain code, and why:
+
+- :func:`_filler` builds the result objects made once per line or once per trace step
+  (:class:`PricedLine`, :class:`LineTax`, :class:`TraceStep`) without attrs' ``__init__``.
+  The objects made once per order (:class:`PricedOrder`, :class:`TaxSummary`) use their
+  ordinary constructors: there the saving does not show.
+- :data:`_money` makes a :class:`~salesorder.money.Money` of an amount already checked,
+  without the converter and validator (``Money._make``, bound once).
+- :func:`_split` is :func:`~salesorder.money.apportion` on Decimals: the engine splits an
+  order discount and each per-document tax this way, and apportion's Money and context
+  round trip cost three times the split itself. It keeps its own few lines of the largest
+  remainder method; ``tests/unit/test_pricing_fast_paths.py`` holds it to apportion, part
+  by part, and anything apportion would refuse still goes to apportion, which raises.
+
+The engine's other shortcut, the per-run ``id()``-keyed cache of each line's taxes, lives
+where it is used (:func:`salesorder.domain.pricing.engine._list_prices`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+import attrs
+from attrs import AttrsInstance
+
+from salesorder.domain.pricing._work import _Rounder
+from salesorder.domain.pricing.model import LineTax, PricedLine, TraceStep
+from salesorder.money import Money, apportion
+
+_T = TypeVar("_T", bound=AttrsInstance)
+
+
+def _filler(cls: type[_T]) -> Callable[..., _T]:
+    """A fast constructor for ``cls``, a frozen slotted attrs class with nothing to check.
+
+    It takes every field, in the class's field order or by keyword (positional is faster
+    for the wide classes, keywords are clearer), and fills the slots directly, as the
+    attrs ``__init__`` does but without its per-field ``object.__setattr__`` calls. Only
+    for classes whose fields have no validator or converter and that have
+    no ``__attrs_post_init__`` (defaults do not matter: every field is given), so nothing is
+    skipped but the frozen guard. The engine builds its results with it (checked values
+    from checked inputs).
+    """
+    fields = attrs.fields(cls)
+    plain = all(field.validator is None and field.converter is None for field in fields)
+    names = [field.name for field in fields]
+    # Every slot is a field (no cached hash or other hidden state the __init__ would set).
+    slots = set(cls.__dict__.get("__slots__", ("__dict__",))) - {"__weakref__"}
+    if not plain or hasattr(cls, "__attrs_post_init__") or slots != set(names):
+        raise TypeError(f"{cls.__name__} needs its own __init__")
+    namespace: dict[str, object] = {"new": object.__new__, "cls": cls}
+    namespace.update({f"set_{name}": cls.__dict__[name].__set__ for name in names})
+    source = "\n".join(
+        [
+            f"def make({', '.join(names)}):",
+            "    self = new(cls)",
+            *(f"    set_{name}(self, {name})" for name in names),
+            "    return self",
+        ]
+    )
+    # Generated like attrs' own __init__ (one straight line per slot, no loop).
+    exec(source, namespace)  # noqa: S102 - the source is built above from field names only
+    return namespace["make"]  # type: ignore[return-value]
+
+
+_new_line_tax = _filler(LineTax)
+_new_priced_line = _filler(PricedLine)
+_new_step = _filler(TraceStep)
+
+#: Money of an amount the engine computed from checked inputs: no converter, no validator.
+#: Bound once here, so a hot loop pays no class attribute lookup per call.
+_money: Callable[[Decimal, str], Money] = Money._make  # money's own fast path
+
+
+def _split(
+    total: Decimal, weights: list[Decimal], rounding: _Rounder, currency: str
+) -> list[Decimal]:
+    """:func:`~salesorder.money.apportion` on Decimals, without the Money round trip.
+
+    The same parts as apportion; anything apportion would refuse goes to it, which raises.
+    """
+    quantum, scale = rounding.quantum, rounding.scale
+    numerator, denominator = total.as_integer_ratio()
+    if weights and not scale % denominator:
+        # Weights in minor units (what the engine splits over always is); scaling every
+        # weight by the same factor leaves the largest-remainder parts unchanged.
+        ints: list[int] = []
+        for weight in weights:
+            top, bottom = weight.as_integer_ratio()
+            if top < 0 or scale % bottom:
+                # Finer weights, or a negative one: apportion on the same unit gives the
+                # same parts (or its error).
+                shares = apportion(_money(total, currency), weights, quantum=quantum)
+                return [share.amount for share in shares]
+            ints.append(top * (scale // bottom))
+        whole = sum(ints)
+        if whole:
+            units = numerator * (scale // denominator)
+            return [Decimal(part) * quantum for part in _largest_remainder(units, ints, whole)]
+    return [share.amount for share in apportion(_money(total, currency), weights)]
+
+
+def _largest_remainder(units: int, weights: list[int], whole: int) -> list[int]:
+    """Split ``units`` over non-negative int ``weights`` (summing to ``whole`` > 0).
+
+    The largest remainder method of :func:`~salesorder.money.apportion`, on whole units:
+    each part gets the floor of its share, the units left over go one each to the largest
+    remainders, ties to the earlier part.
+    """
+    sign = -1 if units < 0 else 1
+    magnitude = abs(units)
+    floors: list[int] = []
+    remainders: list[int] = []
+    for weight in weights:
+        quotient, remainder = divmod(magnitude * weight, whole)
+        floors.append(quotient)
+        remainders.append(remainder)
+    left = magnitude - sum(floors)
+    if left:
+        # Largest remainders first; the sort is stable, so ties keep the earlier part first.
+        ranked = sorted(range(len(floors)), key=remainders.__getitem__, reverse=True)
+        for index in ranked[:left]:
+            floors[index] += 1
+    return floors if sign > 0 else [-part for part in floors]

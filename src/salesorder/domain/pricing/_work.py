@@ -1,0 +1,159 @@
+"""What one pricing run works with: the rounder, a line's taxes, the line being priced.
+
+Private to :mod:`salesorder.domain.pricing`. A :class:`_Rounder` and a :class:`_Taxes` are
+pure functions of immutable values, built once per process and shared (``functools`` caches
+keyed by value); a :class:`_Line` is the mutable state of one line during one run, which the
+steps in :mod:`~salesorder.domain.pricing.offers` and :mod:`~salesorder.domain.pricing.taxes`
+change in turn.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from typing import TypeAlias
+
+from salesorder.domain.pricelists import PriceChoice, PriceEntry, PriceList
+from salesorder.domain.pricing.model import LineToPrice
+from salesorder.domain.tax import TaxRate
+from salesorder.exceptions import ValidationError
+from salesorder.money import Money, RoundingMode, currency_info
+
+#: The zero every working amount starts from, shared by the whole package: the engine
+#: tells an amount nothing changed by identity (``line.platform is _ZERO``), so a module
+#: must never make its own.
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+class _Rounder:
+    """Quantize to the policy's digits (the currency's minor units by default) with its mode.
+
+    A rounder never changes once built.
+    """
+
+    __slots__ = ("digits", "mode", "quantum", "scale", "strict")
+
+    def __init__(self, currency: str, mode: RoundingMode, digits: int | None) -> None:
+        iso = currency_info(currency).digits
+        if digits is not None and digits > iso:
+            raise ValidationError(
+                f"RoundingPolicy.digits {digits} is more than {currency}'s ISO 4217 minor "
+                f"units ({iso})"
+            )
+        self.digits = iso if digits is None else digits
+        # A shop's explicit policy: stated prices must fit it (never rounded in silence).
+        self.strict = digits is not None
+        self.quantum = Decimal(1).scaleb(-self.digits)
+        self.scale = 10**self.digits  # rounding units per major unit
+        self.mode = mode.decimal_rounding
+
+    def __call__(self, value: Decimal) -> Decimal:
+        return value.quantize(self.quantum, rounding=self.mode)
+
+
+# Both are pure functions of immutable values, built once per process rather than once per
+# order (a _Rounder or _Taxes is never changed after it is built).
+@functools.lru_cache(maxsize=64)
+def _rounder(currency: str, mode: RoundingMode, digits: int | None = None) -> _Rounder:
+    return _Rounder(currency, mode, digits)
+
+
+class _Taxes:
+    """A line's taxes with their shares of the net (compound ones grow with earlier taxes).
+
+    What :mod:`~salesorder.domain.pricing.taxes` computes with and the trace words with, worked
+    out once per distinct set of rates.
+    """
+
+    __slots__ = ("effective", "multiplier", "notes", "prefixes", "rates", "shares", "single")
+
+    def __init__(self, rates: tuple[TaxRate, ...]) -> None:
+        self.rates = rates
+        # Computed once per distinct set of taxes (the rate's effective rate is Fraction
+        # arithmetic), not once per line.
+        self.effective = [rate.effective_rate for rate in rates]
+        self.notes = [
+            f" (statutory {rate.rate} on {rate.base_factor} of the base)"
+            if rate.base_factor != 1
+            else ""
+            for rate in rates
+        ]
+        #: How a trace step about each tax starts ("PPN 12%: 0.11 of ").
+        self.prefixes = [
+            f"{rate.name}: {effective} of "
+            for rate, effective in zip(rates, self.effective, strict=True)
+        ]
+        shares: list[Decimal] = []
+        total = _ZERO
+        for rate, effective in zip(rates, self.effective, strict=True):
+            share = effective * (_ONE + total) if rate.compound else effective
+            shares.append(share)
+            total += share
+        self.shares = shares
+        self.multiplier = _ONE + total
+        #: The effective rate of a line's one simple tax (the common case), else None.
+        self.single = self.effective[0] if len(rates) == 1 and not rates[0].compound else None
+
+
+def _taxes_of(rates: tuple[TaxRate, ...]) -> _Taxes:
+    """The :class:`_Taxes` of ``rates``, shared by equal rates written alike.
+
+    ``Decimal("0.1") == Decimal("0.10")``, so two such rates are equal ``TaxRate`` values
+    that print differently; the spelling is part of the key, or pricing "0.10" after "0.1"
+    would print "0.1" (on the lines, in the JSON and the trace).
+    """
+    return _spelled_taxes(rates, tuple(str(rate.rate) for rate in rates))
+
+
+@functools.lru_cache(maxsize=256)
+def _spelled_taxes(rates: tuple[TaxRate, ...], _spelling: tuple[str, ...]) -> _Taxes:
+    return _Taxes(rates)
+
+
+#: Where a line's list price came from, for the trace: ``None``, no price list looked at;
+#: ``()``, the one applicable list has no price for it (catalog price); ``(list, entry)``,
+#: the one applicable list priced it (its reason is worded when the trace is read); or
+#: what :func:`~salesorder.domain.pricelists.choose_price` chose among several lists.
+_Listed: TypeAlias = PriceChoice | tuple[PriceList, PriceEntry] | tuple[()] | None
+
+
+class _Line:
+    """A line being priced (mutable working state of the engine)."""
+
+    __slots__ = (
+        "discount",
+        "exact",
+        "left",
+        "list_amount",
+        "listed",
+        "manual",
+        "platform",
+        "source",
+        "tax",
+        "taxes",
+        "unit",
+    )
+
+    def __init__(  # noqa: PLR0917 - once per line, positional is the fast call
+        self,
+        source: LineToPrice,
+        taxes: _Taxes,
+        unit: Money,
+        exact: Decimal,
+        list_amount: Decimal,
+        listed: _Listed,
+    ) -> None:
+        self.source = source
+        self.taxes = taxes
+        self.unit = unit
+        self.exact = exact  # unit price x quantity, before rounding
+        self.list_amount = list_amount
+        #: Where the list price came from (see _Listed); for the trace.
+        self.listed = listed
+        self.left = list_amount
+        self.discount = _ZERO
+        self.platform = _ZERO
+        self.tax: list[Decimal] = []
+        #: The line's own discount: exact, rounded and taken (None: it has none).
+        self.manual: tuple[Decimal, Decimal, Decimal] | None = None

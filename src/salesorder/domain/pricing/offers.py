@@ -1,0 +1,326 @@
+"""Discounts: each line's own, then the promotions and vouchers, in the order of application.
+
+Private to :mod:`salesorder.domain.pricing` (the rules and their order are in its docstring).
+Each step takes what it discounts off what the lines have left (:attr:`_Line.left`), so no
+line goes below zero, and records its part of the trace. After django-oscar's offer
+applicator: :func:`_choose_promotions` decides which promotions apply and in which order,
+:func:`_apply_promotions` applies them in turn, and each kind of benefit computes its own
+parts (:func:`_line_parts`, :func:`_order_parts`, :func:`_shipping_discount`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from salesorder.domain.pricelists import PricingContext
+from salesorder.domain.pricing._speed import _money, _new_step, _split
+from salesorder.domain.pricing._work import _ZERO, _Line, _Rounder
+from salesorder.domain.pricing.model import DiscountKind, TraceKind
+from salesorder.domain.pricing.trace import _discount_trace, _manual_trace, _Recorder
+from salesorder.domain.promotions import Funder, Promotion, PromotionKind, PromotionScope, Voucher
+from salesorder.exceptions import CurrencyMismatch, VoucherNotApplicable
+from salesorder.money import apportion
+
+_HUNDRED = Decimal(100)
+
+
+def _take(line: _Line, amount: Decimal, funder: Funder) -> Decimal:
+    """Take ``amount`` off the line, capped at what is left; returns what was taken."""
+    amount = min(amount, line.left)
+    line.left -= amount
+    line.discount += amount
+    if funder is Funder.PLATFORM:
+        line.platform += amount
+    return amount
+
+
+def _manual_discounts(
+    work: list[_Line], rounding: _Rounder, currency: str, record: _Recorder | None
+) -> None:
+    """Take each line's own discount off it (see ``_Line.manual``)."""
+    for line in work:
+        discount = line.source.discount
+        if discount is None:
+            continue
+        if discount.kind is DiscountKind.PERCENT:
+            exact = line.list_amount * discount.percent / _HUNDRED
+            value = rounding(exact)
+        else:
+            assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
+            if discount.amount.currency != currency:
+                raise CurrencyMismatch(currency, discount.amount.currency, "discount")
+            exact = value = rounding(discount.amount.amount)
+        line.manual = (exact, value, _take(line, value, Funder.SELLER))
+    if record is not None:
+        record.later(_manual_trace, work, currency)
+
+
+def _label(promotion: Promotion, voucher: Voucher | None) -> str:
+    return promotion.code if voucher is None else f"{promotion.code} (voucher {voucher.code})"
+
+
+def _choose_promotions(
+    promotions: Sequence[Promotion],
+    vouchers: Sequence[Voucher],
+    context: PricingContext,
+    currency: str,
+    record: _Recorder | None,
+) -> list[tuple[Promotion, Voucher | None]]:
+    """The promotions that apply, in the order of application (see the module docstring)."""
+    found: list[tuple[Promotion, Voucher | None]] = []
+    for promotion in promotions:
+        if (
+            promotion.automatic
+            and promotion.is_valid_on(context.on)
+            and promotion.eligible_for(context.channel, context.customer_group)
+        ):
+            promotion.check_currency(currency)
+            found.append((promotion, None))
+    for voucher in vouchers:
+        voucher.check(order_id=context.order_id, customer_id=context.customer_id, on=context.on)
+        promotion = voucher.promotion
+        if not promotion.eligible_for(context.channel, context.customer_group):
+            raise VoucherNotApplicable(
+                f"voucher {voucher.code!r} is not for channel {context.channel!r} or customer "
+                f"group {context.customer_group!r} (channels {list(promotion.channels)}, "
+                f"groups {list(promotion.customer_groups)})"
+            )
+        promotion.check_currency(currency)
+        found.append((promotion, voucher))
+    if len(found) < 2:  # nothing to rank, nothing to exclude
+        return found
+    found.sort(key=lambda pv: (-pv[0].priority, pv[0].code))
+    exclusive = next((pv for pv in found if pv[0].exclusive), None)
+    if exclusive is not None and len(found) > 1:
+        for pair in found:
+            if pair is exclusive:
+                continue
+            if pair[1] is not None:
+                raise VoucherNotApplicable(
+                    f"voucher {pair[1].code!r} cannot be combined with exclusive "
+                    f"{exclusive[0].thing}"
+                )
+            if record is not None:
+                record.add(
+                    _new_step(
+                        line_id="",
+                        kind=TraceKind.NOTE,
+                        source=pair[0].code,
+                        amount=None,
+                        detail=f"not applied: {exclusive[0].thing} is exclusive",
+                    )
+                )
+        found = [exclusive]
+    found.sort(key=lambda pv: _SCOPE_ORDER[pv[0].scope])  # stable: keeps the ranking
+    return found
+
+
+_SCOPE_ORDER = {PromotionScope.LINE: 0, PromotionScope.ORDER: 1, PromotionScope.SHIPPING: 2}
+
+
+def _apply_promotions(
+    chosen: list[tuple[Promotion, Voucher | None]],
+    work: list[_Line],
+    shipping: Decimal,
+    *,
+    rounding: _Rounder,
+    currency: str,
+    record: _Recorder | None,
+) -> Decimal:
+    """Apply the chosen promotions in turn; returns what they took off ``shipping``."""
+    shipping_left = shipping
+    shipping_off = _ZERO
+    for promotion, voucher in chosen:
+        if promotion.scope is not PromotionScope.SHIPPING:
+            _apply_promotion(
+                promotion, voucher, work, rounding=rounding, currency=currency, record=record
+            )
+            continue
+        off = _shipping_discount(promotion, shipping_left, rounding)
+        if not off:
+            continue
+        shipping_left -= off
+        shipping_off += off
+        if record is not None:
+            record.add(
+                _new_step(
+                    line_id="",
+                    kind=TraceKind.SHIPPING,
+                    source=_label(promotion, voucher),
+                    amount=_money(off, currency),
+                    detail=f"{promotion.kind.value} off the shipping charge, "
+                    f"funded by {promotion.funded_by.value}",
+                )
+            )
+    return shipping_off
+
+
+def _shipping_discount(promotion: Promotion, left: Decimal, rounding: _Rounder) -> Decimal:
+    if promotion.kind is PromotionKind.FREE_SHIPPING:
+        off = left
+    elif promotion.kind is PromotionKind.SHIPPING_PERCENT:
+        off = rounding(left * promotion.percent / _HUNDRED)
+    else:
+        assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+        off = rounding(promotion.amount.amount)
+    if promotion.max_discount is not None:
+        off = min(off, promotion.max_discount.amount)
+    return min(off, left)
+
+
+def _line_parts(promotion: Promotion, eligible: list[_Line], rounding: _Rounder) -> list[Decimal]:
+    """What a line promotion takes off each eligible line, before caps."""
+    kind = promotion.kind
+    if kind is PromotionKind.LINE_PERCENT:
+        percent, quantum, mode = promotion.percent, rounding.quantum, rounding.mode
+        return [(line.left * percent / _HUNDRED).quantize(quantum, mode) for line in eligible]
+    if kind is PromotionKind.LINE_FIXED:
+        assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+        return [min(rounding(promotion.amount.amount), line.left) for line in eligible]
+    if kind is PromotionKind.BUY_X_GET_Y:
+        group = promotion.buy_quantity + promotion.get_quantity
+        return [
+            min(
+                rounding(
+                    line.unit.amount * (line.source.quantity // group) * promotion.get_quantity
+                ),
+                line.left,
+            )
+            for line in eligible
+        ]
+    # A bundle: one unit of each member SKU for the bundle price, as many times as the
+    # scarcest member allows.
+    assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+    members: dict[str, _Line] = {}
+    for line in eligible:
+        members.setdefault(line.source.sku, line)
+    if len(members) < len(set(promotion.skus)):
+        return [_ZERO] * len(eligible)
+    bundles = min(line.source.quantity for line in members.values())
+    normal = sum((line.unit.amount for line in members.values()), _ZERO) * bundles
+    total = rounding(normal - promotion.amount.amount * bundles)
+    left = sum((line.left for line in members.values()), _ZERO)
+    total = min(max(total, _ZERO), left)
+    parts = [_ZERO] * len(eligible)
+    if total:
+        weights = [line.left for line in members.values()]
+        shares = apportion(_money(total, promotion.amount.currency), weights)
+        index = {id(line): i for i, line in enumerate(eligible)}
+        for line, share in zip(members.values(), shares, strict=True):
+            parts[index[id(line)]] = share.amount
+    return parts
+
+
+def _not_applied(promotion: Promotion, eligible: list[_Line], work: list[_Line]) -> str:
+    """Why ``promotion`` does not apply to the order, or "" when it does."""
+    if not eligible:
+        return "no eligible line"
+    if promotion.min_spend is not None:
+        # Minimum spend is measured on list amounts, before any discount, so that one
+        # discount can never switch another one off (adding a discount never raises what
+        # the buyer pays).
+        spend = sum((line.list_amount for line in work), _ZERO)
+        if spend < promotion.min_spend.amount:
+            return f"spend {spend} is below the minimum {promotion.min_spend.amount}"
+    return ""
+
+
+def _take_parts(eligible: list[_Line], parts: list[Decimal], funder: Funder) -> list[Decimal]:
+    """:func:`_take` each part off its line (inlined); returns what each line gave."""
+    platform = funder is Funder.PLATFORM
+    given: list[Decimal] = []
+    for line, part in zip(eligible, parts, strict=True):
+        taken = min(part, line.left)
+        line.left -= taken
+        line.discount += taken
+        if platform:
+            line.platform += taken
+        given.append(taken)
+    return given
+
+
+def _order_parts(
+    promotion: Promotion, eligible: list[_Line], rounding: _Rounder, currency: str
+) -> list[Decimal]:
+    """An order promotion's total, spread over the eligible lines by what each has left."""
+    weights = [line.left for line in eligible]
+    left = sum(weights, _ZERO)
+    if promotion.kind is PromotionKind.ORDER_PERCENT:
+        total = rounding(left * promotion.percent / _HUNDRED)
+    else:
+        assert promotion.amount is not None  # noqa: S101 - validated by Promotion
+        total = min(rounding(promotion.amount.amount), left)
+    return _split(total, weights, rounding, currency)
+
+
+def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounder) -> list[Decimal]:
+    """A percent off each line, uncapped: _line_parts and _take_parts in one pass."""
+    quantum, mode = rounding.quantum, rounding.mode
+    # x * p / 100 == x * (p / 100) digit for digit: dividing by 100 only moves the exponent.
+    factor = promotion.percent / _HUNDRED
+    platform = promotion.funded_by is Funder.PLATFORM
+    given: list[Decimal] = []
+    for line in eligible:
+        left = line.left
+        taken = min((left * factor).quantize(quantum, mode), left)
+        line.left = left - taken
+        line.discount += taken
+        if platform:
+            line.platform += taken
+        given.append(taken)
+    return given
+
+
+def _eligible(promotion: Promotion, work: list[_Line]) -> list[_Line]:
+    """The lines ``promotion`` may take something off."""
+    if promotion.kind is PromotionKind.BUNDLE_PRICE:
+        # A bundle is made of what was bought: a line an earlier discount made free still
+        # counts as a member (what the bundle takes off is capped by what is left).
+        return [line for line in work if promotion.covers(line.source.sku)]
+    if promotion.skus:
+        return [line for line in work if promotion.covers(line.source.sku) and line.left]
+    return [line for line in work if line.left]
+
+
+def _apply_promotion(
+    promotion: Promotion,
+    voucher: Voucher | None,
+    work: list[_Line],
+    *,
+    rounding: _Rounder,
+    currency: str,
+    record: _Recorder | None,
+) -> None:
+    eligible = _eligible(promotion, work)
+    reason = _not_applied(promotion, eligible, work)
+    if reason:
+        if voucher is not None:
+            raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
+        if record is not None:
+            record.add(
+                _new_step(
+                    line_id="",
+                    kind=TraceKind.NOTE,
+                    source=promotion.code,
+                    amount=None,
+                    detail=f"not applied: {reason}",
+                )
+            )
+        return
+    cap = promotion.max_discount
+    if cap is None and promotion.kind is PromotionKind.LINE_PERCENT:
+        given = _take_percent(promotion, eligible, rounding)
+    else:
+        if promotion.scope is PromotionScope.ORDER:
+            parts = _order_parts(promotion, eligible, rounding, currency)
+        else:
+            parts = _line_parts(promotion, eligible, rounding)
+        if cap is not None and sum(parts, _ZERO) > cap.amount and any(parts):
+            capped = rounding(cap.amount)
+            parts = _split(capped, parts, rounding, currency)
+        given = _take_parts(eligible, parts, promotion.funded_by)
+    if record is not None:
+        # The label now: a voucher is mutable (its uses), its promotion is not.
+        label = _label(promotion, voucher)
+        record.later(_discount_trace, promotion, label, eligible, given, currency)

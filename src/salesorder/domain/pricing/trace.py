@@ -1,0 +1,273 @@
+"""The trace: recorded during a pricing run, worded into steps when first read.
+
+Private to :mod:`salesorder.domain.pricing`. The run records, for each part of the trace,
+a function of this module and the figures it computed anyway (:class:`_Recorder`); the
+:class:`_DeferredTrace` it returns calls them on the first read of ``steps``, under the
+decimal context of the run. So pricing pays little for a trace nobody reads, and a trace
+read later says what the run saw (the words and ``Money`` of every step were half of what
+pricing cost).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+from salesorder.domain.pricelists import PriceChoice, PricingContext, choose_price
+from salesorder.domain.pricing._speed import _money, _new_step
+from salesorder.domain.pricing._work import _Line
+from salesorder.domain.pricing.model import (
+    DiscountKind,
+    PricedLine,
+    PricingTrace,
+    TraceKind,
+    TraceStep,
+)
+from salesorder.domain.promotions import Promotion
+from salesorder.domain.tax import TaxMode
+from salesorder.money import Money
+
+
+class _Recorder:
+    """The trace of one pricing run, kept as the figures the run computed anyway.
+
+    Each entry is a function and its arguments; :meth:`build` calls them in turn on one
+    list of steps, so the steps come out in the order the run recorded them. Formatting
+    waits for the first read of :attr:`PricingTrace.steps` and happens under the decimal
+    context the run used, so it gives what formatting during the run would have given.
+    """
+
+    __slots__ = ("context", "entries")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Callable[..., None], tuple[object, ...]]] = []
+        self.context = decimal.getcontext().copy()
+
+    def later(self, build: Callable[..., None], *args: object) -> None:
+        """Record that ``build(steps, *args)`` appends this part of the trace."""
+        self.entries.append((build, args))
+
+    def add(self, step: TraceStep) -> None:
+        """Record a step already made (the rare ones: notes, shipping)."""
+        self.entries.append((list.append, (step,)))
+
+    def build(self) -> tuple[TraceStep, ...]:
+        """The steps, in the order recorded."""
+        steps: list[TraceStep] = []
+        with decimal.localcontext(self.context):
+            for build, args in self.entries:
+                build(steps, *args)
+        return tuple(steps)
+
+
+# _DeferredTrace's ``steps`` property hides the attrs slot of the same name, so the slot is
+# read and filled through its descriptor. Not a speed trick: it is how the deferred trace
+# stays a PricingTrace (same slot, same eq, hash, JSON and pickle) while building on read.
+_get_steps = PricingTrace.__dict__["steps"].__get__
+_set_steps = PricingTrace.__dict__["steps"].__set__
+
+
+class _DeferredTrace(PricingTrace):
+    """A :class:`PricingTrace` whose steps a :class:`_Recorder` builds on first read."""
+
+    __slots__ = ("_recorder",)
+
+    _recorder: _Recorder | None
+
+    def __init__(
+        self, recorder: _Recorder | None = None, *, steps: Sequence[TraceStep] = ()
+    ) -> None:
+        object.__setattr__(self, "_recorder", recorder)
+        if recorder is None:  # attrs.evolve passes the fields: a trace of those steps
+            _set_steps(self, tuple(steps))
+
+    @property
+    def steps(self) -> tuple[TraceStep, ...]:
+        """The steps, built from the recorded figures on first read, then kept."""
+        recorder = self._recorder
+        if recorder is not None:
+            _set_steps(self, recorder.build())
+            object.__setattr__(self, "_recorder", None)  # the figures are no longer needed
+        return _get_steps(self)  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return repr(PricingTrace(steps=self.steps))
+
+    def __reduce__(self) -> tuple[type[PricingTrace], tuple[()], dict[str, object]]:
+        # Pickled (and copied) as the plain trace it reads as.
+        return PricingTrace, (), {"steps": self.steps}
+
+
+#: The trace of an order priced with ``trace=False`` (an immutable value, shared).
+_NO_TRACE = PricingTrace()
+
+
+def _price_trace(
+    steps: list[TraceStep], work: list[_Line], tax_mode: TaxMode, context: PricingContext
+) -> None:
+    """Trace each line's list price: where it comes from, and its rounding."""
+    reasons: dict[tuple[int, int], str] = {}
+    for line in work:
+        _price_steps(steps, line, tax_mode, context, reasons)
+
+
+def _price_steps(
+    steps: list[TraceStep],
+    work_line: _Line,
+    tax_mode: TaxMode,
+    context: PricingContext,
+    reasons: dict[tuple[int, int], str],
+) -> None:
+    line, listed, unit = work_line.source, work_line.listed, work_line.unit
+    exact, list_amount = work_line.exact, work_line.list_amount
+    currency = unit.currency
+    list_mode: TaxMode | None = None
+    if listed is None:
+        reason = "price given on the order" if line.price_fixed else "unit price"
+        source = "order" if line.price_fixed else "line"
+    elif isinstance(listed, PriceChoice):  # chosen among several lists, worded then
+        reason, list_mode = listed.reason, listed.tax_mode
+        source = "catalog" if listed.price_list is None else listed.price_list
+    elif not listed:
+        reason = "catalog price: no price list applies"
+        source = "catalog"
+    else:  # the one applicable list priced the line
+        best, entry = listed
+        source, list_mode = best.code, best.tax_mode
+        # The same list and tier give the same reason: worded once per order.
+        key = (id(best), entry.min_quantity)
+        found = reasons.get(key)
+        if found is None:
+            choice = choose_price(
+                (best,), line.sku, line.quantity, context, fallback=unit, currency=currency
+            )
+            found = reasons[key] = choice.reason
+        reason = found
+    if list_mode is not None and list_mode is not tax_mode:
+        if tax_mode is TaxMode.EXCLUDED:
+            reason += f"; tax removed (/ {work_line.taxes.multiplier})"
+        else:
+            reason += f"; tax added (x {work_line.taxes.multiplier})"
+    steps.append(
+        _new_step(
+            line_id=line.line_id,
+            kind=TraceKind.PRICE,
+            source=source,
+            amount=_money(list_amount, currency),
+            detail=f"{line.quantity} x {unit.amount}: {reason}",
+        )
+    )
+    if exact != list_amount:
+        _rounding_step(
+            steps, line.line_id, "list amount", exact=exact, rounded=list_amount, cur=currency
+        )
+
+
+def _rounding_step(
+    steps: list[TraceStep], line_id: str, what: str, *, exact: Decimal, rounded: Decimal, cur: str
+) -> None:
+    steps.append(
+        _new_step(
+            line_id=line_id,
+            kind=TraceKind.ROUNDING,
+            source=what,
+            amount=_money(rounded - exact, cur),
+            detail=f"{exact} rounded to {rounded}",
+        )
+    )
+
+
+def _manual_trace(steps: list[TraceStep], work: list[_Line], currency: str) -> None:
+    """Trace each line's own discount and its rounding."""
+    for line in work:
+        discount = line.source.discount
+        if line.manual is None or discount is None:
+            continue
+        exact, value, taken = line.manual
+        if not (taken or value):
+            continue
+        if discount.kind is DiscountKind.PERCENT:
+            detail = f"{discount.percent}% of {line.list_amount}"
+        else:
+            detail = f"{discount.amount} off the line"
+        if taken < value:
+            detail += f", capped at the line ({taken})"
+        steps.append(
+            _new_step(
+                line_id=line.source.line_id,
+                kind=TraceKind.DISCOUNT,
+                source="manual",
+                amount=_money(taken, currency),
+                detail=detail,
+            )
+        )
+        if exact != value:
+            _rounding_step(
+                steps, line.source.line_id, "discount", exact=exact, rounded=value, cur=currency
+            )
+
+
+def _discount_trace(  # noqa: PLR0917 - the arguments _apply_promotion recorded
+    steps: list[TraceStep],
+    promotion: Promotion,
+    label: str,
+    eligible: list[_Line],
+    given: list[Decimal],
+    currency: str,
+) -> None:
+    """Trace what one promotion took off each line."""
+    detail = f"{promotion.kind.value}, funded by {promotion.funded_by.value}"
+    for line, taken in zip(eligible, given, strict=True):
+        if taken:
+            steps.append(
+                _new_step(
+                    line_id=line.source.line_id,
+                    kind=TraceKind.DISCOUNT,
+                    source=label,
+                    amount=_money(taken, currency),
+                    detail=detail,
+                )
+            )
+
+
+def _finish_trace(
+    steps: list[TraceStep], work: list[_Line], priced: tuple[PricedLine, ...], tax_mode: TaxMode
+) -> None:
+    """Trace each line's net (its rounding, when tax is included) and taxes."""
+    for line, done in zip(work, priced, strict=True):
+        taxes = line.taxes
+        if tax_mode is TaxMode.INCLUDED and taxes.rates:
+            exact_net, net = line.left / taxes.multiplier, done.net.amount
+            if exact_net != net:
+                cur = done.net.currency
+                _rounding_step(steps, done.line_id, "net", exact=exact_net, rounded=net, cur=cur)
+        for index, record in enumerate(done.taxes):
+            _tax_steps(
+                steps, line, index, base=record.base.amount, amount=record.amount, tax_mode=tax_mode
+            )
+
+
+def _tax_steps(
+    steps: list[TraceStep],
+    line: _Line,
+    index: int,
+    *,
+    base: Decimal,
+    amount: Money,
+    tax_mode: TaxMode,
+) -> None:
+    """Trace one tax of a line (and its rounding, when tax is excluded)."""
+    taxes = line.taxes
+    code_ = taxes.rates[index].code
+    line_id = line.source.line_id
+    exact = base * taxes.effective[index] if tax_mode is TaxMode.EXCLUDED else None
+    detail = f"{taxes.prefixes[index]}{base}{taxes.notes[index]}"
+    if exact is None:
+        detail += f", included in {line.left} (share {taxes.shares[index]} of {taxes.multiplier})"
+    steps.append(
+        _new_step(line_id=line_id, kind=TraceKind.TAX, source=code_, amount=amount, detail=detail)
+    )
+    if exact is not None and exact != amount.amount:
+        rounded = amount.amount
+        _rounding_step(steps, line_id, code_, exact=exact, rounded=rounded, cur=amount.currency)

@@ -1,0 +1,268 @@
+"""Commands of orders: taking, changing, holding, cancelling and closing them.
+
+Also what orders are taken against (products, customers, price lists, promotions and
+vouchers) and the retry of customer messages. Handled in :mod:`salesorder.services.ordering`,
+:mod:`~salesorder.services.catalog`, :mod:`~salesorder.services.pricing` and
+:mod:`~salesorder.services.notifications`; import them from :mod:`salesorder.services.commands`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+import attrs
+
+from salesorder.domain.catalog import Product
+from salesorder.domain.channels import Channel
+from salesorder.domain.common import as_tuple, code, not_empty, positive_int, whole_quantity
+from salesorder.domain.customers import Address, Customer
+from salesorder.domain.payments import PaymentMethod
+from salesorder.domain.pricelists import PriceList
+from salesorder.domain.pricing import Discount
+from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.money import Money
+from salesorder.services.commands.base import Command, LineQuantity
+
+__all__ = [
+    "AddCustomer",
+    "AddLine",
+    "AddPriceList",
+    "AddProduct",
+    "AddPromotion",
+    "AddVoucher",
+    "AmendOrder",
+    "CancelLines",
+    "CancelOrder",
+    "ChangeAddress",
+    "ChangeQuantity",
+    "CompleteOrder",
+    "ConfirmOrder",
+    "HoldOrder",
+    "NewLine",
+    "PlaceOrder",
+    "ReleaseOrder",
+    "RemoveLine",
+    "RetryNotifications",
+    "SetVouchers",
+]
+
+
+# -- the catalog and customers orders are taken against (services.catalog) --------------------
+
+
+@attrs.frozen(kw_only=True)
+class AddProduct(Command[None]):
+    """Add a product to the catalog; its ``initial_stock`` goes into ``warehouse``."""
+
+    tag: ClassVar[str] = "add_product"
+    product: Product
+    warehouse: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AddCustomer(Command[None]):
+    """Register a customer."""
+
+    tag: ClassVar[str] = "add_customer"
+    customer: Customer
+
+
+# -- prices, promotions and vouchers (services.pricing) ---------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class AddPriceList(Command[None]):
+    """Register a price list (see :mod:`salesorder.domain.pricelists`)."""
+
+    tag: ClassVar[str] = "add_price_list"
+    price_list: PriceList
+
+
+@attrs.frozen(kw_only=True)
+class AddPromotion(Command[None]):
+    """Register a promotion; automatic ones apply to every order they fit from now on."""
+
+    tag: ClassVar[str] = "add_promotion"
+    promotion: Promotion
+
+
+@attrs.frozen(kw_only=True)
+class AddVoucher(Command[None]):
+    """Register a voucher code with its usage limits."""
+
+    tag: ClassVar[str] = "add_voucher"
+    voucher: Voucher
+
+
+@attrs.frozen(kw_only=True)
+class SetVouchers(Command[None]):
+    """Replace the voucher codes of a new order and price it again (empty: drop them all)."""
+
+    tag: ClassVar[str] = "set_vouchers"
+    order_id: str
+    vouchers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+
+# -- an order's life (services.ordering) ------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class NewLine:
+    """A line to add to an order. ``unit_price`` defaults to the catalog price."""
+
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    unit_price: Money | None = None
+    discount: Discount | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PlaceOrder(Command[str]):
+    """Capture an order (web shop, manual entry...); returns the new order's id.
+
+    The shipping address defaults to the customer's first address. The order is priced at
+    once with the application's settings.
+    """
+
+    tag: ClassVar[str] = "place_order"
+    customer_id: str = attrs.field(validator=code)
+    lines: tuple[NewLine, ...] = attrs.field(converter=as_tuple)
+    channel: Channel = attrs.Factory(Channel.web)
+    external_ref: str = ""
+    shipping_address: Address | None = None
+    requested_delivery_date: dt.date | None = None
+    notes: str = ""
+    payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER
+    #: Voucher codes the buyer gave; each must apply, or the order is refused.
+    vouchers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class AddLine(Command[str]):
+    """Add a line to a new order; returns the line id."""
+
+    tag: ClassVar[str] = "add_line"
+    order_id: str
+    line: NewLine
+
+
+@attrs.frozen(kw_only=True)
+class RemoveLine(Command[None]):
+    """Remove a line from a new order."""
+
+    tag: ClassVar[str] = "remove_line"
+    order_id: str
+    line_id: str
+
+
+@attrs.frozen(kw_only=True)
+class ChangeQuantity(Command[None]):
+    """Change a line's quantity on a new order."""
+
+    tag: ClassVar[str] = "change_quantity"
+    order_id: str
+    line_id: str
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+
+
+@attrs.frozen(kw_only=True)
+class ChangeAddress(Command[None]):
+    """Change the shipping address of a new order."""
+
+    tag: ClassVar[str] = "change_address"
+    order_id: str
+    address: Address
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmOrder(Command[None]):
+    """Verify and confirm an order (it has lines, an address and a price)."""
+
+    tag: ClassVar[str] = "confirm_order"
+    order_id: str
+
+
+@attrs.frozen(kw_only=True)
+class CompleteOrder(Command[None]):
+    """Close a delivered, fully paid order."""
+
+    tag: ClassVar[str] = "complete_order"
+    order_id: str
+
+
+@attrs.frozen(kw_only=True)
+class CancelOrder(Command[None]):
+    """Cancel an order before shipping (or after a return to sender).
+
+    Its reservations are released and its vouchers' uses given back; payments are refunded
+    and issued invoices credited in full, in the same unit of work.
+    """
+
+    tag: ClassVar[str] = "cancel_order"
+    order_id: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class HoldOrder(Command[None]):
+    """Put an order on hold (new, confirmed or processing); ``ReleaseOrder`` ends it."""
+
+    tag: ClassVar[str] = "hold_order"
+    order_id: str
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseOrder(Command[None]):
+    """Release a hold: the order returns to the status it was held in."""
+
+    tag: ClassVar[str] = "release_order"
+    order_id: str
+
+
+@attrs.frozen(kw_only=True)
+class AmendOrder(Command[int]):
+    """Change a confirmed order: add, remove or re-quantify unshipped lines, change the address.
+
+    The order is priced again (as of its placement date) and its stock reserved again; the
+    whole amendment is refused when any part cannot be carried out. Returns the amendment's
+    version; the same ``key`` again returns the same version and changes nothing. What must
+    happen to invoices already issued and money already paid is listed in the amendment's
+    ``consequences``.
+    """
+
+    tag: ClassVar[str] = "amend_order"
+    order_id: str
+    add: tuple[NewLine, ...] = attrs.field(default=(), converter=as_tuple)
+    remove: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    quantities: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
+    address: Address | None = None
+    reason: str = ""
+    key: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CancelLines(Command[int]):
+    """Cancel part of an order: ``quantity`` units of each line, not yet shipped.
+
+    Reservations are released, the order priced again; what was paid beyond the new amount
+    due is refunded and issued invoices are credited for the difference. Returns the
+    amendment version; the same ``key`` again changes nothing.
+    """
+
+    tag: ClassVar[str] = "cancel_lines"
+    order_id: str
+    lines: tuple[LineQuantity, ...] = attrs.field(converter=as_tuple, validator=not_empty)
+    reason: str = ""
+    key: str = ""
+
+
+# -- customer messages (services.notifications) -----------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class RetryNotifications(Command[int]):
+    """Send again the customer messages whose sending failed; returns how many went out."""
+
+    tag: ClassVar[str] = "retry_notifications"

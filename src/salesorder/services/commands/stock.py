@@ -1,0 +1,362 @@
+"""Commands of stock: warehouses, stock levels and reservations, purchasing, warehouse work.
+
+Handled in :mod:`salesorder.services.inventory`, :mod:`~salesorder.services.catalog`,
+:mod:`~salesorder.services.purchasing` and :mod:`~salesorder.services.warehouse`; import
+them from :mod:`salesorder.services.commands`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import ClassVar
+
+import attrs
+
+from salesorder.domain.catalog import Dimensions
+from salesorder.domain.common import (
+    as_tuple,
+    aware_datetime,
+    code,
+    non_empty,
+    non_negative_int,
+    positive_int,
+    whole_quantity,
+)
+from salesorder.domain.customers import Warehouse
+from salesorder.domain.purchasing import ReceiptLine, Supplier
+from salesorder.domain.shipping import FeePayer, ServiceLevel
+from salesorder.domain.warehouse import BinLocation
+from salesorder.money import Money
+from salesorder.services.commands.base import Command, LineQuantity
+
+__all__ = [
+    "AddSupplier",
+    "AddWarehouse",
+    "BinAssignment",
+    "ChannelAvailability",
+    "ClosePurchaseOrder",
+    "ConfirmPick",
+    "CountStock",
+    "CreateManifest",
+    "CreatePurchaseOrder",
+    "CreateWave",
+    "PackParcel",
+    "ProposePurchaseOrders",
+    "PurchaseLineRequest",
+    "ReceiveGoods",
+    "ReceiveStock",
+    "ReleaseExpiredReservations",
+    "ReserveStock",
+    "ReturnStock",
+    "SendPurchaseOrder",
+    "SetBins",
+    "SetStockPolicy",
+    "ShortPickReason",
+    "TransferStock",
+    "WriteOffStock",
+]
+
+
+# -- warehouses and stock levels (services.catalog, services.inventory) -----------------------
+
+
+@attrs.frozen(kw_only=True)
+class AddWarehouse(Command[None]):
+    """Register a warehouse."""
+
+    tag: ClassVar[str] = "add_warehouse"
+    warehouse: Warehouse
+
+
+@attrs.frozen(kw_only=True)
+class ReceiveStock(Command[int]):
+    """Goods received into a warehouse; returns the new quantity on hand."""
+
+    tag: ClassVar[str] = "receive_stock"
+    warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+
+
+@attrs.frozen(kw_only=True)
+class ReserveStock(Command[str]):
+    """Reserve every line, split over warehouses if needed; returns the first warehouse.
+
+    ``split=False``: one warehouse must serve the whole order. ``hold_minutes``: the
+    reservations expire after that long (see :class:`ReleaseExpiredReservations`).
+    ``backorder=True``: an order that cannot be served whole waits (returns ``""``) and
+    goods receipts reserve waiting orders, oldest first. ``partial=True``: what is there
+    now is reserved (and may ship), the rest is backordered and topped up by goods
+    receipts; returns ``""`` when nothing at all could be reserved.
+    """
+
+    tag: ClassVar[str] = "reserve_stock"
+    order_id: str
+    split: bool = True
+    backorder: bool = False
+    partial: bool = False
+    hold_minutes: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(positive_int)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ReleaseExpiredReservations(Command["list[str]"]):
+    """Release the reservations of orders whose hold has expired; returns their ids."""
+
+    tag: ClassVar[str] = "release_expired_reservations"
+
+
+@attrs.frozen(kw_only=True)
+class CountStock(Command[int]):
+    """A stock count found ``counted`` units at ``counted_at``; returns the variance posted."""
+
+    tag: ClassVar[str] = "count_stock"
+    warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    counted: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+    counted_at: dt.datetime = attrs.field(validator=aware_datetime)
+    reason: str = ""
+    document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ReturnStock(Command[int]):
+    """Goods come back: to stock when ``sellable``, else written off; returns on hand."""
+
+    tag: ClassVar[str] = "return_stock"
+    warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    sellable: bool = True
+    reason: str = ""
+    document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class WriteOffStock(Command[int]):
+    """Damaged or lost unreserved units leave the books; returns on hand."""
+
+    tag: ClassVar[str] = "write_off_stock"
+    warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    reason: str = attrs.field(validator=non_empty)
+    document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ChannelAvailability(Command["dict[str, int]"]):
+    """A query: units of each SKU ``channel`` may offer, by its stock rule.
+
+    What all warehouses have available (on hand minus reserved minus safety stock) minus
+    the units of orders not reserved yet (:class:`~salesorder.services.inventory.Sellable`,
+    what stock sync pushes too), less the channel's buffer, times its share (set by
+    :class:`SetChannelStockRule`; a channel without a rule may offer all of it). ``skus``
+    empty: every SKU with stock.
+    """
+
+    tag: ClassVar[str] = "channel_availability"
+    channel: str = attrs.field(validator=code)
+    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class TransferStock(Command[None]):
+    """Move unreserved units of ``sku`` between warehouses."""
+
+    tag: ClassVar[str] = "transfer_stock"
+    from_warehouse: str = attrs.field(validator=code)
+    to_warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    document: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class SetStockPolicy(Command[None]):
+    """Set safety stock, reorder point and reorder quantity of one SKU in one warehouse."""
+
+    tag: ClassVar[str] = "set_stock_policy"
+    warehouse: str = attrs.field(validator=code)
+    sku: str = attrs.field(validator=code)
+    safety_stock: int = attrs.field(default=0, validator=non_negative_int)
+    reorder_point: int = attrs.field(default=0, validator=non_negative_int)
+    reorder_quantity: int = attrs.field(default=0, validator=non_negative_int)
+
+
+# -- purchasing (services.purchasing) ---------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class AddSupplier(Command[None]):
+    """Register a supplier and what it sells."""
+
+    tag: ClassVar[str] = "add_supplier"
+    supplier: Supplier
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseLineRequest:
+    """A line of a new purchase order; ``unit_cost`` defaults to the supplier's."""
+
+    sku: str = attrs.field(validator=code)
+    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    unit_cost: Money | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreatePurchaseOrder(Command[str]):
+    """Draft a purchase order to a supplier for delivery into a warehouse; returns its id."""
+
+    tag: ClassVar[str] = "create_purchase_order"
+    supplier: str = attrs.field(validator=code)
+    warehouse: str = attrs.field(validator=code)
+    lines: tuple[PurchaseLineRequest, ...] = attrs.field(converter=as_tuple)
+    expected_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ProposePurchaseOrders(Command["list[str]"]):
+    """Draft purchase orders for every SKU at or below its reorder point; returns their ids."""
+
+    tag: ClassVar[str] = "propose_purchase_orders"
+
+
+@attrs.frozen(kw_only=True)
+class SendPurchaseOrder(Command[None]):
+    """Send a draft purchase order to its supplier."""
+
+    tag: ClassVar[str] = "send_purchase_order"
+    purchase_order_id: str
+
+
+@attrs.frozen(kw_only=True)
+class ReceiveGoods(Command[str]):
+    """A goods receipt against a purchase order; returns the receipt id.
+
+    Accepted units go into stock; then waiting backorders are reserved, oldest first.
+    ``accept_over=True`` accepts more than was outstanding (recorded as a discrepancy).
+    """
+
+    tag: ClassVar[str] = "receive_goods"
+    purchase_order_id: str
+    lines: tuple[ReceiptLine, ...] = attrs.field(converter=as_tuple)
+    accept_over: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class ClosePurchaseOrder(Command[None]):
+    """No more deliveries are expected on a purchase order."""
+
+    tag: ClassVar[str] = "close_purchase_order"
+    purchase_order_id: str
+
+
+# -- warehouse work: bins, waves, picks, parcels, manifests (services.warehouse) --------------
+
+
+@attrs.frozen(kw_only=True)
+class BinAssignment:
+    """SKU ``sku`` lives in bin (``aisle``, ``position``)."""
+
+    sku: str = attrs.field(validator=code)
+    aisle: int = attrs.field(validator=positive_int)
+    position: int = attrs.field(validator=positive_int)
+
+    @property
+    def bin(self) -> BinLocation:
+        """The bin."""
+        return BinLocation(aisle=self.aisle, position=self.position)
+
+
+@attrs.frozen(kw_only=True)
+class SetBins(Command[None]):
+    """Say where SKUs live in ``warehouse`` (the warehouse's layout; later entries win)."""
+
+    tag: ClassVar[str] = "set_bins"
+    warehouse: str = attrs.field(validator=code)
+    bins: tuple[BinAssignment, ...] = attrs.field(
+        converter=as_tuple, validator=attrs.validators.min_len(1)
+    )
+    aisle_spacing_m: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(positive_int)
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CreateWave(Command[str]):
+    """Put reserved orders of ``warehouse`` on one pick list; returns the wave id.
+
+    ``order_ids`` empty takes every reserved order with units in the warehouse that are on
+    no pick list yet, oldest first (at most ``max_orders``). ``urgent`` with one order id is
+    single-order picking.
+    """
+
+    tag: ClassVar[str] = "create_wave"
+    warehouse: str = attrs.field(validator=code)
+    order_ids: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    urgent: bool = False
+    max_orders: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(positive_int)
+    )
+
+
+class ShortPickReason(str, enum.Enum):
+    """How a short pick corrects the stock: the units are missing, or found damaged."""
+
+    NOT_FOUND = "not_found"
+    DAMAGED = "damaged"
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmPick(Command[int]):
+    """The picker found ``picked`` units of ``sku`` for wave ``wave_id``; returns units short.
+
+    A shortfall is taken off the stock (a count adjustment, or a write-off when
+    ``reason`` is damaged), and each short line is re-allocated from another warehouse or
+    backordered.
+    """
+
+    tag: ClassVar[str] = "confirm_pick"
+    wave_id: str
+    sku: str = attrs.field(validator=code)
+    picked: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+    reason: ShortPickReason = ShortPickReason.NOT_FOUND
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class PackParcel(Command[str]):
+    """Pack picked units of an order into a parcel; returns the parcel id.
+
+    ``lines`` empty packs everything picked in ``warehouse`` and not packed yet. Weight and
+    dimensions default to the products' (weights added, volumes added).
+    """
+
+    tag: ClassVar[str] = "pack_parcel"
+    order_id: str
+    warehouse: str = attrs.field(validator=code)
+    lines: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
+    weight_kg: Decimal | None = None
+    dimensions: Dimensions | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateManifest(Command[str]):
+    """Hand ``parcel_ids`` to ``courier`` at one pickup in ``warehouse``; returns the manifest id.
+
+    Every order with a parcel on the manifest is shipped (booked with the courier) for its
+    units in the warehouse, so all its packed parcels there must be on the manifest.
+    """
+
+    tag: ClassVar[str] = "create_manifest"
+    courier: str
+    warehouse: str = attrs.field(validator=code)
+    parcel_ids: tuple[str, ...] = attrs.field(
+        converter=as_tuple, validator=attrs.validators.min_len(1)
+    )
+    service: ServiceLevel = ServiceLevel.ECONOMY
+    fee_payer: FeePayer = FeePayer.BUYER
