@@ -10,10 +10,10 @@ that charges fewer digits than ISO 4217's (whole rupiah) says so with a :class:`
 CLDR does not know every national cash rule, so cash rounding takes a :class:`CashRounding`
 value whose overrides win over the table; its default carries Malaysia's 5-sen rounding.
 
-Every computation runs under the library's own decimal context (:data:`~salesorder.numbers.DECIMAL_CONTEXT`),
-whatever the caller's global ``decimal`` settings: a result never depends on them. The
-largest amount the library carries is stated once (:data:`~salesorder.numbers.MAX_AMOUNT`) and enforced where
-money is constructed.
+Every computation runs under the library's own decimal context
+(:data:`~salesorder.numbers.DECIMAL_CONTEXT`), whatever the caller's global ``decimal``
+settings: a result never depends on them. The largest amount the library carries is stated
+once (:data:`~salesorder.numbers.MAX_AMOUNT`) and enforced where money is constructed.
 
 Splitting an amount into parts goes through one function, :func:`apportion` (largest
 remainder), so the parts always add up to the whole to the last minor unit.

@@ -1,9 +1,10 @@
 """Exact decimals: what the library turns into a Decimal, its decimal context, its limits.
 
-:func:`~salesorder.money.to_decimal` refuses floats and non-finite values; :data:`DECIMAL_CONTEXT` is the
-context every computation of salesorder runs under (:func:`~salesorder.money.decimal_isolated`), whatever the
-caller's global ``decimal`` settings; :data:`MAX_AMOUNT` and :data:`MAX_DIGITS` state once
-what an amount may be. Everything here is re-exported by :mod:`salesorder.money`.
+:func:`~salesorder.money.to_decimal` refuses floats and non-finite values;
+:data:`DECIMAL_CONTEXT` is the context every computation of salesorder runs under
+(:func:`~salesorder.money.decimal_isolated`), whatever the caller's global ``decimal``
+settings; :data:`MAX_AMOUNT` and :data:`MAX_DIGITS` state once what an amount may be.
+Everything here is re-exported by :mod:`salesorder.money`.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ R = TypeVar("R")
 
 
 def decimal_isolated(function: Callable[P, R]) -> Callable[P, R]:
-    """Run ``function`` under :data:`~salesorder.numbers.DECIMAL_CONTEXT`, whatever the caller's context is.
+    """Run ``function`` under :data:`~salesorder.numbers.DECIMAL_CONTEXT`, whatever the caller's.
 
     The caller's context is restored on return, flags included.
     """

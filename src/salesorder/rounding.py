@@ -200,8 +200,8 @@ class CashRounding:
 
     A rule for (currency, country) wins over a rule for the currency alone, which wins over
     the shipped table's cash step (CLDR's cash rule, or one ISO 4217 minor unit).
-    :meth:`default` carries :data:`~salesorder.rounding.MALAYSIA_CASH_RULE`; build your own to add or drop rules,
-    for example ``CashRounding(rules=())`` for the shipped table only.
+    :meth:`default` carries :data:`~salesorder.rounding.MALAYSIA_CASH_RULE`; build your own to
+    add or drop rules, for example ``CashRounding(rules=())`` for the shipped table only.
     """
 
     rules: tuple[CashRule, ...] = attrs.field(default=(MALAYSIA_CASH_RULE,), converter=_rules)
