@@ -24,7 +24,7 @@ from salesorder.domain.customers import Address, GeoPoint, Warehouse
 HERE = Address(line1="Jl. 1", city="Jakarta", country="ID")
 WAREHOUSES = ("W1", "W2", "W3", "W4")
 SKUS = ("A", "B", "C")
-START = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+START = dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc)
 
 points = st.builds(
     GeoPoint,

@@ -19,7 +19,7 @@ from salesorder.domain.allocation import (
 from salesorder.domain.customers import Address, GeoPoint, Warehouse
 
 HERE = Address(line1="Jl. 1", city="Jakarta", country="ID")
-NINE = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+NINE = dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone.utc)
 
 
 def _warehouse(code: str, lat: str, lon: str) -> Warehouse:
