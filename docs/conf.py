@@ -58,6 +58,9 @@ nitpick_ignore_regex = [
     (r"py:.*", r"salesorder\..*\.(R|T|K|K_contra|T_co)"),
     # decimal_isolated's ParamSpec, as autodoc renders it.
     (r"py:.*", r"~?P"),
+    # Private names in signatures and bases (a structural Protocol, a kit's mixins in a
+    # private module) have no page of their own: they are not the public API.
+    (r"py:.*", r"salesorder\.(.*\.)?_\w+(\..*)?"),
 ]
 
 # -- HTML ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from salesorder.scenario import (
     parse_scenario,
 )
 from salesorder.services import commands as c
-from salesorder.services.measures import measure
+from salesorder.services.views import measure
 
 if TYPE_CHECKING:
     from salesorder.ports.persistence import UnitOfWork

@@ -37,6 +37,7 @@ from salesorder.exceptions import (
     NotFound,
     UniquenessConflict,
 )
+from salesorder.ports.repositories import REPOSITORIES
 from salesorder.testing.contracts import (
     ClockContract,
     CourierGatewayContract,
@@ -64,33 +65,7 @@ class _Flaws:
     status_finder_reads_stored_rows: bool = False
 
 
-_KEYS: dict[str, Callable[[Any], Any]] = {
-    "products": lambda p: p.sku,
-    "customers": lambda c: c.id,
-    "warehouses": lambda w: w.code,
-    "orders": lambda o: o.id,
-    "stock": lambda s: s.key,
-    "shipments": lambda s: s.id,
-    "invoices": lambda i: i.id,
-    "invoice_series": lambda s: s.code,
-    "payments": lambda p: p.id,
-    "credit_notes": lambda n: n.id,
-    "customer_credits": lambda c: c.key,
-    "price_lists": lambda p: p.code,
-    "promotions": lambda p: p.code,
-    "vouchers": lambda v: v.code,
-    "suppliers": lambda s: s.code,
-    "purchase_orders": lambda p: p.id,
-    "channel_accounts": lambda a: a.channel,
-    "marketplace_orders": lambda r: r.key,
-    "bin_layouts": lambda b: b.warehouse,
-    "waves": lambda w: w.id,
-    "parcels": lambda p: p.id,
-    "manifests": lambda m: m.id,
-    "notifications": lambda e: e.key,
-    "returns": lambda r: r.id,
-    "cod_statements": lambda r: r.key,
-}
+_KEYS: dict[str, Callable[[Any], Any]] = {spec.name: spec.key for spec in REPOSITORIES}
 
 
 class _ToyRepo:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -13,6 +13,7 @@ from salesorder.money import to_decimal
 
 __all__ = [
     "MAX_QUANTITY",
+    "Held",
     "as_tuple",
     "aware_datetime",
     "code",
@@ -110,3 +111,34 @@ def aware_datetime(instance: object, attribute: attrs.Attribute[Any], value: obj
         raise ValidationError(
             f"{_name(instance, attribute)} must be a timezone-aware datetime, got {value!r}"
         )
+
+
+T = TypeVar("T")
+
+
+class Held(Generic[T]):
+    """An aggregate's attribute read from a value the aggregate holds.
+
+    In a class body, ``amount_paid = Held[Money]("balance", doc)`` makes
+    ``order.amount_paid`` read ``order.balance.amount_paid``: the held value's field of the
+    attribute's own name, or ``of``. It is passed through ``copy`` when given, so a list or
+    dict read is the caller's own.
+    """
+
+    def __init__(
+        self, part: str, doc: str, copy: Callable[[Any], T] | None = None, *, of: str = ""
+    ) -> None:
+        self.part, self.copy, self.__doc__, self.name = part, copy, doc, of
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = self.name or name
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Held[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any]) -> T: ...
+    def __get__(self, instance: object, owner: type[Any]) -> Held[T] | T:
+        if instance is None:
+            return self
+        value = getattr(getattr(instance, self.part), self.name)
+        return value if self.copy is None else self.copy(value)

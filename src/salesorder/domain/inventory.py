@@ -23,12 +23,11 @@ import datetime as dt
 import enum
 import math
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
 from salesorder.domain.common import aware_datetime, code, non_negative_int, positive_int
-from salesorder.domain.lifecycle import OrderStatus
 from salesorder.exceptions import (
     DuplicateError,
     InsufficientStock,
@@ -39,15 +38,13 @@ from salesorder.exceptions import (
 )
 from salesorder.money import to_decimal
 
-if TYPE_CHECKING:  # orders import allocation, which imports this module
-    from salesorder.domain.orders import Order
-
 __all__ = [
     "ChannelStockRule",
     "MovementKind",
     "Reservation",
     "StockItem",
     "StockMovement",
+    "WaitsForStock",
     "available_to_sell",
     "reservation_key",
     "waiting_since",
@@ -348,17 +345,23 @@ def available_to_sell(available: int, rule: ChannelStockRule) -> int:
     return math.floor(rest * rule.share)
 
 
-def waiting_since(order: Order) -> dt.datetime | None:
+class WaitsForStock(Protocol):
+    """What :func:`waiting_since` reads: an order (:class:`~salesorder.domain.orders.Order`).
+
+    A protocol rather than the order class itself, so this module does not import the
+    orders module (which imports allocation, which imports this module).
+    """
+
+    @property
+    def waiting_since(self) -> dt.datetime | None:
+        """When the order began to wait for stock, or None."""
+        ...  # pragma: no cover - a protocol
+
+
+def waiting_since(order: WaitsForStock) -> dt.datetime | None:
     """When ``order`` began to wait for stock, or None when it is not waiting.
 
-    An order waits while it is backordered (``backordered_since`` is set) and confirmed, or
-    partly reserved (processing or partly shipped, the rest waiting): goods receipts
-    reserve waiting orders, oldest wait first. Persistence adapters find them with
-    :meth:`~salesorder.ports.persistence.OrderRepository.waiting_for_stock`.
+    The rule is :attr:`Order.waiting_since <salesorder.domain.orders.Order.waiting_since>`;
+    this function stays for the persistence adapters, which index orders by it.
     """
-    if order.status not in _WAITING:
-        return None
-    return order.backordered_since
-
-
-_WAITING = frozenset({OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.PARTLY_SHIPPED})
+    return order.waiting_since

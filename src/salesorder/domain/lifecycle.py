@@ -16,10 +16,14 @@ current). The seed CRM's simple view (New, Processing, Completed) is :func:`simp
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable
 from types import MappingProxyType
 
+import attrs
+
+from salesorder.domain.common import aware_datetime
 from salesorder.exceptions import IllegalTransition
 
 __all__ = [
@@ -31,6 +35,7 @@ __all__ = [
     "TRANSITIONS",
     "OrderAction",
     "OrderStatus",
+    "StatusChange",
     "mermaid",
     "next_status",
     "replay",
@@ -279,3 +284,19 @@ def mermaid() -> str:
         for status in sorted(TERMINAL | {_S.COMPLETED}, key=order.index)
     )
     return "\n".join(lines) + "\n"
+
+
+@attrs.frozen(kw_only=True)
+class StatusChange:
+    """An entry of an order's history: at ``at``, ``action`` left it in ``status``.
+
+    ``action`` is the :class:`~salesorder.domain.lifecycle.OrderAction` value that was carried
+    out (empty for the placement that opens the history); entries are also kept for actions
+    that leave the status as it was (an amendment, a payment), so the history is the order's
+    whole story. ``note`` says more where there is more to say.
+    """
+
+    status: OrderStatus
+    at: dt.datetime = attrs.field(validator=aware_datetime)
+    action: str = ""
+    note: str = ""

@@ -16,26 +16,23 @@ from collections.abc import Sequence
 import attrs
 
 from salesorder.domain.allocation import Pick
+from salesorder.domain.amendments import Amendment, check_amendment
+from salesorder.domain.balance import OrderBalance
 from salesorder.domain.channels import Channel
-from salesorder.domain.common import (
-    as_tuple,
-    aware_datetime,
-    code,
-    positive_int,
-    whole_quantity,
-)
+from salesorder.domain.common import Held, aware_datetime, code, positive_int
 from salesorder.domain.customers import Address
+from salesorder.domain.fulfilment import FulfilmentRecord, LineFulfilment
 from salesorder.domain.lifecycle import (
-    IN_WAREHOUSE,
     RETURNS_TO_HELD,
     OrderAction,
     OrderStatus,
+    StatusChange,
     next_status,
 )
+from salesorder.domain.order_lines import OrderLine, check_line_currency
 from salesorder.domain.payments import PaymentMethod
-from salesorder.domain.pricing import Discount, PricedOrder, TaxMode
+from salesorder.domain.pricing import PricedOrder, TaxMode
 from salesorder.exceptions import (
-    AmendmentRefused,
     CurrencyMismatch,
     DuplicateError,
     EmptyOrder,
@@ -43,92 +40,10 @@ from salesorder.exceptions import (
     InvalidAddress,
     NotFound,
     PaymentError,
-    ReturnExceedsDelivered,
 )
 from salesorder.money import Money, currency_info
 
 __all__ = ["Amendment", "LineFulfilment", "Order", "OrderLine", "StatusChange"]
-
-
-@attrs.frozen(kw_only=True)
-class OrderLine:
-    """One line of an order: a SKU, a whole quantity above zero, a unit price.
-
-    ``unit_price`` is per unit, tax included or excluded as the order's ``tax_mode`` says.
-    ``unit_cost`` (optional) lets pricing report margin and profit.
-    """
-
-    line_id: str = attrs.field(validator=code)
-    sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
-    unit_price: Money
-    name: str = ""
-    discount: Discount | None = None
-    tax_category: str = attrs.field(default="standard", validator=code)
-    unit_cost: Money | None = None
-    #: True when the price was given on the order or by a marketplace; price lists keep off it.
-    price_fixed: bool = False
-
-    def __attrs_post_init__(self) -> None:
-        if self.unit_price.is_negative:
-            raise PaymentError(f"line {self.line_id!r} has a negative unit price {self.unit_price}")
-        if self.unit_cost is not None and self.unit_cost.currency != self.unit_price.currency:
-            raise CurrencyMismatch(self.unit_price.currency, self.unit_cost.currency, "cost")
-
-
-@attrs.frozen(kw_only=True)
-class StatusChange:
-    """An entry of an order's history: at ``at``, ``action`` left it in ``status``.
-
-    ``action`` is the :class:`~salesorder.domain.lifecycle.OrderAction` value that was carried
-    out (empty for the placement that opens the history); entries are also kept for actions
-    that leave the status as it was (an amendment, a payment), so the history is the order's
-    whole story. ``note`` says more where there is more to say.
-    """
-
-    status: OrderStatus
-    at: dt.datetime = attrs.field(validator=aware_datetime)
-    action: str = ""
-    note: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class LineFulfilment:
-    """Where the units of one order line are: the per-line state the order's status rolls up.
-
-    ``ordered == reserved + shipped + waiting`` and ``returned <= shipped``.
-    """
-
-    line_id: str
-    ordered: int
-    reserved: int
-    shipped: int
-    returned: int
-
-    @property
-    def waiting(self) -> int:
-        """Units neither reserved nor shipped (a backorder, or not yet allocated)."""
-        return self.ordered - self.reserved - self.shipped
-
-
-@attrs.frozen(kw_only=True)
-class Amendment:
-    """A versioned change to a confirmed order, or a partial cancellation.
-
-    ``changes`` say what changed, ``consequences`` what must now happen to shipments already
-    made, invoices already issued and money already paid. ``key`` is the caller's
-    idempotency key: the same key again is a no-op.
-    """
-
-    version: int = attrs.field(validator=positive_int)
-    at: dt.datetime = attrs.field(validator=aware_datetime)
-    key: str = ""
-    reason: str = ""
-    cancellation: bool = False
-    changes: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    consequences: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    gross_before: Money
-    gross_after: Money
 
 
 def _currency(_instance: object, _attribute: object, value: str) -> None:
@@ -136,17 +51,23 @@ def _currency(_instance: object, _attribute: object, value: str) -> None:
 
 
 _REFUNDABLE = frozenset({OrderStatus.RETURNED, OrderStatus.RETURNED_TO_SENDER})
+#: The statuses in which a backordered order waits for goods receipts.
+_WAITING_FOR_STOCK = frozenset(
+    {OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.PARTLY_SHIPPED}
+)
 
 
-def _zero(order: Order) -> Money:
-    return Money.zero(order.currency)
+def _balance(order: Order) -> OrderBalance:
+    return OrderBalance(currency=order.currency)
 
 
 @attrs.define(kw_only=True)
 class Order:
     """A sales order from any channel; see the module docstring for its invariants.
 
-    Build a new one with :meth:`new`.
+    Build a new one with :meth:`new`. The money state is :attr:`balance` and where the
+    units are is :attr:`fulfilment_record`, two values the order replaces as it changes;
+    their fields are also read as the order's own (``order.amount_paid``, ``order.picks``).
     """
 
     id: str = attrs.field(validator=code)
@@ -164,53 +85,31 @@ class Order:
     status: OrderStatus = OrderStatus.NEW
     history: list[StatusChange] = attrs.Factory(list)
     pricing: PricedOrder | None = None
-    warehouse: str | None = None
     shipment_ids: list[str] = attrs.Factory(list)
-    #: Where each reserved unit comes from, and why (one shipment per warehouse).
-    picks: list[Pick] = attrs.Factory(list)
-    #: When the order started waiting for stock (a backorder), or None.
-    backordered_since: dt.datetime | None = None
     invoice_ids: list[str] = attrs.Factory(list)
-    amount_paid: Money = attrs.Factory(_zero, takes_self=True)
-    shipping_charge: Money = attrs.Factory(_zero, takes_self=True)
-    cash_rounding: Money = attrs.Factory(_zero, takes_self=True)
-    #: What credit notes took back from the order's invoices; no longer due.
-    credited: Money = attrs.Factory(_zero, takes_self=True)
-    #: What upward adjustment invoices (Vietnam) added to what the buyer owes.
-    adjusted: Money = attrs.Factory(_zero, takes_self=True)
     cancel_reason: str = ""
     #: Voucher codes the buyer gave; pricing applies them (see salesorder.domain.promotions).
     voucher_codes: list[str] = attrs.Factory(list)
     #: The status an order on hold returns to when it is released.
     held_from: OrderStatus | None = None
     hold_reason: str = ""
-    #: The picks that have left with a courier (where each unit shipped from).
-    dispatched: list[Pick] = attrs.Factory(list)
-    #: Units the buyer sent back and the seller received, per line id.
-    returned: dict[str, int] = attrs.Factory(dict)
-    #: What was given back of what was paid, in all (``amount_paid`` is already net of it).
-    refunded: Money = attrs.Factory(_zero, takes_self=True)
     #: Versioned changes after confirmation, and partial cancellations, oldest first.
     amendments: list[Amendment] = attrs.Factory(list)
+    #: What is charged, paid, given back and credited (all in ``currency``).
+    balance: OrderBalance = attrs.Factory(_balance, takes_self=True)
+    #: Where the units are (reserved, shipped, waiting for stock, returned).
+    fulfilment_record: FulfilmentRecord = attrs.Factory(FulfilmentRecord)
 
     def __attrs_post_init__(self) -> None:
-        for amount in (
-            self.amount_paid,
-            self.shipping_charge,
-            self.cash_rounding,
-            self.credited,
-            self.adjusted,
-            self.refunded,
-        ):
-            if amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, amount.currency, f"{self.thing} amounts")
+        if self.balance.currency != self.currency:
+            raise CurrencyMismatch(self.currency, self.balance.currency, f"{self.thing} amounts")
         if not self.history:
             self.history.append(StatusChange(status=self.status, at=self.placed_at))
         ids = [line.line_id for line in self.lines]
         if len(set(ids)) != len(ids):
             raise DuplicateError(f"order {self.id!r} repeats a line id: {ids}")
         for line in self.lines:
-            self._check_line_currency(line)
+            check_line_currency(self.currency, line)
 
     @classmethod
     def new(
@@ -266,11 +165,6 @@ class Order:
         return self.pricing.gross
 
     @property
-    def paid(self) -> Money:
-        """What has been paid so far."""
-        return self.amount_paid
-
-    @property
     def amount_due(self) -> Money:
         """What the buyer owes in all.
 
@@ -282,7 +176,7 @@ class Order:
 
     def amount_due_at(self, gross: Money) -> Money:
         """What :attr:`amount_due` would be if the goods were priced at ``gross``."""
-        return gross + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
+        return self.balance.due_at(gross)
 
     @property
     def balance_due(self) -> Money:
@@ -303,6 +197,19 @@ class Order:
     def is_cod(self) -> bool:
         """True when the buyer pays cash on delivery."""
         return self.payment_method is PaymentMethod.COD
+
+    @property
+    def waiting_since(self) -> dt.datetime | None:
+        """When the order began to wait for stock, or None when it is not waiting.
+
+        An order waits while it is backordered (``backordered_since`` is set) and confirmed,
+        or partly reserved (processing or partly shipped, the rest waiting): goods receipts
+        reserve waiting orders, oldest wait first. Persistence adapters find them with
+        :meth:`~salesorder.ports.persistence.OrderRepository.waiting_for_stock`.
+        """
+        if self.status not in _WAITING_FOR_STOCK:
+            return None
+        return self.backordered_since
 
     def line(self, line_id: str) -> OrderLine:
         """The line with ``line_id``.
@@ -332,6 +239,59 @@ class Order:
             )
         return spent
 
+    # -- the fields of the balance and the fulfilment record, read as the order's own -----
+
+    amount_paid = Held[Money]("balance", "What has been paid, net of refunds.")
+    paid = Held[Money](
+        "balance", "What has been paid so far (:attr:`amount_paid`).", of="amount_paid"
+    )
+    shipping_charge = Held[Money]("balance", "The shipping fees the buyer pays.")
+    cash_rounding = Held[Money]("balance", "The adjustment that made a COD amount cash.")
+    credited = Held[Money]("balance", "What credit notes took back; no longer due.")
+    adjusted = Held[Money]("balance", "What upward adjustment invoices added to what is owed.")
+    refunded = Held[Money]("balance", "What was given back of what was paid, in all.")
+    warehouse = Held[str | None]("fulfilment_record", "The first warehouse reserved in.")
+    backordered_since = Held[dt.datetime | None](
+        "fulfilment_record", "When the order started waiting for stock (a backorder), or None."
+    )
+    picks = Held[list[Pick]]("fulfilment_record", "Where each reserved unit comes from.", list)
+    dispatched = Held[list[Pick]]("fulfilment_record", "Picks gone with a courier.", list)
+    returned = Held[dict[str, int]]("fulfilment_record", "Units sent back, per line id.", dict)
+    pick_warehouses = Held[list[str]]("fulfilment_record", "Where the reserved units are.")
+    shipped = Held[dict[str, int]]("fulfilment_record", "Units handed to couriers, per line.")
+
+    def _ordered(self) -> dict[str, int]:
+        return {line.line_id: line.quantity for line in self.lines}
+
+    def fulfilment(self) -> list[LineFulfilment]:
+        """Per line: units ordered, reserved (not shipped), shipped and returned.
+
+        The order's status is their roll-up: processing while every unit still to ship is
+        reserved, partly shipped while some have left and others wait, shipped when none
+        waits, partly returned or returned as returned units come back.
+        """
+        return self.fulfilment_record.lines(self._ordered())
+
+    def unreserved(self, line_id: str) -> int:
+        """Units of line ``line_id`` still to ship and not reserved (a backorder)."""
+        self.line(line_id)
+        return self.fulfilment_record.unreserved(self._ordered(), line_id)
+
+    def outstanding(self, line_id: str) -> int:
+        """Units of line ``line_id`` not yet handed to a courier."""
+        self.line(line_id)
+        return self.fulfilment_record.outstanding(self._ordered(), line_id)
+
+    @property
+    def fully_shipped(self) -> bool:
+        """True when every unit of every line has been handed to a courier."""
+        return all(self.outstanding(line.line_id) == 0 for line in self.lines)
+
+    def returnable(self, line_id: str) -> int:
+        """Units of ``line_id`` delivered and not yet returned."""
+        self.line(line_id)
+        return self.fulfilment_record.returnable(line_id)
+
     # -- internal -----------------------------------------------------------------------
 
     def _move(self, action: OrderAction, at: dt.datetime, note: str = "") -> None:
@@ -349,21 +309,12 @@ class Order:
         """Raise IllegalTransition unless the transition table allows ``action`` now."""
         self._check(action)
 
-    def _check_line_currency(self, line: OrderLine) -> None:
-        if line.unit_price.currency != self.currency:
-            raise CurrencyMismatch(
-                self.currency, line.unit_price.currency, f"line {line.line_id!r}"
-            )
-        discount = line.discount.amount if line.discount is not None else None
-        if discount is not None and discount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, discount.currency, "discount")
-
     # -- edits (status NEW only) ------------------------------------------------------------
 
     def add_line(self, line: OrderLine) -> None:
         """Add a line; the order must be priced again."""
         self._check(OrderAction.EDIT)
-        self._check_line_currency(line)
+        check_line_currency(self.currency, line)
         if any(existing.line_id == line.line_id for existing in self.lines):
             raise DuplicateError(f"{self.thing} already has a line {line.line_id!r}")
         self.lines.append(line)
@@ -460,21 +411,15 @@ class Order:
                 for line in self.lines
                 if (left := self.outstanding(line.line_id))
             ]
-        short = False
-        for line in self.lines:
-            got = sum(p.quantity for p in picks if p.line_id == line.line_id)
-            left = self.outstanding(line.line_id)
-            if got > left or (got < left and not partial):
-                raise IllegalTransition(
-                    self.thing,
-                    self.status.value,
-                    "reserve",
-                    f"line {line.line_id!r} has {got} of {left} picked",
-                )
-            short = short or got < left
-        self.warehouse = warehouse
-        self.picks = list(picks)
-        self.backordered_since = (self.backordered_since or at) if short else None
+        self.fulfilment_record, short = self.fulfilment_record.reserving(
+            self._ordered(),
+            warehouse,
+            picks,
+            at,
+            partial=partial,
+            thing=self.thing,
+            status=self.status,
+        )
         self._move(OrderAction.RESERVE, at, "partly: the rest waits" if short else "")
 
     def short_picked(self, line_id: str, warehouse: str, short: int, at: dt.datetime) -> None:
@@ -488,62 +433,25 @@ class Order:
             IllegalTransition: the order's units are not in the warehouse, or fewer than
                 ``short`` are picked there.
         """
-        if self.status not in IN_WAREHOUSE:
-            raise IllegalTransition(self.thing, self.status.value, "short-pick")
-        held = sum(
-            p.quantity for p in self.picks if p.line_id == line_id and p.warehouse == warehouse
+        self.fulfilment_record = self.fulfilment_record.short_picked(
+            line_id, warehouse, short, at, thing=self.thing, status=self.status
         )
-        if not 0 < short <= held:
-            raise IllegalTransition(
-                self.thing,
-                self.status.value,
-                "short-pick",
-                f"line {line_id!r} has {held} picked in {warehouse!r}, {short} short",
-            )
-        picks = list(self.picks)
-        for index in range(len(picks) - 1, -1, -1):
-            pick = picks[index]
-            if short == 0:
-                break
-            if pick.line_id != line_id or pick.warehouse != warehouse:
-                continue
-            taken = min(short, pick.quantity)
-            short -= taken
-            if taken == pick.quantity:
-                del picks[index]
-            else:
-                picks[index] = attrs.evolve(pick, quantity=pick.quantity - taken)
-        self.picks = picks
-        if self.backordered_since is None:
-            self.backordered_since = at
 
     def add_pick(self, pick: Pick) -> None:
         """Units of a line re-reserved in another warehouse (after a short pick)."""
-        if self.status not in IN_WAREHOUSE:
-            raise IllegalTransition(self.thing, self.status.value, "add a pick to")
-        if pick.quantity > self.unreserved(pick.line_id):
-            raise IllegalTransition(
-                self.thing,
-                self.status.value,
-                "add a pick to",
-                f"line {pick.line_id!r} has {self.unreserved(pick.line_id)} unreserved, "
-                f"{pick.quantity} picked",
-            )
-        self.picks = [*self.picks, pick]
-        if all(self.unreserved(line.line_id) == 0 for line in self.lines):
-            self.backordered_since = None
+        self.fulfilment_record = self.fulfilment_record.adding(
+            pick, self._ordered(), thing=self.thing, status=self.status
+        )
 
     def wait_for_stock(self, at: dt.datetime) -> None:
         """Stock is short: the confirmed order waits for goods receipts (a backorder)."""
         self._check(OrderAction.RESERVE)
-        if self.backordered_since is None:
-            self.backordered_since = at
+        self.fulfilment_record = self.fulfilment_record.waiting(at)
 
     def unreserve(self, at: dt.datetime) -> None:
         """Its reservations were released (they expired): back to confirmed."""
         self._check(OrderAction.UNRESERVE)
-        self.warehouse = None
-        self.picks = []
+        self.fulfilment_record = self.fulfilment_record.releasing()
         self._move(OrderAction.UNRESERVE, at)
 
     def drop_picks(self, at: dt.datetime) -> None:
@@ -555,58 +463,7 @@ class Order:
             self.unreserve(at)
         else:
             self._check(OrderAction.RESERVE)
-            self.picks = []
-
-    @property
-    def pick_warehouses(self) -> list[str]:
-        """The warehouses the reserved units come from (one shipment each)."""
-        if not self.picks:
-            return [] if self.warehouse is None else [self.warehouse]
-        return list(dict.fromkeys(p.warehouse for p in self.picks))
-
-    @property
-    def shipped(self) -> dict[str, int]:
-        """Units handed to couriers, per line id."""
-        units: dict[str, int] = {}
-        for pick in self.dispatched:
-            units[pick.line_id] = units.get(pick.line_id, 0) + pick.quantity
-        return units
-
-    def fulfilment(self) -> list[LineFulfilment]:
-        """Per line: units ordered, reserved (not shipped), shipped and returned.
-
-        The order's status is their roll-up: processing while every unit still to ship is
-        reserved, partly shipped while some have left and others wait, shipped when none
-        waits, partly returned or returned as returned units come back.
-        """
-        shipped, returned = self.shipped, self.returned
-        reserved: dict[str, int] = {}
-        for pick in self.picks:
-            reserved[pick.line_id] = reserved.get(pick.line_id, 0) + pick.quantity
-        return [
-            LineFulfilment(
-                line_id=line.line_id,
-                ordered=line.quantity,
-                reserved=reserved.get(line.line_id, 0),
-                shipped=shipped.get(line.line_id, 0),
-                returned=returned.get(line.line_id, 0),
-            )
-            for line in self.lines
-        ]
-
-    def unreserved(self, line_id: str) -> int:
-        """Units of line ``line_id`` still to ship and not reserved (a backorder)."""
-        reserved = sum(p.quantity for p in self.picks if p.line_id == line_id)
-        return self.outstanding(line_id) - reserved
-
-    def outstanding(self, line_id: str) -> int:
-        """Units of line ``line_id`` not yet handed to a courier."""
-        return self.line(line_id).quantity - self.shipped.get(line_id, 0)
-
-    @property
-    def fully_shipped(self) -> bool:
-        """True when every unit of every line has been handed to a courier."""
-        return all(self.outstanding(line.line_id) == 0 for line in self.lines)
+            self.fulfilment_record = self.fulfilment_record.releasing(keep_warehouse=True)
 
     def hold(self, at: dt.datetime, reason: str = "") -> None:
         """Put the order on hold (a payment check, a buyer's question); :meth:`release` ends it."""
@@ -648,19 +505,11 @@ class Order:
             shipping_charge: the shipping fee the buyer pays (none when the seller pays).
             cash_rounding: the adjustment that makes a COD amount payable in cash.
         """
-        picks = [p for p in self.picks if warehouse is None or p.warehouse == warehouse]
-        units: dict[str, int] = {}
-        for pick in picks:
-            units[pick.line_id] = units.get(pick.line_id, 0) + pick.quantity
-        rest = {
-            line.line_id: self.outstanding(line.line_id) - units.get(line.line_id, 0)
-            for line in self.lines
-        }
-        action = OrderAction.SHIP if not any(rest.values()) else OrderAction.SHIP_PART
+        record = self.fulfilment_record
+        completes = record.completes(self._ordered(), None if warehouse is None else [warehouse])
+        action = OrderAction.SHIP if completes else OrderAction.SHIP_PART
         self._check(action)
-        for amount in (shipping_charge, cash_rounding):
-            if amount is not None and amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, amount.currency, "ship")
+        balance = self.balance.charging(shipping_charge, cash_rounding, what="ship")
         if self.must_be_paid_to_ship and self.pricing and self.paid < self.total:
             raise IllegalTransition(
                 self.thing,
@@ -669,17 +518,11 @@ class Order:
                 f"it is paid by {self.payment_method.value} and {self.total - self.paid} "
                 "of its goods is not paid",
             )
-        if not picks:
-            raise IllegalTransition(
-                self.thing, self.status.value, action.value, f"nothing is reserved in {warehouse!r}"
-            )
+        record = record.dispatching(
+            warehouse, thing=self.thing, status=self.status, action=action.value
+        )
         self.shipment_ids.append(shipment_id)
-        self.dispatched.extend(picks)
-        self.picks = [p for p in self.picks if p not in picks]
-        if shipping_charge is not None:
-            self.shipping_charge = self.shipping_charge + shipping_charge
-        if cash_rounding is not None:
-            self.cash_rounding = self.cash_rounding + cash_rounding
+        self.fulfilment_record, self.balance = record, balance
         self._move(action, at, shipment_id)
 
     def mark_in_transit(self, at: dt.datetime) -> None:
@@ -702,11 +545,6 @@ class Order:
         """The courier gives up and brings the parcel back to the seller."""
         self._move(OrderAction.RETURN_TO_SENDER, at, reason)
 
-    def returnable(self, line_id: str) -> int:
-        """Units of ``line_id`` delivered and not yet returned."""
-        self.line(line_id)
-        return self.shipped.get(line_id, 0) - self.returned.get(line_id, 0)
-
     def record_return(self, units: dict[str, int], at: dt.datetime, note: str = "") -> None:
         """The buyer's returned ``units`` (per line id) arrived back at the seller.
 
@@ -715,14 +553,11 @@ class Order:
             ReturnExceedsDelivered: more units than were delivered and not yet returned.
         """
         self._check(OrderAction.RETURN_PART)
+        record = self.fulfilment_record
         for line_id, quantity in units.items():
             positive_int(self, attrs.fields(OrderLine).quantity, quantity)
-            if quantity > self.returnable(line_id):
-                raise ReturnExceedsDelivered(
-                    self.thing, line_id, quantity, self.returnable(line_id)
-                )
-        for line_id, quantity in units.items():
-            self.returned[line_id] = self.returned.get(line_id, 0) + quantity
+            record.check_return(self._ordered(), line_id, quantity, thing=self.thing)
+        self.fulfilment_record = record.receiving_back(units)
         everything = all(self.returnable(line.line_id) == 0 for line in self.lines)
         self._move(OrderAction.RETURN_ALL if everything else OrderAction.RETURN_PART, at, note)
 
@@ -750,28 +585,15 @@ class Order:
             AmendmentRefused: a shipped line would change, or nothing would be left.
         """
         self._check(OrderAction.AMEND)
-        new = {line.line_id: line for line in lines}
-        for line in self.lines:
-            shipped = self.shipped.get(line.line_id, 0)
-            after = new.get(line.line_id)
-            if not shipped or after == line:
-                continue
-            kept = after is not None and attrs.evolve(after, quantity=line.quantity) == line
-            if not (cancellation and kept and after is not None and after.quantity >= shipped):
-                raise AmendmentRefused(
-                    self.thing,
-                    f"line {line.line_id!r} has {shipped} unit(s) shipped and cannot change",
-                )
-        if not lines:
-            raise AmendmentRefused(self.thing, "no line would be left; cancel the order instead")
-        if len(new) != len(lines):
-            raise DuplicateError(f"{self.thing}: the amendment repeats a line id")
-        for line in lines:
-            self._check_line_currency(line)
-        if priced.currency != self.currency:
-            raise CurrencyMismatch(self.currency, priced.currency, "amend")
-        if [p.line_id for p in priced.lines] != list(new):
-            raise AmendmentRefused(self.thing, "the pricing is for other lines")
+        check_amendment(
+            self.thing,
+            self.lines,
+            lines,
+            self.shipped,
+            currency=self.currency,
+            priced=priced,
+            cancellation=cancellation,
+        )
         before = self.total
         amendment = Amendment(
             version=len(self.amendments) + 1,
@@ -798,6 +620,8 @@ class Order:
         """The amendment made with idempotency ``key``, or None."""
         return next((a for a in self.amendments if key and a.key == key), None)
 
+    # -- money ------------------------------------------------------------------------------
+
     def record_payment(self, amount: Money, method: PaymentMethod) -> None:
         """Add ``amount`` to what has been paid.
 
@@ -806,19 +630,9 @@ class Order:
                 or a COD payment arrives before delivery.
         """
         self._check(OrderAction.PAY)
-        if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "pay")
-        if not amount.is_positive:
-            raise PaymentError(f"{self.thing}: a payment must be above zero, got {amount}")
-        if amount > self.balance_due:
-            raise PaymentError(
-                f"{self.thing}: payment of {amount} exceeds the balance due {self.balance_due}"
-            )
-        if method is PaymentMethod.COD and self.status is not OrderStatus.DELIVERED:
-            raise PaymentError(
-                f"{self.thing}: COD cash is collected at delivery, status is {self.status.value!r}"
-            )
-        self.amount_paid = self.paid + amount
+        self.balance = self.balance.receiving(
+            amount, method, thing=self.thing, status=self.status, due=lambda: self.balance_due
+        )
 
     def add_invoice(self, invoice_id: str) -> None:
         """Link an invoice issued for this order."""
@@ -830,21 +644,13 @@ class Order:
         Given ``at``, a returned (or returned to sender) order whose payments are all given
         back becomes refunded.
         """
-        self._take_back(amount, "refund")
-        self.refunded = self.refunded + amount
+        self.balance = self.balance.refunding(amount, thing=self.thing)
         if at is not None and self.paid.is_zero and self.status in _REFUNDABLE:
             self._move(OrderAction.REFUND, at, f"{self.refunded} refunded")
 
     def move_to_credit(self, amount: Money) -> None:
         """Move ``amount`` of what was paid to the customer's credit (it is not refunded)."""
-        self._take_back(amount, "move to credit")
-
-    def _take_back(self, amount: Money, what: str) -> None:
-        if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, what)
-        if not amount.is_positive or amount > self.paid:
-            raise PaymentError(f"{self.thing}: cannot {what} {amount}, {self.paid} was paid")
-        self.amount_paid = self.paid - amount
+        self.balance = self.balance.taking_back(amount, what="move to credit", thing=self.thing)
 
     def record_credit(self, amount: Money) -> None:
         """A credit note took back ``amount``: it is no longer due.
@@ -852,13 +658,9 @@ class Order:
         What was already paid beyond the new amount due must be moved off the order first
         (:meth:`record_refund`), so the balance due never goes below zero.
         """
-        if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "credit")
-        if not amount.is_positive or amount > self.balance_due:
-            raise PaymentError(
-                f"{self.thing}: cannot credit {amount}, the balance due is {self.balance_due}"
-            )
-        self.credited = self.credited + amount
+        self.balance = self.balance.crediting(
+            amount, thing=self.thing, due=lambda: self.balance_due
+        )
 
     def record_adjustment(self, amount: Money) -> None:
         """An upward adjustment invoice added ``amount`` (above zero) to what is owed.
@@ -868,15 +670,7 @@ class Order:
             IllegalTransition: the order is cancelled.
             PaymentError: ``amount`` is not above zero.
         """
-        if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "adjust")
-        if self.status is OrderStatus.CANCELLED:
-            raise IllegalTransition(self.thing, self.status.value, "adjust the amount due of")
-        if not amount.is_positive:
-            raise PaymentError(
-                f"{self.thing}: an upward adjustment must be above zero, got {amount}"
-            )
-        self.adjusted = self.adjusted + amount
+        self.balance = self.balance.adjusting(amount, thing=self.thing, status=self.status)
 
     def complete(self, at: dt.datetime) -> None:
         """Close a delivered order whose balance is paid (COD cash collected)."""

@@ -15,6 +15,11 @@ The contract every adapter keeps (checked by :mod:`salesorder.testing.contracts`
   (channel, external_ref) when the ref is not empty. A violation at commit raises
   :class:`~salesorder.exceptions.UniquenessConflict` (a ``DuplicateError`` that is also a
   ``ConcurrencyConflict``: the command is re-run and then sees the winner's row).
+
+The repositories, their identities, these uniqueness rules and the order adapters write in
+are listed once, in :data:`salesorder.ports.repositories.REPOSITORIES`; the adapters, the SQL
+schema and the contract kit are built from it. :class:`UnitOfWork` declares one typed property
+per entry, as a Protocol must (the suite checks that the two agree).
 """
 
 from __future__ import annotations
@@ -161,7 +166,11 @@ class ReturnRepository(Repository[ReturnRequest, str], Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One atomic piece of work over all repositories; use it as a context manager."""
+    """One atomic piece of work over all repositories; use it as a context manager.
+
+    It has one property per entry of :data:`~salesorder.ports.repositories.REPOSITORIES`,
+    plus the stock ledger.
+    """
 
     @property
     def products(self) -> Repository[Product, str]:

@@ -6,23 +6,14 @@ cash side of cash on delivery.
 
 from __future__ import annotations
 
-from salesorder.domain.cod import (
-    CodExpectation,
-    CodReconciliation,
-    RemittanceStatement,
-)
-from salesorder.domain.cod import (
-    reconcile_cod as reconcile,
-)
+from salesorder.domain.cod import CodReconciliation, RemittanceStatement
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.payments import PaymentMethod
-from salesorder.domain.shipping import Shipment, ShipmentStatus, TrackingStatus
 from salesorder.exceptions import RemittanceConflict
-from salesorder.money import Money
-from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.billing import receive_payment
 from salesorder.services.commands import ImportRemittance, ReconcileCod
+from salesorder.services.views import cod_reconciliation, cod_reconciliation_of
 
 __all__ = ["cod_payment_reference", "import_remittance", "reconcile_cod"]
 
@@ -30,29 +21,6 @@ __all__ = ["cod_payment_reference", "import_remittance", "reconcile_cod"]
 def cod_payment_reference(courier: str, tracking_number: str) -> str:
     """The payment reference of the COD cash collected for a parcel (one payment per parcel)."""
     return f"COD-{courier}-{tracking_number}"
-
-
-def _expectation(shipment: Shipment) -> CodExpectation:
-    assert shipment.cod_amount is not None  # noqa: S101 - only COD shipments are expected
-    # A parcel that came back (or never left) brings no cash: anything listed is an overpayment.
-    back = shipment.status in (ShipmentStatus.RETURNED, ShipmentStatus.CANCELLED)
-    return CodExpectation(
-        shipment_id=shipment.id,
-        order_id=shipment.order_id,
-        tracking_number=shipment.tracking_number,
-        expected=Money.zero(shipment.cod_amount.currency) if back else shipment.cod_amount,
-        delivered=shipment.tracking is TrackingStatus.DELIVERED
-        or shipment.status is ShipmentStatus.DELIVERED,
-    )
-
-
-def _reconcile(uow: UnitOfWork, courier: str, currency: str) -> CodReconciliation:
-    shipments = [
-        s for s in uow.shipments.list() if s.courier == courier and s.cod_amount is not None
-    ]
-    statements = [s for s in uow.cod_statements.list() if s.courier == courier]
-    statements.sort(key=lambda s: (s.paid_on, s.id))
-    return reconcile(courier, currency, [_expectation(s) for s in shipments], statements)
 
 
 def _record_cash(
@@ -95,13 +63,15 @@ def import_remittance(app: SalesApp, command: ImportRemittance) -> CodReconcilia
             )
         if stored is None:
             tx.uow.cod_statements.add(statement)
-        result = _reconcile(tx.uow, statement.courier, app.settings.currency)
+        result = cod_reconciliation_of(tx.uow, statement.courier, app.settings.currency)
         if stored is None:
             _record_cash(app, tx, result, statement)
         return result
 
 
 def reconcile_cod(app: SalesApp, command: ReconcileCod) -> CodReconciliation:
-    """Every imported statement of the courier against its COD shipments; changes nothing."""
-    with app.uow() as uow:
-        return _reconcile(uow, command.courier, app.settings.currency)
+    """Every imported statement of the courier against its COD shipments; changes nothing.
+
+    A query kept as a command; the answer is :func:`salesorder.services.views.cod_reconciliation`.
+    """
+    return cod_reconciliation(app, command.courier)

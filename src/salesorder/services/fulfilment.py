@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
 from salesorder.domain.allocation import Pick
+from salesorder.domain.dispatch import PlannedParcel, plan_shipment
 from salesorder.domain.events import (
     DeliveryFailed,
     DeliveryReattempted,
@@ -17,20 +19,17 @@ from salesorder.domain.events import (
     ShipmentDelayed,
 )
 from salesorder.domain.inventory import MovementKind, reservation_key
-from salesorder.domain.lifecycle import IN_WAREHOUSE, OrderStatus
+from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import (
-    FeePayer,
     Shipment,
     ShipmentRequest,
     ShipmentStatus,
     TrackingEvent,
     TrackingStatus,
     TrackingUpdate,
-    cod_amount,
 )
-from salesorder.exceptions import IllegalTransition, UnknownShipment
-from salesorder.money import Money
+from salesorder.exceptions import UnknownShipment
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import (
@@ -56,15 +55,24 @@ __all__ = [
 ]
 
 
-def _weight(uow: UnitOfWork, order: Order, warehouse: str) -> Decimal:
-    return sum(
-        (
-            uow.products.get(pick.sku).weight_kg * pick.quantity
-            for pick in order.picks
-            if pick.warehouse == warehouse
-        ),
-        Decimal(0),
-    )
+def _weight(uow: UnitOfWork, picks: Iterable[Pick]) -> Decimal:
+    return sum((uow.products.get(p.sku).weight_kg * p.quantity for p in picks), Decimal(0))
+
+
+def _take_out(tx: Transaction, order: Order, parcel: PlannedParcel, courier: str) -> None:
+    """The parcel's units leave the warehouse's stock and their reservations."""
+    for pick in parcel.picks:
+        item = tx.uow.stock.get((parcel.warehouse, pick.sku))
+        item.ship(reservation_key(order.id, pick.line_id))
+        post(
+            tx,
+            item,
+            MovementKind.SHIPMENT,
+            on_hand_change=-pick.quantity,
+            reserved_change=-pick.quantity,
+            document=parcel.reference,
+            reason=f"shipped with {courier} for order {order.id}",
+        )
 
 
 def ship_order(app: SalesApp, command: ShipOrder) -> str:
@@ -79,82 +87,38 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
     references are derived from the order, so a retried command never books twice. For a
     COD order the courier collects what is due plus the fees (when the buyer pays them),
     rounded to the currency's cash step; the rounding is kept on the order as an adjustment.
+    The decisions are :func:`~salesorder.domain.dispatch.plan_shipment`'s.
     """
     courier = app.courier(command.courier)
-    settings = app.settings
     with app.transaction() as tx:
         uow = tx.uow
         order = uow.orders.get(command.order_id)
-        if order.status not in IN_WAREHOUSE or not order.picks:
-            raise IllegalTransition(order.thing, order.status.value, "ship")
-        assert order.shipping_address is not None  # noqa: S101 - confirmed orders have one
-        origins = order.pick_warehouses
-        if command.warehouse is not None:
-            if command.warehouse not in origins:
-                raise IllegalTransition(
-                    order.thing,
-                    order.status.value,
-                    "ship",
-                    f"nothing is reserved in warehouse {command.warehouse!r}",
-                )
-            origins = [command.warehouse]
-        completes = not any(
-            order.outstanding(line.line_id)
-            - sum(
-                p.quantity
-                for p in order.picks
-                if p.line_id == line.line_id and p.warehouse in origins
+        plan = plan_shipment(order, command.warehouse)
+        requests = [
+            ShipmentRequest(
+                reference=parcel.reference,
+                origin=uow.warehouses.get(parcel.warehouse).address,
+                destination=plan.destination,
+                service=command.service,
+                weight_kg=_weight(uow, parcel.picks),
+                fee_payer=command.fee_payer,
             )
-            for line in order.lines
+            for parcel in plan.parcels
+        ]
+        charges = plan.charges(
+            [courier.quote(request).fee for request in requests],
+            command.fee_payer,
+            mode=app.settings.rounding.mode,
+            cash=app.settings.cash,
         )
-        requests = []
-        for number, code in enumerate(origins, start=len(order.shipment_ids) + 1):
-            requests.append(
-                ShipmentRequest(
-                    reference=f"{order.id}-S{number}",
-                    origin=uow.warehouses.get(code).address,
-                    destination=order.shipping_address,
-                    service=command.service,
-                    weight_kg=_weight(uow, order, code),
-                    fee_payer=command.fee_payer,
-                )
-            )
-        fees = [courier.quote(request).fee for request in requests]
-        fee = sum(fees[1:], fees[0])
-        charge = fee if command.fee_payer is FeePayer.BUYER else None
-        cod = rounding = None
-        if order.is_cod and completes:
-            cod = cod_amount(
-                order.amount_due,
-                fee,
-                command.fee_payer,
-                mode=settings.rounding.mode,
-                cash=settings.cash,
-                country=order.shipping_address.country,
-            )
-            rounding = cod - order.amount_due - (charge or Money.zero(order.currency))
-        shipment = None
-        for index, (code, request) in enumerate(zip(origins, requests, strict=True)):
-            last = index == len(origins) - 1
-            booking = courier.book(attrs.evolve(request, cod_amount=cod if last else None))
-            for pick in order.picks:
-                if pick.warehouse != code:
-                    continue
-                item = uow.stock.get((code, pick.sku))
-                item.ship(reservation_key(order.id, pick.line_id))
-                post(
-                    tx,
-                    item,
-                    MovementKind.SHIPMENT,
-                    on_hand_change=-pick.quantity,
-                    reserved_change=-pick.quantity,
-                    document=request.reference,
-                    reason=f"shipped with {courier.code} for order {order.id}",
-                )
+        for index, (parcel, request) in enumerate(zip(plan.parcels, requests, strict=True)):
+            last = index == len(requests) - 1
+            booking = courier.book(attrs.evolve(request, cod_amount=charges.cod if last else None))
+            _take_out(tx, order, parcel, courier.code)
             shipment = Shipment(
                 id=app.ids.next_id("shipment"),
                 order_id=order.id,
-                warehouse=code,
+                warehouse=parcel.warehouse,
                 courier=courier.code,
                 service=command.service,
                 tracking_number=booking.tracking_number,
@@ -163,15 +127,15 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                 fee=booking.fee,
                 fee_payer=command.fee_payer,
                 weight_kg=request.weight_kg,
-                cod_amount=cod if last else None,
+                cod_amount=charges.cod if last else None,
             )
             uow.shipments.add(shipment)
             order.mark_shipped(
                 shipment.id,
                 tx.now,
-                warehouse=code,
-                shipping_charge=charge if last else None,
-                cash_rounding=rounding if last else None,
+                warehouse=parcel.warehouse,
+                shipping_charge=charges.charge if last else None,
+                cash_rounding=charges.rounding if last else None,
             )
             tx.raise_event(
                 OrderShipped(
@@ -182,16 +146,13 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                     tracking_number=booking.tracking_number,
                 )
             )
-        assert shipment is not None  # noqa: S101 - a reserved order has a warehouse
-        channel, external_ref, tracking = (
-            order.channel,
-            order.external_ref,
-            shipment.tracking_number,
-        )
+        channel, external_ref = order.channel, order.external_ref
     # A marketplace order's tracking number goes to the marketplace once the shipment is
     # committed (the push is idempotent, so a retried command pushes the same again).
     if channel.kind.is_marketplace and external_ref and channel.code in app.marketplaces:
-        app.marketplace(channel.code).push_tracking(external_ref, courier.code, tracking)
+        app.marketplace(channel.code).push_tracking(
+            external_ref, courier.code, shipment.tracking_number
+        )
     return shipment.id
 
 

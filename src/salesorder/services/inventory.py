@@ -3,13 +3,14 @@
 Every change of a stock item's on hand or reserved units made here is posted to the stock
 ledger in the same unit of work (:func:`post`), so for every item ``on_hand`` equals the sum
 of its ledger's ``on_hand_change`` and ``reserved`` the sum of its ``reserved_change``.
+
+The reads of stock (the ledger, what is sellable, what each channel may offer) are in
+:mod:`salesorder.services.views`; their names are importable from here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
 
 import attrs
 
@@ -17,12 +18,10 @@ from salesorder.domain.allocation import Allocation, DemandLine, OrderDemand
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.events import StockReserved
 from salesorder.domain.inventory import (
-    ChannelStockRule,
     MovementKind,
     Reservation,
     StockItem,
     StockMovement,
-    available_to_sell,
     reservation_key,
 )
 from salesorder.domain.lifecycle import OrderStatus
@@ -39,6 +38,13 @@ from salesorder.services.commands import (
     SetStockPolicy,
     TransferStock,
     WriteOffStock,
+)
+from salesorder.services.views import (
+    UNRESERVED,
+    Sellable,
+    available_on_channel,
+    channel_availability,
+    ledger,
 )
 
 __all__ = [
@@ -432,87 +438,12 @@ def set_stock_policy(app: SalesApp, command: SetStockPolicy) -> None:
         )
 
 
-# ---------------------------------------------------------------------------------------
-# Queries
-# ---------------------------------------------------------------------------------------
-
-
-def ledger(app: SalesApp, warehouse: str, sku: str) -> list[StockMovement]:
-    """The ledger of one item, oldest first."""
-    with app.uow() as uow:
-        return uow.stock_ledger.for_item(warehouse, sku)
-
-
-#: Statuses whose lines are not reserved yet, so their units still count against stock.
-UNRESERVED = frozenset({OrderStatus.NEW, OrderStatus.ON_HOLD, OrderStatus.CONFIRMED})
-
-
-class Sellable:
-    """Units of each SKU free to sell, as one unit of work sees them: ``sellable(sku)``.
-
-    What every warehouse has available (on hand minus reserved minus safety stock) minus
-    the units of orders whose lines are not reserved yet (:data:`UNRESERVED`), never below
-    0: an order lowers what every channel may sell from the moment it is placed, and once
-    reserved its reservation does. Channel stock rules apply on top
-    (:func:`~salesorder.domain.inventory.available_to_sell`). The unreserved orders are
-    read once (``OrderRepository.with_status``), each SKU's stock once.
-    """
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-        self._waiting: Counter[str] | None = None
-        self._units: dict[str, int] = {}
-
-    def __call__(self, sku: str) -> int:
-        """The units of ``sku`` free to sell (0 for a SKU without stock)."""
-        units = self._units.get(sku)
-        if units is None:
-            available = sum(item.available for item in self._uow.stock.for_sku(sku))
-            units = self._units[sku] = self._less_waiting(sku, available)
-        return units
-
-    def every_sku(self) -> dict[str, int]:
-        """Every SKU with stock: its units free to sell, by SKU, from one read of the stock."""
-        available: dict[str, int] = {}
-        for item in self._uow.stock.list():
-            available[item.sku] = available.get(item.sku, 0) + item.available
-        for sku, units in available.items():
-            self._units[sku] = self._less_waiting(sku, units)
-        return {sku: self._units[sku] for sku in sorted(available)}
-
-    def _less_waiting(self, sku: str, available: int) -> int:
-        if self._waiting is None:
-            self._waiting = Counter()
-            for order in self._uow.orders.with_status(UNRESERVED):
-                for line in order.lines:
-                    self._waiting[line.sku] += line.quantity
-        return max(0, available - self._waiting[sku])
-
-
-def channel_availability(
-    app: SalesApp, sku: str, rules: Iterable[ChannelStockRule]
-) -> dict[str, int]:
-    """Units of ``sku`` each channel may offer (see :class:`Sellable`), by channel."""
-    with app.uow() as uow:
-        units = Sellable(uow)(sku)
-    return {rule.channel: available_to_sell(units, rule) for rule in rules}
-
-
 def query_channel_availability(app: SalesApp, command: ChannelAvailability) -> dict[str, int]:
     """Units of each SKU the channel may offer under its stock rule, by SKU.
+
+    A query kept as a command; the answer is :func:`salesorder.services.views.available_on_channel`.
 
     Raises:
         UnknownSKU: one of ``command.skus`` is not in the catalog (checked first).
     """
-    with app.uow() as uow:
-        for sku in command.skus:
-            if uow.products.find(sku) is None:
-                raise UnknownSKU(sku)
-        account = uow.channel_accounts.find(command.channel)
-        rule = ChannelStockRule(channel=command.channel) if account is None else account.rule
-        sellable = Sellable(uow)
-        if command.skus:
-            units = {sku: sellable(sku) for sku in sorted(set(command.skus))}
-        else:
-            units = sellable.every_sku()
-    return {sku: available_to_sell(count, rule) for sku, count in units.items()}
+    return available_on_channel(app, command.channel, command.skus)

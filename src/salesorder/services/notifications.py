@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from salesorder.domain.customers import Customer
 from salesorder.domain.events import DomainEvent
@@ -38,9 +38,6 @@ from salesorder.ports.clock import Clock
 from salesorder.ports.notifications import NotificationSender
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.commands import RetryNotifications
-
-if TYPE_CHECKING:
-    from salesorder.services.app import SalesApp
 
 __all__ = ["DEFAULT_TRACKING_LINK", "Notifier", "retry_notifications"]
 
@@ -212,6 +209,19 @@ class Notifier:
         return [e.message for e in self.entries() if status is None or e.status is status]
 
 
-def retry_notifications(app: SalesApp, _command: RetryNotifications) -> int:
+class _Notifying(Protocol):
+    """What retrying needs of the application: a ``SalesApp`` is one.
+
+    The application imports this module for :class:`Notifier`, so what it needs is named
+    here instead of importing the application (no import circle).
+    """
+
+    @property
+    def notifications(self) -> Notifier | None:
+        """The application's notifier, if any."""
+        ...
+
+
+def retry_notifications(app: _Notifying, _command: RetryNotifications) -> int:
     """Retry the application's failed messages (none when it has no notifier)."""
     return app.notifications.retry() if app.notifications is not None else 0

@@ -1,4 +1,10 @@
-"""Capturing, editing, pricing, confirming, completing and cancelling orders."""
+"""Capturing, editing, pricing, confirming, completing and cancelling orders.
+
+Each handler opens one unit of work. :func:`place`, :func:`readdress` and :func:`cancel` do
+the work of :func:`place_order`, :func:`change_address` and :func:`cancel_order` inside a
+unit of work the caller holds (as :func:`~salesorder.services.pricing.reprice` does), so a
+use case of several steps (a marketplace delivery) commits all of them or none.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +50,7 @@ from salesorder.services.pricing import price, release_vouchers, reprice
 __all__ = [
     "add_line",
     "amend_order",
+    "cancel",
     "cancel_lines",
     "cancel_order",
     "change_address",
@@ -51,7 +58,9 @@ __all__ = [
     "complete_order",
     "confirm_order",
     "hold_order",
+    "place",
     "place_order",
+    "readdress",
     "release_hold",
     "remove_line",
     "reprice",
@@ -79,46 +88,51 @@ def build_line(uow: UnitOfWork, line_id: str, new: NewLine) -> OrderLine:
 def place_order(app: SalesApp, command: PlaceOrder) -> str:
     """Capture an order; it is priced at once. Returns its id."""
     with app.transaction() as tx:
-        uow = tx.uow
-        customer = uow.customers.get(command.customer_id)
-        if command.external_ref and uow.orders.find_by_external_ref(
-            command.channel.code, command.external_ref
-        ):
-            raise DuplicateError(
-                f"channel {command.channel.code!r} order {command.external_ref!r} exists already"
-            )
-        address = command.shipping_address or customer.default_address
-        if address is None:
-            raise InvalidAddress(
-                f"order for customer {customer.id!r} has no shipping address and the customer "
-                "has none on file"
-            )
-        order = Order.new(
-            id=app.ids.next_id("order"),
-            channel=command.channel,
-            customer_id=customer.id,
-            currency=app.settings.currency,
-            placed_at=tx.now,
-            lines=[build_line(uow, str(n), new) for n, new in enumerate(command.lines, 1)],
-            shipping_address=address,
-            tax_mode=app.settings.tax_mode,
-            payment_method=command.payment_method,
+        return place(app, tx, command)
+
+
+def place(app: SalesApp, tx: Transaction, command: PlaceOrder) -> str:
+    """Capture an order in ``tx`` (see :func:`place_order`); returns its id."""
+    uow = tx.uow
+    customer = uow.customers.get(command.customer_id)
+    if command.external_ref and uow.orders.find_by_external_ref(
+        command.channel.code, command.external_ref
+    ):
+        raise DuplicateError(
+            f"channel {command.channel.code!r} order {command.external_ref!r} exists already"
+        )
+    address = command.shipping_address or customer.default_address
+    if address is None:
+        raise InvalidAddress(
+            f"order for customer {customer.id!r} has no shipping address and the customer "
+            "has none on file"
+        )
+    order = Order.new(
+        id=app.ids.next_id("order"),
+        channel=command.channel,
+        customer_id=customer.id,
+        currency=app.settings.currency,
+        placed_at=tx.now,
+        lines=[build_line(uow, str(n), new) for n, new in enumerate(command.lines, 1)],
+        shipping_address=address,
+        tax_mode=app.settings.tax_mode,
+        payment_method=command.payment_method,
+        external_ref=command.external_ref,
+        requested_delivery_date=command.requested_delivery_date,
+        notes=command.notes,
+        voucher_codes=command.vouchers,
+    )
+    reprice(app, tx, order)
+    uow.orders.add(order)
+    tx.raise_event(
+        OrderPlaced(
+            order_id=order.id,
+            at=tx.now,
+            channel=command.channel.code,
             external_ref=command.external_ref,
-            requested_delivery_date=command.requested_delivery_date,
-            notes=command.notes,
-            voucher_codes=command.vouchers,
         )
-        reprice(app, tx, order)
-        uow.orders.add(order)
-        tx.raise_event(
-            OrderPlaced(
-                order_id=order.id,
-                at=tx.now,
-                channel=command.channel.code,
-                external_ref=command.external_ref,
-            )
-        )
-        return order.id
+    )
+    return order.id
 
 
 def add_line(app: SalesApp, command: AddLine) -> str:
@@ -150,23 +164,28 @@ def change_quantity(app: SalesApp, command: ChangeQuantity) -> None:
 def change_address(app: SalesApp, command: ChangeAddress) -> None:
     """Change where an order goes: an edit while new, an amendment once confirmed."""
     with app.transaction() as tx:
-        order = tx.uow.orders.get(command.order_id)
-        if order.status is OrderStatus.NEW:
-            order.set_shipping_address(command.address)
-            return
-        order.check(OrderAction.AMEND)
-        if command.address == order.shipping_address:
-            return
-        _change(
-            app,
-            tx,
-            order,
-            list(order.lines),
-            ["shipping address changed"],
-            key="",
-            reason="address changed",
-            address=command.address,
-        )
+        readdress(app, tx, command)
+
+
+def readdress(app: SalesApp, tx: Transaction, command: ChangeAddress) -> None:
+    """Change where an order goes, in ``tx`` (see :func:`change_address`)."""
+    order = tx.uow.orders.get(command.order_id)
+    if order.status is OrderStatus.NEW:
+        order.set_shipping_address(command.address)
+        return
+    order.check(OrderAction.AMEND)
+    if command.address == order.shipping_address:
+        return
+    _change(
+        app,
+        tx,
+        order,
+        list(order.lines),
+        ["shipping address changed"],
+        key="",
+        reason="address changed",
+        address=command.address,
+    )
 
 
 def confirm_order(app: SalesApp, command: ConfirmOrder) -> None:
@@ -254,13 +273,18 @@ def cancel_order(app: SalesApp, command: CancelOrder) -> None:
     Payments are refunded and issued invoices credited in full, in the same unit of work.
     """
     with app.transaction() as tx:
-        order = tx.uow.orders.get(command.order_id)
-        order.check(OrderAction.CANCEL)
-        _settle(app, tx, order, f"{order.id}-cancel")
-        order.cancel(tx.now, command.reason)
-        release_order(tx, order, f"order cancelled: {command.reason}".rstrip(": "))
-        release_vouchers(tx, order)
-        tx.raise_event(OrderCancelled(order_id=order.id, at=tx.now, reason=command.reason))
+        cancel(app, tx, command)
+
+
+def cancel(app: SalesApp, tx: Transaction, command: CancelOrder) -> None:
+    """Cancel an order in ``tx`` (see :func:`cancel_order`)."""
+    order = tx.uow.orders.get(command.order_id)
+    order.check(OrderAction.CANCEL)
+    _settle(app, tx, order, f"{order.id}-cancel")
+    order.cancel(tx.now, command.reason)
+    release_order(tx, order, f"order cancelled: {command.reason}".rstrip(": "))
+    release_vouchers(tx, order)
+    tx.raise_event(OrderCancelled(order_id=order.id, at=tx.now, reason=command.reason))
 
 
 def hold_order(app: SalesApp, command: HoldOrder) -> None:

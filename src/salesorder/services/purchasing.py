@@ -6,11 +6,9 @@ from salesorder.domain.inventory import MovementKind
 from salesorder.domain.purchasing import (
     PurchaseLine,
     PurchaseOrder,
-    PurchaseOrderStatus,
     propose_reorders,
 )
 from salesorder.exceptions import UnknownSKU, ValidationError
-from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp
 from salesorder.services.commands import (
     AddSupplier,
@@ -21,6 +19,7 @@ from salesorder.services.commands import (
     SendPurchaseOrder,
 )
 from salesorder.services.inventory import receive, reserve_waiting
+from salesorder.services.views import incoming
 
 __all__ = [
     "add_supplier",
@@ -40,19 +39,6 @@ def add_supplier(app: SalesApp, command: AddSupplier) -> None:
             if tx.uow.products.find(item.sku) is None:
                 raise UnknownSKU(item.sku)
         tx.uow.suppliers.add(command.supplier)
-
-
-def incoming(uow: UnitOfWork, *, drafts: bool = False) -> dict[tuple[str, str], int]:
-    """Units outstanding on open purchase orders (and drafts, if asked), per (warehouse, SKU)."""
-    result: dict[tuple[str, str], int] = {}
-    for po in uow.purchase_orders.list():
-        draft = drafts and po.status is PurchaseOrderStatus.DRAFT
-        for line in po.lines:
-            units = line.quantity if draft else po.outstanding(line.sku)
-            if units:
-                key = (po.warehouse, line.sku)
-                result[key] = result.get(key, 0) + units
-    return result
 
 
 def create_purchase_order(app: SalesApp, command: CreatePurchaseOrder) -> str:

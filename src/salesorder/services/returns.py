@@ -28,15 +28,13 @@ Every step runs in one unit of work, and a step that raises changes nothing:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from salesorder.domain.events import OrderPlaced, ReturnReceived
 from salesorder.domain.inventory import MovementKind
-from salesorder.domain.invoicing import DocumentType, Invoice
 from salesorder.domain.lifecycle import OrderAction
 from salesorder.domain.orders import Order
 from salesorder.domain.payments import Payment, PaymentMethod
 from salesorder.domain.pricing import DiscountKind
+from salesorder.domain.return_settlement import settle_return, shipping_to_give_back
 from salesorder.domain.returns import (
     ReturnAction,
     ReturnLine,
@@ -249,85 +247,16 @@ def inspect_return(app: SalesApp, command: InspectReturn) -> None:
 # -- resolve --------------------------------------------------------------------------------
 
 
-def _invoice_parts(
-    tx: Transaction, order: Order, request: ReturnRequest
-) -> tuple[list[tuple[Invoice, dict[str, Money]]], Money]:
-    """What a return credits on each issued invoice, per line, and on no invoice.
-
-    Per issued invoice that lists returned lines, the goods' value to credit per line; and
-    the value of the returned lines no issued invoice lists.
-    Each returned line is credited on its own invoice line (so at that line's tax rate),
-    at most what that line has left to credit: what a credit note already took back is
-    not credited a second time. The uninvoiced value is credited on the order by the caller.
-    """
-    parts: list[tuple[Invoice, dict[str, Money]]] = []
-    invoiced: set[str] = set()
-    for invoice_id in order.invoice_ids:
-        invoice = tx.uow.invoices.get(invoice_id)
-        # An invoice or the replacement of one lists the goods; an adjustment does not.
-        if invoice.document is DocumentType.ADJUSTMENT or not invoice.is_receivable:
-            continue
-        listed = {line.line_id for line in invoice.lines}
-        lines: dict[str, Money] = {}
-        for returned in request.lines:
-            if returned.amount is None or returned.line_id not in listed:
-                continue
-            invoiced.add(returned.line_id)
-            part = min(returned.amount, invoice.line_creditable(returned.line_id))
-            if part.is_positive:
-                lines[returned.line_id] = part
-        if lines:
-            parts.append((invoice, lines))
-    uninvoiced = Money.sum(
-        (
-            line.amount
-            for line in request.lines
-            if line.amount is not None and line.line_id not in invoiced
-        ),
-        order.currency,
-    )
-    return parts, uninvoiced
-
-
-def _total(parts: Iterable[tuple[Invoice, dict[str, Money]]], currency: str) -> Money:
-    """What ``parts`` credit on invoices, over all their lines."""
-    return Money.sum((amount for _, lines in parts for amount in lines.values()), currency)
-
-
-def _payments_first(tx: Transaction, order: Order, invoices: Iterable[Invoice]) -> list[Payment]:
-    """The order's payments, those allocated to ``invoices`` first, newest first within."""
-    ids = {invoice.id for invoice in invoices}
-    newest_first = list(reversed(tx.uow.payments.for_order(order.id)))
-    return sorted(newest_first, key=lambda p: not any(a.invoice_id in ids for a in p.allocations))
-
-
 def _to_customer_credit(
-    tx: Transaction, order: Order, payments: list[Payment], amount: Money, source: str
+    tx: Transaction, order: Order, drawn: list[tuple[Payment, Money]], amount: Money, source: str
 ) -> None:
-    """Move ``amount`` of what ``order`` was paid to its customer's credit."""
-    left = amount
-    for payment in payments:
-        part = min(payment.applied - payment.refunded, left)
-        if not part.is_positive:
-            continue
+    """Move ``amount`` of what ``order`` was paid, ``drawn`` from its payments, to credit."""
+    for payment, part in drawn:
         payment.applied = payment.applied - part
         payment.to_credit = payment.to_credit + part
         release_allocations(tx, payment)
-        left = left - part
-        if left.is_zero:
-            break
     order.move_to_credit(amount)
     credit_of(tx.uow, order.customer_id, order.currency).add(amount, source, tx.now)
-
-
-def _shipping_back(tx: Transaction, order: Order, request: ReturnRequest) -> Money:
-    """The order's shipping charge less what earlier returns of it gave back."""
-    given = Money.sum(
-        (r.shipping for r in tx.uow.returns.for_order(order.id) if r.id != request.id),
-        order.currency,
-    )
-    left = order.shipping_charge - given
-    return left if left.is_positive else Money.zero(order.currency)
 
 
 def _exchange(
@@ -378,7 +307,10 @@ def _exchange(
 
 
 def resolve_return(app: SalesApp, command: ResolveReturn) -> str | None:
-    """Settle an inspected return (see the module docstring); returns the exchange order id."""
+    """Settle an inspected return (see the module docstring); returns the exchange order id.
+
+    The decision is :func:`~salesorder.domain.return_settlement.settle_return`'s.
+    """
     with app.transaction() as tx:
         uow = tx.uow
         request = uow.returns.get(command.return_id)
@@ -387,48 +319,45 @@ def resolve_return(app: SalesApp, command: ResolveReturn) -> str | None:
         if command.outcome is ReturnOutcome.NONE:
             request.resolve(ReturnOutcome.NONE, tx.now)
             return None
-        zero = Money.zero(order.currency)
-        shipping = _shipping_back(tx, order, request) if command.include_shipping else zero
-        parts, uninvoiced = _invoice_parts(tx, order, request)
-        value = _total(parts, order.currency) + uninvoiced + shipping
-        over = order.paid - (order.amount_due - value)
-        over = max(zero, min(over, order.paid))
-        refunded = to_credit = zero
-        payments = _payments_first(tx, order, (invoice for invoice, _ in parts))
-        if over.is_positive and command.outcome is ReturnOutcome.REFUND:
-            left = over
-            for payment in payments:
-                part = min(payment.applied - payment.refunded, left)
-                if part.is_positive:
-                    refund(tx, payment, part, f"{request.id}-{payment.id}")
-                    left = left - part
-            refunded = over
-        elif over.is_positive:
-            _to_customer_credit(tx, order, payments, over, f"return {request.id}")
-            to_credit = over
-        notes = []
-        for invoice, lines in parts:
-            note = credit_invoice(
-                app,
-                tx,
-                invoice,
-                None,
-                lines=lines,
-                reason=f"return {request.id}: {request.reason or 'goods returned'}",
-            )
-            notes.append(note.id)
-        rest = value - _total(parts, order.currency)
-        if rest.is_positive:
-            order.record_credit(rest)
+        shipping = Money.zero(order.currency)
+        if command.include_shipping:
+            earlier = [r for r in uow.returns.for_order(order.id) if r.id != request.id]
+            shipping = shipping_to_give_back(order.shipping_charge, earlier)
+        invoices = {i: uow.invoices.get(i) for i in order.invoice_ids}
+        payments = {p.id: p for p in uow.payments.for_order(order.id)}
+        settled = settle_return(
+            request,
+            command.outcome,
+            paid=order.paid,
+            amount_due=order.amount_due,
+            shipping=shipping,
+            invoices=invoices.values(),
+            payments=list(payments.values()),
+        )
+        drawn = [(payments[payment_id], part) for payment_id, part in settled.payments]
+        if settled.over.is_positive and settled.refund:
+            for payment, part in drawn:
+                refund(tx, payment, part, f"{request.id}-{payment.id}")
+        elif settled.over.is_positive:
+            _to_customer_credit(tx, order, drawn, settled.over, f"return {request.id}")
+        reason = f"return {request.id}: {request.reason or 'goods returned'}"
+        notes = [
+            credit_invoice(
+                app, tx, invoices[c.invoice_id], None, lines=dict(c.lines), reason=reason
+            ).id
+            for c in settled.invoice_credits
+        ]
+        if settled.on_order.is_positive:
+            order.record_credit(settled.on_order)
         exchange = None
         if command.outcome is ReturnOutcome.EXCHANGE:
-            exchange = _exchange(app, tx, order, request, to_credit)
+            exchange = _exchange(app, tx, order, request, settled.to_credit)
         request.resolve(
             command.outcome,
             tx.now,
-            refunded=refunded,
-            to_credit=to_credit,
-            credited=value,
+            refunded=settled.refunded,
+            to_credit=settled.to_credit,
+            credited=settled.value,
             shipping=shipping,
             credit_note_ids=notes,
             exchange_order_id=exchange,

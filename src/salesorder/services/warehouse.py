@@ -10,7 +10,6 @@ order and warehouse). Every command checks its input before changing anything.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 import attrs
 
@@ -19,22 +18,20 @@ from salesorder.domain.events import StockReserved
 from salesorder.domain.inventory import MovementKind, Reservation, reservation_key
 from salesorder.domain.lifecycle import IN_WAREHOUSE, OrderStatus
 from salesorder.domain.orders import Order
+from salesorder.domain.packing import measure, packed_units, packs_the_order, parcel_items
 from salesorder.domain.warehouse import (
     Manifest,
     ManifestEntry,
     Parcel,
-    ParcelItem,
     ParcelStatus,
     PickRequest,
     WarehouseLayout,
     Wave,
-    packable,
     plan_wave,
 )
 from salesorder.exceptions import (
     DuplicateError,
     IllegalTransition,
-    InvalidQuantity,
     ReservationNotFound,
     UnknownParcel,
     UnknownSKU,
@@ -52,6 +49,7 @@ from salesorder.services.commands import (
     ShortPickReason,
 )
 from salesorder.services.inventory import post
+from salesorder.services.views import packing_slip, pick_list
 
 __all__ = [
     "confirm_pick",
@@ -295,31 +293,12 @@ def _parcels_of(uow: UnitOfWork, order_id: str, warehouse: str | None = None) ->
     ]
 
 
-def _packed(parcels: Iterable[Parcel], status: ParcelStatus | None = None) -> dict[str, int]:
-    units: dict[str, int] = {}
-    for parcel in parcels:
-        if status is None or parcel.status is status:
-            _sum(units, parcel.units().items())
-    return units
-
-
-def _fully_packed(order: Order, parcels: list[Parcel]) -> bool:
-    """Every reserved unit still to ship is in a parcel waiting for the courier."""
-    for warehouse in {p.warehouse for p in order.picks}:
-        waiting = _packed((p for p in parcels if p.warehouse == warehouse), ParcelStatus.PACKED)
-        reserved = _sum(
-            {}, ((p.line_id, p.quantity) for p in order.picks if p.warehouse == warehouse)
-        )
-        if any(waiting.get(line_id, 0) < quantity for line_id, quantity in reserved.items()):
-            return False
-    return bool(order.picks)
-
-
 def pack_parcel(app: SalesApp, command: PackParcel) -> str:
     """Pack picked units of an order into a new parcel; returns its id.
 
     Weight and volume come from the products unless given. Once every reserved unit of the
-    order is in a parcel, the order is packed.
+    order is in a parcel, the order is packed. The decisions are
+    :mod:`salesorder.domain.packing`'s.
 
     Raises:
         PackExceedsPicked: a line would have more packed than was picked.
@@ -329,65 +308,28 @@ def pack_parcel(app: SalesApp, command: PackParcel) -> str:
         uow = tx.uow
         order = uow.orders.get(command.order_id)
         uow.warehouses.get(command.warehouse)
-        if order.status not in IN_WAREHOUSE:
-            raise IllegalTransition(order.thing, order.status.value, "pack")
-        picked = _picked(uow, order.id, command.warehouse)
         parcels = _parcels_of(uow, order.id)
-        packed = _packed(p for p in parcels if p.warehouse == command.warehouse)
-        if command.lines:
-            items = []
-            for line_quantity in command.lines:
-                if line_quantity.quantity <= 0:
-                    raise InvalidQuantity(
-                        f"{order.thing} line {line_quantity.line_id!r}: a parcel holds at "
-                        f"least one unit, got {line_quantity.quantity}"
-                    )
-                sku = order.line(line_quantity.line_id).sku
-                items.append(
-                    ParcelItem(
-                        line_id=line_quantity.line_id, sku=sku, quantity=line_quantity.quantity
-                    )
-                )
-        else:
-            items = [
-                ParcelItem(line_id=line.line_id, sku=line.sku, quantity=left)
-                for line in order.lines
-                if (left := picked.get(line.line_id, 0) - packed.get(line.line_id, 0)) > 0
-            ]
-            if not items:
-                raise ValidationError(
-                    f"{order.thing} has nothing picked in {command.warehouse!r} left to pack"
-                )
-        packable(order.id, picked, packed, items)
+        items = parcel_items(
+            order,
+            command.warehouse,
+            [(line.line_id, line.quantity) for line in command.lines],
+            picked=_picked(uow, order.id, command.warehouse),
+            packed=packed_units(p for p in parcels if p.warehouse == command.warehouse),
+        )
         products = {item.sku: uow.products.get(item.sku) for item in items}
-        weight = command.weight_kg
-        if weight is None:
-            weight = sum((products[i.sku].weight_kg * i.quantity for i in items), Decimal(0))
-        if command.dimensions is not None:
-            volume = command.dimensions.volume_cm3
-        else:
-            volume = sum(
-                (
-                    dims.volume_cm3 * i.quantity
-                    for i in items
-                    if (dims := products[i.sku].dimensions) is not None
-                ),
-                Decimal(0),
-            )
+        size = measure(items, products, weight_kg=command.weight_kg, dimensions=command.dimensions)
         parcel = Parcel(
             id=app.ids.next_id("parcel"),
             order_id=order.id,
             warehouse=command.warehouse,
             packed_at=tx.now,
             items=tuple(items),
-            weight_kg=weight,
-            volume_cm3=volume,
+            weight_kg=size.weight_kg,
+            volume_cm3=size.volume_cm3,
             dimensions=command.dimensions,
         )
         uow.parcels.add(parcel)
-        if order.status in (OrderStatus.PROCESSING, OrderStatus.PICKING) and _fully_packed(
-            order, [*parcels, parcel]
-        ):
+        if packs_the_order(order, [*parcels, parcel]):
             order.mark_packed(tx.now)
         return parcel.id
 
@@ -427,7 +369,7 @@ def _check_handover(uow: UnitOfWork, command: CreateManifest) -> dict[str, list[
         reserved = _sum(
             {}, ((p.line_id, p.quantity) for p in order.picks if p.warehouse == command.warehouse)
         )
-        packed = _packed(parcels)
+        packed = packed_units(parcels)
         if not reserved or any(packed.get(k, 0) < v for k, v in reserved.items()):
             raise IllegalTransition(
                 order.thing,
@@ -512,17 +454,3 @@ def _record_manifest(app: SalesApp, command: CreateManifest, shipments: dict[str
             )
         )
         return manifest_id
-
-
-def pick_list(app: SalesApp, wave_id: str) -> str:
-    """The printable pick list of a wave."""
-    with app.uow() as uow:
-        return uow.waves.get(wave_id).pick_list()
-
-
-def packing_slip(app: SalesApp, parcel_id: str) -> str:
-    """The printable packing slip of a parcel, with product names."""
-    with app.uow() as uow:
-        parcel = uow.parcels.get(parcel_id)
-        names = {item.sku: uow.products.get(item.sku).name for item in parcel.items}
-        return parcel.packing_slip(names)

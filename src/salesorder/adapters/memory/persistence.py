@@ -37,6 +37,7 @@ from salesorder.domain.returns import ReturnRequest
 from salesorder.domain.shipping import Shipment
 from salesorder.domain.warehouse import Manifest, Parcel, WarehouseLayout, Wave
 from salesorder.exceptions import ConcurrencyConflict, UniquenessConflict
+from salesorder.ports.repositories import REPOSITORIES, RepositorySpec, UniqueRule
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -75,9 +76,8 @@ def _clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
 class _Table(Generic[T, K]):
     """Committed rows of one kind: key -> (version, aggregate)."""
 
-    def __init__(self, name: str, key: Callable[[T], K]) -> None:
-        self.name = name
-        self.key = key
+    def __init__(self, spec: RepositorySpec) -> None:
+        self.spec = spec
         self.rows: dict[K, tuple[int, T]] = {}
 
 
@@ -89,43 +89,13 @@ class InMemoryStore:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.products: _Table[Product, str] = _Table("product", lambda p: p.sku)
-        self.customers: _Table[Customer, str] = _Table("customer", lambda c: c.id)
-        self.warehouses: _Table[Warehouse, str] = _Table("warehouse", lambda w: w.code)
-        self.orders: _Table[Order, str] = _Table("order", lambda o: o.id)
-        self.stock: _Table[StockItem, tuple[str, str]] = _Table("stock item", lambda s: s.key)
-        self.shipments: _Table[Shipment, str] = _Table("shipment", lambda s: s.id)
-        self.invoices: _Table[Invoice, str] = _Table("invoice", lambda i: i.id)
-        self.invoice_series: _Table[InvoiceSeries, str] = _Table("invoice series", lambda s: s.code)
-        self.payments: _Table[Payment, str] = _Table("payment", lambda p: p.id)
-        self.credit_notes: _Table[CreditNote, str] = _Table("credit note", lambda n: n.id)
-        self.customer_credits: _Table[CustomerCredit, tuple[str, str]] = _Table(
-            "customer credit", lambda c: c.key
-        )
-        self.suppliers: _Table[Supplier, str] = _Table("supplier", lambda s: s.code)
-        self.purchase_orders: _Table[PurchaseOrder, str] = _Table("purchase order", lambda p: p.id)
+        #: Committed rows per repository, by the names of
+        #: :data:`~salesorder.ports.repositories.REPOSITORIES`.
+        self.tables: dict[str, _Table[Any, Any]] = {
+            spec.name: _Table(spec) for spec in REPOSITORIES
+        }
         #: The append-only stock ledger, entries by seq per (warehouse, SKU).
         self.stock_ledger: dict[tuple[str, str], list[StockMovement]] = {}
-        self.price_lists: _Table[PriceList, str] = _Table("price list", lambda p: p.code)
-        self.promotions: _Table[Promotion, str] = _Table("promotion", lambda p: p.code)
-        self.vouchers: _Table[Voucher, str] = _Table("voucher", lambda v: v.code)
-        self.channel_accounts: _Table[ChannelAccount, str] = _Table(
-            "channel account", lambda a: a.channel
-        )
-        self.marketplace_orders: _Table[MarketplaceRecord, tuple[str, str]] = _Table(
-            "marketplace order", lambda r: r.key
-        )
-        self.returns: _Table[ReturnRequest, str] = _Table("return", lambda r: r.id)
-
-        self.bin_layouts: _Table[WarehouseLayout, str] = _Table("bin layout", lambda b: b.warehouse)
-        self.waves: _Table[Wave, str] = _Table("wave", lambda w: w.id)
-        self.parcels: _Table[Parcel, str] = _Table("parcel", lambda p: p.id)
-        self.manifests: _Table[Manifest, str] = _Table("manifest", lambda m: m.id)
-        self.notifications: _Table[OutboxEntry, str] = _Table("notification", lambda e: e.key)
-
-        self.cod_statements: _Table[RemittanceStatement, tuple[str, str]] = _Table(
-            "COD remittance statement", lambda r: r.key
-        )
 
     def unit_of_work(self) -> InMemoryUnitOfWork:
         """A new unit of work over this store."""
@@ -138,7 +108,7 @@ class _Repository(TrackingRepository[T, K]):
     """Working copies of one table inside a unit of work."""
 
     def __init__(self, store: InMemoryStore, table: _Table[T, K]) -> None:
-        super().__init__(table.name, table.key)
+        super().__init__(table.spec.kind, table.spec.key)  # type: ignore[arg-type]
         self._store = store
         self.table = table
 
@@ -266,81 +236,70 @@ class _PaymentRepository(_Repository[Payment, str]):
 
 
 def _check_unique(
-    table: _Table[Any, Any],
-    changes: list[Pending[Any, Any]],
-    field: Callable[[Any], Hashable | None],
-    what: str,
+    table: _Table[Any, Any], changes: list[Pending[Any, Any]], rule: UniqueRule
 ) -> None:
-    """No two rows (committed or about to be) share a non-None ``field`` value."""
+    """No two rows (committed or about to be) share a non-None value of ``rule``."""
     changing = {change.key for change in changes}
-    taken = {field(item) for key, (_, item) in table.rows.items() if key not in changing}
+    taken = {rule.value(item) for key, (_, item) in table.rows.items() if key not in changing}
     for change in changes:
-        value = field(change.item)
+        value = rule.value(change.item)
         if value is None:
             continue
         if value in taken:
-            raise UniquenessConflict(f"{what} {value!r} is already recorded")
+            raise UniquenessConflict(f"{rule.what} {value!r} is already recorded")
         taken.add(value)
+
+
+#: Repositories with finders beyond the port's ``Repository``; the others are plain.
+_FINDERS: dict[str, type[_Repository[Any, Any]]] = {
+    "orders": _OrderRepository,
+    "stock": _StockRepository,
+    "payments": _PaymentRepository,
+    "returns": _ReturnRepository,
+}
 
 
 class InMemoryUnitOfWork:
     """A unit of work over an :class:`InMemoryStore`; see the persistence port's contract."""
 
+    # One attribute per entry of REPOSITORIES, set in __init__; declared for type checkers
+    # (tests/contracts/test_registry.py keeps the names in step with the registry).
+    products: _Repository[Product, str]
+    customers: _Repository[Customer, str]
+    warehouses: _Repository[Warehouse, str]
+    orders: _OrderRepository
+    stock: _StockRepository
+    shipments: _Repository[Shipment, str]
+    invoices: _Repository[Invoice, str]
+    invoice_series: _Repository[InvoiceSeries, str]
+    payments: _PaymentRepository
+    credit_notes: _Repository[CreditNote, str]
+    customer_credits: _Repository[CustomerCredit, tuple[str, str]]
+    suppliers: _Repository[Supplier, str]
+    purchase_orders: _Repository[PurchaseOrder, str]
+    price_lists: _Repository[PriceList, str]
+    promotions: _Repository[Promotion, str]
+    vouchers: _Repository[Voucher, str]
+    channel_accounts: _Repository[ChannelAccount, str]
+    marketplace_orders: _Repository[MarketplaceRecord, tuple[str, str]]
+    returns: _ReturnRepository
+    bin_layouts: _Repository[WarehouseLayout, str]
+    waves: _Repository[Wave, str]
+    parcels: _Repository[Parcel, str]
+    manifests: _Repository[Manifest, str]
+    notifications: _Repository[OutboxEntry, str]
+    cod_statements: _Repository[RemittanceStatement, tuple[str, str]]
+
     def __init__(self, store: InMemoryStore) -> None:
         self.store = store
-        self.products = _Repository(store, store.products)
-        self.customers = _Repository(store, store.customers)
-        self.warehouses = _Repository(store, store.warehouses)
-        self.orders = _OrderRepository(store, store.orders)
-        self.stock = _StockRepository(store, store.stock)
-        self.shipments = _Repository(store, store.shipments)
-        self.invoices = _Repository(store, store.invoices)
-        self.invoice_series = _Repository(store, store.invoice_series)
-        self.payments = _PaymentRepository(store, store.payments)
-        self.credit_notes = _Repository(store, store.credit_notes)
-        self.customer_credits = _Repository(store, store.customer_credits)
         self.stock_ledger = _StockLedger(store)
-        self.suppliers = _Repository(store, store.suppliers)
-        self.purchase_orders = _Repository(store, store.purchase_orders)
-        self.price_lists = _Repository(store, store.price_lists)
-        self.promotions = _Repository(store, store.promotions)
-        self.vouchers = _Repository(store, store.vouchers)
-        self.channel_accounts = _Repository(store, store.channel_accounts)
-        self.marketplace_orders = _Repository(store, store.marketplace_orders)
-        self.returns = _ReturnRepository(store, store.returns)
-        self.bin_layouts = _Repository(store, store.bin_layouts)
-        self.waves = _Repository(store, store.waves)
-        self.parcels = _Repository(store, store.parcels)
-        self.manifests = _Repository(store, store.manifests)
-        self.notifications = _Repository(store, store.notifications)
-        self.cod_statements = _Repository(store, store.cod_statements)
-        self._repositories: tuple[_Repository[Any, Any], ...] = (
-            self.cod_statements,
-            self.bin_layouts,
-            self.waves,
-            self.parcels,
-            self.manifests,
-            self.notifications,
-            self.products,
-            self.customers,
-            self.warehouses,
-            self.orders,
-            self.stock,
-            self.suppliers,
-            self.purchase_orders,
-            self.shipments,
-            self.invoices,
-            self.invoice_series,
-            self.payments,
-            self.credit_notes,
-            self.customer_credits,
-            self.price_lists,
-            self.promotions,
-            self.vouchers,
-            self.channel_accounts,
-            self.marketplace_orders,
-            self.returns,
+        #: Every repository, in the registry's order (checks and writes go in this order).
+        self._repositories: tuple[_Repository[Any, Any], ...] = tuple(
+            _FINDERS.get(spec.name, _Repository)(store, store.tables[spec.name])
+            for spec in REPOSITORIES
         )
+        for repo in self._repositories:
+            setattr(self, repo.table.spec.name, repo)
 
     def __enter__(self) -> InMemoryUnitOfWork:
         return self
@@ -357,31 +316,9 @@ class InMemoryUnitOfWork:
         """Check every change, then write them all; on any error nothing is written."""
         with self.store.lock:
             planned = [(repo, repo.checked_changes()) for repo in self._repositories]
-            by_repo = dict(planned)
-            _check_unique(
-                self.store.payments,
-                by_repo[self.payments],
-                lambda p: p.reference,
-                "payment reference",
-            )
-            _check_unique(
-                self.store.credit_notes,
-                by_repo[self.credit_notes],
-                lambda n: (n.series, n.number),
-                "credit note number",
-            )
-            _check_unique(
-                self.store.orders,
-                by_repo[self.orders],
-                lambda o: (o.channel.code, o.external_ref) if o.external_ref else None,
-                "order of (channel, external ref)",
-            )
-            _check_unique(
-                self.store.returns,
-                by_repo[self.returns],
-                lambda r: (r.order_id, r.key) if r.key else None,
-                "return of (order, key)",
-            )
+            for repo, changes in planned:
+                for rule in repo.table.spec.unique:
+                    _check_unique(repo.table, changes, rule)
             self.stock_ledger.check()
             for repo, changes in planned:
                 repo.write(changes)

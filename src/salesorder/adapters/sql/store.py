@@ -30,14 +30,12 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-import attrs
 from sqlalchemy import (
     URL,
     Connection,
     Engine,
-    Table,
     create_engine,
     event,
     insert,
@@ -50,6 +48,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from salesorder.adapters.sql import schema
+from salesorder.adapters.sql.mappings import layout
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
 from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
@@ -71,10 +70,9 @@ from salesorder.exceptions import (
     ConcurrencyConflict,
     PersistenceError,
     SchemaVersionError,
-    TooManyDigits,
     UniquenessConflict,
 )
-from salesorder.money import DECIMAL_CONTEXT, Money
+from salesorder.ports.repositories import REPOSITORIES, RepositorySpec
 from salesorder.serialization import structure, unstructure
 
 __all__ = ["SqlStore", "SqlUnitOfWork", "create_schema"]
@@ -86,273 +84,40 @@ K = TypeVar("K", bound=Hashable)
 _RETRYABLE = {"40001", "40P01"}
 
 
-@attrs.frozen
-class _Mapping(Generic[T, K]):
-    """How one kind of aggregate maps to its table."""
-
-    kind: str
-    cls: type[T]
-    table: Table
-    key_columns: tuple[str, ...]
-    key: Callable[[T], K]
-    columns: Callable[[T], dict[str, object]]
-    #: Read with ``SELECT ... FOR UPDATE``: units that will change the row queue for it
-    #: instead of conflicting (numbering series, where every issuer changes the same row).
-    lock_on_read: bool = False
-
-    def key_values(self, key: K) -> dict[str, object]:
-        values = key if isinstance(key, tuple) else (key,)
-        return dict(zip(self.key_columns, values, strict=True))
-
-    def key_of(self, row: Any) -> K:
-        values = tuple(row[i] for i in range(len(self.key_columns)))
-        return values if len(values) > 1 else values[0]  # type: ignore[return-value]
-
-
-def _e4(amount: Money | None) -> int | None:
-    """``amount`` times 10**4, exact: the fixed scale of every amount column."""
-    if amount is None:
-        return None
-    if not amount.is_rounded(4):
-        raise TooManyDigits(amount, 4, what="stored amount")
-    return int(amount.amount.scaleb(4, context=DECIMAL_CONTEXT))
-
-
-def _iso(at: dt.datetime | None) -> str | None:
-    return None if at is None else at.isoformat()
-
-
-def _no_columns(_item: object) -> dict[str, object]:
-    return {}
-
-
-_PRODUCTS = _Mapping("product", Product, schema.products, ("sku",), lambda p: p.sku, _no_columns)
-_CUSTOMERS = _Mapping("customer", Customer, schema.customers, ("id",), lambda c: c.id, _no_columns)
-_WAREHOUSES = _Mapping(
-    "warehouse", Warehouse, schema.warehouses, ("code",), lambda w: w.code, _no_columns
-)
-_ORDERS: _Mapping[Order, str] = _Mapping(
-    "order",
-    Order,
-    schema.orders,
-    ("id",),
-    lambda o: o.id,
-    lambda o: {
-        "channel": o.channel.code,
-        "external_ref": o.external_ref,
-        "status": o.status.value,
-        "currency": o.currency,
-        "gross_e4": _e4(o.pricing.gross if o.pricing else None),
-        "waiting_since": _iso(waiting_since(o)),
-    },
-)
-_STOCK: _Mapping[StockItem, tuple[str, str]] = _Mapping(
-    "stock item",
-    StockItem,
-    schema.stock_items,
-    ("warehouse", "sku"),
-    lambda s: s.key,
-    lambda s: {"on_hand": s.on_hand, "reserved": s.reserved},
-)
-_SHIPMENTS = _Mapping(
-    "shipment",
-    Shipment,
-    schema.shipments,
-    ("id",),
-    lambda s: s.id,
-    lambda s: {"order_id": s.order_id, "tracking_number": s.tracking_number},
-)
-_INVOICES = _Mapping(
-    "invoice",
-    Invoice,
-    schema.invoices,
-    ("id",),
-    lambda i: i.id,
-    lambda i: {"order_id": i.order_id, "series": i.series, "number": i.number},
-)
-_SERIES = _Mapping(
-    "invoice series",
-    InvoiceSeries,
-    schema.invoice_series,
-    ("code",),
-    lambda s: s.code,
-    lambda s: {"next_number": s.next_number},
-    lock_on_read=True,
-)
-_CREDIT_NOTES: _Mapping[CreditNote, str] = _Mapping(
-    "credit note",
-    CreditNote,
-    schema.credit_notes,
-    ("id",),
-    lambda n: n.id,
-    lambda n: {
-        "invoice_id": n.invoice_id,
-        "series": n.series,
-        "number": n.number,
-        "gross_e4": _e4(n.gross),
-        "currency": n.currency,
-    },
-)
-_CUSTOMER_CREDITS: _Mapping[CustomerCredit, tuple[str, str]] = _Mapping(
-    "customer credit",
-    CustomerCredit,
-    schema.customer_credits,
-    ("customer_id", "currency"),
-    lambda c: c.key,
-    lambda c: {"balance_e4": _e4(c.balance)},
-)
-_PAYMENTS: _Mapping[Payment, str] = _Mapping(
-    "payment",
-    Payment,
-    schema.payments,
-    ("id",),
-    lambda p: p.id,
-    lambda p: {
-        "order_id": p.order_id,
-        "reference": p.reference,
-        "amount_e4": _e4(p.amount),
-        "currency": p.amount.currency,
-    },
-)
-
-
-_PRICE_LISTS = _Mapping(
-    "price list",
-    PriceList,
-    schema.price_lists,
-    ("code",),
-    lambda p: p.code,
-    lambda p: {"currency": p.currency},
-)
-_PROMOTIONS = _Mapping(
-    "promotion", Promotion, schema.promotions, ("code",), lambda p: p.code, _no_columns
-)
-_VOUCHERS: _Mapping[Voucher, str] = _Mapping(
-    "voucher",
-    Voucher,
-    schema.vouchers,
-    ("code",),
-    lambda v: v.code,
-    lambda v: {"uses": v.uses, "usage_limit": v.usage_limit},
-)
-
-
-_SUPPLIERS = _Mapping(
-    "supplier", Supplier, schema.suppliers, ("code",), lambda s: s.code, _no_columns
-)
-_PURCHASE_ORDERS = _Mapping(
-    "purchase order",
-    PurchaseOrder,
-    schema.purchase_orders,
-    ("id",),
-    lambda p: p.id,
-    lambda p: {"supplier": p.supplier, "warehouse": p.warehouse, "status": p.status.value},
-)
-
-_CHANNEL_ACCOUNTS = _Mapping(
-    "channel account",
-    ChannelAccount,
-    schema.channel_accounts,
-    ("channel",),
-    lambda a: a.channel,
-    _no_columns,
-)
-_MARKETPLACE_ORDERS: _Mapping[MarketplaceRecord, tuple[str, str]] = _Mapping(
-    "marketplace order",
-    MarketplaceRecord,
-    schema.marketplace_orders,
-    ("channel", "external_id"),
-    lambda r: r.key,
-    lambda r: {"revision": r.revision, "parked": int(r.is_parked)},
-)
-_COD_STATEMENTS: _Mapping[RemittanceStatement, tuple[str, str]] = _Mapping(
-    "COD remittance statement",
-    RemittanceStatement,
-    schema.cod_statements,
-    ("courier", "id"),
-    lambda r: r.key,
-    _no_columns,
-)
-
-
-_RETURNS: _Mapping[ReturnRequest, str] = _Mapping(
-    "return",
-    ReturnRequest,
-    schema.returns,
-    ("id",),
-    lambda r: r.id,
-    lambda r: {"order_id": r.order_id, "return_key": r.key, "status": r.status.value},
-)
-
-_BIN_LAYOUTS = _Mapping(
-    "bin layout",
-    WarehouseLayout,
-    schema.bin_layouts,
-    ("warehouse",),
-    lambda b: b.warehouse,
-    _no_columns,
-)
-_WAVES: _Mapping[Wave, str] = _Mapping(
-    "wave",
-    Wave,
-    schema.waves,
-    ("id",),
-    lambda w: w.id,
-    lambda w: {"warehouse": w.warehouse, "status": w.status.value},
-)
-_PARCELS: _Mapping[Parcel, str] = _Mapping(
-    "parcel",
-    Parcel,
-    schema.parcels,
-    ("id",),
-    lambda p: p.id,
-    lambda p: {"order_id": p.order_id, "status": p.status.value},
-)
-_NOTIFICATIONS: _Mapping[OutboxEntry, str] = _Mapping(
-    "notification",
-    OutboxEntry,
-    schema.notifications,
-    ("key",),
-    lambda e: e.key,
-    lambda e: {"order_id": e.message.order_id, "status": e.status.value},
-)
-_MANIFESTS: _Mapping[Manifest, str] = _Mapping(
-    "manifest",
-    Manifest,
-    schema.manifests,
-    ("id",),
-    lambda m: m.id,
-    lambda m: {"courier": m.courier},
-)
-
-
 class _SqlRepository(TrackingRepository[T, K]):
     """Working copies of one table, read through the unit's connection."""
 
-    def __init__(self, uow: SqlUnitOfWork, mapping: _Mapping[T, K]) -> None:
-        super().__init__(mapping.kind, mapping.key)
+    def __init__(self, uow: SqlUnitOfWork, spec: RepositorySpec) -> None:
+        super().__init__(spec.kind, spec.key)  # type: ignore[arg-type]
         self._uow = uow
-        self.mapping = mapping
+        self.spec = spec
+        self.layout = layout(spec.name)
+        self.table = schema.tables[spec.name]
+
+    def _key_values(self, key: K) -> dict[str, object]:
+        values = key if isinstance(key, tuple) else (key,)
+        return dict(zip(self.spec.key_fields, values, strict=True))
 
     def _where(self, key: K) -> list[Any]:
-        table = self.mapping.table
-        return [table.c[name] == value for name, value in self.mapping.key_values(key).items()]
+        return [self.table.c[name] == value for name, value in self._key_values(key).items()]
 
     def _read(self, key: K) -> StoredRow[T] | None:
-        table = self.mapping.table
+        table = self.table
         query = select(table.c.version, table.c.doc).where(*self._where(key))
-        if self.mapping.lock_on_read:
+        if self.layout.lock_on_read:
             query = query.with_for_update()
         row = self._uow.execute(lambda conn: conn.execute(query).first())
         if row is None:
             return None
-        return StoredRow(row.version, structure(row.doc, self.mapping.cls), row.doc)
+        return StoredRow(row.version, structure(row.doc, self.spec.aggregate), row.doc)
 
     def _select_keys(self, *where: Any) -> builtins.list[K]:
-        table = self.mapping.table
-        query = select(*(table.c[name] for name in self.mapping.key_columns)).where(*where)
+        fields = self.spec.key_fields
+        query = select(*(self.table.c[name] for name in fields)).where(*where)
         rows = self._uow.execute(lambda conn: conn.execute(query).all())
-        return [self.mapping.key_of(row) for row in rows]
+        if len(fields) == 1:
+            return [row[0] for row in rows]
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
     def _keys(self) -> Iterable[K]:
         return self._select_keys()
@@ -372,15 +137,12 @@ class _SqlRepository(TrackingRepository[T, K]):
 
     def write(self, conn: Connection, changes: builtins.list[Pending[T, K]]) -> None:
         """Insert new rows, update changed ones where the version is still the one read."""
-        table = self.mapping.table
+        table = self.table
         for change in sorted(changes, key=lambda c: c.key):  # type: ignore[arg-type,return-value]
-            values = {
-                "doc": unstructure(change.item),
-                **self.mapping.columns(change.item),
-            }
+            values = {"doc": unstructure(change.item), **self.layout.values(change.item)}
             if change.seen is None:
                 conn.execute(
-                    insert(table).values(version=1, **self.mapping.key_values(change.key), **values)
+                    insert(table).values(version=1, **self._key_values(change.key), **values)
                 )
                 continue
             result = conn.execute(
@@ -396,7 +158,7 @@ class _SqlRepository(TrackingRepository[T, K]):
 
 class _OrderRepository(_SqlRepository[Order, str]):
     def find_by_external_ref(self, channel: str, external_ref: str) -> Order | None:
-        table = self.mapping.table
+        table = self.table
         keys = self._select_keys(table.c.channel == channel, table.c.external_ref == external_ref)
         found = self._found_by(
             keys, lambda o: o.channel.code == channel and o.external_ref == external_ref
@@ -404,23 +166,21 @@ class _OrderRepository(_SqlRepository[Order, str]):
         return found[0] if found else None
 
     def waiting_for_stock(self) -> builtins.list[Order]:
-        keys = self._select_keys(self.mapping.table.c.waiting_since.is_not(None))
+        keys = self._select_keys(self.table.c.waiting_since.is_not(None))
         waiting = self._found_by(keys, lambda o: waiting_since(o) is not None)
         return sorted(waiting, key=lambda o: (waiting_since(o), o.placed_at, o.id))
 
     def with_status(self, statuses: Iterable[OrderStatus]) -> builtins.list[Order]:
         wanted = frozenset(statuses)
-        # ``status`` is written from the document at every insert and update (``_ORDERS``),
+        # ``status`` is written from the document at every insert and update (its layout),
         # so the column and the stored order never disagree.
-        keys = self._select_keys(
-            self.mapping.table.c.status.in_(sorted(status.value for status in wanted))
-        )
+        keys = self._select_keys(self.table.c.status.in_(sorted(status.value for status in wanted)))
         return self._found_by(keys, lambda o: o.status in wanted)
 
 
 class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
     def for_sku(self, sku: str) -> builtins.list[StockItem]:
-        keys = self._select_keys(self.mapping.table.c.sku == sku)
+        keys = self._select_keys(self.table.c.sku == sku)
         return self._found_by(keys, lambda s: s.sku == sku)
 
 
@@ -482,18 +242,18 @@ class _StockLedger:
 
 class _PaymentRepository(_SqlRepository[Payment, str]):
     def find_by_reference(self, reference: str) -> Payment | None:
-        keys = self._select_keys(self.mapping.table.c.reference == reference)
+        keys = self._select_keys(self.table.c.reference == reference)
         found = self._found_by(keys, lambda p: p.reference == reference)
         return found[0] if found else None
 
     def for_order(self, order_id: str) -> builtins.list[Payment]:
-        keys = self._select_keys(self.mapping.table.c.order_id == order_id)
+        keys = self._select_keys(self.table.c.order_id == order_id)
         return self._found_by(keys, lambda p: p.order_id == order_id)
 
 
 class _ReturnRepository(_SqlRepository[ReturnRequest, str]):
     def for_order(self, order_id: str) -> builtins.list[ReturnRequest]:
-        keys = self._select_keys(self.mapping.table.c.order_id == order_id)
+        keys = self._select_keys(self.table.c.order_id == order_id)
         return self._found_by(keys, lambda r: r.order_id == order_id)
 
 
@@ -507,68 +267,57 @@ def _translate(error: DBAPIError) -> Exception:
     return PersistenceError(f"the database failed; nothing was written: {error.orig}")
 
 
+#: Repositories with finders beyond the port's ``Repository``; the others are plain.
+_FINDERS: dict[str, type[_SqlRepository[Any, Any]]] = {
+    "orders": _OrderRepository,
+    "stock": _StockRepository,
+    "payments": _PaymentRepository,
+    "returns": _ReturnRepository,
+}
+
+
 class SqlUnitOfWork:
     """A unit of work over a :class:`SqlStore`; see the persistence port's contract."""
+
+    # One attribute per entry of REPOSITORIES, set in __init__; declared for type checkers
+    # (tests/contracts/test_registry.py keeps the names in step with the registry).
+    products: _SqlRepository[Product, str]
+    customers: _SqlRepository[Customer, str]
+    warehouses: _SqlRepository[Warehouse, str]
+    orders: _OrderRepository
+    stock: _StockRepository
+    shipments: _SqlRepository[Shipment, str]
+    invoices: _SqlRepository[Invoice, str]
+    invoice_series: _SqlRepository[InvoiceSeries, str]
+    payments: _PaymentRepository
+    credit_notes: _SqlRepository[CreditNote, str]
+    customer_credits: _SqlRepository[CustomerCredit, tuple[str, str]]
+    suppliers: _SqlRepository[Supplier, str]
+    purchase_orders: _SqlRepository[PurchaseOrder, str]
+    price_lists: _SqlRepository[PriceList, str]
+    promotions: _SqlRepository[Promotion, str]
+    vouchers: _SqlRepository[Voucher, str]
+    channel_accounts: _SqlRepository[ChannelAccount, str]
+    marketplace_orders: _SqlRepository[MarketplaceRecord, tuple[str, str]]
+    returns: _ReturnRepository
+    bin_layouts: _SqlRepository[WarehouseLayout, str]
+    waves: _SqlRepository[Wave, str]
+    parcels: _SqlRepository[Parcel, str]
+    manifests: _SqlRepository[Manifest, str]
+    notifications: _SqlRepository[OutboxEntry, str]
+    cod_statements: _SqlRepository[RemittanceStatement, tuple[str, str]]
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store
         self._conn: Connection | None = None
         self._locked = False
-        self.products = _SqlRepository(self, _PRODUCTS)
-        self.customers = _SqlRepository(self, _CUSTOMERS)
-        self.warehouses = _SqlRepository(self, _WAREHOUSES)
-        self.orders = _OrderRepository(self, _ORDERS)
-        self.stock = _StockRepository(self, _STOCK)
-        self.shipments = _SqlRepository(self, _SHIPMENTS)
-        self.invoices = _SqlRepository(self, _INVOICES)
-        self.invoice_series = _SqlRepository(self, _SERIES)
-        self.payments = _PaymentRepository(self, _PAYMENTS)
-        self.credit_notes = _SqlRepository(self, _CREDIT_NOTES)
-        self.customer_credits = _SqlRepository(self, _CUSTOMER_CREDITS)
         self.stock_ledger = _StockLedger(self)
-        self.suppliers = _SqlRepository(self, _SUPPLIERS)
-        self.purchase_orders = _SqlRepository(self, _PURCHASE_ORDERS)
-        self.price_lists = _SqlRepository(self, _PRICE_LISTS)
-        self.promotions = _SqlRepository(self, _PROMOTIONS)
-        self.vouchers = _SqlRepository(self, _VOUCHERS)
-        self.channel_accounts = _SqlRepository(self, _CHANNEL_ACCOUNTS)
-        self.marketplace_orders = _SqlRepository(self, _MARKETPLACE_ORDERS)
-        self.returns = _ReturnRepository(self, _RETURNS)
-        self.bin_layouts = _SqlRepository(self, _BIN_LAYOUTS)
-        self.waves = _SqlRepository(self, _WAVES)
-        self.parcels = _SqlRepository(self, _PARCELS)
-        self.manifests = _SqlRepository(self, _MANIFESTS)
-        self.notifications = _SqlRepository(self, _NOTIFICATIONS)
-        self.cod_statements = _SqlRepository(self, _COD_STATEMENTS)
-        # Fixed write order: kinds as listed, keys sorted within a kind. A numbering series
-        # goes first, so concurrent issuers queue on its row before inserting invoices.
-        self._repositories: tuple[_SqlRepository[Any, Any], ...] = (
-            self.invoice_series,
-            self.bin_layouts,
-            self.waves,
-            self.parcels,
-            self.manifests,
-            self.notifications,
-            self.products,
-            self.customers,
-            self.warehouses,
-            self.orders,
-            self.stock,
-            self.suppliers,
-            self.purchase_orders,
-            self.shipments,
-            self.invoices,
-            self.payments,
-            self.credit_notes,
-            self.customer_credits,
-            self.price_lists,
-            self.promotions,
-            self.vouchers,
-            self.channel_accounts,
-            self.marketplace_orders,
-            self.returns,
-            self.cod_statements,
+        # Fixed write order: kinds as the registry lists them, keys sorted within a kind.
+        self._repositories: tuple[_SqlRepository[Any, Any], ...] = tuple(
+            _FINDERS.get(spec.name, _SqlRepository)(self, spec) for spec in REPOSITORIES
         )
+        for repo in self._repositories:
+            setattr(self, repo.spec.name, repo)
 
     def _connection(self) -> Connection:
         if self._conn is None:

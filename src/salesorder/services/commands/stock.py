@@ -152,7 +152,7 @@ class ChannelAvailability(Command["dict[str, int]"]):
     """A query: units of each SKU ``channel`` may offer, by its stock rule.
 
     What all warehouses have available (on hand minus reserved minus safety stock) minus
-    the units of orders not reserved yet (:class:`~salesorder.services.inventory.Sellable`,
+    the units of orders not reserved yet (:class:`~salesorder.services.views.Sellable`,
     what stock sync pushes too), less the channel's buffer, times its share (set by
     :class:`SetChannelStockRule`; a channel without a rule may offer all of it). ``skus``
     empty: every SKU with stock.

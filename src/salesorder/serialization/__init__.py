@@ -1,4 +1,4 @@
-"""JSON shapes of salesorder's models: the one module that knows them.
+"""JSON shapes of salesorder's models: the one package that knows them.
 
 :func:`make_converter` builds a :class:`cattrs.Converter` that turns every public model
 (money, catalog, customers, orders, stock, shipments, invoices, payments, settings, commands
@@ -65,6 +65,7 @@ from salesorder.exceptions import (
     UnknownCurrency,
     ValidationError,
 )
+from salesorder.serialization._orders import FLATTENED, flat_keys, register_order
 from salesorder.services import commands as _commands
 
 __all__ = [
@@ -436,6 +437,7 @@ def make_converter() -> cattrs.Converter:
     register_tagged_union(
         conv, _events.DomainEvent, event_types(), tag=lambda cls: cls.__name__, what="event type"
     )
+    register_order(conv, _attrs_factory)
     return conv
 
 
@@ -524,13 +526,13 @@ def _walk(exc: BaseException, path: str, type_: Any) -> Iterator[tuple[str, str]
     elif isinstance(exc, ClassValidationError):
         attr_noted, attr_plain = exc.group_exceptions()
         for sub, attr_note in attr_noted:
-            yield from _walk(sub, _join(path, attr_note.name), attr_note.type)
+            # a flattened value's fields are the document's own: no step in the path
+            flat = (exc.cl, attr_note.name) in FLATTENED
+            yield from _walk(sub, path if flat else _join(path, attr_note.name), attr_note.type)
         for sub in attr_plain:
             yield from _walk(sub, path, exc.cl)
     elif isinstance(exc, ForbiddenExtraKeysError):
-        known = ", ".join(
-            repr(field.alias or field.name) for field in attrs.fields(exc.cl) if field.init
-        )
+        known = ", ".join(repr(key) for key in flat_keys(exc.cl))
         for key in sorted(exc.extra_fields):
             yield _join(path, key), f"unknown key {key!r} in {exc.cl.__name__}; known keys: {known}"
     elif isinstance(exc, InvalidField):

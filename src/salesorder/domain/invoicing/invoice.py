@@ -1,38 +1,24 @@
-"""Invoices and credit notes: legal documents that add up, numbered without gaps.
-
-A draft invoice is built from a priced order (all its lines, or the lines of one shipment)
-and carries no number; issuing takes the next number of its series and freezes it: its
-lines, parties and amounts never change again. Corrections are separate documents that
-reference the original: a :class:`CreditNote` (full or partial, never more than is left to
-credit), or Vietnam's adjustment and replacement invoices (:class:`DocumentType`).
-
-Amounts are copied from the order's pricing, so invoice totals add up exactly as the
-order's do; a partial credit is split over lines and rates with
-:func:`salesorder.money.apportion`, so a credit note adds up too.
-
-An invoice keeps what was credited on each of its lines (``Invoice.credited_lines``): a
-credit note either names the lines it credits and how much of each (a return of some
-lines), or spreads an amount over the lines by what each has left to credit. Either way
-no line is ever credited beyond its gross, and within a line the tax credited never goes
-beyond the line's tax (see :meth:`Invoice.credit_lines`).
-
-What can still change on an issued invoice is bookkeeping, not the document: the amount
-paid (allocations of payments), the amount credited, and the e-invoice provider's answer.
-"""
+"""The invoice aggregate: drafted from a priced order, issued once, then credited and paid."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import as_tuple, aware_datetime, code, non_empty
-from salesorder.domain.customers import Address
+from salesorder.domain.common import as_tuple, aware_datetime, code
+from salesorder.domain.invoicing.lines import InvoiceLine, _credited_line, _summarise
+from salesorder.domain.invoicing.model import (
+    DocumentType,
+    EInvoiceState,
+    EInvoiceStatus,
+    InvoiceKind,
+    InvoiceStatus,
+    Party,
+    PaymentState,
+)
 from salesorder.domain.pricing import PricedOrder, TaxSummary
-from salesorder.domain.taxids import validate_tax_id
 from salesorder.domain.terms import InstalmentDue, PaymentTerms
 from salesorder.exceptions import (
     CreditLimitExceeded,
@@ -43,202 +29,16 @@ from salesorder.exceptions import (
 )
 from salesorder.money import Money, apportion
 
-__all__ = [
-    "AgeingBucket",
-    "AgeingReport",
-    "CreditNote",
-    "DocumentType",
-    "EInvoiceState",
-    "EInvoiceStatus",
-    "Invoice",
-    "InvoiceKind",
-    "InvoiceLine",
-    "InvoiceRule",
-    "InvoiceSeries",
-    "InvoiceStatus",
-    "Party",
-    "PaymentState",
-    "ageing_report",
-]
+__all__ = ["Invoice"]
 
 
-class InvoiceKind(str, enum.Enum):
-    """A plain sales invoice, or a VAT invoice for business buyers (via an e-invoice provider)."""
-
-    SALES = "sales"
-    VAT = "vat"
-
-
-class InvoiceStatus(str, enum.Enum):
-    """A draft has no number; an issued invoice is a frozen legal document."""
-
-    DRAFT = "draft"
-    ISSUED = "issued"
-    #: Superseded by a replacement invoice (Vietnam); it stays on record, but nothing is due.
-    REPLACED = "replaced"
-
-
-class DocumentType(str, enum.Enum):
-    """What the document is: an invoice, a pro forma, or a correction of an issued invoice.
-
-    A pro forma is a quotation in the shape of an invoice: it is numbered in its own series
-    and nothing is due on it. Adjustment and replacement invoices are Vietnam's corrections
-    (Decree 123/2020): both reference the original; a replacement supersedes it.
-    """
-
-    INVOICE = "invoice"
-    PRO_FORMA = "pro_forma"
-    ADJUSTMENT = "adjustment"
-    REPLACEMENT = "replacement"
-
-
-class PaymentState(str, enum.Enum):
-    """Where an issued invoice stands with the buyer's money on a given day."""
-
-    UNPAID = "unpaid"
-    PARTLY_PAID = "partly_paid"
-    PAID = "paid"
-    OVERDUE = "overdue"
-    CREDITED = "credited"
-
-
-class EInvoiceState(str, enum.Enum):
-    """Where an e-invoice is at its provider and the tax authority."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-    REPLACED = "replaced"
-
-
-@attrs.frozen(kw_only=True)
-class EInvoiceStatus:
-    """The provider's answer: its reference, the state, the authority's code or the reasons."""
-
-    provider: str
-    provider_ref: str
-    state: EInvoiceState
-    authority_code: str = ""
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    #: The provider's reference of the e-invoice this one replaces.
-    replaces: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class Party:
-    """Seller or buyer as printed on an invoice."""
-
-    name: str = attrs.field(validator=non_empty)
-    address: Address | None = None
-    tax_id: str = ""
-
-    @property
-    def country(self) -> str | None:
-        """The country of the party's address, which picks the tax identifier's scheme."""
-        return self.address.country if self.address is not None else None
-
-    def check_tax_id(self, role: str) -> None:
-        """Validate a non-empty tax identifier (see :mod:`salesorder.domain.taxids`).
-
-        Raises:
-            InvalidTaxId: it fails its scheme's format or check digits.
-        """
-        if self.tax_id:
-            validate_tax_id(self.tax_id, self.country, whose=f"{role} {self.name!r}")
-
-
-@attrs.frozen(kw_only=True)
-class InvoiceLine:
-    """An invoice line copied from a priced order line."""
-
-    line_id: str
-    sku: str
-    description: str
-    quantity: int
-    unit_price: Money
-    discount: Money
-    net: Money
-    tax: Money
-    gross: Money
-    tax_code: str
-    tax_rate: Decimal
-
-    def negated(self) -> InvoiceLine:
-        """This line with net, tax and gross negated (a credit as an adjustment's line)."""
-        return attrs.evolve(self, net=-self.net, tax=-self.tax, gross=-self.gross)
-
-
-@attrs.define(kw_only=True)
-class InvoiceSeries:
-    """A numbering series: numbers are handed out one by one, without gaps.
-
-    ``prefix`` is printed before a zero-padded number (``"INV-2026-"`` + ``"000001"``).
-    Taking a number and issuing the invoice happen in one unit of work, so a failed issue
-    leaves no gap.
-    """
-
-    code: str = attrs.field(validator=code)
-    prefix: str = ""
-    next_number: int = 1
-    width: int = 6
-
-    def take(self) -> str:
-        """The next number, formatted; the series moves on by one."""
-        number = f"{self.prefix}{self.next_number:0{self.width}d}"
-        self.next_number += 1
-        return number
-
-
-@attrs.frozen(kw_only=True)
-class InvoiceRule:
-    """The seller's rule for a VAT invoice without the buyer asking for one.
-
-    A VAT invoice is issued for business buyers (``business_buyers``), and for any buyer with
-    a tax identifier when the order's gross is at least ``above`` (when set).
-    """
-
-    business_buyers: bool = True
-    above: Money | None = None
-
-    def wants_vat(self, *, business: bool, has_tax_id: bool, gross: Money) -> bool:
-        """True when the order gets a VAT invoice."""
-        if self.business_buyers and business and has_tax_id:
-            return True
-        return (
-            self.above is not None
-            and has_tax_id
-            and gross.currency == self.above.currency
-            and gross >= self.above
-        )
-
-
-def _zero(document: Invoice | CreditNote) -> Money:
+def _zero(document: Invoice) -> Money:
     return Money.zero(document.currency)
-
-
-def _summarise(
-    lines: Sequence[InvoiceLine], rates: dict[str, Decimal], currency: str
-) -> tuple[TaxSummary, ...]:
-    """Tax per rate of ``lines``: bases and taxes are exact sums of the lines."""
-    by_code: dict[str, list[InvoiceLine]] = {}
-    for line in lines:
-        by_code.setdefault(line.tax_code, []).append(line)
-    return tuple(
-        TaxSummary(
-            tax_code=tax_code,
-            tax_rate=group[0].tax_rate,
-            effective_rate=rates.get(tax_code, group[0].tax_rate),
-            base=Money.sum((line.net for line in group), currency),
-            tax=Money.sum((line.tax for line in group), currency),
-        )
-        for tax_code, group in by_code.items()
-    )
 
 
 @attrs.define(kw_only=True)
 class Invoice:
-    """An invoice for an order; see the module docstring.
+    """An invoice for an order; see :mod:`salesorder.domain.invoicing`.
 
     ``paid`` is what payments allocated to it cover; ``credited`` what credit notes took
     back. Both stay between zero and the gross, and ``paid + credited <= gross``.
@@ -692,182 +492,3 @@ class Invoice:
             self.paid = self.paid - excess
             return excess
         return Money.zero(self.currency)
-
-
-@attrs.define(kw_only=True)
-class CreditNote:
-    """A credit note: takes back all or part of an issued invoice, which it references.
-
-    Its lines mirror the invoice's with positive amounts (what is credited). A credit of
-    some lines (``lines``: a return) credits exactly those lines; a credit of an amount is
-    spread over the invoice's lines by what each has left to credit. Within a line, net and
-    tax are split by the line's own net and tax, all with :func:`~salesorder.money.apportion`
-    (see :meth:`Invoice.credit_lines`). So ``net + tax == gross`` on every line, the totals
-    are exact sums, and the tax summary has the tax credited per rate.
-    """
-
-    id: str = attrs.field(validator=code)
-    invoice_id: str = attrs.field(validator=code)
-    invoice_number: str
-    order_id: str = attrs.field(validator=code)
-    series: str = attrs.field(validator=code)
-    number: str
-    issued_at: dt.datetime = attrs.field(validator=aware_datetime)
-    seller: Party
-    buyer: Party
-    currency: str
-    lines: tuple[InvoiceLine, ...] = attrs.field(converter=as_tuple)
-    tax_summary: tuple[TaxSummary, ...] = attrs.field(converter=as_tuple)
-    net: Money
-    tax: Money
-    gross: Money
-    reason: str = ""
-    einvoice: EInvoiceStatus | None = None
-
-    @classmethod
-    def for_invoice(
-        cls,
-        invoice: Invoice,
-        *,
-        id: str,  # noqa: A002 - the aggregate's identity is called id everywhere
-        series: str,
-        number: str,
-        at: dt.datetime,
-        amount: Money | None = None,
-        reason: str = "",
-        lines: Mapping[str, Money] | None = None,
-    ) -> CreditNote:
-        """A credit note for ``amount`` (gross) of ``invoice``, or for the given ``lines``.
-
-        With ``lines`` (line id -> gross to credit on that line), exactly those lines are
-        credited; ``amount`` may then be left out, or must equal their sum. Without
-        ``lines``, ``amount`` (all that is left when None) is spread over the lines by what
-        each has left to credit (:meth:`Invoice.spread_credit`).
-
-        Raises:
-            IllegalTransition: the invoice is not issued and receivable.
-            ValidationError: an unknown line, a line amount that is not positive, empty
-                ``lines``, or an ``amount`` that differs from the sum of ``lines``.
-            CreditLimitExceeded: ``amount`` is more than is left to credit, or a line's
-                amount more than that line has left (nothing changes: the invoice is
-                updated by :meth:`Invoice.record_credit`, by the caller).
-        """
-        if not invoice.is_receivable or invoice.number is None:
-            raise IllegalTransition(invoice.thing, invoice.status.value, "credit")
-        if lines is not None:
-            if not lines:
-                raise ValidationError(f"a credit note of {invoice.thing} needs at least one line")
-            for part in lines.values():
-                invoice._same_currency(part, "credit")
-            total = Money.sum(lines.values(), invoice.currency)
-            if amount is not None and amount != total:
-                raise ValidationError(
-                    f"a credit note of {amount} on {invoice.thing} names lines that add up to "
-                    f"{total}: give the amount or the lines, or make them agree"
-                )
-            amount = total
-            credited = invoice.credit_lines(lines)
-        else:
-            amount = invoice.creditable if amount is None else amount
-            whole = amount == invoice.gross and invoice.credited.is_zero  # a copy of the lines
-            credited = invoice.lines if whole else invoice.spread_credit(amount)
-        rates = {t.tax_code: t.effective_rate for t in invoice.tax_summary}
-        currency = invoice.currency
-        return cls(
-            id=id,
-            invoice_id=invoice.id,
-            invoice_number=invoice.number,
-            order_id=invoice.order_id,
-            series=series,
-            number=number,
-            issued_at=at,
-            seller=invoice.seller,
-            buyer=invoice.buyer,
-            currency=currency,
-            lines=credited,
-            tax_summary=_summarise(credited, rates, currency),
-            net=Money.sum((line.net for line in credited), currency),
-            tax=Money.sum((line.tax for line in credited), currency),
-            gross=amount,
-            reason=reason,
-        )
-
-    def record_einvoice(self, status: EInvoiceStatus) -> None:
-        """Keep the provider's latest answer."""
-        self.einvoice = status
-
-
-def _tax_and_net(line: InvoiceLine, gross: Money) -> tuple[Money, Money]:
-    """``gross`` of ``line`` split into (tax, net) by the line's own tax and net."""
-    if gross.is_zero or not (line.net.is_positive or line.tax.is_positive):
-        return Money.zero(gross.currency), gross
-    tax, net = apportion(gross, [line.tax.amount, line.net.amount])
-    return tax, net
-
-
-def _credited_line(line: InvoiceLine, gross: Money, *, before: Money | None = None) -> InvoiceLine:
-    """A credit-note line crediting ``gross`` of ``line``, after ``before`` was credited on it.
-
-    The tax is the tax share of everything credited on the line (``before + gross``) minus
-    the tax share of ``before``: the shares grow with what is credited, so every credit's
-    net and tax are non-negative and, once the whole gross is credited, they add up to the
-    line's net and tax exactly. With nothing credited before, this is the plain split of
-    ``gross`` by the line's net and tax.
-    """
-    zero = Money.zero(gross.currency)
-    if gross.is_zero:
-        return attrs.evolve(line, net=gross, tax=gross, gross=gross, discount=gross)
-    if line.gross.is_zero:  # pragma: no cover - a zero line gets a zero share
-        return line
-    before = zero if before is None else before
-    tax_after, _ = _tax_and_net(line, before + gross)
-    tax_before, _ = _tax_and_net(line, before)
-    tax = tax_after - tax_before
-    return attrs.evolve(line, net=gross - tax, tax=tax, gross=gross, discount=zero)
-
-
-@attrs.frozen(kw_only=True)
-class AgeingBucket:
-    """Open amounts by days past due: not yet due, 1-30, 31-60, 61-90 and over 90 days."""
-
-    label: str
-    amount: Money
-    invoices: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-
-
-@attrs.frozen(kw_only=True)
-class AgeingReport:
-    """Receivables on a day, per bucket; ``total`` is the exact sum of the buckets."""
-
-    on: dt.date
-    currency: str
-    buckets: tuple[AgeingBucket, ...]
-    total: Money
-
-
-_BUCKETS = (("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90), ("90+", None))
-
-
-def ageing_report(invoices: Iterable[Invoice], on: dt.date, currency: str) -> AgeingReport:
-    """Open balances of ``invoices`` in ``currency`` on day ``on``, by days past due."""
-    sums: dict[str, list[Money]] = {label: [] for label, _ in _BUCKETS}
-    ids: dict[str, list[str]] = {label: [] for label, _ in _BUCKETS}
-    for invoice in invoices:
-        if invoice.currency != currency or invoice.open_balance.is_zero:
-            continue
-        late = (on - (invoice.due_date or on)).days
-        for label, limit in _BUCKETS:
-            if limit is None or late <= limit:
-                sums[label].append(invoice.open_balance)
-                ids[label].append(invoice.number or invoice.id)
-                break
-    buckets = tuple(
-        AgeingBucket(label=label, amount=Money.sum(sums[label], currency), invoices=ids[label])
-        for label, _ in _BUCKETS
-    )
-    return AgeingReport(
-        on=on,
-        currency=currency,
-        buckets=buckets,
-        total=Money.sum((b.amount for b in buckets), currency),
-    )

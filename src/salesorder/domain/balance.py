@@ -1,0 +1,156 @@
+"""What an order's money stands at: charged beyond its goods, paid, given back, credited.
+
+:class:`OrderBalance` is a value held by :class:`~salesorder.domain.orders.Order`: each
+change returns a new balance, and a change that breaks a rule raises before anything is
+replaced. Every amount is in ``currency``. What the buyer owes in all is the goods' gross
+plus ``shipping_charge``, ``cash_rounding`` and ``adjusted``, less ``credited``;
+``amount_paid`` is what was paid, net of what was refunded (``refunded`` keeps that total)
+or moved to the customer's credit. Where a rule depends on the order's status, the order
+passes it, with its name (``thing``) for the messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from salesorder.domain.lifecycle import OrderStatus
+from salesorder.domain.payments import PaymentMethod
+from salesorder.exceptions import CurrencyMismatch, IllegalTransition, PaymentError
+from salesorder.money import Money, currency_info
+
+__all__ = ["OrderBalance"]
+
+
+def _currency(_instance: object, _attribute: object, value: str) -> None:
+    currency_info(value)
+
+
+def _zero(balance: OrderBalance) -> Money:
+    return Money.zero(balance.currency)
+
+
+@attrs.frozen(kw_only=True)
+class OrderBalance:
+    """The money state of one order, in its currency; see the module docstring.
+
+    The field names are the keys an order's JSON document has always used for them
+    (:mod:`salesorder.serialization` keeps them at the document's top level).
+    """
+
+    currency: str = attrs.field(validator=_currency)
+    #: What has been paid, net of refunds and of what was moved to the customer's credit.
+    amount_paid: Money = attrs.Factory(_zero, takes_self=True)
+    #: The shipping fees the buyer pays, added with each booking.
+    shipping_charge: Money = attrs.Factory(_zero, takes_self=True)
+    #: The adjustment that made a COD collection payable in cash.
+    cash_rounding: Money = attrs.Factory(_zero, takes_self=True)
+    #: What credit notes took back from the order's invoices; no longer due.
+    credited: Money = attrs.Factory(_zero, takes_self=True)
+    #: What upward adjustment invoices (Vietnam) added to what the buyer owes.
+    adjusted: Money = attrs.Factory(_zero, takes_self=True)
+    #: What was given back of what was paid, in all (``amount_paid`` is already net of it).
+    refunded: Money = attrs.Factory(_zero, takes_self=True)
+
+    def __attrs_post_init__(self) -> None:
+        for amount in (
+            self.amount_paid,
+            self.shipping_charge,
+            self.cash_rounding,
+            self.credited,
+            self.adjusted,
+            self.refunded,
+        ):
+            if amount.currency != self.currency:
+                raise CurrencyMismatch(self.currency, amount.currency, "order balance amounts")
+
+    def due_at(self, gross: Money) -> Money:
+        """What the buyer owes in all when the goods come to ``gross``."""
+        return gross + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
+
+    def _same_currency(self, amount: Money | None, what: str) -> None:
+        if amount is not None and amount.currency != self.currency:
+            raise CurrencyMismatch(self.currency, amount.currency, what)
+
+    def receiving(
+        self,
+        amount: Money,
+        method: PaymentMethod,
+        *,
+        thing: str,
+        status: OrderStatus,
+        due: Callable[[], Money],
+    ) -> OrderBalance:
+        """The balance once ``amount`` (above zero, at most the balance due) is paid.
+
+        ``due`` gives the balance due; it is asked only once ``amount`` itself is valid (an
+        order not priced has none). ``thing`` names the order in errors.
+
+        Raises:
+            CurrencyMismatch: ``amount`` is in another currency.
+            PaymentError: ``amount`` is not above zero, or more than is due; or it is COD
+                cash and the order (in ``status``) is not delivered.
+        """
+        self._same_currency(amount, "pay")
+        if not amount.is_positive:
+            raise PaymentError(f"{thing}: a payment must be above zero, got {amount}")
+        balance_due = due()
+        if amount > balance_due:
+            raise PaymentError(
+                f"{thing}: payment of {amount} exceeds the balance due {balance_due}"
+            )
+        if method is PaymentMethod.COD and status is not OrderStatus.DELIVERED:
+            raise PaymentError(
+                f"{thing}: COD cash is collected at delivery, status is {status.value!r}"
+            )
+        return attrs.evolve(self, amount_paid=self.amount_paid + amount)
+
+    def taking_back(self, amount: Money, *, what: str, thing: str) -> OrderBalance:
+        """The balance once ``amount`` (above zero, at most what was paid) leaves the payments.
+
+        ``what`` names the move in errors ("refund", "move to credit").
+        """
+        self._same_currency(amount, what)
+        if not amount.is_positive or amount > self.amount_paid:
+            raise PaymentError(f"{thing}: cannot {what} {amount}, {self.amount_paid} was paid")
+        return attrs.evolve(self, amount_paid=self.amount_paid - amount)
+
+    def refunding(self, amount: Money, *, thing: str) -> OrderBalance:
+        """The balance once ``amount`` of what was paid is given back to the buyer."""
+        taken = self.taking_back(amount, what="refund", thing=thing)
+        return attrs.evolve(taken, refunded=self.refunded + amount)
+
+    def crediting(self, amount: Money, *, thing: str, due: Callable[[], Money]) -> OrderBalance:
+        """The balance once a credit note took back ``amount`` (at most the balance due)."""
+        self._same_currency(amount, "credit")
+        if not amount.is_positive or amount > due():
+            raise PaymentError(f"{thing}: cannot credit {amount}, the balance due is {due()}")
+        return attrs.evolve(self, credited=self.credited + amount)
+
+    def adjusting(self, amount: Money, *, thing: str, status: OrderStatus) -> OrderBalance:
+        """The balance once an upward adjustment invoice added ``amount`` to what is owed.
+
+        Raises:
+            CurrencyMismatch: ``amount`` is in another currency.
+            IllegalTransition: the order is cancelled.
+            PaymentError: ``amount`` is not above zero.
+        """
+        self._same_currency(amount, "adjust")
+        if status is OrderStatus.CANCELLED:
+            raise IllegalTransition(thing, status.value, "adjust the amount due of")
+        if not amount.is_positive:
+            raise PaymentError(f"{thing}: an upward adjustment must be above zero, got {amount}")
+        return attrs.evolve(self, adjusted=self.adjusted + amount)
+
+    def charging(
+        self, shipping_charge: Money | None, cash_rounding: Money | None, *, what: str
+    ) -> OrderBalance:
+        """The balance once a shipping fee and a COD cash rounding (either may be None) apply."""
+        self._same_currency(shipping_charge, what)
+        self._same_currency(cash_rounding, what)
+        return attrs.evolve(
+            self,
+            shipping_charge=self.shipping_charge + (shipping_charge or Money.zero(self.currency)),
+            cash_rounding=self.cash_rounding + (cash_rounding or Money.zero(self.currency)),
+        )

@@ -1,0 +1,171 @@
+"""Loading a scenario: the JSON converter, and the checks made before anything runs."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import cattrs
+
+from salesorder import serialization
+from salesorder.domain.catalog import Product
+from salesorder.exceptions import ScenarioError
+from salesorder.scenario.actions import (
+    _MARKETPLACE_STEPS,
+    Action,
+    AdvanceClock,
+    CourierJourney,
+    CourierUpdate,
+    MarketplaceOrderArrives,
+    _references,
+)
+from salesorder.scenario.model import FORMAT, VERSION, ProductEntry, Scenario, Step
+from salesorder.serialization import InvalidField
+
+__all__ = ["dump_scenario", "load_demo", "load_scenario", "parse_scenario", "scenario_converter"]
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _action_types() -> tuple[type[Any], ...]:
+    return (
+        *serialization.command_types(),
+        AdvanceClock,
+        CourierUpdate,
+        CourierJourney,
+        MarketplaceOrderArrives,
+        *_MARKETPLACE_STEPS,
+    )
+
+
+def _structure_product_entry(conv: cattrs.Converter, value: Any) -> ProductEntry:
+    if not isinstance(value, Mapping):
+        raise InvalidField("expected an object (Product)")
+    warehouse = value.get("warehouse")
+    if warehouse is not None and not isinstance(warehouse, str):
+        raise InvalidField("expected a warehouse code (a string)", "warehouse")
+    fields = {k: v for k, v in value.items() if k != "warehouse"}
+    return ProductEntry(product=conv.structure(fields, Product), warehouse=warehouse)
+
+
+def _structure_step(conv: cattrs.Converter, value: Any) -> Step:
+    if not isinstance(value, Mapping):
+        raise InvalidField("expected an object with a 'type' key")
+    name = value.get("as")
+    if name is not None and not (isinstance(name, str) and _NAME.match(name)):
+        raise InvalidField(
+            f"a name is letters, digits, '_' and '-', starting with a letter; got {name!r}", "as"
+        )
+    fields = {k: v for k, v in value.items() if k != "as"}
+    action: Action = conv.structure(fields, Action)  # type: ignore[arg-type]
+    return Step(action=action, name=name)
+
+
+def _unstructure_step(conv: cattrs.Converter, step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = conv.unstructure(step.action)
+    return data if step.name is None else {**data, "as": step.name}
+
+
+def _unstructure_product_entry(conv: cattrs.Converter, entry: ProductEntry) -> dict[str, Any]:
+    data: dict[str, Any] = conv.unstructure(entry.product)
+    return data if entry.warehouse is None else {**data, "warehouse": entry.warehouse}
+
+
+@functools.lru_cache(maxsize=1)
+def scenario_converter() -> cattrs.Converter:
+    """The converter for scenario files, built on first use.
+
+    It is :func:`salesorder.serialization.make_converter` plus the scenario's own shapes:
+    steps (a command or a scenario-only action, tagged by ``type``, with an optional
+    ``as``) and product entries (a product with an optional ``warehouse`` key).
+    """
+    conv = serialization.make_converter()
+    serialization.register_tagged_union(
+        conv, Action, _action_types(), tag=lambda cls: cls.tag, what="step type"
+    )
+    conv.register_structure_hook(Step, lambda v, _t: _structure_step(conv, v))
+    conv.register_unstructure_hook(Step, lambda s: _unstructure_step(conv, s))
+    conv.register_structure_hook(ProductEntry, lambda v, _t: _structure_product_entry(conv, v))
+    conv.register_unstructure_hook(ProductEntry, lambda e: _unstructure_product_entry(conv, e))
+    return conv
+
+
+def _check_names(scenario: Scenario) -> None:
+    defined: dict[str, int] = {}
+    for index, step in enumerate(scenario.commands):
+        for field, name in _references(step.action):
+            if name not in defined:
+                raise ScenarioError(
+                    f"commands[{index}].{field}",
+                    f"unknown reference '${name}': no earlier step has \"as\": {name!r}",
+                )
+        if step.name is not None:
+            if step.name in defined:
+                raise ScenarioError(
+                    f"commands[{index}].as",
+                    f"the name {step.name!r} is already given to commands[{defined[step.name]}]",
+                )
+            defined[step.name] = index
+
+
+def load_scenario(data: Any) -> Scenario:
+    """Validate a whole scenario (as ``json.load`` gives it) and return it.
+
+    Nothing is run: the file is checked from top to bottom first, so a bad file changes
+    nothing.
+
+    Raises:
+        ScenarioError: the first problem, with the path of the bad field, such as
+            ``commands[2].lines[0].quantity``.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(serialization.ROOT, "a scenario is a JSON object")
+    # Say "wrong format" or "wrong version" before anything else the version might explain.
+    if data.get("format") != FORMAT:
+        fmt = data.get("format")
+        message = "required field missing" if fmt is None else f"expected {FORMAT!r}, got {fmt!r}"
+        raise ScenarioError("format", message)
+    if data.get("version") != VERSION:
+        version = data.get("version")
+        message = (
+            "required field missing"
+            if version is None
+            else f"unsupported version {version!r}; this salesorder reads version {VERSION}"
+        )
+        raise ScenarioError("version", message)
+    scenario = serialization.structure(data, Scenario, using=scenario_converter())
+    _check_names(scenario)
+    return scenario
+
+
+def parse_scenario(text: str) -> Scenario:
+    """:func:`load_scenario` from JSON text.
+
+    Raises:
+        ScenarioError: the text is not JSON (path ``$``, with line and column), or not a
+            valid scenario.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            serialization.ROOT,
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+        ) from exc
+    return load_scenario(data)
+
+
+def dump_scenario(scenario: Scenario) -> dict[str, Any]:
+    """``scenario`` as JSON-ready data that :func:`load_scenario` reads back."""
+    data: dict[str, Any] = scenario_converter().unstructure(scenario)
+    return data
+
+
+def load_demo() -> Scenario:
+    """The demo scenario shipped with salesorder (``python -m salesorder demo`` runs it)."""
+    resource = importlib.resources.files("salesorder").joinpath("data/demo.json")
+    return parse_scenario(resource.read_text(encoding="utf-8"))
