@@ -12,6 +12,7 @@ passes it, with its name (``thing``) for the messages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 import attrs
 
@@ -29,6 +30,15 @@ def _currency(_instance: object, _attribute: object, value: str) -> None:
 
 def _zero(balance: OrderBalance) -> Money:
     return Money.zero(balance.currency)
+
+
+class _HasCurrency(Protocol):
+    """Anything with a currency (an order, when it makes its balance)."""
+
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code."""
+        ...
 
 
 @attrs.frozen(kw_only=True)
@@ -64,6 +74,11 @@ class OrderBalance:
         ):
             if amount.currency != self.currency:
                 raise CurrencyMismatch(self.currency, amount.currency, "order balance amounts")
+
+    @classmethod
+    def of_order(cls, order: _HasCurrency) -> OrderBalance:
+        """A new order's balance: nothing paid, charged or credited, in its currency."""
+        return cls(currency=order.currency)
 
     def due_at(self, gross: Money) -> Money:
         """What the buyer owes in all when the goods come to ``gross``."""

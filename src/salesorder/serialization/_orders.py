@@ -17,14 +17,17 @@ from cattrs.gen import make_dict_unstructure_fn
 
 from salesorder.domain.balance import OrderBalance
 from salesorder.domain.fulfilment import FulfilmentRecord
+from salesorder.domain.order_contents import OrderContents
+from salesorder.domain.order_progress import OrderProgress
 from salesorder.domain.orders import Order
 
 __all__ = ["FLATTENED", "ORDER_KEYS", "flat_keys", "register_order"]
 
-#: The keys of an order's document, in their order. The money state (``Order.balance``) and
-#: where the units are (``Order.fulfilment_record``) are kept at the top level under their
-#: own field names, as they were before the order held them as values, so every document
-#: stored since loads and the shape users read does not change.
+#: The keys of an order's document, in their order. What the order is for
+#: (``Order.contents``), where it is in its life (``Order.progress``), its money state
+#: (``Order.balance``) and where its units are (``Order.fulfilment_record``) are kept at the
+#: top level under their own field names, as they were before the order held them as
+#: values, so every document stored since loads and the shape users read does not change.
 ORDER_KEYS = (
     "id", "channel", "customer_id", "currency", "placed_at", "tax_mode", "payment_method",
     "external_ref", "shipping_address", "requested_delivery_date", "notes", "lines", "status",
@@ -35,7 +38,12 @@ ORDER_KEYS = (
 )  # fmt: skip
 
 #: Order fields whose own fields sit at the top level of the order's document.
-FLATTENED = {(Order, "balance"): OrderBalance, (Order, "fulfilment_record"): FulfilmentRecord}
+FLATTENED = {
+    (Order, "contents"): OrderContents,
+    (Order, "progress"): OrderProgress,
+    (Order, "balance"): OrderBalance,
+    (Order, "fulfilment_record"): FulfilmentRecord,
+}
 
 #: How the converter builds the structure function of an attrs class (it checks for an
 #: object and names the class in its error).

@@ -379,7 +379,8 @@ def _change(
     cancellation: bool = False,
 ) -> int:
     """Carry out an amendment whole: release, re-price, amend, reserve again."""
-    candidate = attrs.evolve(order, lines=lines, pricing=None, history=list(order.history))
+    unpriced = attrs.evolve(order.contents, lines=lines, pricing=None)
+    candidate = attrs.evolve(order, contents=unpriced)  # the held values are frozen
     priced, _ = price(app, tx, candidate)
     drops = _price_drops(tx, order, priced)  # refuses before anything changes
     consequences = _consequences(tx, order, priced.gross, drops)
