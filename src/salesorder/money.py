@@ -78,6 +78,7 @@ __all__ = [
     "currency_info",
     "decimal_isolated",
     "format_money",
+    "largest_remainder",
     "split_evenly",
     "to_decimal",
 ]
@@ -410,15 +411,17 @@ def apportion(
     whole = sum(ints)
     if whole == 0:
         raise AllocationError(f"cannot apportion {total}: all {len(ints)} weights are zero")
-    parts = _largest_remainder(units, ints, whole)
+    parts = largest_remainder(units, ints, whole)
     return [Money._make(Decimal(part) * step, total.currency) for part in parts]
 
 
-def _largest_remainder(units: int, weights: Sequence[int], whole: int) -> list[int]:
-    """Split ``units`` over non-negative int ``weights`` (summing to ``whole`` > 0).
+def largest_remainder(units: int, weights: Sequence[int], whole: int) -> list[int]:
+    """Split ``units`` whole units over non-negative int ``weights`` (summing to ``whole`` > 0).
 
-    The core of :func:`apportion`, on whole units; the pricing engine calls it directly
-    with weights it has already checked, to skip the Money and Decimal round trips.
+    The core of :func:`apportion`, on integers, for callers that have already checked their
+    weights and work in whole units (the pricing engine, to skip the Money and Decimal round
+    trips): each part gets the floor of its share, the units left over go one each to the
+    largest remainders, ties to the earlier part. The parts add up to ``units`` exactly.
     """
     sign = -1 if units < 0 else 1
     magnitude = abs(units)

@@ -330,3 +330,13 @@ def test_import_loads_no_babel_data() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_largest_remainder_is_apportion_on_whole_units() -> None:
+    from salesorder.money import largest_remainder
+
+    assert largest_remainder(10, [1, 1, 1], 3) == [4, 3, 3]
+    assert largest_remainder(-10, [1, 1, 1], 3) == [-4, -3, -3]
+    assert largest_remainder(7, [0, 2, 5], 7) == [0, 2, 5]
+    parts = apportion(Money.of("0.10", "USD"), [1, 1, 1])
+    assert [p.minor_units for p in parts] == largest_remainder(10, [1, 1, 1], 3)

@@ -12,9 +12,10 @@ doing the same work; these are what that costs beyond plain code, and why:
   without the converter and validator (``Money._make``, bound once).
 - :func:`_split` is :func:`~salesorder.money.apportion` on Decimals: the engine splits an
   order discount and each per-document tax this way, and apportion's Money and context
-  round trip cost three times the split itself. It keeps its own few lines of the largest
-  remainder method; ``tests/unit/test_pricing_fast_paths.py`` holds it to apportion, part
-  by part, and anything apportion would refuse still goes to apportion, which raises.
+  round trip cost three times the split itself. It calls apportion's integer core,
+  :func:`~salesorder.money.largest_remainder`, directly;
+  ``tests/unit/test_pricing_fast_paths.py`` holds it to apportion, part by part, and
+  anything apportion would refuse still goes to apportion, which raises.
 
 The engine's other shortcut, the per-run ``id()``-keyed cache of each line's taxes, lives
 where it is used (:func:`salesorder.domain.pricing.engine._list_prices`).
@@ -31,7 +32,7 @@ from attrs import AttrsInstance
 
 from salesorder.domain.pricing._work import _Rounder
 from salesorder.domain.pricing.model import LineTax, PricedLine, TraceStep
-from salesorder.money import Money, apportion
+from salesorder.money import Money, apportion, largest_remainder
 
 _T = TypeVar("_T", bound=AttrsInstance)
 
@@ -102,29 +103,5 @@ def _split(
         whole = sum(ints)
         if whole:
             units = numerator * (scale // denominator)
-            return [Decimal(part) * quantum for part in _largest_remainder(units, ints, whole)]
+            return [Decimal(part) * quantum for part in largest_remainder(units, ints, whole)]
     return [share.amount for share in apportion(_money(total, currency), weights)]
-
-
-def _largest_remainder(units: int, weights: list[int], whole: int) -> list[int]:
-    """Split ``units`` over non-negative int ``weights`` (summing to ``whole`` > 0).
-
-    The largest remainder method of :func:`~salesorder.money.apportion`, on whole units:
-    each part gets the floor of its share, the units left over go one each to the largest
-    remainders, ties to the earlier part.
-    """
-    sign = -1 if units < 0 else 1
-    magnitude = abs(units)
-    floors: list[int] = []
-    remainders: list[int] = []
-    for weight in weights:
-        quotient, remainder = divmod(magnitude * weight, whole)
-        floors.append(quotient)
-        remainders.append(remainder)
-    left = magnitude - sum(floors)
-    if left:
-        # Largest remainders first; the sort is stable, so ties keep the earlier part first.
-        ranked = sorted(range(len(floors)), key=remainders.__getitem__, reverse=True)
-        for index in ranked[:left]:
-            floors[index] += 1
-    return floors if sign > 0 else [-part for part in floors]
