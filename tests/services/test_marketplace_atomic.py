@@ -12,9 +12,9 @@ import datetime as dt
 
 import pytest
 from tests.services.conftest import Snapshot
+from tests.services.test_marketplace_ingest import DEPOK_BUYER, JAKARTA_BUYER, shopee
 
 from salesorder import (
-    Address,
     IngestOutcome,
     MarketplaceLine,
     MarketplaceOrder,
@@ -25,9 +25,6 @@ from salesorder import (
 )
 from salesorder.adapters.memory import InMemoryMarketplace
 from salesorder.domain.channels import MarketplaceRecord
-
-JAKARTA_BUYER = Address(line1="Jl. Kemang Raya 3", city="Jakarta", country="ID", recipient="Sari")
-DEPOK_BUYER = Address(line1="Jl. Margonda 100", city="Depok", country="ID", recipient="Sari")
 
 
 class Unanswering(InMemoryMarketplace):
@@ -100,8 +97,7 @@ def test_a_cancellation_the_order_refuses_takes_its_address_change_back(
     would be made; an order shipped in part cannot be cancelled, so the revision cannot be
     applied, and the address stays Jakarta: no amendment, no event, the delivery parked.
     """
-    shop = app.marketplaces["shopee"]
-    assert isinstance(shop, InMemoryMarketplace)
+    shop = shopee(app)
     shop.put_order(delivery("TSHIRT-RED-M", "CAP-BLK"))
     (order_id,) = app.execute(commands.ImportMarketplaceOrders(channel="shopee"))
     app.execute(commands.ConfirmOrder(order_id=order_id))
