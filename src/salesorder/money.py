@@ -212,10 +212,17 @@ class Money:
             ValidationError: the amount has more digits than the currency allows; round it
                 first with :meth:`rounded`.
         """
-        digits = self.info.digits
-        if not self.is_rounded(digits):
-            raise TooManyDigits(self, digits, what="amount")
-        return int(self.amount.scaleb(digits, context=_CTX))
+        return self.scaled(self.info.digits)
+
+    def scaled(self, places: int, *, what: str = "amount") -> int:
+        """The amount times ``10**places``, exactly (``scaled(4)`` is how SQL stores it).
+
+        Raises:
+            TooManyDigits: the amount has more than ``places`` decimal places.
+        """
+        if not self.is_rounded(places):
+            raise TooManyDigits(self, places, what=what)
+        return int(self.amount.scaleb(places, context=_CTX))
 
     def is_rounded(self, digits: int | None = None) -> bool:
         """True when the amount has at most ``digits`` decimal places.

@@ -14,16 +14,17 @@ from decimal import Decimal
 from importlib.resources import files
 
 import pytest
+from tests.services.test_money_policy import place, shop
 
 from salesorder import (
     CldrDifference,
     Money,
-    RoundingMode,
     UnknownCurrency,
     cldr_differences,
     currency_info,
     currency_table,
     format_money,
+    in_memory,
 )
 
 #: Changing the table changes what amounts mean: bump its version (scripts/currency_table.py),
@@ -102,9 +103,13 @@ def test_the_readme_figures_hold_whatever_cldr_says(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(babel.core, "get_global", cldr_with_whole_rupiah)
     assert currency_info("IDR").digits == 2
-    gross = Money.of("450000", "IDR")
-    tax = (gross * 11 / 111).rounded(RoundingMode.HALF_UP)
-    assert tax == Money.of("44594.59", "IDR")
+    app = shop(in_memory())  # the README's shop: a T-shirt at Rp150.000, PPN included
+    with app.uow() as uow:
+        order = uow.orders.get(place(app, quantity=3))
+    assert order.pricing is not None
+    assert order.total == Money.of("450000", "IDR")
+    tax = order.pricing.tax
+    assert tax == Money.of("44594.59", "IDR")  # PPN 12% on 11/12 of the price
     assert format_money(tax, "id_ID") == "Rp44.594,59"
     assert format_money(Money.of("30000", "VND"), "vi_VN") == "30.000\xa0₫"
     differences = {(d.code, d.fact): d for d in cldr_differences()}

@@ -340,3 +340,13 @@ def test_largest_remainder_is_apportion_on_whole_units() -> None:
     assert largest_remainder(7, [0, 2, 5], 7) == [0, 2, 5]
     parts = apportion(Money.of("0.10", "USD"), [1, 1, 1])
     assert [p.minor_units for p in parts] == largest_remainder(10, [1, 1, 1], 3)
+
+
+def test_scaled_is_exact_or_refused() -> None:
+    from salesorder.exceptions import TooManyDigits
+
+    assert Money.of("450001.50", "IDR").scaled(4) == 4_500_015_000
+    assert Money.of("-0.0001", "KWD").scaled(4) == -1
+    assert Money.of("12.50", "USD").scaled(2) == Money.of("12.50", "USD").minor_units == 1250
+    with pytest.raises(TooManyDigits, match=r"stored amount 0\.00001 IDR has more than 4"):
+        Money.of("0.00001", "IDR").scaled(4, what="stored amount")

@@ -29,8 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 
 from salesorder.domain.inventory import waiting_since
-from salesorder.exceptions import TooManyDigits
-from salesorder.money import DECIMAL_CONTEXT, Money
+from salesorder.money import Money
 
 __all__ = ["KEY", "LAYOUTS", "Field", "Layout", "layout"]
 
@@ -40,11 +39,7 @@ KEY = String(120)
 
 def _e4(amount: Money | None) -> int | None:
     """``amount`` times 10**4, exact: the fixed scale of every amount column."""
-    if amount is None:
-        return None
-    if not amount.is_rounded(4):
-        raise TooManyDigits(amount, 4, what="stored amount")
-    return int(amount.amount.scaleb(4, context=DECIMAL_CONTEXT))
+    return None if amount is None else amount.scaled(4, what="stored amount")
 
 
 def _iso(at: dt.datetime | None) -> str | None:

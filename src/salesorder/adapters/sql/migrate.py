@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from salesorder.adapters.sql import schema
 from salesorder.exceptions import PersistenceError, SchemaVersionError
-from salesorder.money import DECIMAL_CONTEXT
+from salesorder.money import decimal_isolated
 
 __all__ = ["upgrade"]
 
@@ -36,7 +36,7 @@ def _amount(*path: str) -> Callable[[dict[str, Any]], int | None]:
             value = value[key]
         if value is None:
             return None
-        return int(DECIMAL_CONTEXT.scaleb(Decimal(value), 4))
+        return int(Decimal(value).scaleb(4))
 
     return read
 
@@ -63,6 +63,7 @@ def _two_to_three(conn: Any) -> None:
 _STEPS: dict[int, Callable[[Any], None]] = {2: _two_to_three}
 
 
+@decimal_isolated
 def upgrade(url: str | Engine) -> int:
     """Upgrade the salesorder database at ``url`` to the current schema version.
 

@@ -30,7 +30,12 @@ from salesorder.domain.allocation.model import (
     ZoneTable,
 )
 from salesorder.domain.allocation.priority import _in_turn, _StockIndex, batch_order
-from salesorder.domain.allocation.strategies import BaseStrategy, _backorders, _Plan
+from salesorder.domain.allocation.strategies import (
+    BaseStrategy,
+    _backorders,
+    _Plan,
+    _units_per_warehouse,
+)
 from salesorder.domain.customers import Warehouse
 
 __all__ = ["LowestCost"]
@@ -259,19 +264,7 @@ def _line_availability(order: OrderDemand, ctx: _Context, available: Available) 
             [max(0, min(get((code_, sku), 0), quantity)) for sku, quantity in wanted]
             for code_ in ctx.codes
         ]
-    result: list[list[int]] = []
-    for code_ in ctx.codes:
-        left: dict[str, int] = {}
-        row = []
-        for line in order.lines:
-            have = left.get(line.sku)
-            if have is None:
-                have = max(0, available.get((code_, line.sku), 0))
-            take = min(have, line.quantity)
-            left[line.sku] = have - take
-            row.append(take)
-        result.append(row)
-    return result
+    return _units_per_warehouse(order.lines, ctx.codes, available)
 
 
 def _units(lines: Mapping[Any, int]) -> str:

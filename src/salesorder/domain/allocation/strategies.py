@@ -174,19 +174,7 @@ class BaseStrategy:
         km = ctx.distances(order)
         ranked = self._rank(order, ctx, km)
         lines = order.lines
-        # Units of each line each warehouse could give; a SKU on several lines shares stock.
-        avail: list[list[int]] = []
-        for code_ in ctx.codes:
-            left: dict[str, int] = {}
-            row = []
-            for line in lines:
-                have = left.get(line.sku)
-                if have is None:
-                    have = max(0, available.get((code_, line.sku), 0))
-                take = min(have, line.quantity)
-                left[line.sku] = have - take
-                row.append(take)
-            avail.append(row)
+        avail = _units_per_warehouse(lines, ctx.codes, available)
         able = [
             w for w in ranked if all(avail[w][i] == line.quantity for i, line in enumerate(lines))
         ]
@@ -274,6 +262,25 @@ class FewestShipments(BaseStrategy):
                     plan.setdefault(best, {})[i] = take
                     need[i] -= take
             reasons[best] = f"covers the most remaining units ({covered})"
+
+
+def _units_per_warehouse(
+    lines: Sequence[DemandLine], codes: Sequence[str], available: Available
+) -> list[list[int]]:
+    """Units of each line each warehouse could give; a SKU on several lines shares stock."""
+    result: list[list[int]] = []
+    for code_ in codes:
+        left: dict[str, int] = {}
+        row = []
+        for line in lines:
+            have = left.get(line.sku)
+            if have is None:
+                have = max(0, available.get((code_, line.sku), 0))
+            take = min(have, line.quantity)
+            left[line.sku] = have - take
+            row.append(take)
+        result.append(row)
+    return result
 
 
 def _backorders(lines: Sequence[DemandLine], plan: _Plan) -> list[BackorderLine]:
