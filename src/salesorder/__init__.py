@@ -25,6 +25,8 @@ from salesorder.exceptions import (
     ConcurrencyConflict,
     CreditLimitExceeded,
     CurrencyMismatch,
+    DiscountExceedsOrder,
+    DocumentRuleError,
     DuplicateError,
     EmptyOrder,
     FloatMoneyError,
@@ -88,7 +90,15 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
     __version__: str
 
     from salesorder.bootstrap import in_memory
-    from salesorder.documents import parse_xml, render_html, render_pdf, to_ubl
+    from salesorder.documents import (
+        parse_xml,
+        render_html,
+        render_pdf,
+        to_cii,
+        to_ubl,
+        validate_cii,
+        validate_ubl,
+    )
     from salesorder.domain.allocation import (
         Allocation,
         AllocationStrategy,
@@ -155,6 +165,8 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         InvoiceSeries,
         InvoiceStatus,
         Party,
+        PaymentMeans,
+        PaymentMeansCode,
         PaymentState,
         ageing_report,
     )
@@ -200,9 +212,23 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         TrackingEvent,
         TrackingStatus,
     )
-    from salesorder.domain.tax import TaxRate, TaxRule, TaxTable, TaxTreatment, default_tax_table
+    from salesorder.domain.tax import (
+        IncludedTax,
+        ReducedBase,
+        TaxRate,
+        TaxRule,
+        TaxTable,
+        TaxTreatment,
+        default_tax_table,
+    )
     from salesorder.domain.taxids import TaxIdentifier, validate_tax_id
-    from salesorder.domain.terms import Instalment, InstalmentDue, PaymentTerms, TermsKind
+    from salesorder.domain.terms import (
+        Instalment,
+        InstalmentDue,
+        InstalmentRemainder,
+        PaymentTerms,
+        TermsKind,
+    )
     from salesorder.domain.warehouse import (
         BinLocation,
         Manifest,
@@ -251,10 +277,12 @@ _LAZY = {
     "FewestShipments": "salesorder.domain.allocation",
     "Funder": "salesorder.domain.promotions",
     "GeoPoint": "salesorder.domain.customers",
+    "IncludedTax": "salesorder.domain.tax",
     "IngestOutcome": "salesorder.domain.channels",
     "IngestResult": "salesorder.domain.channels",
     "Instalment": "salesorder.domain.terms",
     "InstalmentDue": "salesorder.domain.terms",
+    "InstalmentRemainder": "salesorder.domain.terms",
     "Invoice": "salesorder.domain.invoicing",
     "InvoiceKind": "salesorder.domain.invoicing",
     "InvoiceLine": "salesorder.domain.invoicing",
@@ -292,6 +320,8 @@ _LAZY = {
     "Payment": "salesorder.domain.payments",
     "PaymentAllocation": "salesorder.domain.payments",
     "PaymentMethod": "salesorder.domain.payments",
+    "PaymentMeans": "salesorder.domain.invoicing",
+    "PaymentMeansCode": "salesorder.domain.invoicing",
     "PaymentState": "salesorder.domain.invoicing",
     "PaymentTerms": "salesorder.domain.terms",
     "Payout": "salesorder.domain.fees",
@@ -306,6 +336,7 @@ _LAZY = {
     "Promotion": "salesorder.domain.promotions",
     "PromotionKind": "salesorder.domain.promotions",
     "Reconciliation": "salesorder.domain.fees",
+    "ReducedBase": "salesorder.domain.tax",
     "Refund": "salesorder.domain.payments",
     "RemittanceLine": "salesorder.domain.cod",
     "RemittanceStatement": "salesorder.domain.cod",
@@ -356,7 +387,10 @@ _LAZY = {
     "render_html": "salesorder.documents",
     "render_pdf": "salesorder.documents",
     "sign_webhook": "salesorder.domain.channels",
+    "to_cii": "salesorder.documents",
     "to_ubl": "salesorder.documents",
+    "validate_cii": "salesorder.documents",
+    "validate_ubl": "salesorder.documents",
     "validate_tax_id": "salesorder.domain.taxids",
 }
 
@@ -427,6 +461,8 @@ __all__ = [
     "DemandLine",
     "Dimensions",
     "Discount",
+    "DiscountExceedsOrder",
+    "DocumentRuleError",
     "DocumentType",
     "DuplicateError",
     "EInvoiceState",
@@ -439,10 +475,12 @@ __all__ = [
     "Funder",
     "GeoPoint",
     "IllegalTransition",
+    "IncludedTax",
     "IngestOutcome",
     "IngestResult",
     "Instalment",
     "InstalmentDue",
+    "InstalmentRemainder",
     "InsufficientStock",
     "InvalidAddress",
     "InvalidPromotion",
@@ -495,6 +533,8 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "PaymentError",
+    "PaymentMeans",
+    "PaymentMeansCode",
     "PaymentMethod",
     "PaymentState",
     "PaymentTerms",
@@ -513,6 +553,7 @@ __all__ = [
     "PromotionKind",
     "QuantityOutOfRange",
     "Reconciliation",
+    "ReducedBase",
     "Refund",
     "RemittanceConflict",
     "RemittanceLine",
@@ -594,6 +635,9 @@ __all__ = [
     "render_pdf",
     "sign_webhook",
     "split_evenly",
+    "to_cii",
     "to_ubl",
+    "validate_cii",
     "validate_tax_id",
+    "validate_ubl",
 ]

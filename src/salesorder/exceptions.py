@@ -15,6 +15,8 @@ __all__ = [
     "ConcurrencyConflict",
     "CreditLimitExceeded",
     "CurrencyMismatch",
+    "DiscountExceedsOrder",
+    "DocumentRuleError",
     "DuplicateError",
     "EmptyOrder",
     "FloatMoneyError",
@@ -413,3 +415,45 @@ class UnknownShipment(NotFound):
 
 class RemittanceConflict(SalesOrderError, ValueError):
     """A COD remittance statement imported again under the same id with other content."""
+
+
+class DocumentRuleError(ValidationError):
+    """A document that would break a rule of its syntax or of the law, refused unwritten.
+
+    Refused before it is written or issued: a line the syntax cannot express, a VAT invoice
+    without the seller's tax id, a breakdown the syntax's rules reject.
+
+    ``document`` names the document (``"invoice 'INV-000001'"``), ``rule`` the rule
+    (``"BR-CO-17"``, ``"BR-S-02"``), ``line`` the line at fault when there is one.
+    """
+
+    def __init__(self, document: str, rule: str, detail: str, *, line: str = "") -> None:
+        self.document = document
+        self.rule = rule
+        self.line = line
+        where = f" line {line!r}:" if line else ":"
+        super().__init__(f"{document}{where} {detail} ({rule})")
+
+
+class DiscountExceedsOrder(ValidationError):
+    """An order discount the caller gave that is more than the order it comes off.
+
+    A promotion's discount is capped at what the order is worth (and the trace says so); a
+    discount the caller states on the order is refused instead, before anything is priced
+    with it, as a figure that cannot be what was meant.
+
+    Attributes:
+        order: the order's id ("" when priced without one).
+        discount: the discount asked for (a ``Money``).
+        order_amount: what the order comes to before it, after the lines' own discounts.
+    """
+
+    def __init__(self, order: str, discount: object, order_amount: object) -> None:
+        self.order = order
+        self.discount = discount
+        self.order_amount = order_amount
+        where = f"order {order!r}" if order else "the order"
+        super().__init__(
+            f"order discount {discount} is more than {where} comes to ({order_amount}, after "
+            "its lines' own discounts)"
+        )

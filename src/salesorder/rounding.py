@@ -127,7 +127,7 @@ class RoundingPolicy:
     """
 
     mode: RoundingMode = RoundingMode.HALF_UP
-    place: RoundingPlace = RoundingPlace.PER_LINE
+    place: RoundingPlace = RoundingPlace.PER_DOCUMENT
     digits: int | None = attrs.field(default=None, validator=_optional_digits)
 
 

@@ -42,7 +42,9 @@ def test_pdf_shows_the_number_parties_and_totals(invoice) -> None:  # type: igno
     assert format_money(invoice.gross, "id_ID").replace("\xa0", " ") in text
     assert "Total: Rp450.000,00" in text
     assert "DPP: Rp405.405,41" in text
-    assert "12% Rp405.405,41 Rp44.594,59" in text
+    # PPN 12% on the DPP nilai lain 11/12 x 405,405.41 = 371,621.63: the row shows both
+    assert "DPP nilai lain" in text
+    assert "12% Rp405.405,41 Rp371.621,63 Rp44.594,59" in text
 
 
 def test_uncompressed_pdf_carries_the_text_in_the_bytes(invoice, no_unicode_font) -> None:  # type: ignore[no-untyped-def]

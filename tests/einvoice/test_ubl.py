@@ -12,8 +12,8 @@ import pytest
 from tests.services.test_invoicing import confirmed, get_invoice, idr, shop  # noqa: F401
 
 from salesorder import commands
-from salesorder.documents import parse_xml, render_html, to_ubl
-from salesorder.documents.validation import validate_ubl
+from salesorder.documents import parse_xml, render_html, to_cii, to_ubl
+from salesorder.documents.validation import validate_cii, validate_ubl
 from salesorder.domain.invoicing import DocumentType, InvoiceKind
 from salesorder.exceptions import IllegalTransition, UnsafeXml
 
@@ -110,11 +110,12 @@ def test_the_schema_catches_elements_out_of_order(vat_invoice) -> None:  # type:
     assert any(p.startswith("XSD:") for p in validate_ubl(broken))
 
 
-def test_drafts_and_pro_formas_are_not_exported(shop) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+@pytest.mark.parametrize("write", [to_ubl, to_cii], ids=["ubl", "cii"])
+def test_drafts_and_pro_formas_are_not_exported(shop, write) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     order_id = confirmed(shop)
     draft = get_invoice(shop, shop.execute(commands.DraftInvoice(order_id=order_id)))
     with pytest.raises(IllegalTransition, match="cannot export invoice"):
-        to_ubl(draft)
+        write(draft)
     pro_forma = get_invoice(
         shop,
         shop.execute(
@@ -122,7 +123,7 @@ def test_drafts_and_pro_formas_are_not_exported(shop) -> None:  # type: ignore[n
         ),
     )
     with pytest.raises(IllegalTransition, match="a pro forma is not an invoice"):
-        to_ubl(pro_forma)
+        write(pro_forma)
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -136,8 +137,9 @@ XXE = b"""<?xml version="1.0"?>
 def test_xml_from_outside_with_a_dtd_is_refused(document: bytes) -> None:
     with pytest.raises(UnsafeXml, match="DTD"):
         parse_xml(document)
-    with pytest.raises(UnsafeXml):
-        validate_ubl(document)
+    for validate in (validate_ubl, validate_cii):
+        with pytest.raises(UnsafeXml):
+            validate(document)
 
 
 def test_plain_xml_from_outside_is_parsed() -> None:

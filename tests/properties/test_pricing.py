@@ -100,11 +100,13 @@ def test_tax_is_the_rate_of_its_base_within_rounding(inputs: Inputs) -> None:
         exact = Fraction(summary.base.amount) * rate
         lines = sum(1 for p in priced.lines if p.tax_code == summary.tax_code)
         # Per document: one rounding per rate (plus the rounding of the base when tax is
-        # included); per line: one rounding per line.
+        # included, or of the legal base on a reduced base, which the statutory rate
+        # scales); per line: one rounding per line.
+        statutory = Fraction(tax_rate.rate)
         slack = (
-            unit * (1 + rate)
+            unit * (1 + statutory)
             if priced.policy.place is RoundingPlace.PER_DOCUMENT
-            else unit * lines * (1 + rate)
+            else unit * lines * (1 + statutory)
         )
         assert abs(Fraction(summary.tax.amount) - exact) <= slack, (summary, exact)
 
@@ -165,7 +167,10 @@ def test_worked_example_per_document_rounding_keeps_lines_adding_up() -> None:
         for n in (1, 2, 3)
     ]
     per_line = price_lines(
-        lines, currency="USD", tax_mode=TaxMode.EXCLUDED, policy=RoundingPolicy()
+        lines,
+        currency="USD",
+        tax_mode=TaxMode.EXCLUDED,
+        policy=RoundingPolicy(place=RoundingPlace.PER_LINE),
     )
     per_doc = price_lines(
         lines,

@@ -94,6 +94,8 @@ def test_the_invoice_has_a_taxed_and_an_exempt_line(app: SalesApp, invoiced: Any
     assert _lines(app, invoice_id) == {
         "1": ("ID-PPN-12-DPP", idr("300000.00"), idr("29729.73")),
         "2": ("ID-PPN-EXEMPT", idr("80000.00"), idr("0")),
+        # the shipping the buyer pays (J&T, 1.1 kg: Rp21,000), with its PPN
+        "shipping": ("ID-PPN-12-DPP", idr("21000.00"), idr("2081.08")),
     }
 
 
@@ -141,7 +143,7 @@ def test_a_return_of_one_taxed_unit_credits_its_own_tax(app: SalesApp, invoiced:
     ]
     assert Money.sum((n.tax for n in notes), "IDR") == idr("29729.73")  # the line's tax
     assert invoice.credited_lines == {"1": idr("300000")}
-    assert invoice.creditable == idr("80000")
+    assert invoice.creditable == idr("80000") + idr("21000")  # line 2 and the shipping
 
 
 def test_issue_credit_note_for_some_lines(app: SalesApp, invoiced: Any) -> None:
@@ -153,8 +155,9 @@ def test_issue_credit_note_for_some_lines(app: SalesApp, invoiced: Any) -> None:
             reason="damaged bag",
         )
     )
-    # then the rest as an amount: spread by what is left (line 1: 300,000, line 2: 60,000)
-    rest_id = app.execute(commands.IssueCreditNote(invoice_id=invoice_id, amount=idr("36000")))
+    # then 10% of the rest as an amount: spread by what is left (line 1: 300,000, line 2:
+    # 60,000, the shipping: 21,000)
+    rest_id = app.execute(commands.IssueCreditNote(invoice_id=invoice_id, amount=idr("38100")))
     with app.uow() as uow:
         note = uow.credit_notes.get(note_id)
         rest = uow.credit_notes.get(rest_id)
@@ -163,9 +166,14 @@ def test_issue_credit_note_for_some_lines(app: SalesApp, invoiced: Any) -> None:
     assert [(x.line_id, x.gross) for x in rest.lines] == [
         ("1", idr("30000")),
         ("2", idr("6000")),
+        ("shipping", idr("2100")),
     ]
-    assert invoice.credited_lines == {"1": idr("30000"), "2": idr("26000")}
-    assert invoice.credited == idr("56000")
+    assert invoice.credited_lines == {
+        "1": idr("30000"),
+        "2": idr("26000"),
+        "shipping": idr("2100"),
+    }
+    assert invoice.credited == idr("58100")
 
 
 def _part(line_id: str, amount: str) -> commands.CreditLine:

@@ -168,12 +168,13 @@ def test_full_flow_one_sellable_one_damaged_refunded(app: SalesApp) -> None:
     assert rma.status is ReturnStatus.RESOLVED
     assert rma.outcome is ReturnOutcome.REFUND
     assert (rma.refunded, rma.credited, rma.shipping) == (idr("300000"), idr("300000"), idr("0"))
-    # the refund comes from the payment allocated to the invoice, so the invoice's paid part
-    # and its credit note add up to its gross and nothing lands on the customer's credit
-    assert [p.refunded for p in payments] == [idr("300000"), idr("0")]
+    # the refund comes from the payments allocated to the invoice (which lists the shipping
+    # too, so both are), newest first: the invoice's paid part and its credit note add up
+    # to its gross and nothing lands on the customer's credit
+    assert [p.refunded for p in payments] == [idr("289000"), idr("11000")]
     assert [n.gross for n in notes] == [idr("300000.00")]
     assert (invoice.paid, invoice.credited, invoice.open_balance) == (
-        idr("150000"),
+        idr("161000"),
         idr("300000"),
         idr("0"),
     )
@@ -188,7 +189,10 @@ def test_full_flow_one_sellable_one_damaged_refunded(app: SalesApp) -> None:
     assert [e for e in events if isinstance(e, ReturnReceived)] == [
         ReturnReceived(order_id=order_id, at=events[-1].at, return_id=return_id, units=2)
     ]
-    assert [e.amount for e in events if isinstance(e, RefundSent)] == [idr("300000")]
+    assert [e.amount for e in events if isinstance(e, RefundSent)] == [
+        idr("11000"),
+        idr("289000"),
+    ]
 
 
 def test_returning_everything_with_shipping_refunds_all_that_was_paid(app: SalesApp) -> None:
@@ -204,7 +208,7 @@ def test_returning_everything_with_shipping_refunds_all_that_was_paid(app: Sales
         invoice = uow.invoices.get(order.invoice_ids[0])
     assert rma.refunded == idr("461000")
     assert rma.shipping == idr("11000")
-    assert invoice.credited == invoice.gross == idr("450000.00")
+    assert invoice.credited == invoice.gross == idr("461000.00")  # goods and shipping
     assert invoice.paid.is_zero
     assert order.paid.is_zero
     assert order.refunded == idr("461000")
@@ -270,9 +274,9 @@ def test_invoice_issued_after_a_return_credits_the_returned_goods_at_once(
     # Delivered and paid (450,000 goods + 11,000 shipping) with no invoice; one T-shirt comes
     # back and is refunded. No invoice listed it, so the return took its 150,000 off the
     # order itself: 311,000 is due, all paid. The invoice issued afterwards lists the line
-    # as priced (3 units, 450,000) and a credit note of 150,000 on that line comes with it,
-    # so the invoice asks for 300,000, which the goods payment covers; the shipping payment
-    # stays unallocated. Before, the invoice asked for 450,000 and took both payments.
+    # as priced (3 units, 450,000) and the shipping (11,000), and a credit note of 150,000 on
+    # that line comes with it, so the invoice asks for 311,000, which the two payments
+    # cover. Before, the invoice asked for 450,000 and took both payments.
     order_id = delivered_order(app, invoice=False)
     return_id = received(app, order_id, 1)
     app.execute(commands.ResolveReturn(return_id=return_id, outcome=ReturnOutcome.REFUND))
@@ -284,10 +288,13 @@ def test_invoice_issued_after_a_return_credits_the_returned_goods_at_once(
         notes = uow.credit_notes.list()
         payments = uow.payments.for_order(order_id)
     assert (order.amount_due, order.balance_due) == (idr("311000.00"), idr("0"))
-    assert [(line.quantity, line.gross) for line in invoice.lines] == [(3, idr("450000.00"))]
-    assert (invoice.credited, invoice.creditable) == (idr("150000.00"), idr("300000.00"))
-    assert (invoice.paid, invoice.open_balance) == (idr("300000.00"), idr("0"))
-    assert [p.allocated for p in payments] == [idr("300000.00"), idr("0")]
+    assert [(line.quantity, line.gross) for line in invoice.lines] == [
+        (3, idr("450000.00")),
+        (1, idr("11000.00")),
+    ]
+    assert (invoice.credited, invoice.creditable) == (idr("150000.00"), idr("311000.00"))
+    assert (invoice.paid, invoice.open_balance) == (idr("311000.00"), idr("0"))
+    assert [p.allocated for p in payments] == [idr("311000.00"), idr("0")]
     (note,) = notes
     assert (note.invoice_id, [(x.line_id, x.gross) for x in note.lines]) == (
         invoice_id,

@@ -45,7 +45,7 @@ TABLE = default_tax_table()
 DAY = dt.date(2026, 1, 5)
 PPN = TABLE.rate_for("ID", "standard", DAY)
 CONTEXT = PricingContext(on=DAY, channel="web", customer_id="C1", customer_group="vip")
-PER_LINE = RoundingPolicy()
+PER_LINE = RoundingPolicy(place=RoundingPlace.PER_LINE)
 PER_DOCUMENT = RoundingPolicy(place=RoundingPlace.PER_DOCUMENT)
 
 

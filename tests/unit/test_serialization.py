@@ -465,6 +465,10 @@ def test_scalars_have_json_shapes() -> None:
         "base_factor": "11/12",
         "compound": False,
         "treatment": "taxable",
+        "exemption_reason": "",
+        "exemption_code": "",
+        "reduced_base": "rounded_base",
+        "included_tax": "balances_gross",
     }
     assert unstructure(PAYMENT)["received_at"] == "2026-01-05T09:00:00+07:00"
     assert unstructure(PAYMENT)["method"] == "cod"

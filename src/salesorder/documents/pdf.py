@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salesorder.documents.preview import LABELS, heading
+from salesorder.documents.preview import LABELS, heading, legal_bases
 from salesorder.domain.invoicing import CreditNote, Invoice, Party
 from salesorder.money import Money, format_money
 
@@ -204,18 +204,21 @@ def render_pdf(
         ],
         (60, 14, 29, 29, 29, 29),
     )
-    writer.table(
-        [t["rate"], t["base"], t["tax"]],
+    legal = legal_bases(document)
+    rows = [
         [
-            [
-                format_percent(part.tax_rate, locale=locale, decimal_quantization=False),
-                money(part.base),
-                money(part.tax),
-            ]
-            for part in document.tax_summary
-        ],
-        (30, 40, 40),
-    )
+            format_percent(part.tax_rate, locale=locale, decimal_quantization=False),
+            money(part.base),
+            money(part.tax),
+        ]
+        for part in document.tax_summary
+    ]
+    if legal is None:
+        writer.table([t["rate"], t["base"], t["tax"]], rows, (30, 40, 40))
+    else:  # Indonesia's DPP nilai lain: the base the law taxes, beside the price
+        for row, base in zip(rows, legal, strict=True):
+            row.insert(2, money(base) if base is not None else "")
+        writer.table([t["rate"], t["base"], t["legal_base"], t["tax"]], rows, (30, 40, 40, 40))
     writer.line(f"{t['net']}: {money(document.net)}")
     writer.line(f"{t['tax']}: {money(document.tax)}")
     writer.line(f"{t['gross']}: {money(document.gross)}", size=12, bold=True, height=7)

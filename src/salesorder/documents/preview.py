@@ -13,12 +13,12 @@ import html
 from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, Party
 from salesorder.money import Money, format_money
 
-__all__ = ["LABELS", "heading", "render_html"]
+__all__ = ["LABELS", "heading", "legal_bases", "render_html"]
 
 _KEYS = (
     "invoice", "vat_invoice", "credit_note", "pro_forma", "adjustment", "replacement", "draft",
     "number", "date", "due", "seller", "buyer", "tax_id", "item", "qty", "unit_price", "net",
-    "tax", "gross", "rate", "base", "corrects",
+    "tax", "gross", "rate", "base", "corrects", "legal_base",
 )  # fmt: skip
 
 #: Labels per language (the locale's language part).
@@ -27,25 +27,25 @@ LABELS: dict[str, dict[str, str]] = {
         "Invoice", "VAT invoice", "Credit note", "Pro forma invoice", "Adjustment invoice",
         "Replacement invoice", "DRAFT", "Number", "Date", "Due date", "Seller", "Buyer",
         "Tax ID", "Item", "Qty", "Unit price", "Net", "Tax", "Total", "Rate", "Base",
-        "Corrects invoice",
+        "Corrects invoice", "Legal base (DPP)",
     ), strict=True)),
     "id": dict(zip(_KEYS, (
         "Faktur", "Faktur pajak", "Nota kredit", "Faktur proforma", "Faktur penyesuaian",
         "Faktur pengganti", "DRAF", "Nomor", "Tanggal", "Jatuh tempo", "Penjual", "Pembeli",
         "NPWP", "Barang", "Jml", "Harga satuan", "DPP", "PPN", "Total", "Tarif", "Dasar",
-        "Mengoreksi faktur",
+        "Mengoreksi faktur", "DPP nilai lain",
     ), strict=True)),
     "vi": dict(zip(_KEYS, (
         "Hóa đơn", "Hóa đơn GTGT", "Giấy báo có", "Hóa đơn chiếu lệ", "Hóa đơn điều chỉnh",
         "Hóa đơn thay thế", "NHÁP", "Số", "Ngày", "Hạn thanh toán", "Người bán", "Người mua",
         "MST", "Hàng hóa", "SL", "Đơn giá", "Tiền hàng", "Thuế GTGT", "Tổng cộng", "Thuế suất",
-        "Giá tính thuế", "Điều chỉnh cho hóa đơn",
+        "Giá tính thuế", "Điều chỉnh cho hóa đơn", "Giá tính thuế theo luật (DPP)",
     ), strict=True)),
     "ms": dict(zip(_KEYS, (
         "Invois", "Invois cukai", "Nota kredit", "Invois proforma", "Invois pelarasan",
         "Invois gantian", "DRAF", "Nombor", "Tarikh", "Tarikh akhir", "Penjual", "Pembeli",
         "TIN", "Barang", "Kuantiti", "Harga seunit", "Bersih", "Cukai", "Jumlah", "Kadar",
-        "Asas", "Membetulkan invois",
+        "Asas", "Membetulkan invois", "Asas sah (DPP)",
     ), strict=True)),
 }  # fmt: skip
 
@@ -69,6 +69,15 @@ def heading(document: Invoice | CreditNote, t: dict[str, str]) -> tuple[str, str
         DocumentType.REPLACEMENT: t["replacement"],
     }.get(document.document, t["vat_invoice"] if document.kind.value == "vat" else t["invoice"])
     return title, document.corrects_number
+
+
+def legal_bases(document: Invoice | CreditNote) -> list[Money | None] | None:
+    """Per tax row, the legal base (Indonesia's DPP nilai lain) when the row has one.
+
+    None when no row has one: the previews then leave the column out.
+    """
+    bases = [part.legal_base for part in document.tax_summary]
+    return bases if any(base is not None for base in bases) else None
 
 
 def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
@@ -98,11 +107,17 @@ def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
         f"<td>{money(line.tax)}</td><td>{money(line.gross)}</td></tr>"
         for line in document.lines
     )
+    legal = legal_bases(document)
     taxes = "".join(
         f"<tr><td>{format_percent(part.tax_rate, locale=locale, decimal_quantization=False)}"
-        f"</td><td>{money(part.base)}</td><td>{money(part.tax)}</td></tr>"
-        for part in document.tax_summary
+        f"</td><td>{money(part.base)}</td>"
+        + ("" if legal is None else f"<td>{money(base) if base is not None else ''}</td>")
+        + f"<td>{money(part.tax)}</td></tr>"
+        for part, base in zip(
+            document.tax_summary, legal or [None] * len(document.tax_summary), strict=True
+        )
     )
+    legal_head = "" if legal is None else f"<th>{t['legal_base']}</th>"
     return (
         f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)} {html.escape(number)}</title></head><body>"
@@ -112,7 +127,7 @@ def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
         + f"<table class='lines'><tr><th>{t['item']}</th><th>{t['qty']}</th>"
         f"<th>{t['unit_price']}</th><th>{t['net']}</th><th>{t['tax']}</th>"
         f"<th>{t['gross']}</th></tr>{rows}</table>"
-        + f"<table class='taxes'><tr><th>{t['rate']}</th><th>{t['base']}</th>"
+        + f"<table class='taxes'><tr><th>{t['rate']}</th><th>{t['base']}</th>{legal_head}"
         f"<th>{t['tax']}</th></tr>{taxes}</table>"
         + f"<p class='totals'>{t['net']}: {money(document.net)}<br>{t['tax']}: "
         f"{money(document.tax)}<br><strong>{t['gross']}: {money(document.gross)}</strong></p>"

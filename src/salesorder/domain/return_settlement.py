@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from salesorder.domain.invoicing import DocumentType, Invoice
+from salesorder.domain.invoicing import SHIPPING_LINE, DocumentType, Invoice
 from salesorder.domain.payments import Payment
 from salesorder.domain.returns import ReturnOutcome, ReturnRequest
 from salesorder.money import Money
@@ -23,10 +23,15 @@ __all__ = ["InvoiceCredit", "ReturnSettlement", "settle_return", "shipping_to_gi
 
 @attrs.frozen(kw_only=True)
 class InvoiceCredit:
-    """What a credit note takes off one invoice: the goods' value per invoice line id."""
+    """What a credit note takes off one invoice: the value and units per invoice line id.
+
+    ``units`` are the units received back per line, as far as the line has units left to
+    credit.
+    """
 
     invoice_id: str
     lines: Mapping[str, Money]
+    units: Mapping[str, int] = attrs.Factory(dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -66,22 +71,25 @@ def shipping_to_give_back(charge: Money, earlier: Iterable[ReturnRequest]) -> Mo
 
 
 def _invoice_credits(
-    request: ReturnRequest, invoices: Iterable[Invoice], currency: str
+    request: ReturnRequest, invoices: Iterable[Invoice], currency: str, shipping: Money
 ) -> tuple[list[InvoiceCredit], Money]:
     """What a return credits on each issued invoice, per line, and the value no invoice lists.
 
     Each returned line is credited on its own invoice line (so at that line's tax rate), at
     most what that line has left to credit: what a credit note already took back is not
-    credited a second time.
+    credited a second time. The ``shipping`` given back is credited on the invoice's
+    shipping line, as far as it has anything left (the rest on the order).
     """
     parts: list[InvoiceCredit] = []
     invoiced: set[str] = set()
+    shipping_left = shipping
     for invoice in invoices:
         # An invoice or the replacement of one lists the goods; an adjustment does not.
         if invoice.document is DocumentType.ADJUSTMENT or not invoice.is_receivable:
             continue
         listed = {line.line_id for line in invoice.lines}
         lines: dict[str, Money] = {}
+        units: dict[str, int] = {}
         for returned in request.lines:
             if returned.amount is None or returned.line_id not in listed:
                 continue
@@ -89,8 +97,16 @@ def _invoice_credits(
             part = min(returned.amount, invoice.line_creditable(returned.line_id))
             if part.is_positive:
                 lines[returned.line_id] = part
+                count = min(returned.received, invoice.units_creditable(returned.line_id))
+                if count > 0:
+                    units[returned.line_id] = count
+        if shipping_left.is_positive and SHIPPING_LINE in listed:
+            part = min(shipping_left, invoice.line_creditable(SHIPPING_LINE))
+            if part.is_positive:
+                lines[SHIPPING_LINE] = part
+                shipping_left = shipping_left - part
         if lines:
-            parts.append(InvoiceCredit(invoice_id=invoice.id, lines=lines))
+            parts.append(InvoiceCredit(invoice_id=invoice.id, lines=lines, units=units))
     uninvoiced = Money.sum(
         (
             line.amount
@@ -145,9 +161,12 @@ def settle_return(
     """
     currency = paid.currency
     zero = Money.zero(currency)
-    parts, uninvoiced = _invoice_credits(request, invoices, currency)
+    parts, uninvoiced = _invoice_credits(request, invoices, currency, shipping)
     on_invoices = Money.sum((a for part in parts for a in part.lines.values()), currency)
-    value = on_invoices + uninvoiced + shipping
+    goods = on_invoices - Money.sum(
+        (part.lines.get(SHIPPING_LINE, zero) for part in parts), currency
+    )
+    value = goods + uninvoiced + shipping
     over = max(zero, min(paid - (amount_due - value), paid))
     return ReturnSettlement(
         value=value,

@@ -8,8 +8,26 @@ invoice can show their bases apart.
 
 A :class:`TaxRate` may tax a reduced base: Indonesia's PPN is 12%
 from 2025, but for most goods on a base of 11/12 of the price ("DPP nilai lain"), so the tax
-is 11% of the price. The rate keeps both facts (12% and 11/12) and computes with the
-effective 11%, which is also what an EN 16931 VAT breakdown can carry.
+is about 11% of the price. The rate keeps both facts (12% and 11/12) and its
+:class:`ReducedBase` says how the tax is computed:
+
+- ``ReducedBase.ROUNDED_BASE`` (the default, as PMK 131/2024 states it): the legal base is
+  rounded first, DPP = round(11/12 x price), then PPN = round(12% x DPP). On a net of
+  Rp10.000,59 that is DPP 9,167.21 and PPN 1,100.07.
+- ``ReducedBase.EFFECTIVE_RATE``: PPN = round(11% x price), the flat effective rate
+  (1,100.06 on the same net); one rounding fewer, but not the regulation's figure.
+
+When prices include tax, :class:`IncludedTax` says how the gross is split (the net is always
+round(gross / (1 + effective rate)) first):
+
+- ``IncludedTax.BALANCES_GROSS`` (the default): the tax is what the net leaves of the gross,
+  tax = gross - net, so net + tax == gross on every line.
+- ``IncludedTax.FROM_NET``: the tax is computed on that net as if it were tax-excluded
+  (for PPN: DPP = round(11/12 x net), PPN = round(12% x DPP)), and what is left,
+  gross - net - tax, is reported as the line's ``rounding_difference`` (net + tax +
+  difference == gross: the buyer still pays the gross).
+
+Either way the legal base (DPP) is reported on every line and tax summary (``legal_base``).
 """
 
 from __future__ import annotations
@@ -29,6 +47,8 @@ from salesorder.money import decimal_isolated, to_decimal
 
 __all__ = [
     "VN_REDUCTION_WINDOWS",
+    "IncludedTax",
+    "ReducedBase",
     "TaxMode",
     "TaxRate",
     "TaxRule",
@@ -46,11 +66,59 @@ class TaxMode(str, enum.Enum):
 
 
 class TaxTreatment(str, enum.Enum):
-    """How a supply is taxed: at a rate, at 0% with input credit (exports), or exempt."""
+    """How a supply is taxed; each maps to one EN 16931 VAT category (UNTDID 5305).
+
+    ``TAXABLE`` (S): at a rate. ``ZERO_RATED`` (Z): at 0% with input credit (exports in
+    most of South-East Asia). ``EXEMPT`` (E): freed from the tax. ``NOT_SUBJECT`` (O):
+    outside the scope of the tax altogether (Vietnam's "không chịu thuế" goods, a seller
+    not registered for the tax). ``REVERSE_CHARGE`` (AE): the buyer accounts for the tax.
+    Every treatment but ``TAXABLE`` has a rate of 0; documents print the exemption reason.
+    """
 
     TAXABLE = "taxable"
     ZERO_RATED = "zero_rated"
     EXEMPT = "exempt"
+    NOT_SUBJECT = "not_subject"
+    REVERSE_CHARGE = "reverse_charge"
+
+    @property
+    def category(self) -> str:
+        """The EN 16931 VAT category code (BT-151): S, Z, E, O or AE."""
+        return _CATEGORIES[self]
+
+
+class ReducedBase(str, enum.Enum):
+    """How a rate on a reduced base (``base_factor`` below 1) computes its tax.
+
+    ``ROUNDED_BASE`` (the default) rounds the legal base first and taxes it: tax =
+    round(rate x round(base_factor x base)), as Indonesia's PMK 131/2024 computes PPN on
+    "DPP nilai lain". ``EFFECTIVE_RATE`` taxes the price at the effective rate: tax =
+    round(rate x base_factor x base), one rounding only. A rate on a full base ignores it.
+    """
+
+    ROUNDED_BASE = "rounded_base"
+    EFFECTIVE_RATE = "effective_rate"
+
+
+class IncludedTax(str, enum.Enum):
+    """How a tax-included gross is split into net and tax (net = gross / (1 + rate) first).
+
+    ``BALANCES_GROSS`` (the default): tax = gross - net, so net + tax == gross.
+    ``FROM_NET``: the tax is computed on the net as if it were tax-excluded, and gross - net
+    - tax is reported apart as a rounding difference (net + tax + difference == gross).
+    """
+
+    BALANCES_GROSS = "balances_gross"
+    FROM_NET = "from_net"
+
+
+_CATEGORIES = {
+    TaxTreatment.TAXABLE: "S",
+    TaxTreatment.ZERO_RATED: "Z",
+    TaxTreatment.EXEMPT: "E",
+    TaxTreatment.NOT_SUBJECT: "O",
+    TaxTreatment.REVERSE_CHARGE: "AE",
+}
 
 
 def _rate(value: object) -> Decimal:
@@ -81,7 +149,16 @@ class TaxRate:
         base_factor: the share of the price that is taxed (``Fraction(11, 12)`` for
             Indonesia's DPP nilai lain); 1 for a full base.
         compound: computed on the net plus the taxes listed before it on the line.
-        treatment: taxable, zero-rated or exempt (the last two need a rate of 0).
+        treatment: taxable, zero-rated, exempt, not subject or reverse charge (all but
+            taxable need a rate of 0).
+        exemption_reason: why no tax is charged, printed on documents (EN 16931 BT-120);
+            only for a treatment other than taxable.
+        exemption_code: the VATEX code of that reason (BT-121), such as
+            ``"VATEX-EU-AE"``; optional, EU-specific.
+        reduced_base: how a rate on a reduced base computes its tax (see
+            :class:`ReducedBase`; the legal base rounded first by default).
+        included_tax: how a tax-included gross is split (see :class:`IncludedTax`; the
+            tax balances the gross by default).
     """
 
     code: str = attrs.field(validator=code)
@@ -90,6 +167,10 @@ class TaxRate:
     base_factor: Fraction = attrs.field(default=Fraction(1), converter=_fraction)
     compound: bool = False
     treatment: TaxTreatment = TaxTreatment.TAXABLE
+    exemption_reason: str = ""
+    exemption_code: str = ""
+    reduced_base: ReducedBase = ReducedBase.ROUNDED_BASE
+    included_tax: IncludedTax = IncludedTax.BALANCES_GROSS
 
     def __attrs_post_init__(self) -> None:
         if not Decimal(0) <= self.rate <= Decimal(1):
@@ -104,16 +185,52 @@ class TaxRate:
             raise ValidationError(
                 f"tax rate {self.code!r} is {self.treatment.value} and must be 0, got {self.rate}"
             )
+        if self.treatment is TaxTreatment.TAXABLE and (
+            self.exemption_reason or self.exemption_code
+        ):
+            raise ValidationError(
+                f"tax rate {self.code!r} is taxable and cannot have an exemption reason "
+                f"({self.exemption_reason or self.exemption_code!r})"
+            )
 
     @classmethod
-    def exempt(cls, code: str, name: str = "Exempt") -> TaxRate:
-        """An exempt supply: no tax, shown apart on documents."""
-        return cls(code=code, name=name, rate=Decimal(0), treatment=TaxTreatment.EXEMPT)
+    def exempt(
+        cls, code: str, name: str = "Exempt", *, reason: str = "", reason_code: str = ""
+    ) -> TaxRate:
+        """An exempt supply: no tax, shown apart on documents with ``reason`` (or the name)."""
+        return cls(
+            code=code,
+            name=name,
+            rate=Decimal(0),
+            treatment=TaxTreatment.EXEMPT,
+            exemption_reason=reason or name,
+            exemption_code=reason_code,
+        )
 
     @classmethod
     def zero_rated(cls, code: str, name: str = "0%") -> TaxRate:
         """A zero-rated supply (exports): taxable at 0%."""
         return cls(code=code, name=name, rate=Decimal(0), treatment=TaxTreatment.ZERO_RATED)
+
+    @classmethod
+    def not_subject(
+        cls, code: str, name: str = "Not subject to tax", *, reason: str = ""
+    ) -> TaxRate:
+        """A supply outside the scope of the tax: no tax, ``reason`` (the name when empty)."""
+        return cls(
+            code=code,
+            name=name,
+            rate=Decimal(0),
+            treatment=TaxTreatment.NOT_SUBJECT,
+            exemption_reason=reason or name,
+        )
+
+    @property
+    def reason(self) -> str:
+        """Why no tax is charged (the exemption reason, else the name); empty when taxable."""
+        if self.treatment in (TaxTreatment.TAXABLE, TaxTreatment.ZERO_RATED):
+            return self.exemption_reason
+        return self.exemption_reason or self.name
 
     @property
     @decimal_isolated
@@ -323,7 +440,11 @@ def default_tax_table() -> TaxTable:
             _rule(
                 "ID",
                 "exempt",
-                TaxRate.exempt("ID-PPN-EXEMPT", "PPN dibebaskan"),
+                TaxRate.exempt(
+                    "ID-PPN-EXEMPT",
+                    "PPN dibebaskan",
+                    reason="PPN dibebaskan (PP 49/2022)",
+                ),
                 dt.date(2022, 4, 1),
             ),
             _rule("VN", "standard", vat10, dt.date(2009, 1, 1)),
@@ -337,7 +458,11 @@ def default_tax_table() -> TaxTable:
             _rule(
                 "VN",
                 "exempt",
-                TaxRate.exempt("VN-VAT-EXEMPT", "Not subject to VAT"),
+                TaxRate.exempt(
+                    "VN-VAT-EXEMPT",
+                    "Not subject to VAT",
+                    reason="Không chịu thuế GTGT (Law on VAT, art. 5)",
+                ),
                 dt.date(2009, 1, 1),
             ),
             *_vn_reducible(vat10),
@@ -355,7 +480,17 @@ def default_tax_table() -> TaxTable:
                 sst_start,
                 tax="sales",
             ),
-            _rule("MY", "exempt", TaxRate.exempt("MY-EXEMPT", "Exempt"), sst_start, tax="sales"),
+            _rule(
+                "MY",
+                "exempt",
+                TaxRate.exempt(
+                    "MY-EXEMPT",
+                    "Exempt",
+                    reason="Exempted by the Sales Tax (Goods Exempted from Tax) Order 2018",
+                ),
+                sst_start,
+                tax="sales",
+            ),
             _rule("MY", "service", service6, sst_start, dt.date(2024, 2, 29), tax="service"),
             _rule(
                 "MY",

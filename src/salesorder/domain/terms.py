@@ -5,8 +5,11 @@ Dates are computed with python-dateutil's ``relativedelta`` from the invoice's i
 - immediate: due on the issue date;
 - net N: N days after issue;
 - end of month + N: the last day of the issue month, then N days more;
-- instalments: parts of the total (by share), each due N days after issue; the amounts come
-  from :func:`salesorder.money.apportion`, so they add up to the total exactly.
+- instalments: parts of the total (by share), each due N days after issue; they add up to
+  the total exactly. Each part is first the floor of its exact share in minor units; the
+  units left over go where the terms' :class:`InstalmentRemainder` says: to the largest
+  remainders (:func:`salesorder.money.apportion`, the default), all to the first
+  instalment, or one each to the instalments from the first on.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from salesorder.domain.common import as_tuple
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money, apportion, to_decimal
 
-__all__ = ["Instalment", "InstalmentDue", "PaymentTerms", "TermsKind"]
+__all__ = ["Instalment", "InstalmentDue", "InstalmentRemainder", "PaymentTerms", "TermsKind"]
 
 
 class TermsKind(str, enum.Enum):
@@ -33,6 +36,38 @@ class TermsKind(str, enum.Enum):
     NET = "net"
     END_OF_MONTH = "end_of_month"
     INSTALMENTS = "instalments"
+
+
+class InstalmentRemainder(str, enum.Enum):
+    """Where the minor units left over by splitting a total into instalments go.
+
+    Each instalment first gets the floor of its exact share. 100.03 by shares 2:1:1 (exact
+    50.015, 25.0075, 25.0075; floors 50.01, 25.00, 25.00; two units left):
+    ``LARGEST_REMAINDER`` gives them to the largest remainders (ties to the earlier):
+    50.01, 25.01, 25.01; ``FIRST`` gives all of them to the first instalment: 50.03,
+    25.00, 25.00; ``FROM_FIRST`` gives one each from the first on: 50.02, 25.01, 25.00.
+    """
+
+    LARGEST_REMAINDER = "largest_remainder"
+    FIRST = "first"
+    FROM_FIRST = "from_first"
+
+
+def _split(total: Money, shares: list[Decimal], remainder: InstalmentRemainder) -> list[Money]:
+    """``total`` in parts by ``shares``, the units left over placed as ``remainder`` says."""
+    if remainder is InstalmentRemainder.LARGEST_REMAINDER:
+        return apportion(total, shares)
+    quantum = total.info.quantum
+    units = int(total.amount / quantum)
+    whole = sum(shares)
+    floors = [int(units * share // whole) for share in shares]
+    left = units - sum(floors)
+    if remainder is InstalmentRemainder.FIRST:
+        floors[0] += left
+    else:
+        for index in range(left):
+            floors[index % len(floors)] += 1
+    return [Money.of(quantum * count, total.currency) for count in floors]
 
 
 def _share(value: object) -> Decimal:
@@ -69,6 +104,7 @@ class PaymentTerms:
     kind: TermsKind = TermsKind.IMMEDIATE
     days: int = 0
     instalments: tuple[Instalment, ...] = attrs.field(default=(), converter=as_tuple)
+    remainder: InstalmentRemainder = InstalmentRemainder.LARGEST_REMAINDER
 
     def __attrs_post_init__(self) -> None:
         if self.days < 0:
@@ -95,11 +131,17 @@ class PaymentTerms:
         return cls(kind=TermsKind.END_OF_MONTH, days=days)
 
     @classmethod
-    def in_instalments(cls, parts: Iterable[tuple[Decimal | int | str, int]]) -> PaymentTerms:
+    def in_instalments(
+        cls,
+        parts: Iterable[tuple[Decimal | int | str, int]],
+        *,
+        remainder: InstalmentRemainder = InstalmentRemainder.LARGEST_REMAINDER,
+    ) -> PaymentTerms:
         """Instalments of (share, days after issue), such as ``[(1, 0), (1, 30)]``."""
         return cls(
             kind=TermsKind.INSTALMENTS,
             instalments=tuple(Instalment(share=s, days=d) for s, d in parts),
+            remainder=remainder,
         )
 
     def due_date(self, issued: dt.date) -> dt.date:
@@ -116,7 +158,7 @@ class PaymentTerms:
         """The amounts due and their dates; they add up to ``total`` exactly."""
         if self.kind is not TermsKind.INSTALMENTS:
             return (InstalmentDue(due_date=self.due_date(issued), amount=total),)
-        parts = apportion(total, [i.share for i in self.instalments])
+        parts = _split(total, [i.share for i in self.instalments], self.remainder)
         return tuple(
             InstalmentDue(due_date=issued + relativedelta(days=i.days), amount=part)
             for i, part in zip(self.instalments, parts, strict=True)

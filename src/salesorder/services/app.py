@@ -55,7 +55,7 @@ def _default_seller() -> Party:
     return Party(
         name="Toko Contoh",
         address=Address(line1="Jl. Sudirman 1", city="Jakarta", country="ID"),
-        tax_id="",
+        tax_id="01.300.066.6-091.000",
     )
 
 
@@ -80,6 +80,10 @@ class Settings:
         money: the shop's money policies, at most one per currency (for example
             ``MoneyPolicy(currency="IDR", digits=0)`` to charge whole rupiah); a currency
             without one has ISO 4217's minor units. See ``docs/currencies.md``.
+        shipping_tax_category: the tax category (in ``tax_table``) of the shipping charge
+            the buyer pays, which invoices list as a charge; None: shipping is outside tax.
+        payment_account: the account buyers pay bank transfers into, printed on invoices
+            as their payment means (EN 16931 BT-84); empty: the means is "not defined".
     """
 
     currency: str = attrs.field(default="IDR", validator=lambda _s, _a, code: currency_info(code))
@@ -94,6 +98,8 @@ class Settings:
     payment_terms: PaymentTerms | None = None
     invoice_rule: InvoiceRule = attrs.Factory(InvoiceRule)
     money: tuple[MoneyPolicy, ...] = attrs.field(default=(), converter=tuple)
+    shipping_tax_category: str | None = "standard"
+    payment_account: str = ""
 
     @money.validator
     def _one_policy_per_currency(

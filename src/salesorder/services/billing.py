@@ -28,17 +28,22 @@ from collections.abc import Mapping
 from salesorder.domain.customers import CustomerKind
 from salesorder.domain.events import InvoiceIssued
 from salesorder.domain.invoicing import (
+    SHIPPING_LINE,
     CreditNote,
     DocumentType,
     Invoice,
     InvoiceKind,
+    InvoiceLine,
     InvoiceSeries,
     InvoiceStatus,
     Party,
+    PaymentMeans,
 )
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
+from salesorder.domain.pricing import LineToPrice, price_order
 from salesorder.domain.returns import ReturnOutcome, ReturnStatus
+from salesorder.domain.tax import TaxMode
 from salesorder.domain.terms import PaymentTerms, TermsKind
 from salesorder.exceptions import (
     DuplicateError,
@@ -138,6 +143,49 @@ def _invoiced_lines(uow: UnitOfWork, order: Order) -> set[str]:
     return invoiced
 
 
+def _shipping_line(app: SalesApp, order: Order, amount: Money) -> InvoiceLine:
+    """The shipping charge ``amount`` (what the buyer pays, tax included) as a charge line."""
+    settings = app.settings
+    category = settings.shipping_tax_category
+    taxes = (
+        ()
+        if category is None
+        else settings.tax_table.rates_for(settings.jurisdiction, category, order.placed_at.date())
+    )
+    priced = price_order(
+        [LineToPrice(line_id=SHIPPING_LINE, quantity=1, unit_price=amount, taxes=taxes)],
+        currency=order.currency,
+        tax_mode=TaxMode.INCLUDED,
+        policy=settings.rounding_for(order.currency),
+        trace=False,
+    )
+    return InvoiceLine.from_priced(
+        priced.lines[0], sku="SHIPPING", description="Shipping", charge="FC"
+    )
+
+
+def _uninvoiced_charges(
+    app: SalesApp, uow: UnitOfWork, order: Order
+) -> tuple[list[InvoiceLine], Money]:
+    """The order's shipping charge and COD cash rounding that no issued invoice carries.
+
+    An order charges shipping once (with the parcel that completes it), so the first
+    invoice issued after that lists it; the cash rounding goes with it.
+    """
+    shipping, rounding = order.shipping_charge, order.cash_rounding
+    for invoice_id in order.invoice_ids:
+        invoice = uow.invoices.get(invoice_id)
+        if invoice.document not in _INVOICING or invoice.status is not InvoiceStatus.ISSUED:
+            continue
+        shipping = shipping - Money.sum(
+            (line.gross for line in invoice.lines if line.line_id == SHIPPING_LINE),
+            order.currency,
+        )
+        rounding = rounding - invoice.rounding
+    lines = [_shipping_line(app, order, shipping)] if shipping.is_positive else []
+    return lines, rounding
+
+
 def _draft(app: SalesApp, tx: Transaction, command: IssueInvoice) -> tuple[Order, Invoice]:
     uow = tx.uow
     order = uow.orders.get(command.order_id)
@@ -159,11 +207,14 @@ def _draft(app: SalesApp, tx: Transaction, command: IssueInvoice) -> tuple[Order
         )
         kind = InvoiceKind.VAT if wants else InvoiceKind.SALES
     line_ids = command.line_ids
+    charges: list[InvoiceLine] = []
+    rounding = None
     if command.document is DocumentType.INVOICE:
+        charges, rounding = _uninvoiced_charges(app, uow, order)
         invoiced = _invoiced_lines(uow, order)
         if line_ids is None:
             line_ids = tuple(p.line_id for p in order.pricing.lines if p.line_id not in invoiced)
-            if not line_ids:
+            if not line_ids and not charges:
                 raise DuplicateError(f"{order.thing} is already invoiced in full")
         else:
             twice = sorted(set(line_ids) & invoiced)
@@ -182,6 +233,13 @@ def _draft(app: SalesApp, tx: Transaction, command: IssueInvoice) -> tuple[Order
         document=command.document,
         shipment_id=command.shipment_id,
         terms=_terms(app, command),
+        charges=charges,
+        payment_means=PaymentMeans.for_method(
+            order.payment_method,
+            account=app.settings.payment_account,
+            account_name=app.settings.seller.name,
+        ),
+        rounding=rounding,
     )
     return order, invoice
 
@@ -341,6 +399,7 @@ def credit_invoice(
     series_code: str = "CN",
     on_order: bool = True,
     lines: Mapping[str, Money] | None = None,
+    units: Mapping[str, int] | None = None,
 ) -> CreditNote:
     """Issue a credit note for ``amount`` (all that is left when None) of ``invoice``.
 
@@ -363,9 +422,10 @@ def credit_invoice(
         amount=amount,
         reason=reason,
         lines=lines,
+        units=units,
     )
     series.take()
-    excess = invoice.record_credit(note.lines)
+    excess = invoice.record_credit(note.lines, note.units)
     if excess.is_positive:
         _move_to_credit(tx, order, invoice, excess, f"credit note {note.number}")
     if on_order:
@@ -379,8 +439,10 @@ def issue_credit_note(app: SalesApp, command: IssueCreditNote) -> str:
     with app.transaction() as tx:
         invoice = tx.uow.invoices.get(command.invoice_id)
         lines = None
+        units = None
         if command.lines is not None:
             lines = {part.line_id: part.amount for part in command.lines}
+            units = {p.line_id: p.quantity for p in command.lines if p.quantity is not None}
             if len(lines) != len(command.lines):
                 raise DuplicateError(
                     f"a credit note of {invoice.thing} repeats a line id: "
@@ -394,6 +456,7 @@ def issue_credit_note(app: SalesApp, command: IssueCreditNote) -> str:
             reason=command.reason,
             series_code=command.series,
             lines=lines,
+            units=units,
         ).id
 
 

@@ -343,7 +343,13 @@ def resolve_return(app: SalesApp, command: ResolveReturn) -> str | None:
         reason = f"return {request.id}: {request.reason or 'goods returned'}"
         notes = [
             credit_invoice(
-                app, tx, invoices[c.invoice_id], None, lines=dict(c.lines), reason=reason
+                app,
+                tx,
+                invoices[c.invoice_id],
+                None,
+                lines=dict(c.lines),
+                units=dict(c.units),
+                reason=reason,
             ).id
             for c in settled.invoice_credits
         ]

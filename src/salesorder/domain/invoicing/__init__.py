@@ -28,7 +28,7 @@ of its credits, ``invoice`` the invoice aggregate, ``credit_notes`` the credit n
 from salesorder.domain.invoicing.ageing import AgeingBucket, AgeingReport, ageing_report
 from salesorder.domain.invoicing.credit_notes import CreditNote
 from salesorder.domain.invoicing.invoice import Invoice
-from salesorder.domain.invoicing.lines import InvoiceLine
+from salesorder.domain.invoicing.lines import SHIPPING_LINE, InvoiceLine
 from salesorder.domain.invoicing.model import (
     DocumentType,
     EInvoiceState,
@@ -38,10 +38,13 @@ from salesorder.domain.invoicing.model import (
     InvoiceSeries,
     InvoiceStatus,
     Party,
+    PaymentMeans,
+    PaymentMeansCode,
     PaymentState,
 )
 
 __all__ = [
+    "SHIPPING_LINE",
     "AgeingBucket",
     "AgeingReport",
     "CreditNote",
@@ -55,6 +58,8 @@ __all__ = [
     "InvoiceSeries",
     "InvoiceStatus",
     "Party",
+    "PaymentMeans",
+    "PaymentMeansCode",
     "PaymentState",
     "ageing_report",
 ]

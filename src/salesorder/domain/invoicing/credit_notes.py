@@ -47,6 +47,9 @@ class CreditNote:
     gross: Money
     reason: str = ""
     einvoice: EInvoiceStatus | None = None
+    #: The units taken back per invoice line id (a return, a credit by units); lines
+    #: credited by amount alone are absent.
+    units: dict[str, int] = attrs.Factory(dict)
 
     @classmethod
     def for_invoice(
@@ -60,13 +63,17 @@ class CreditNote:
         amount: Money | None = None,
         reason: str = "",
         lines: Mapping[str, Money] | None = None,
+        units: Mapping[str, int] | None = None,
     ) -> CreditNote:
         """A credit note for ``amount`` (gross) of ``invoice``, or for the given ``lines``.
 
         With ``lines`` (line id -> gross to credit on that line), exactly those lines are
         credited; ``amount`` may then be left out, or must equal their sum. Without
         ``lines``, ``amount`` (all that is left when None) is spread over the lines by what
-        each has left to credit (:meth:`Invoice.spread_credit`).
+        each has left to credit (:meth:`Invoice.spread_credit`). ``units`` (line id ->
+        units, only with ``lines``) are the units each credited line takes back; its credit
+        line states them as its quantity. A credit of the whole invoice takes back every
+        unit.
 
         Raises:
             IllegalTransition: the invoice is not issued and receivable.
@@ -90,11 +97,21 @@ class CreditNote:
                     f"{total}: give the amount or the lines, or make them agree"
                 )
             amount = total
-            credited = invoice.credit_lines(lines)
+            taken = dict(units or {})
+            credited = invoice.credit_lines(lines, taken)
         else:
+            if units:
+                raise ValidationError(
+                    f"a credit note of {invoice.thing} by units needs the lines they are on"
+                )
             amount = invoice.creditable if amount is None else amount
             whole = amount == invoice.gross and invoice.credited.is_zero  # a copy of the lines
             credited = invoice.lines if whole else invoice.spread_credit(amount)
+            taken = (
+                {line.line_id: line.quantity for line in invoice.lines if line.quantity}
+                if whole and not invoice.credited_units
+                else {}
+            )
         rates = {t.tax_code: t.effective_rate for t in invoice.tax_summary}
         currency = invoice.currency
         return cls(
@@ -114,6 +131,7 @@ class CreditNote:
             tax=Money.sum((line.tax for line in credited), currency),
             gross=amount,
             reason=reason,
+            units=taken,
         )
 
     def record_einvoice(self, status: EInvoiceStatus) -> None:

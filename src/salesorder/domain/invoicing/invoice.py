@@ -16,6 +16,7 @@ from salesorder.domain.invoicing.model import (
     InvoiceKind,
     InvoiceStatus,
     Party,
+    PaymentMeans,
     PaymentState,
 )
 from salesorder.domain.pricing import PricedOrder, TaxSummary
@@ -23,6 +24,7 @@ from salesorder.domain.terms import InstalmentDue, PaymentTerms
 from salesorder.exceptions import (
     CreditLimitExceeded,
     CurrencyMismatch,
+    DocumentRuleError,
     IllegalTransition,
     PaymentError,
     ValidationError,
@@ -44,6 +46,10 @@ class Invoice:
     back. Both stay between zero and the gross, and ``paid + credited <= gross``.
     ``credited_lines`` is what was credited on each line (gross, by line id; lines never
     credited are absent): it sums to ``credited``, and no line's entry exceeds its gross.
+    ``credited_units`` is the units credit notes took back per line (returns, credits by
+    units); never more than the line's quantity. ``payment_means`` is how the buyer pays,
+    as printed; ``rounding`` the cash rounding of
+    a COD collection (the buyer pays ``gross + rounding``; it is printed, never allocated).
     """
 
     id: str = attrs.field(validator=code)
@@ -73,6 +79,9 @@ class Invoice:
     paid: Money = attrs.Factory(_zero, takes_self=True)
     credited: Money = attrs.Factory(_zero, takes_self=True)
     credited_lines: dict[str, Money] = attrs.Factory(dict)
+    credited_units: dict[str, int] = attrs.Factory(dict)
+    payment_means: PaymentMeans | None = None
+    rounding: Money = attrs.Factory(_zero, takes_self=True)
 
     @property
     def thing(self) -> str:
@@ -95,6 +104,9 @@ class Invoice:
         document: DocumentType = DocumentType.INVOICE,
         shipment_id: str | None = None,
         terms: PaymentTerms | None = None,
+        charges: Sequence[InvoiceLine] = (),
+        payment_means: PaymentMeans | None = None,
+        rounding: Money | None = None,
     ) -> Invoice:
         """A draft invoice with the order's priced lines (all, or those in ``line_ids``).
 
@@ -111,6 +123,9 @@ class Invoice:
             document: an invoice, or a pro forma.
             shipment_id: the shipment invoiced, when invoicing per shipment.
             terms: payment terms; immediate when None.
+            charges: the order's charges to invoice too (shipping), as charge lines.
+            payment_means: how the buyer pays, as printed.
+            rounding: the cash rounding of a COD collection (zero when None).
         """
         if kind is InvoiceKind.VAT and not buyer.tax_id:
             raise ValidationError(f"a VAT invoice for order {order_id!r} needs the buyer's tax id")
@@ -120,23 +135,25 @@ class Invoice:
             if line_id not in known:
                 raise ValidationError(f"order {order_id!r} has no line {line_id!r} to invoice")
         priced = [p for p in pricing.lines if wanted is None or p.line_id in wanted]
-        if not priced:
+        if not priced and not charges:
             raise ValidationError(f"an invoice for order {order_id!r} needs at least one line")
-        lines = tuple(
-            InvoiceLine(
-                line_id=p.line_id,
-                sku=descriptions[p.line_id][0],
-                description=descriptions[p.line_id][1],
-                quantity=p.quantity,
-                unit_price=p.unit_price,
-                discount=p.discount,
-                net=p.net,
-                tax=p.tax,
-                gross=p.gross,
-                tax_code=p.tax_code,
-                tax_rate=p.tax_rate,
-            )
-            for p in priced
+        for amount in (*(c.gross for c in charges), *([rounding] if rounding else [])):
+            if amount.currency != pricing.currency:
+                raise CurrencyMismatch(pricing.currency, amount.currency, "invoice a charge")
+        for charge in charges:
+            if not charge.charge or charge.line_id in known:
+                raise ValidationError(
+                    f"charge line {charge.line_id!r} of order {order_id!r} needs a charge "
+                    "code and an id no goods line has"
+                )
+        lines = (
+            *(
+                InvoiceLine.from_priced(
+                    p, sku=descriptions[p.line_id][0], description=descriptions[p.line_id][1]
+                )
+                for p in priced
+            ),
+            *charges,
         )
         currency = pricing.currency
         rates = {t.tax_code: t.effective_rate for t in pricing.tax_summary}
@@ -156,6 +173,8 @@ class Invoice:
             document=document,
             shipment_id=shipment_id,
             terms=terms or PaymentTerms(),
+            payment_means=payment_means,
+            rounding=rounding if rounding is not None else Money.zero(currency),
         )
 
     def correction(
@@ -210,6 +229,7 @@ class Invoice:
             corrects_number=self.number,
             shipment_id=self.shipment_id,
             terms=self.terms,
+            payment_means=self.payment_means,
         )
 
     def split_lines(self, amount: Money) -> tuple[InvoiceLine, ...]:
@@ -251,8 +271,40 @@ class Invoice:
         """
         return self._line(line_id).gross - self.line_credited(line_id)
 
-    def credit_lines(self, parts: Mapping[str, Money]) -> tuple[InvoiceLine, ...]:
+    def units_creditable(self, line_id: str) -> int:
+        """The units of line ``line_id`` no credit note took back yet.
+
+        Raises:
+            ValidationError: this invoice has no such line.
+        """
+        return self._line(line_id).quantity - self.credited_units.get(line_id, 0)
+
+    def _check_units(self, units: Mapping[str, int], parts: Mapping[str, Money]) -> None:
+        for line_id, count in units.items():
+            if line_id not in parts:
+                raise ValidationError(
+                    f"a credit of {self.thing} gives units for line {line_id!r} but no amount"
+                )
+            if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
+                raise ValidationError(
+                    f"a credit of line {line_id!r} of {self.thing} needs a positive whole "
+                    f"number of units, got {count!r}"
+                )
+            left = self.units_creditable(line_id)
+            if count > left:
+                raise CreditLimitExceeded(
+                    f"a credit of {count} units of line {line_id!r} of {self.thing} is more "
+                    f"than it has left to credit ({left} of {self._line(line_id).quantity})"
+                )
+
+    def credit_lines(
+        self, parts: Mapping[str, Money], units: Mapping[str, int] | None = None
+    ) -> tuple[InvoiceLine, ...]:
         """The credit-note lines that credit ``parts`` (line id -> gross) of this invoice.
+
+        ``units`` (line id -> units) says how many units a line's credit takes back (a
+        return of 2 of 3): the credit line states them as its quantity. A line credited
+        without units states the line's quantity (an amount off every unit).
 
         Nothing changes here (:meth:`record_credit` counts the credit). Each line's gross
         is split into net and tax so that what was credited on the line so far is split
@@ -264,8 +316,10 @@ class Invoice:
         Raises:
             ValidationError: an unknown line id, or an amount that is not positive.
             CurrencyMismatch: an amount in another currency.
-            CreditLimitExceeded: an amount more than that line has left to credit.
+            CreditLimitExceeded: an amount more than that line has left to credit, or more
+                units than it has left.
         """
+        self._check_units(units or {}, parts)
         for line_id, gross in parts.items():
             self._same_currency(gross, "credit")
             line = self._line(line_id)
@@ -285,8 +339,12 @@ class Invoice:
                 f"a credit note of {total} on {self.thing} is more than is left to credit "
                 f"({self.creditable} of {self.gross})"
             )
+        counted = units or {}
         return tuple(
-            _credited_line(line, parts[line.line_id], before=self.line_credited(line.line_id))
+            attrs.evolve(
+                _credited_line(line, parts[line.line_id], before=self.line_credited(line.line_id)),
+                quantity=counted.get(line.line_id, line.quantity),
+            )
             for line in self.lines
             if line.line_id in parts
         )
@@ -367,9 +425,17 @@ class Invoice:
         Raises:
             IllegalTransition: the invoice is not a draft.
             InvalidTaxId: the seller's or buyer's tax identifier is invalid.
+            DocumentRuleError: a VAT invoice whose seller has no tax id (EN 16931 BR-S-02:
+                a VAT invoice names the seller's VAT registration).
         """
         self._draft_only("issue")
         aware_datetime(self, attrs.fields(Invoice).issued_at, at)
+        if self.kind is InvoiceKind.VAT and not self.seller.tax_id:
+            raise DocumentRuleError(
+                self.thing,
+                "BR-S-02",
+                f"a VAT invoice needs the seller's tax id; seller {self.seller.name!r} has none",
+            )
         self.check_parties()
         schedule = self.terms.schedule(self.gross, at.date()) if self.gross.is_positive else ()
         self.number = number
@@ -415,6 +481,22 @@ class Invoice:
         return self.gross - self.credited
 
     @property
+    def prepaid(self) -> Money:
+        """What the document states as paid already (EN 16931 BT-113).
+
+        What payments allocated to it; once nothing is left open, the cash ``rounding``
+        (which the buyer paid too) is counted in, so the amount due is zero.
+        """
+        if self.rounding.is_zero or not self.paid.is_positive or self.open_balance.is_positive:
+            return self.paid
+        return self.paid + self.rounding
+
+    @property
+    def amount_due(self) -> Money:
+        """What the document asks the buyer to pay: gross - prepaid + rounding (BT-115)."""
+        return self.gross - self.prepaid + self.rounding
+
+    @property
     def open_balance(self) -> Money:
         """Gross minus paid minus credited, still to pay (zero when not receivable)."""
         if not self.is_receivable:
@@ -451,8 +533,12 @@ class Invoice:
             raise PaymentError(f"cannot release {amount} from {self.thing}: {self.paid} is paid")
         self.paid = self.paid - amount
 
-    def record_credit(self, lines: Iterable[InvoiceLine]) -> Money:
+    def record_credit(
+        self, lines: Iterable[InvoiceLine], units: Mapping[str, int] | None = None
+    ) -> Money:
         """Count a credit note's ``lines``; returns what was paid beyond the new balance.
+
+        ``units`` are the units the note takes back per line (its ``units``).
 
         Each line's gross is credited on the invoice line with the same id (a credit note's
         lines, or a downward adjustment's lines negated); a line of zero (a free line in a
@@ -480,12 +566,17 @@ class Invoice:
             parts[line.line_id] = line.gross
         if not parts:
             raise ValidationError(f"a credit of {self.thing} needs at least one line")
-        self.credit_lines(parts)  # validates every part before anything changes
+        counted = dict(units or {})
+        self.credit_lines(parts, counted)  # validates every part before anything changes
         amount = Money.sum(parts.values(), self.currency)
         credited = dict(self.credited_lines)
         for line_id, gross in parts.items():
             credited[line_id] = self.line_credited(line_id) + gross
         self.credited_lines = credited
+        taken = dict(self.credited_units)
+        for line_id, count in counted.items():
+            taken[line_id] = taken.get(line_id, 0) + count
+        self.credited_units = taken
         self.credited = self.credited + amount
         excess = self.paid + self.credited - self.gross
         if excess.is_positive:

@@ -7,15 +7,29 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.pricing import TaxSummary
+from salesorder.domain.pricing import LineTax, PricedLine, TaxSummary
+from salesorder.domain.tax import TaxTreatment
 from salesorder.money import Money, apportion
 
-__all__ = ["InvoiceLine"]
+__all__ = ["SHIPPING_LINE", "InvoiceLine"]
+
+#: The line id of an order's shipping charge on its invoice (an order charges it once).
+SHIPPING_LINE = "shipping"
 
 
 @attrs.frozen(kw_only=True)
 class InvoiceLine:
-    """An invoice line copied from a priced order line."""
+    """An invoice line copied from a priced order line, or a charge of the order.
+
+    ``taxes`` has each tax of the line as it stands on this document (base, amount, rate,
+    treatment, legal base, exemption reason); their amounts add up to ``tax``. Invoices
+    stored by versions before 0.9 have none: :attr:`tax_records` then rebuilds the one
+    tax from ``tax_code`` and ``tax_rate``. ``charge`` is empty for goods; for a charge of
+    the order (shipping, a COD fee) it is the charge's UNCL 7161 reason code (``"FC"``
+    for freight) and ``description`` its text: documents print it as a document-level
+    charge (EN 16931 BG-21). ``quantity`` is the units the line invoices, or credits on a
+    credit note.
+    """
 
     line_id: str
     sku: str
@@ -28,29 +42,104 @@ class InvoiceLine:
     gross: Money
     tax_code: str
     tax_rate: Decimal
+    taxes: tuple[LineTax, ...] = ()
+    charge: str = ""
+
+    @classmethod
+    def from_priced(
+        cls, priced: PricedLine, *, sku: str, description: str, charge: str = ""
+    ) -> InvoiceLine:
+        """The invoice line of a priced line (of goods, or of a charge when ``charge``)."""
+        return cls(
+            line_id=priced.line_id,
+            sku=sku,
+            description=description,
+            quantity=priced.quantity,
+            unit_price=priced.unit_price,
+            discount=priced.discount,
+            net=priced.net,
+            tax=priced.tax,
+            gross=priced.gross,
+            tax_code=priced.tax_code,
+            tax_rate=priced.tax_rate,
+            taxes=priced.taxes,
+            charge=charge,
+        )
+
+    @property
+    def tax_records(self) -> tuple[LineTax, ...]:
+        """Each tax on this line; one rebuilt from ``tax_code`` when ``taxes`` is empty."""
+        if self.taxes or not self.tax_code:
+            return self.taxes
+        treatment = TaxTreatment.TAXABLE if self.tax_rate else TaxTreatment.ZERO_RATED
+        return (
+            LineTax(
+                tax_code=self.tax_code,
+                tax_rate=self.tax_rate,
+                effective_rate=self.tax_rate,
+                base=self.net,
+                amount=self.tax,
+                treatment=treatment,
+            ),
+        )
 
     def negated(self) -> InvoiceLine:
-        """This line with net, tax and gross negated (a credit as an adjustment's line)."""
-        return attrs.evolve(self, net=-self.net, tax=-self.tax, gross=-self.gross)
+        """This line with its amounts negated (a credit as an adjustment's line)."""
+        taxes = tuple(
+            attrs.evolve(
+                t,
+                base=-t.base,
+                amount=-t.amount,
+                legal_base=None if t.legal_base is None else -t.legal_base,
+            )
+            for t in self.taxes
+        )
+        return attrs.evolve(self, net=-self.net, tax=-self.tax, gross=-self.gross, taxes=taxes)
 
 
 def _summarise(
     lines: Sequence[InvoiceLine], rates: dict[str, Decimal], currency: str
 ) -> tuple[TaxSummary, ...]:
-    """Tax per rate of ``lines``: bases and taxes are exact sums of the lines."""
-    by_code: dict[str, list[InvoiceLine]] = {}
+    """Tax per (code, rate) of ``lines``: bases, taxes and legal bases are exact sums.
+
+    Two rates that share a code (10% and 8% under one code) are two rows, never one whose
+    base, rate and tax disagree. ``rates`` gives the effective rate of codes whose lines
+    were stored without their tax records (invoices of earlier versions).
+    """
+    rows: dict[tuple[str, Decimal], list[LineTax]] = {}
     for line in lines:
-        by_code.setdefault(line.tax_code, []).append(line)
-    return tuple(
-        TaxSummary(
-            tax_code=tax_code,
-            tax_rate=group[0].tax_rate,
-            effective_rate=rates.get(tax_code, group[0].tax_rate),
-            base=Money.sum((line.net for line in group), currency),
-            tax=Money.sum((line.tax for line in group), currency),
+        records = line.tax_records or (
+            LineTax(
+                tax_code=line.tax_code,
+                tax_rate=line.tax_rate,
+                effective_rate=line.tax_rate,
+                base=line.net,
+                amount=line.tax,
+            ),
         )
-        for tax_code, group in by_code.items()
-    )
+        for record in records:
+            rows.setdefault((record.tax_code, record.tax_rate), []).append(record)
+    summaries = []
+    for (tax_code, tax_rate), group in rows.items():
+        first = group[0]
+        legal = [r.legal_base for r in group if r.legal_base is not None]
+        effective = first.effective_rate
+        if not any(line.taxes for line in lines):
+            effective = rates.get(tax_code, effective)
+        summaries.append(
+            TaxSummary(
+                tax_code=tax_code,
+                tax_rate=tax_rate,
+                effective_rate=effective,
+                base=Money.sum((r.base for r in group), currency),
+                tax=Money.sum((r.amount for r in group), currency),
+                treatment=first.treatment,
+                legal_base=Money.sum(legal, currency) if legal else None,
+                exemption_reason=first.exemption_reason,
+                exemption_code=first.exemption_code,
+            )
+        )
+    return tuple(summaries)
 
 
 def _tax_and_net(line: InvoiceLine, gross: Money) -> tuple[Money, Money]:
@@ -72,11 +161,64 @@ def _credited_line(line: InvoiceLine, gross: Money, *, before: Money | None = No
     """
     zero = Money.zero(gross.currency)
     if gross.is_zero:
-        return attrs.evolve(line, net=gross, tax=gross, gross=gross, discount=gross)
+        taxes = tuple(_difference(t, t) for t in line.taxes)
+        return attrs.evolve(line, net=gross, tax=gross, gross=gross, discount=gross, taxes=taxes)
     if line.gross.is_zero:  # pragma: no cover - a zero line gets a zero share
         return line
     before = zero if before is None else before
     tax_after, _ = _tax_and_net(line, before + gross)
     tax_before, _ = _tax_and_net(line, before)
     tax = tax_after - tax_before
-    return attrs.evolve(line, net=gross - tax, tax=tax, gross=gross, discount=zero)
+    taxes = tuple(
+        _difference(after, earlier)
+        for after, earlier in zip(
+            _taxes_at(line, before + gross), _taxes_at(line, before), strict=True
+        )
+    )
+    return attrs.evolve(line, net=gross - tax, tax=tax, gross=gross, discount=zero, taxes=taxes)
+
+
+def _share(amount: Money, part: Money, whole: Money) -> Money:
+    """``amount`` x ``part / whole``, rounded as :func:`apportion` rounds it."""
+    if part == whole:
+        return amount
+    if part.is_zero or not whole.is_positive:
+        return Money.zero(amount.currency)
+    return apportion(amount, [part.amount, (whole - part).amount])[0]
+
+
+def _taxes_at(line: InvoiceLine, credited: Money) -> tuple[LineTax, ...]:
+    """``line``'s taxes as they stand on a credit of ``credited`` (gross) of it.
+
+    The credit's tax (see :func:`_tax_and_net`) is apportioned over the line's taxes by
+    their amounts; each base is the credit's net (plus the earlier taxes, when compound),
+    each legal base its share of the line's. At the line's whole gross, these are the
+    line's own taxes exactly.
+    """
+    records = line.taxes
+    if not records:
+        return ()
+    tax, net = _tax_and_net(line, credited)
+    weights = [abs(r.amount.amount) for r in records]
+    if tax.is_zero or not any(weights):
+        amounts = [Money.zero(tax.currency)] * len(records)
+    else:
+        amounts = apportion(tax, weights)
+    result: list[LineTax] = []
+    before = Money.zero(tax.currency)
+    for record, amount in zip(records, amounts, strict=True):
+        base = net + before if record.compound else net
+        legal = None if record.legal_base is None else _share(record.legal_base, net, line.net)
+        result.append(attrs.evolve(record, base=base, amount=amount, legal_base=legal))
+        before = before + amount
+    return tuple(result)
+
+
+def _difference(after: LineTax, before: LineTax) -> LineTax:
+    """What a credit adds to a line's tax: ``after`` minus ``before`` (same tax)."""
+    legal = None
+    if after.legal_base is not None and before.legal_base is not None:
+        legal = after.legal_base - before.legal_base
+    return attrs.evolve(
+        after, base=after.base - before.base, amount=after.amount - before.amount, legal_base=legal
+    )

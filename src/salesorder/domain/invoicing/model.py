@@ -8,7 +8,9 @@ import attrs
 
 from salesorder.domain.common import as_tuple, code, non_empty
 from salesorder.domain.customers import Address
+from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.taxids import validate_tax_id
+from salesorder.exceptions import ValidationError
 from salesorder.money import Money
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "InvoiceSeries",
     "InvoiceStatus",
     "Party",
+    "PaymentMeans",
+    "PaymentMeansCode",
     "PaymentState",
 ]
 
@@ -152,3 +156,62 @@ class InvoiceRule:
             and gross.currency == self.above.currency
             and gross >= self.above
         )
+
+
+class PaymentMeansCode(str, enum.Enum):
+    """How the buyer is asked to pay, as the UNTDID 4461 code EN 16931 wants (BT-81)."""
+
+    #: No means stated (a bank transfer without the seller's account, say).
+    NOT_DEFINED = "1"
+    CASH = "10"
+    #: A credit transfer; EN 16931 (BR-61) then wants the account paid to.
+    CREDIT_TRANSFER = "30"
+    BANK_CARD = "48"
+    #: An online payment service: e-wallets (GoPay, OVO, ShopeePay, GrabPay, MoMo).
+    ONLINE_SERVICE = "68"
+    #: The buyer's credit with the seller, set off against the invoice.
+    CLEARING = "97"
+
+
+_MEANS: dict[PaymentMethod, tuple[PaymentMeansCode, str]] = {
+    PaymentMethod.BANK_TRANSFER: (PaymentMeansCode.CREDIT_TRANSFER, "Bank transfer"),
+    PaymentMethod.CARD: (PaymentMeansCode.BANK_CARD, "Card"),
+    PaymentMethod.E_WALLET: (PaymentMeansCode.ONLINE_SERVICE, "E-wallet"),
+    PaymentMethod.COD: (PaymentMeansCode.CASH, "Cash on delivery"),
+    PaymentMethod.CUSTOMER_CREDIT: (PaymentMeansCode.CLEARING, "Customer credit"),
+    PaymentMethod.ON_ACCOUNT: (PaymentMeansCode.CREDIT_TRANSFER, "Bank transfer on account"),
+}
+
+
+@attrs.frozen(kw_only=True)
+class PaymentMeans:
+    """How an invoice is paid, as printed on it (EN 16931 BG-16).
+
+    ``account`` is the account the buyer pays into (BT-84, a bank account number or IBAN),
+    ``account_name`` its holder (BT-85), ``reference`` what the buyer quotes with the
+    payment (BT-83, the invoice number when empty).
+    """
+
+    code: PaymentMeansCode
+    name: str = ""
+    account: str = ""
+    account_name: str = ""
+    reference: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if self.code is PaymentMeansCode.CREDIT_TRANSFER and not self.account:
+            raise ValidationError(
+                "payment means credit transfer needs the account the buyer pays into"
+            )
+
+    @classmethod
+    def for_method(
+        cls, method: PaymentMethod, *, account: str = "", account_name: str = ""
+    ) -> PaymentMeans:
+        """The means of ``method``; a transfer with no ``account`` is "not defined"."""
+        code_, name = _MEANS[method]
+        if code_ is PaymentMeansCode.CREDIT_TRANSFER and not account:
+            code_ = PaymentMeansCode.NOT_DEFINED
+        if code_ is not PaymentMeansCode.CREDIT_TRANSFER:
+            account, account_name = "", ""
+        return cls(code=code_, name=name, account=account, account_name=account_name)

@@ -9,22 +9,40 @@ lists, promotions and vouchers. The rules, in order, for every line:
    order's is converted exactly with the line's tax multiplier. List amount = unit price x
    quantity, rounded to the currency's minor units.
 2. **Discounts**, each on what the previous ones left, so no line goes below zero:
-   the order line's own discount (percent or fixed, capped at the line); then the
-   promotions and vouchers, ranked by priority (higher first) then code, an exclusive one
-   alone: line promotions, then order promotions (spread over the eligible lines with
+   the order line's own discount (percent or fixed, capped at the line); then the caller's
+   ``order_discount`` on the whole order (percent or fixed, spread over the lines by what
+   each has left; a fixed amount more than the order is refused with
+   :class:`~salesorder.exceptions.DiscountExceedsOrder`); then the promotions and
+   vouchers, ranked by priority (higher first) then code, an exclusive one alone: line
+   promotions, then order promotions (spread over the eligible lines with
    :func:`~salesorder.money.apportion`, weights = what each line has left), then shipping
-   promotions. ``max_discount`` caps a promotion's total (apportioned back over its parts).
+   promotions. ``max_discount`` caps a promotion's total (apportioned back over its parts),
+   and a fixed order promotion worth more than the order is capped at the order's value;
+   each cap is a ``NOTE`` step of the trace saying by how much.
 3. The discounted amount is the line's net (tax excluded) or gross (tax included).
 4. **Tax.** A line may carry several taxes, applied in order; a compound tax is computed on
-   the net plus the taxes before it. Tax excluded: each tax is rounded on its own base.
-   Tax included: net = gross / (1 + the line's total rate), rounded, and the tax (gross -
-   net) is apportioned over the line's taxes by their shares. Per line, each line is
-   rounded on its own; per document, each group of lines with the same taxes is computed
-   once on the group's sum and apportioned back over its lines (largest remainder).
+   the net plus the taxes before it. Tax excluded: each tax is rounded on its own base; a
+   rate on a reduced base (Indonesia's PPN 12% on DPP = 11/12 of the price) rounds the
+   legal base first, then taxes it (``ReducedBase.ROUNDED_BASE``, the regulation's way and
+   the default; ``ReducedBase.EFFECTIVE_RATE`` for the flat 11%), and the legal base is
+   reported (``legal_base``). Tax included: net = gross / (1 + the line's total rate),
+   rounded; by default the tax is gross - net, apportioned over the line's taxes by their
+   shares (``IncludedTax.BALANCES_GROSS``); a rate with ``IncludedTax.FROM_NET`` computes
+   its tax on that net as if excluded, and gross - net - tax is the line's
+   ``rounding_difference``, reported (a ``ROUNDING`` step) and still paid.
+   Per line, each line is rounded on its own. Per document, tax excluded, each rate that is
+   not compound is computed once on the sum of its own base over every line carrying it,
+   whatever other taxes those lines carry, and apportioned back over them (largest
+   remainder): for each (code, rate) the document's tax is round(rate x sum of bases), as
+   EN 16931's BR-CO-17 wants. Compound taxes, and every tax when included, are computed
+   once per group of lines with the same taxes (their base depends on the line's other
+   taxes), on the group's sum, and apportioned back.
 
-Invariants, on every line and on the document: ``net + tax == gross``; document totals are
-the exact sums of the lines; the tax summary per rate adds up to the document tax; the
-discount parts add up to each promotion's total. Every step is recorded in
+Invariants, on every line and on the document: ``net + tax + rounding_difference ==
+gross`` (the difference is zero unless a rate computes an included tax from the net);
+document totals are the exact sums of the lines; the tax summary, one row per (code, rate),
+adds up to the document tax; the discount parts add up to each promotion's total. Every
+step is recorded in
 :class:`PricingTrace` (``str(priced.trace)`` prints it for a person). The run keeps the
 figures behind each step and words them on the first read of ``priced.trace.steps``, so
 pricing pays little for a trace nobody reads; the steps are the same either way.
@@ -48,16 +66,18 @@ from salesorder.domain.pricing.model import (
     TraceKind,
     TraceStep,
 )
-from salesorder.domain.tax import TaxMode
+from salesorder.domain.tax import IncludedTax, ReducedBase, TaxMode
 
 __all__ = [
     "Discount",
     "DiscountKind",
+    "IncludedTax",
     "LineTax",
     "LineToPrice",
     "PricedLine",
     "PricedOrder",
     "PricingTrace",
+    "ReducedBase",
     "TaxMode",
     "TaxSummary",
     "TraceKind",

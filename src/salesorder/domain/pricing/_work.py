@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
+from fractions import Fraction
 from typing import TypeAlias
 
 from salesorder.domain.pricelists import PriceChoice, PriceEntry, PriceList
 from salesorder.domain.pricing.model import LineToPrice
-from salesorder.domain.tax import TaxRate
+from salesorder.domain.tax import IncludedTax, ReducedBase, TaxRate
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money, RoundingMode, currency_info
 
@@ -66,10 +67,41 @@ class _Taxes:
     out once per distinct set of rates.
     """
 
-    __slots__ = ("effective", "multiplier", "notes", "prefixes", "rates", "shares", "single")
+    __slots__ = (
+        "codes",
+        "effective",
+        "factors",
+        "from_net",
+        "multiplier",
+        "notes",
+        "plain",
+        "prefixes",
+        "rates",
+        "reasons",
+        "rounded_base",
+        "shares",
+        "single",
+        "single_legal",
+    )
 
     def __init__(self, rates: tuple[TaxRate, ...]) -> None:
         self.rates = rates
+        #: Each rate's base factor, None for a full base.
+        self.factors: list[Fraction | None] = [
+            None if rate.base_factor == 1 else rate.base_factor for rate in rates
+        ]
+        #: True where the tax is the rate of the rounded legal base (ReducedBase.ROUNDED_BASE
+        #: on a reduced base), not the effective rate of the price.
+        self.rounded_base = [
+            factor is not None and rate.reduced_base is ReducedBase.ROUNDED_BASE
+            for rate, factor in zip(rates, self.factors, strict=True)
+        ]
+        #: True where a tax-included gross gives the tax from the net (IncludedTax.FROM_NET).
+        self.from_net = [rate.included_tax is IncludedTax.FROM_NET for rate in rates]
+        #: Full bases only, every tax balancing the gross: the engine's plain arithmetic.
+        self.plain = not any(self.factors) and not any(self.from_net)
+        self.reasons = [rate.reason for rate in rates]
+        self.codes = [rate.exemption_code for rate in rates]
         # Computed once per distinct set of taxes (the rate's effective rate is Fraction
         # arithmetic), not once per line.
         self.effective = [rate.effective_rate for rate in rates]
@@ -92,8 +124,22 @@ class _Taxes:
             total += share
         self.shares = shares
         self.multiplier = _ONE + total
-        #: The effective rate of a line's one simple tax (the common case), else None.
-        self.single = self.effective[0] if len(rates) == 1 and not rates[0].compound else None
+        #: The effective rate of a line's one simple tax (the common case: a full base, not
+        #: compound, balancing the gross), else None.
+        self.single = (
+            self.effective[0] if len(rates) == 1 and not rates[0].compound and self.plain else None
+        )
+        #: A line's one tax on a reduced base rounded first (Indonesia's PPN on the DPP, not
+        #: compound): (numerator, denominator, statutory rate) of it, else None.
+        first = self.factors[0] if len(rates) == 1 else None
+        self.single_legal = (
+            (Decimal(first.numerator), Decimal(first.denominator), rates[0].rate)
+            if first is not None
+            and self.rounded_base[0]
+            and not rates[0].compound
+            and not self.from_net[0]
+            else None
+        )
 
 
 def _taxes_of(rates: tuple[TaxRate, ...]) -> _Taxes:
@@ -122,9 +168,11 @@ class _Line:
     """A line being priced (mutable working state of the engine)."""
 
     __slots__ = (
+        "difference",
         "discount",
         "exact",
         "left",
+        "legal",
         "list_amount",
         "listed",
         "manual",
@@ -155,5 +203,9 @@ class _Line:
         self.discount = _ZERO
         self.platform = _ZERO
         self.tax: list[Decimal] = []
+        #: Each tax's legal base (None for a full base); None when every base is full.
+        self.legal: list[Decimal | None] | None = None
+        #: Tax included, FROM_NET: gross - net - tax, reported apart (else the shared _ZERO).
+        self.difference = _ZERO
         #: The line's own discount: exact, rounded and taken (None: it has none).
         self.manual: tuple[Decimal, Decimal, Decimal] | None = None

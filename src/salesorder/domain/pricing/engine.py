@@ -25,11 +25,19 @@ from salesorder.domain.pricing._work import (
     _Taxes,
     _taxes_of,
 )
-from salesorder.domain.pricing.model import LineTax, LineToPrice, PricedLine, PricedOrder
+from salesorder.domain.pricing.model import (
+    Discount,
+    LineTax,
+    LineToPrice,
+    PricedLine,
+    PricedOrder,
+)
 from salesorder.domain.pricing.offers import (
     _apply_promotions,
+    _check_order_discount,
     _choose_promotions,
     _manual_discounts,
+    _order_discount,
 )
 from salesorder.domain.pricing.taxes import (
     _document_taxes,
@@ -80,6 +88,7 @@ def price_order(
     vouchers: Sequence[Voucher] = (),
     shipping: Money | None = None,
     trace: bool = True,
+    order_discount: Discount | None = None,
 ) -> PricedOrder:
     """Price an order; see :mod:`salesorder.domain.pricing` for the rules and their order.
 
@@ -94,10 +103,15 @@ def price_order(
         vouchers: vouchers the buyer gave; each must apply, or pricing fails.
         shipping: the shipping charge before shipping promotions.
         trace: record the trace (on by default; off only for bulk what-if runs).
+        order_discount: a discount the caller gives on the whole order (not a promotion),
+            a percentage or a fixed amount, taken after the lines' own discounts and
+            before promotions, spread over the lines by what each has left.
 
     Raises:
         CurrencyMismatch: an amount is in another currency than the order
             (``PriceListCurrencyMismatch`` for the chosen price list).
+        DiscountExceedsOrder: ``order_discount`` is a fixed amount more than the order
+            comes to after its lines' own discounts (a promotion is capped instead).
         PriceListConflict: two price lists tie for a line.
         VoucherExpired: a voucher is outside its validity window.
         VoucherNotApplicable: the order does not meet a voucher's conditions.
@@ -115,12 +129,16 @@ def price_order(
         if price_lists or promotions or vouchers:
             raise ValidationError("price lists, promotions and vouchers need a pricing context")
         context = _NO_CONTEXT
+    if order_discount is not None:
+        _check_order_discount(order_discount, currency)
     work = _list_prices(
         lines, currency, tax_mode, context=context, price_lists=price_lists, rounding=rounding
     )
     if record is not None:
         record.later(_price_trace, work, tax_mode, context)
     _manual_discounts(work, rounding, currency, record)
+    if order_discount is not None:
+        _order_discount(order_discount, work, rounding, currency, context.order_id, record)
     if shipping is not None and shipping.currency != currency:
         raise CurrencyMismatch(currency, shipping.currency, "shipping")
     shipping_off = _apply_promotions(
@@ -138,7 +156,7 @@ def price_order(
     zero = _money(_ZERO, currency)
     priced: list[PricedLine] = []
     # The document totals, summed on Decimals in line order (exact), wrapped once.
-    list_amount = discount = net = tax = gross = cost = platform = _ZERO
+    list_amount = discount = net = tax = gross = cost = platform = difference = _ZERO
     for line in work:
         done = _finish(line, tax_mode, rounding, currency, zero)
         priced.append(done)
@@ -149,6 +167,8 @@ def price_order(
         gross += done.gross.amount
         cost += done.cost.amount
         platform += line.platform
+        if line.difference is not _ZERO:
+            difference += line.difference
     priced_lines = tuple(priced)
     _within_limits(work, list_amount, gross)
     if record is not None:
@@ -170,6 +190,7 @@ def price_order(
         platform_discount=_money(platform, currency),
         vouchers=tuple(voucher.code for voucher in vouchers),
         trace=_NO_TRACE if record is None else _DeferredTrace(record),
+        rounding_difference=zero if difference is _ZERO else _money(difference, currency),
     )
 
 
@@ -270,6 +291,9 @@ def _finish(
     amounts = line.tax
     tax = _ZERO + amounts[0] if len(amounts) == 1 else sum(amounts, _ZERO)  # sum(), unrolled
     net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
+    difference = line.difference
+    if difference is not _ZERO:  # tax included, computed from the net: reported apart
+        net -= difference
     list_m = _money(line.list_amount, currency)
     net_m = list_m if not net.compare_total(line.list_amount) else _money(net, currency)
     tax_m = _money(tax, currency)
@@ -287,6 +311,9 @@ def _finish(
                 tax_m if not amount.compare_total(tax) else _money(amount, currency),  # amount
                 False,  # compound
                 rate.treatment,  # treatment
+                None,  # legal_base: a full base
+                taxes.reasons[0],  # exemption_reason
+                taxes.codes[0],  # exemption_code
             ),
         )
     else:
@@ -322,4 +349,5 @@ def _finish(
         line_taxes,  # taxes
         platform_m,  # platform_discount
         net_m if revenue_m is zero else revenue_m,  # seller_revenue
+        zero if difference is _ZERO else _money(difference, currency),  # rounding_difference
     )

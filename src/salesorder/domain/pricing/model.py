@@ -110,7 +110,13 @@ class LineToPrice:
 
 @attrs.frozen(kw_only=True)
 class LineTax:
-    """One tax on one line: its base (net, plus earlier taxes when compound) and amount."""
+    """One tax on one line: its base (net, plus earlier taxes when compound) and amount.
+
+    ``legal_base`` is the base the law taxes when the rate taxes a reduced base (Indonesia's
+    DPP nilai lain: 11/12 of ``base``, rounded), None for a full base.
+    ``exemption_reason`` and ``exemption_code`` are the rate's (its
+    :attr:`~salesorder.domain.tax.TaxRate.reason` and VATEX code), empty when taxable.
+    """
 
     tax_code: str
     tax_rate: Decimal
@@ -119,6 +125,9 @@ class LineTax:
     amount: Money
     compound: bool = False
     treatment: TaxTreatment = TaxTreatment.TAXABLE
+    legal_base: Money | None = None
+    exemption_reason: str = ""
+    exemption_code: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -130,6 +139,10 @@ class PricedLine:
     and 0 for a line outside tax). ``platform_discount`` is the part of ``discount`` the
     marketplace platform funds; ``seller_revenue`` is the net plus the platform-funded part
     (tax excluded). ``cost`` is unit cost x quantity (zero when unknown).
+    ``rounding_difference`` is gross - net - tax: zero (None in data priced before it
+    existed) unless tax is included and a rate computes its tax from the net
+    (:attr:`~salesorder.domain.tax.IncludedTax.FROM_NET`), when net + tax + difference ==
+    gross.
     """
 
     line_id: str
@@ -147,6 +160,7 @@ class PricedLine:
     taxes: tuple[LineTax, ...] = ()
     platform_discount: Money | None = None
     seller_revenue: Money | None = None
+    rounding_difference: Money | None = None
 
     @property
     def revenue(self) -> Money:
@@ -170,8 +184,11 @@ class PricedLine:
 class TaxSummary:
     """Tax of one rate on a document: the taxable base (sum of the lines' bases) and the tax.
 
-    For Indonesia's PPN 12% on 11/12 of the price, ``tax_rate`` is 0.12, ``effective_rate``
-    0.11 and ``base`` the price (net); the legal base (DPP) is ``base`` x 11/12.
+    One row per (``tax_code``, ``tax_rate``): two rates sharing a code are two rows. For
+    Indonesia's PPN 12% on 11/12 of the price, ``tax_rate`` is 0.12, ``effective_rate``
+    0.11, ``base`` the price (net) and ``legal_base`` the DPP, the sum of the lines' legal
+    bases (per document: the DPP of the document's base, rounded once); None for a full
+    base. ``exemption_reason`` and ``exemption_code`` are the rate's (empty when taxable).
     """
 
     tax_code: str
@@ -180,6 +197,9 @@ class TaxSummary:
     base: Money
     tax: Money
     treatment: TaxTreatment = TaxTreatment.TAXABLE
+    legal_base: Money | None = None
+    exemption_reason: str = ""
+    exemption_code: str = ""
 
 
 class TraceKind(str, enum.Enum):
@@ -259,7 +279,8 @@ class PricedOrder:
 
     ``gross`` is what the buyer pays for the goods; ``shipping - shipping_discount`` is
     the shipping still charged. ``platform_discount`` is the part of the discounts a
-    marketplace platform funds.
+    marketplace platform funds. ``rounding_difference`` is the sum of the lines' (see
+    :class:`PricedLine`): net + tax + rounding_difference == gross.
     """
 
     currency: str
@@ -278,6 +299,7 @@ class PricedOrder:
     platform_discount: Money | None = None
     vouchers: tuple[str, ...] = ()
     trace: PricingTrace = attrs.Factory(_empty_trace)
+    rounding_difference: Money | None = None
 
     @property
     def revenue(self) -> Money:

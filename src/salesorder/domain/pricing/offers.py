@@ -16,10 +16,15 @@ from decimal import Decimal
 from salesorder.domain.pricelists import PricingContext
 from salesorder.domain.pricing._speed import _money, _new_step, _split
 from salesorder.domain.pricing._work import _ZERO, _Line, _Rounder
-from salesorder.domain.pricing.model import DiscountKind, TraceKind
-from salesorder.domain.pricing.trace import _discount_trace, _manual_trace, _Recorder
+from salesorder.domain.pricing.model import Discount, DiscountKind, TraceKind
+from salesorder.domain.pricing.trace import (
+    _discount_trace,
+    _manual_trace,
+    _order_discount_trace,
+    _Recorder,
+)
 from salesorder.domain.promotions import Funder, Promotion, PromotionKind, PromotionScope, Voucher
-from salesorder.exceptions import CurrencyMismatch, VoucherNotApplicable
+from salesorder.exceptions import CurrencyMismatch, DiscountExceedsOrder, VoucherNotApplicable
 from salesorder.money import apportion
 
 _HUNDRED = Decimal(100)
@@ -54,6 +59,45 @@ def _manual_discounts(
         line.manual = (exact, value, _take(line, value, Funder.SELLER))
     if record is not None:
         record.later(_manual_trace, work, currency)
+
+
+def _check_order_discount(discount: Discount, currency: str) -> None:
+    """Refuse an order discount in another currency (before any price is looked up)."""
+    if discount.amount is not None and discount.amount.currency != currency:
+        raise CurrencyMismatch(currency, discount.amount.currency, "order discount")
+
+
+def _order_discount(  # noqa: PLR0917 - the engine's figures, in its order
+    discount: Discount,
+    work: list[_Line],
+    rounding: _Rounder,
+    currency: str,
+    order_id: str,
+    record: _Recorder | None,
+) -> None:
+    """The caller's own discount on the order, spread over the lines by what each has left.
+
+    It comes off what the lines' own discounts left, before any promotion. A fixed amount
+    more than that is refused (never capped in silence): it cannot be what was meant.
+
+    Raises:
+        DiscountExceedsOrder: the amount is more than the order comes to.
+    """
+    weights = [line.left for line in work]
+    left = sum(weights, _ZERO)
+    if discount.kind is DiscountKind.PERCENT:
+        exact = left * discount.percent / _HUNDRED
+    else:
+        assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
+        exact = discount.amount.amount
+        if exact > left:
+            raise DiscountExceedsOrder(order_id, discount.amount, _money(left, currency))
+    total = rounding(exact)
+    if not total:
+        return
+    given = _take_parts(work, _split(total, weights, rounding, currency), Funder.SELLER)
+    if record is not None:
+        record.later(_order_discount_trace, discount, work, given, exact, total, currency)
 
 
 def _label(promotion: Promotion, voucher: Voucher | None) -> str:
@@ -240,17 +284,43 @@ def _take_parts(eligible: list[_Line], parts: list[Decimal], funder: Funder) -> 
     return given
 
 
-def _order_parts(
-    promotion: Promotion, eligible: list[_Line], rounding: _Rounder, currency: str
+def _capped_note(record: _Recorder, label: str, at: str, excess: Decimal, currency: str) -> None:
+    """Record that a promotion gave less than it says: capped at ``at``, ``excess`` less."""
+    record.add(
+        _new_step(
+            line_id="",
+            kind=TraceKind.NOTE,
+            source=label,
+            amount=_money(excess, currency),
+            detail=f"capped at {at}: {excess} less than the promotion gives",
+        )
+    )
+
+
+def _order_parts(  # noqa: PLR0917 - _apply_promotion's figures, in its order
+    promotion: Promotion,
+    eligible: list[_Line],
+    rounding: _Rounder,
+    currency: str,
+    record: _Recorder | None,
+    voucher: Voucher | None,
 ) -> list[Decimal]:
-    """An order promotion's total, spread over the eligible lines by what each has left."""
+    """An order promotion's total, spread over the eligible lines by what each has left.
+
+    A fixed amount more than the eligible lines have left is capped at it (a promotion
+    may be worth more than a small order); the trace notes the cap and by how much.
+    """
     weights = [line.left for line in eligible]
     left = sum(weights, _ZERO)
     if promotion.kind is PromotionKind.ORDER_PERCENT:
         total = rounding(left * promotion.percent / _HUNDRED)
     else:
         assert promotion.amount is not None  # noqa: S101 - validated by Promotion
-        total = min(rounding(promotion.amount.amount), left)
+        asked = rounding(promotion.amount.amount)
+        total = min(asked, left)
+        if record is not None and asked > left:
+            label = _label(promotion, voucher)
+            _capped_note(record, label, f"the order's value {left}", asked - left, currency)
     return _split(total, weights, rounding, currency)
 
 
@@ -313,12 +383,16 @@ def _apply_promotion(
         given = _take_percent(promotion, eligible, rounding)
     else:
         if promotion.scope is PromotionScope.ORDER:
-            parts = _order_parts(promotion, eligible, rounding, currency)
+            parts = _order_parts(promotion, eligible, rounding, currency, record, voucher)
         else:
             parts = _line_parts(promotion, eligible, rounding)
-        if cap is not None and sum(parts, _ZERO) > cap.amount and any(parts):
+        asked = sum(parts, _ZERO)
+        if cap is not None and asked > cap.amount and any(parts):
             capped = rounding(cap.amount)
             parts = _split(capped, parts, rounding, currency)
+            if record is not None:
+                label = _label(promotion, voucher)
+                _capped_note(record, label, f"max_discount {capped}", asked - capped, currency)
         given = _take_parts(eligible, parts, promotion.funded_by)
     if record is not None:
         # The label now: a voucher is mutable (its uses), its promotion is not.

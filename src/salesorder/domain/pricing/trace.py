@@ -18,6 +18,7 @@ from salesorder.domain.pricelists import PriceChoice, PricingContext, choose_pri
 from salesorder.domain.pricing._speed import _money, _new_step
 from salesorder.domain.pricing._work import _Line
 from salesorder.domain.pricing.model import (
+    Discount,
     DiscountKind,
     PricedLine,
     PricingTrace,
@@ -231,6 +232,36 @@ def _discount_trace(  # noqa: PLR0917 - the arguments _apply_promotion recorded
             )
 
 
+def _order_discount_trace(  # noqa: PLR0917 - the arguments _order_discount recorded
+    steps: list[TraceStep],
+    discount: Discount,
+    work: list[_Line],
+    given: list[Decimal],
+    exact: Decimal,
+    total: Decimal,
+    currency: str,
+) -> None:
+    """Trace the caller's order discount: its rounding, and what it took off each line."""
+    if discount.kind is DiscountKind.PERCENT:
+        detail = f"{discount.percent}% off the order"
+    else:
+        detail = f"{discount.amount} off the order"
+    detail += ", spread over the lines by what each has left"
+    if exact != total:
+        _rounding_step(steps, "", "order discount", exact=exact, rounded=total, cur=currency)
+    for line, taken in zip(work, given, strict=True):
+        if taken:
+            steps.append(
+                _new_step(
+                    line_id=line.source.line_id,
+                    kind=TraceKind.DISCOUNT,
+                    source="order discount",
+                    amount=_money(taken, currency),
+                    detail=detail,
+                )
+            )
+
+
 def _finish_trace(
     steps: list[TraceStep], work: list[_Line], priced: tuple[PricedLine, ...], tax_mode: TaxMode
 ) -> None:
@@ -243,8 +274,28 @@ def _finish_trace(
                 cur = done.net.currency
                 _rounding_step(steps, done.line_id, "net", exact=exact_net, rounded=net, cur=cur)
         for index, record in enumerate(done.taxes):
+            legal = record.legal_base
             _tax_steps(
-                steps, line, index, base=record.base.amount, amount=record.amount, tax_mode=tax_mode
+                steps,
+                line,
+                index,
+                base=record.base.amount,
+                amount=record.amount,
+                tax_mode=tax_mode,
+                legal=None if legal is None else legal.amount,
+            )
+        difference = done.rounding_difference
+        if difference is not None and not difference.is_zero:
+            steps.append(
+                _new_step(
+                    line_id=done.line_id,
+                    kind=TraceKind.ROUNDING,
+                    source="rounding difference",
+                    amount=difference,
+                    detail=f"gross {done.gross.amount} - net {done.net.amount} - tax "
+                    f"{done.tax.amount}: the tax is computed from the net, the buyer still "
+                    "pays the gross",
+                )
             )
 
 
@@ -256,14 +307,26 @@ def _tax_steps(
     base: Decimal,
     amount: Money,
     tax_mode: TaxMode,
+    legal: Decimal | None,
 ) -> None:
-    """Trace one tax of a line (and its rounding, when tax is excluded)."""
+    """Trace one tax of a line (and its rounding, when tax is computed on a net)."""
     taxes = line.taxes
-    code_ = taxes.rates[index].code
+    rate = taxes.rates[index]
+    code_ = rate.code
     line_id = line.source.line_id
-    exact = base * taxes.effective[index] if tax_mode is TaxMode.EXCLUDED else None
+    from_net = tax_mode is TaxMode.EXCLUDED or taxes.from_net[index]
     detail = f"{taxes.prefixes[index]}{base}{taxes.notes[index]}"
-    if exact is None:
+    exact: Decimal | None = None
+    if legal is not None and taxes.rounded_base[index]:
+        # The regulation's route: the legal base rounded first, then taxed.
+        detail += f", legal base {legal}: {rate.rate} of it"
+        if from_net:
+            exact = legal * rate.rate
+    elif legal is not None:
+        detail += f", legal base {legal}"
+    if exact is None and from_net:
+        exact = base * taxes.effective[index]
+    if not from_net:
         detail += f", included in {line.left} (share {taxes.shares[index]} of {taxes.multiplier})"
     steps.append(
         _new_step(line_id=line_id, kind=TraceKind.TAX, source=code_, amount=amount, detail=detail)

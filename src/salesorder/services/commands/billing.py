@@ -88,10 +88,15 @@ class IssueDraftInvoice(Command[str]):
 
 @attrs.frozen(kw_only=True)
 class CreditLine:
-    """The gross to credit on one invoice line (a credit note of some lines)."""
+    """The gross to credit on one invoice line (a credit note of some lines).
+
+    ``quantity`` is the units the credit takes back (a return of 2 of 3); the credit note
+    states it. None: an amount off the line's every unit.
+    """
 
     line_id: str = attrs.field(validator=code)
     amount: Money
+    quantity: int | None = None
 
 
 @attrs.frozen(kw_only=True)

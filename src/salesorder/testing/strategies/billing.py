@@ -13,6 +13,7 @@ from salesorder.domain.invoicing import (
     InvoiceKind,
     InvoiceSeries,
     Party,
+    PaymentMeans,
 )
 from salesorder.domain.payments import Payment, PaymentMethod
 from salesorder.money import currency_info
@@ -95,6 +96,16 @@ def _invoices(draw: st.DrawFn, currency: Spec[str], issued: bool | None) -> Invo
         series=draw(codes(max_size=6)),
         seller=draw(_parties()),
         buyer=draw(_parties()),
+        payment_means=draw(
+            st.none()
+            | st.builds(
+                PaymentMeans.for_method,
+                st.sampled_from(list(PaymentMethod)),
+                account=st.sampled_from(["", "BCA 1234567890"]),
+                account_name=texts(),
+            )
+        ),
+        rounding=draw(money(order.currency, min_value=-50, max_value=50)),
     )
     if issued if issued is not None else draw(st.booleans()):
         at = draw(timestamps())
