@@ -32,9 +32,12 @@ The mapping, by business term:
   rate), a code only when they agree. Every row passes BR-CO-17 as CEN's schematron
   computes it (:func:`br_co_17_holds`) or the document is refused.
 - BG-22 totals: lines (BT-106), charges (BT-108), without VAT (BT-109 = lines + charges),
-  VAT (BT-110), with VAT (BT-112), prepaid (BT-113 = what payments cover, when positive),
-  rounding (BT-114, a COD invoice's cash rounding, when not zero) and payable (BT-115 =
-  BT-112 - BT-113 + BT-114, BR-CO-16).
+  VAT (BT-110), with VAT (BT-112), prepaid (BT-113 = :attr:`Invoice.prepaid
+  <salesorder.domain.invoicing.Invoice.prepaid>`, when positive), rounding (BT-114, when not
+  zero: a COD invoice's cash rounding, plus what a tax-included price whose tax comes from
+  the net leaves of the gross, ``IncludedTax.FROM_NET``) and payable (BT-115 = BT-112 -
+  BT-113 + BT-114, BR-CO-16; an invoice's :attr:`amount_due
+  <salesorder.domain.invoicing.Invoice.amount_due>`).
 - BG-16 payment means (invoices with ``payment_means``): UNTDID 4461 code and text, the
   account paid into (BT-84) and the remittance reference (BT-83, the invoice number when
   none is given). BT-20 the terms in words; with instalments, each instalment's amount and
@@ -227,7 +230,7 @@ class EN16931Invoice:
             for line, (category, _) in categorised
             if line.charge
         )
-        totals = _totals(name, document, goods, charges, breakdown)
+        totals = _totals(document, goods, charges, breakdown)
         preceding: str | None
         if isinstance(document, CreditNote):
             type_code, preceding = "381", document.invoice_number
@@ -503,7 +506,6 @@ def _line(line: InvoiceLine, category: tuple[VatCategory, LineTax | None]) -> Li
 
 
 def _totals(
-    document: str,
     invoice: Invoice | CreditNote,
     goods: list[InvoiceLine],
     charges: list[InvoiceLine],
@@ -514,16 +516,14 @@ def _totals(
     charged = Money.sum((line.net for line in charges), currency)
     tax = Money.sum((row.tax for row in breakdown), currency)
     inclusive = lines + charged + tax
-    if inclusive != invoice.gross:
-        raise DocumentRuleError(
-            document,
-            "BR-CO-15",
-            f"its net {lines + charged} plus VAT {tax} is {inclusive}, not its gross "
-            f"{invoice.gross}",
-        )
+    # What the lines' net and VAT leave of the gross: a tax-included price whose tax is
+    # computed from the net (IncludedTax.FROM_NET) leaves a rounding difference the buyer
+    # still pays. EN 16931 has one place for it: the rounding amount (BT-114), with the
+    # cash rounding of a COD invoice.
+    difference = invoice.gross - inclusive
     zero = Money.zero(currency)
-    paid = invoice.paid if isinstance(invoice, Invoice) else zero
-    rounding = invoice.rounding if isinstance(invoice, Invoice) else zero
+    paid = invoice.prepaid if isinstance(invoice, Invoice) else zero
+    rounding = difference + (invoice.rounding if isinstance(invoice, Invoice) else zero)
     return Totals(
         lines=lines,
         charges=charged if charges else None,
