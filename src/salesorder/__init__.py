@@ -180,6 +180,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         Template,
         TemplateBook,
     )
+    from salesorder.domain.order_charges import OrderCharge
     from salesorder.domain.orders import Order, OrderLine
     from salesorder.domain.payments import (
         CreditEntry,
@@ -194,10 +195,12 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         Discount,
         LineToPrice,
         PricedOrder,
+        PricedShipping,
         PricingTrace,
         TaxMode,
         price_lines,
         price_order,
+        price_shipping,
     )
     from salesorder.domain.promotions import Funder, Promotion, PromotionKind, Voucher
     from salesorder.domain.returns import ReturnLine, ReturnOutcome, ReturnRequest, ReturnStatus
@@ -309,6 +312,7 @@ _LAZY = {
     "NotificationKind": "salesorder.domain.notifications",
     "Notifier": "salesorder.services.notifications",
     "Order": "salesorder.domain.orders",
+    "OrderCharge": "salesorder.domain.order_charges",
     "OrderDemand": "salesorder.domain.allocation",
     "OrderLine": "salesorder.domain.orders",
     "OrderMeasures": "salesorder.domain.measures",
@@ -329,6 +333,7 @@ _LAZY = {
     "PriceEntry": "salesorder.domain.pricelists",
     "PriceList": "salesorder.domain.pricelists",
     "PricedOrder": "salesorder.domain.pricing",
+    "PricedShipping": "salesorder.domain.pricing",
     "PricingContext": "salesorder.domain.pricelists",
     "PricingTrace": "salesorder.domain.pricing",
     "Product": "salesorder.domain.catalog",
@@ -383,6 +388,7 @@ _LAZY = {
     "parse_xml": "salesorder.documents",
     "price_lines": "salesorder.domain.pricing",
     "price_order": "salesorder.domain.pricing",
+    "price_shipping": "salesorder.domain.pricing",
     "profile_for": "salesorder.domain.marketplaces",
     "render_html": "salesorder.documents",
     "render_pdf": "salesorder.documents",
@@ -521,6 +527,7 @@ __all__ = [
     "Notifier",
     "OptimizerUnavailable",
     "Order",
+    "OrderCharge",
     "OrderDemand",
     "OrderLine",
     "OrderMeasures",
@@ -545,6 +552,7 @@ __all__ = [
     "PriceListConflict",
     "PriceListCurrencyMismatch",
     "PricedOrder",
+    "PricedShipping",
     "PricingContext",
     "PricingTrace",
     "Product",
@@ -630,6 +638,7 @@ __all__ = [
     "parse_xml",
     "price_lines",
     "price_order",
+    "price_shipping",
     "profile_for",
     "render_html",
     "render_pdf",

@@ -9,19 +9,44 @@ from __future__ import annotations
 import attrs
 import pytest
 from tests.services.conftest import BANDUNG, stock_shop
-from tests.services.test_returns import delivered_order, received
+from tests.services.test_returns import deliver, delivered_order, received
 
-from salesorder import Customer, Money, PaymentMethod, SalesApp, Settings, commands, in_memory
+from salesorder import (
+    Address,
+    Customer,
+    Discount,
+    LineToPrice,
+    Money,
+    PaymentMethod,
+    PricedOrder,
+    Product,
+    RoundingPlace,
+    RoundingPolicy,
+    SalesApp,
+    Settings,
+    TaxMode,
+    TaxRate,
+    Warehouse,
+    commands,
+    in_memory,
+    price_order,
+    to_cii,
+    to_ubl,
+    validate_cii,
+    validate_ubl,
+)
 from salesorder.domain.customers import CustomerKind
 from salesorder.domain.invoicing import (
     SHIPPING_LINE,
     Invoice,
     InvoiceKind,
+    InvoiceLine,
     Party,
     PaymentMeans,
     PaymentMeansCode,
 )
 from salesorder.domain.returns import ReturnOutcome
+from salesorder.domain.shipping import FeePayer
 from salesorder.exceptions import (
     CreditLimitExceeded,
     CurrencyMismatch,
@@ -297,3 +322,154 @@ def test_a_charge_in_another_currency_is_refused(app: SalesApp) -> None:
             buyer=invoice.buyer,
             charges=(usd,),
         )
+
+
+def _whole_rupiah_invoice(policy: RoundingPolicy) -> Invoice:
+    """Rp1,014 of goods and an Rp11,276 shipping charge at PPN 11%, in whole rupiah."""
+    ppn = TaxRate(code="ID-PPN-11", name="PPN 11%", rate="0.11")
+
+    def priced(line_id: str, amount: str) -> PricedOrder:
+        line = LineToPrice(line_id=line_id, quantity=1, unit_price=idr(amount), tax_rate=ppn)
+        return price_order([line], currency="IDR", tax_mode=TaxMode.INCLUDED, policy=policy)
+
+    shipping = InvoiceLine.from_priced(
+        priced(SHIPPING_LINE, "11276").lines[0], sku="SHIPPING", description="Shipping", charge="FC"
+    )
+    seller = Party(name="Toko", tax_id="01.300.066.6-091.000")
+    return Invoice.draft_from_order(
+        id="INV-1",
+        order_id="ORD-1",
+        pricing=priced("1", "1014"),
+        descriptions={"1": ("SOAP", "Soap")},
+        kind=InvoiceKind.SALES,
+        series="INV",
+        seller=seller,
+        buyer=Party(name="Budi"),
+        charges=(shipping,),
+    )
+
+
+def test_a_charge_is_split_so_that_its_tax_row_holds_on_the_document() -> None:
+    # Apart, the goods are 914 + 100 and the shipping 10,159 + 1,117: 1,217 of PPN on
+    # 11,073, 1.03 below 11% of it (EN 16931 allows less than one unit, BR-CO-17). Per
+    # document, the shipping is split against the goods' row: net round((100 + 11,276 -
+    # 0.11 x 914) / 1.11) = 10,158, PPN 1,118; the row is 1,218 on 11,072 (0.08 off).
+    invoice = _whole_rupiah_invoice(RoundingPolicy(digits=0))
+    shipping = next(line for line in invoice.lines if line.charge)
+    assert (shipping.net, shipping.tax, shipping.gross) == (idr("10158"), idr("1118"), idr("11276"))
+    (row,) = invoice.tax_summary
+    assert (row.base, row.tax) == (idr("11072"), idr("1218"))
+    assert invoice.gross == idr("12290")
+    # per line, each line keeps its own split
+    per_line = _whole_rupiah_invoice(RoundingPolicy(place=RoundingPlace.PER_LINE, digits=0))
+    assert next(line for line in per_line.lines if line.charge).net == idr("10159")
+
+
+def test_an_invoice_of_the_shipping_alone_is_a_valid_document(app: SalesApp) -> None:
+    order_id = _order(app, PaymentMethod.COD, ("TSHIRT-RED-M", 1))
+    _invoice(app, order_id)
+    app.execute(commands.ReserveStock(order_id=order_id))
+    app.execute(commands.ShipOrder(order_id=order_id, courier="jnt"))
+    charge = _invoice(app, order_id)
+    assert [line.line_id for line in charge.lines] == [SHIPPING_LINE]
+    # EN 16931 wants a line (BR-16): the charge is written as one, not as a document charge
+    assert validate_ubl(to_ubl(charge)) == []
+    assert validate_cii(to_cii(charge)) == []
+
+
+def test_a_whole_credit_of_an_invoice_with_a_free_line_takes_back_the_paid_units(
+    app: SalesApp,
+) -> None:
+    order_id = app.execute(
+        commands.PlaceOrder(
+            customer_id="C1",
+            lines=(
+                commands.NewLine(sku="CAP-BLK", quantity=1, discount=Discount.of_percent(100)),
+                commands.NewLine(sku="TSHIRT-RED-M", quantity=2),
+            ),
+        )
+    )
+    app.execute(commands.ConfirmOrder(order_id=order_id))
+    invoice = _invoice(app, order_id)
+    note_id = app.execute(commands.IssueCreditNote(invoice_id=invoice.id))
+    with app.uow() as uow:
+        note = uow.credit_notes.get(note_id)
+        after = uow.invoices.get(invoice.id)
+    assert note.gross == after.gross == idr("300000")
+    assert note.units == {"2": 2}  # the free cap has no amount to credit
+    assert after.credited_units == {"2": 2}
+
+
+def _malaysian_cod_invoice() -> tuple[SalesApp, Invoice]:
+    """MYR 10.20 + 10% sales tax = 11.22, collected as 11.20 in cash (rounding -0.02)."""
+    kl = Address(line1="Jalan Ampang 1", city="Kuala Lumpur", country="MY")
+    settings = Settings(
+        currency="MYR",
+        jurisdiction="MY",
+        tax_mode=TaxMode.EXCLUDED,
+        seller=Party(name="Kedai", address=kl, tax_id="C2584563202"),
+    )
+    app = in_memory(settings)
+    app.execute(commands.AddWarehouse(warehouse=Warehouse(code="KL", name="KL", address=kl)))
+    app.execute(
+        commands.AddProduct(
+            product=Product(
+                sku="FAN",
+                name="Fan",
+                price=Money.of("10.20", "MYR"),
+                unit_cost=Money.of("5", "MYR"),
+                tax_category="sales-10",
+                initial_stock=5,
+            ),
+            warehouse="KL",
+        )
+    )
+    app.execute(commands.AddCustomer(customer=Customer(id="C", name="Ali", addresses=(kl,))))
+    order_id = app.execute(
+        commands.PlaceOrder(
+            customer_id="C",
+            lines=(commands.NewLine(sku="FAN", quantity=1),),
+            payment_method=PaymentMethod.COD,
+        )
+    )
+    app.execute(commands.ConfirmOrder(order_id=order_id))
+    app.execute(commands.ReserveStock(order_id=order_id))
+    app.execute(commands.ShipOrder(order_id=order_id, courier="jnt", fee_payer=FeePayer.SELLER))
+    return app, _invoice(app, order_id)
+
+
+def test_a_cod_invoice_rounded_down_can_be_credited_in_full() -> None:
+    app, invoice = _malaysian_cod_invoice()
+    assert (invoice.gross, invoice.rounding) == (Money.of("11.22", "MYR"), Money.of("-0.02", "MYR"))
+    assert invoice.payable == invoice.amount_due == Money.of("11.20", "MYR")
+    app.execute(commands.IssueCreditNote(invoice_id=invoice.id))
+    with app.uow() as uow:
+        order = uow.orders.get(invoice.order_id)
+        after = uow.invoices.get(invoice.id)
+    assert after.credited == after.gross
+    assert after.payable.is_zero
+    # the order owed the cash amount, and owes nothing now: the rounding went with it
+    assert order.amount_due.is_zero
+
+
+def test_a_cod_invoice_rounded_down_and_paid_can_be_credited_in_half() -> None:
+    app, invoice = _malaysian_cod_invoice()
+    with app.uow() as uow:
+        deliver(app, uow.orders.get(invoice.order_id).shipment_ids[-1])
+    app.execute(
+        commands.RecordPayment(
+            order_id=invoice.order_id,
+            amount=Money.of("11.20", "MYR"),
+            method=PaymentMethod.COD,
+            reference="cod-1",
+        )
+    )
+    app.execute(commands.IssueCreditNote(invoice_id=invoice.id, amount=Money.of("5.61", "MYR")))
+    with app.uow() as uow:
+        order = uow.orders.get(invoice.order_id)
+        after = uow.invoices.get(invoice.id)
+        (credit,) = uow.customer_credits.list()
+    # 11.22 - 5.61 - 0.02 = 5.59 left to pay for; 11.20 was paid: 5.61 goes to credit
+    assert after.payable == after.paid == Money.of("5.59", "MYR")
+    assert order.amount_due == order.paid == Money.of("5.59", "MYR")
+    assert credit.balance == Money.of("5.61", "MYR")

@@ -276,6 +276,7 @@ def test_every_command_round_trips_with_its_tag() -> None:
         c.ApplyCustomerCredit(order_id="O1", amount=idr("1"), reference="cr"),
         c.CompleteOrder(order_id="O1"),
         c.CancelOrder(order_id="O1", reason="changed mind"),
+        c.AddOrderCharge(order_id="O1", code="ABL", description="Box", amount=idr("5000")),
         c.ImportMarketplaceOrders(channel="shopee"),
         c.ReceiveWebhook(channel="shopee", body="{}", signature="00ff"),
         c.MapChannelSku(channel="shopee", channel_sku="SHP-1", sku="A"),

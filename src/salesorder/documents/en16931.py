@@ -23,7 +23,9 @@ The mapping, by business term:
   (BT-149): see :func:`unit_price`. A line with two taxes (Malaysia's sales tax and service
   tax together) has no EN 16931 form and is refused.
 - BG-21 a document-level charge per charge line (shipping, a COD fee): its UNCL 7161
-  reason code and text, amount, VAT category and rate.
+  reason code and text, amount, VAT category and rate. A document of charges alone (the
+  shipping invoiced after the goods, a credit of the shipping) lists them as lines: EN
+  16931 wants at least one line (BR-16).
 - BG-23 the VAT breakdown per (category, rate), from the lines' and charges' own taxes: the
   category is the tax's treatment (S, Z, E, O, AE; a taxable rate of 0 is Z). E, O and AE
   rows carry the exemption reason (BT-120, the tax's own, else "Exempt from VAT", "Not
@@ -214,12 +216,19 @@ class EN16931Invoice:
         charges: list[InvoiceLine] = []
         for line in document.lines:
             (charges if line.charge else goods).append(line)
+        if not goods:
+            # EN 16931 wants at least one line (BR-16): a document of charges alone (the
+            # shipping invoiced after the goods, a credit of the shipping) lists them as lines.
+            goods, charges = charges, []
+        as_charge = {id(line) for line in charges}
         categorised = [(line, _category(name, line)) for line in document.lines]
         breakdown = _breakdown(name, categorised)
         codes = {row.category.code for row in breakdown}
         _check_parties(name, document, categorised, codes)
         only_o = codes == {"O"}
-        lines = tuple(_line(line, category) for line, category in categorised if not line.charge)
+        lines = tuple(
+            _line(line, category) for line, category in categorised if id(line) not in as_charge
+        )
         charge_terms = tuple(
             Charge(
                 reason_code=line.charge,
@@ -228,7 +237,7 @@ class EN16931Invoice:
                 category=category,
             )
             for line, (category, _) in categorised
-            if line.charge
+            if id(line) in as_charge
         )
         totals = _totals(document, goods, charges, breakdown)
         preceding: str | None

@@ -3,7 +3,9 @@
 :class:`OrderBalance` is a value held by :class:`~salesorder.domain.orders.Order`: each
 change returns a new balance, and a change that breaks a rule raises before anything is
 replaced. Every amount is in ``currency``. What the buyer owes in all is the goods' gross
-plus ``shipping_charge``, ``cash_rounding`` and ``adjusted``, less ``credited``;
+plus ``shipping_charge``, the other ``charges``, ``cash_rounding`` and ``adjusted``, less
+``credited``; ``shipping`` keeps how the shipping charge was priced (the fees and what
+shipping promotions took off them);
 ``amount_paid`` is what was paid, net of what was refunded (``refunded`` keeps that total)
 or moved to the customer's credit. Where a rule depends on the order's status, the order
 passes it, with its name (``thing``) for the messages.
@@ -16,9 +18,17 @@ from typing import Protocol
 
 import attrs
 
+from salesorder.domain.common import as_tuple
 from salesorder.domain.lifecycle import OrderStatus
+from salesorder.domain.order_charges import OrderCharge, new_charge
 from salesorder.domain.payments import PaymentMethod
-from salesorder.exceptions import CurrencyMismatch, IllegalTransition, PaymentError
+from salesorder.domain.pricing import PricedShipping
+from salesorder.exceptions import (
+    CurrencyMismatch,
+    IllegalTransition,
+    PaymentError,
+    ValidationError,
+)
 from salesorder.money import Money, currency_info
 
 __all__ = ["OrderBalance"]
@@ -62,6 +72,11 @@ class OrderBalance:
     adjusted: Money = attrs.Factory(_zero, takes_self=True)
     #: What was given back of what was paid, in all (``amount_paid`` is already net of it).
     refunded: Money = attrs.Factory(_zero, takes_self=True)
+    #: The other charges the buyer pays (a COD fee, packaging...), one per code, in order.
+    charges: tuple[OrderCharge, ...] = attrs.field(default=(), converter=as_tuple)
+    #: How ``shipping_charge`` was priced: the fees, and what shipping promotions took off
+    #: them and why (None until the buyer is charged shipping).
+    shipping: PricedShipping | None = None
 
     def __attrs_post_init__(self) -> None:
         for amount in (
@@ -74,15 +89,39 @@ class OrderBalance:
         ):
             if amount.currency != self.currency:
                 raise CurrencyMismatch(self.currency, amount.currency, "order balance amounts")
+        for charge in self.charges:
+            if charge.amount.currency != self.currency:
+                raise CurrencyMismatch(self.currency, charge.amount.currency, "order charges")
+        if self.shipping is not None and self.shipping.fee.currency != self.currency:
+            raise CurrencyMismatch(self.currency, self.shipping.fee.currency, "order shipping")
 
     @classmethod
     def of_order(cls, order: _HasCurrency) -> OrderBalance:
         """A new order's balance: nothing paid, charged or credited, in its currency."""
         return cls(currency=order.currency)
 
+    @property
+    def charged(self) -> Money:
+        """The other charges (:attr:`charges`) in all."""
+        return Money.sum((charge.amount for charge in self.charges), self.currency)
+
+    @property
+    def shipping_so_far(self) -> PricedShipping | None:
+        """:attr:`shipping`; for a charge made before shipping was priced, that charge as is."""
+        if self.shipping is not None or self.shipping_charge.is_zero:
+            return self.shipping
+        return PricedShipping(fee=self.shipping_charge)
+
     def due_at(self, gross: Money) -> Money:
         """What the buyer owes in all when the goods come to ``gross``."""
-        return gross + self.shipping_charge + self.cash_rounding + self.adjusted - self.credited
+        return (
+            gross
+            + self.shipping_charge
+            + self.charged
+            + self.cash_rounding
+            + self.adjusted
+            - self.credited
+        )
 
     def _same_currency(self, amount: Money | None, what: str) -> None:
         if amount is not None and amount.currency != self.currency:
@@ -159,13 +198,65 @@ class OrderBalance:
         return attrs.evolve(self, adjusted=self.adjusted + amount)
 
     def charging(
-        self, shipping_charge: Money | None, cash_rounding: Money | None, *, what: str
+        self,
+        shipping_charge: Money | None,
+        cash_rounding: Money | None,
+        *,
+        what: str,
+        shipping: PricedShipping | None = None,
     ) -> OrderBalance:
-        """The balance once a shipping fee and a COD cash rounding (either may be None) apply."""
+        """The balance once a shipping fee and a COD cash rounding (either may be None) apply.
+
+        ``shipping``, when given, is the order's shipping priced with this charge (see
+        :func:`~salesorder.domain.pricing.price_shipping`): it replaces :attr:`shipping`,
+        and what it charges must be the shipping charged so far plus ``shipping_charge``.
+
+        Raises:
+            CurrencyMismatch: an amount is in another currency.
+            ValidationError: ``shipping`` does not charge what the balance would.
+        """
         self._same_currency(shipping_charge, what)
         self._same_currency(cash_rounding, what)
+        zero = Money.zero(self.currency)
+        charged = self.shipping_charge + (shipping_charge or zero)
+        if shipping is not None:
+            self._same_currency(shipping.fee, what)
+            if shipping.charge != charged:
+                raise ValidationError(
+                    f"cannot {what}: the shipping priced charges {shipping.charge}, the "
+                    f"order's shipping charge would be {charged}"
+                )
         return attrs.evolve(
             self,
-            shipping_charge=self.shipping_charge + (shipping_charge or Money.zero(self.currency)),
-            cash_rounding=self.cash_rounding + (cash_rounding or Money.zero(self.currency)),
+            shipping_charge=charged,
+            cash_rounding=self.cash_rounding + (cash_rounding or zero),
+            shipping=shipping or self.shipping,
         )
+
+    def adding_charge(
+        self,
+        code: str,
+        description: str,
+        amount: Money,
+        tax_category: str | None,
+        *,
+        thing: str,
+        status: OrderStatus,
+    ) -> OrderBalance:
+        """The balance once the buyer is charged ``amount`` (tax included) under ``code``.
+
+        Raises:
+            IllegalTransition, CurrencyMismatch, ValidationError, TooManyDigits,
+            DuplicateError: see :func:`~salesorder.domain.order_charges.new_charge`.
+        """
+        charge = new_charge(
+            self.charges,
+            code=code,
+            description=description,
+            amount=amount,
+            tax_category=tax_category,
+            currency=self.currency,
+            thing=thing,
+            status=status,
+        )
+        return attrs.evolve(self, charges=(*self.charges, charge))

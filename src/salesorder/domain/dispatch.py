@@ -2,10 +2,11 @@
 
 :func:`plan_shipment` decides from the order alone which warehouses ship now (one parcel and
 one courier booking each), under which booking references, and whether that completes the
-order; :meth:`ShipmentPlan.charges` then decides, from the couriers' quoted fees, what the
-buyer is charged for shipping and, for a COD order, the cash the courier collects and the
-rounding that makes it payable in cash. Booking the courier and moving the stock are the
-service's (:func:`salesorder.services.fulfilment.ship_order`).
+order; :meth:`ShipmentPlan.charges` then decides, from the couriers' quoted fees and the
+shipping promotions' discount on them, what the buyer is charged for shipping and, for a
+COD order, the cash the courier collects and the rounding that makes it payable in cash.
+Booking the courier, pricing the shipping and moving the stock are the service's
+(:func:`salesorder.services.fulfilment.ship_order`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from salesorder.domain.allocation import Pick
 from salesorder.domain.customers import Address
 from salesorder.domain.lifecycle import IN_WAREHOUSE
 from salesorder.domain.orders import Order
+from salesorder.domain.pricing import PricedShipping
 from salesorder.domain.shipping import FeePayer, cod_amount
-from salesorder.exceptions import IllegalTransition
+from salesorder.exceptions import IllegalTransition, ValidationError
 from salesorder.money import CashRounding, Money, RoundingMode
 
 __all__ = ["PlannedParcel", "ShipmentCharges", "ShipmentPlan", "plan_shipment"]
@@ -40,15 +42,19 @@ class ShipmentCharges:
     """What shipping a plan's parcels costs and collects, in the order's currency.
 
     ``fee`` is the sum of the couriers' quoted fees. The buyer is charged ``charge`` (the
-    fee when the buyer pays it, else None); for a COD order whose parcels complete it,
+    fee less ``discount``, what shipping promotions took off it, when the buyer pays it;
+    both None when the seller does), as ``shipping`` priced it (the order's shipping with
+    this fee; None when it was not priced); for a COD order whose parcels complete it,
     ``cod`` is what the courier collects and ``rounding`` the cash rounding kept on the
-    order as an adjustment (both None otherwise). The last parcel carries all three.
+    order as an adjustment (both None otherwise). The last parcel carries them all.
     """
 
     fee: Money
     charge: Money | None
     cod: Money | None
     rounding: Money | None
+    discount: Money | None = None
+    shipping: PricedShipping | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +68,8 @@ class ShipmentPlan:
     currency: str
     #: What the buyer owes, when the courier is to collect it (a COD order completed now).
     cod_due: Money | None
+    #: The shipping the order charged its buyer before these parcels.
+    shipping_charged: Money | None = None
 
     def charges(
         self,
@@ -70,21 +78,52 @@ class ShipmentPlan:
         *,
         mode: RoundingMode,
         cash: CashRounding,
+        shipping: PricedShipping | None = None,
     ) -> ShipmentCharges:
         """The charges once the courier quoted ``fees`` (one per parcel, in plan order).
 
-        The COD amount is what is due plus the fees when the buyer pays them, rounded to
-        the destination country's cash step with ``mode``; the rounding is the difference.
+        When the buyer pays the fees, ``shipping`` is the order's shipping priced with them
+        (:func:`~salesorder.domain.pricing.price_shipping`): the buyer is charged what it
+        charges beyond what the order charged before, the fees less the promotions'
+        discount. The COD amount is what is due plus that charge, rounded to the
+        destination country's cash step with ``mode``; the rounding is the difference.
+
+        Raises:
+            ValidationError: ``shipping`` charges less than the order did before, or more
+                than before plus the fees.
         """
         fee = sum(fees[1:], fees[0])
-        charge = fee if fee_payer is FeePayer.BUYER else None
-        if self.cod_due is None:
-            return ShipmentCharges(fee=fee, charge=charge, cod=None, rounding=None)
-        cod = cod_amount(
-            self.cod_due, fee, fee_payer, mode=mode, cash=cash, country=self.destination.country
+        charge = discount = None
+        if fee_payer is FeePayer.BUYER:
+            charge = fee
+            if shipping is not None:
+                before = self.shipping_charged or Money.zero(self.currency)
+                charge = shipping.charge - before
+                if charge.is_negative or charge > fee:
+                    raise ValidationError(
+                        f"shipping priced to charge {shipping.charge} does not fit fees of "
+                        f"{fee} after {before} charged before"
+                    )
+            discount = fee - charge
+        cod = rounding = None
+        if self.cod_due is not None:
+            cod = cod_amount(
+                self.cod_due,
+                charge or Money.zero(self.currency),
+                FeePayer.BUYER,
+                mode=mode,
+                cash=cash,
+                country=self.destination.country,
+            )
+            rounding = cod - self.cod_due - (charge or Money.zero(self.currency))
+        return ShipmentCharges(
+            fee=fee,
+            charge=charge,
+            cod=cod,
+            rounding=rounding,
+            discount=discount,
+            shipping=shipping,
         )
-        rounding = cod - self.cod_due - (charge or Money.zero(self.currency))
-        return ShipmentCharges(fee=fee, charge=charge, cod=cod, rounding=rounding)
 
 
 def plan_shipment(order: Order, warehouse: str | None = None) -> ShipmentPlan:
@@ -128,4 +167,5 @@ def plan_shipment(order: Order, warehouse: str | None = None) -> ShipmentPlan:
         completes=completes,
         currency=order.currency,
         cod_due=order.amount_due if order.is_cod and completes else None,
+        shipping_charged=order.shipping_charge,
     )

@@ -24,11 +24,12 @@ from salesorder.domain.common import Held, aware_datetime, code, positive_int
 from salesorder.domain.customers import Address
 from salesorder.domain.fulfilment import FulfilmentRecord, LineFulfilment
 from salesorder.domain.lifecycle import OrderAction, OrderStatus, StatusChange
+from salesorder.domain.order_charges import OrderCharge
 from salesorder.domain.order_contents import OrderContents
 from salesorder.domain.order_lines import OrderLine
 from salesorder.domain.order_progress import OrderProgress
 from salesorder.domain.payments import PaymentMethod
-from salesorder.domain.pricing import PricedOrder, TaxMode
+from salesorder.domain.pricing import PricedOrder, PricedShipping, TaxMode
 from salesorder.exceptions import (
     CurrencyMismatch,
     EmptyOrder,
@@ -172,9 +173,7 @@ class Order:
         receipts reserve waiting orders (oldest wait first) that persistence adapters find with
         :meth:`~salesorder.ports.persistence.OrderRepository.waiting_for_stock`.
         """
-        if not self.progress.waits_for_stock:
-            return None
-        return self.backordered_since
+        return self.backordered_since if self.progress.waits_for_stock else None
 
     def line(self, line_id: str) -> OrderLine:
         """The line with ``line_id``.
@@ -206,6 +205,8 @@ class Order:
     amount_paid = Held[Money]("balance", "What has been paid, net of refunds.")
     paid = Held[Money]("balance", "What has been paid (:attr:`amount_paid`).", of="amount_paid")
     shipping_charge = Held[Money]("balance", "The shipping fees the buyer pays.")
+    shipping = Held[PricedShipping | None]("balance", "How the shipping charge was priced.")
+    charges = Held[list[OrderCharge]]("balance", "The other charges the buyer pays.", list)
     cash_rounding = Held[Money]("balance", "The adjustment that made a COD amount cash.")
     credited = Held[Money]("balance", "What credit notes took back; no longer due.")
     adjusted = Held[Money]("balance", "What upward adjustment invoices added to what is owed.")
@@ -412,12 +413,14 @@ class Order:
         warehouse: str | None = None,
         shipping_charge: Money | None = None,
         cash_rounding: Money | None = None,
+        shipping: PricedShipping | None = None,
     ) -> None:
         """The reserved units from ``warehouse`` (all, when None) left as ``shipment_id``.
 
         The order is shipped once nothing is left to ship, partly shipped before. A prepaid
         order (not COD, not on account) ships only when its goods are paid. The buyer pays
-        ``shipping_charge`` (None when the seller does); ``cash_rounding`` makes COD cash.
+        ``shipping_charge`` (None when the seller does) as ``shipping`` priced it (see
+        :meth:`.OrderBalance.charging`); ``cash_rounding`` makes COD cash.
         """
         record = self.fulfilment_record
         completes = record.completes(
@@ -425,7 +428,9 @@ class Order:
         )
         action = OrderAction.SHIP if completes else OrderAction.SHIP_PART
         self.check(action)
-        balance = self.balance.charging(shipping_charge, cash_rounding, what="ship")
+        balance = self.balance.charging(
+            shipping_charge, cash_rounding, what="ship", shipping=shipping
+        )
         if self.must_be_paid_to_ship and self.pricing and self.paid < self.total:
             raise IllegalTransition(
                 self.thing,
@@ -536,12 +541,7 @@ class Order:
     # -- money ------------------------------------------------------------------------------
 
     def record_payment(self, amount: Money, method: PaymentMethod) -> None:
-        """Add ``amount`` to what has been paid.
-
-        Raises:
-            PaymentError: the amount is in another currency, not positive, or more than due;
-                or a COD payment arrives before delivery.
-        """
+        """Add ``amount`` to what has been paid; see :meth:`.OrderBalance.receiving`."""
         self.check(OrderAction.PAY)
         self.balance = self.balance.receiving(
             amount, method, thing=self.thing, status=self.status, due=lambda: self.balance_due
@@ -571,14 +571,14 @@ class Order:
         )
 
     def record_adjustment(self, amount: Money) -> None:
-        """An upward adjustment invoice added ``amount`` (above zero) to what is owed.
-
-        Raises:
-            CurrencyMismatch: ``amount`` is in another currency than the order.
-            IllegalTransition: the order is cancelled.
-            PaymentError: ``amount`` is not above zero.
-        """
+        """An upward adjustment invoice added ``amount``; see :meth:`.OrderBalance.adjusting`."""
         self.balance = self.balance.adjusting(amount, thing=self.thing, status=self.status)
+
+    def add_charge(self, code: str, description: str, amount: Money, tax: str | None) -> None:
+        """Charge the buyer ``amount`` for ``code`` too: see :meth:`.OrderBalance.adding_charge`."""
+        self.balance = self.balance.adding_charge(
+            code, description, amount, tax, thing=self.thing, status=self.status
+        )
 
     def complete(self, at: dt.datetime) -> None:
         """Close a delivered order whose balance is paid (COD cash collected)."""

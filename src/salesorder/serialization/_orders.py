@@ -34,7 +34,7 @@ ORDER_KEYS = (
     "history", "pricing", "warehouse", "shipment_ids", "picks", "backordered_since",
     "invoice_ids", "amount_paid", "shipping_charge", "cash_rounding", "credited", "adjusted",
     "cancel_reason", "voucher_codes", "held_from", "hold_reason", "dispatched", "returned",
-    "refunded", "amendments",
+    "refunded", "amendments", "charges", "shipping",
 )  # fmt: skip
 
 #: Order fields whose own fields sit at the top level of the order's document.

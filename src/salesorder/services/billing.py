@@ -82,6 +82,7 @@ __all__ = [
     "credit_of",
     "draft_invoice",
     "edit_invoice",
+    "invoiced_in_full",
     "issue_credit_note",
     "issue_draft_invoice",
     "issue_invoice",
@@ -143,36 +144,64 @@ def _invoiced_lines(uow: UnitOfWork, order: Order) -> set[str]:
     return invoiced
 
 
-def _shipping_line(app: SalesApp, order: Order, amount: Money) -> InvoiceLine:
-    """The shipping charge ``amount`` (what the buyer pays, tax included) as a charge line."""
+def _charge_line(
+    app: SalesApp,
+    order: Order,
+    *,
+    line_id: str,
+    code: str,
+    sku: str,
+    description: str,
+    amount: Money,
+    category: str | None,
+) -> InvoiceLine:
+    """A charge of ``order`` as an invoice line (``charge`` = ``code``, UNCL 7161).
+
+    ``amount`` is what the buyer pays, tax included; its tax is that of ``category`` (none
+    when None) in the shop's table on the day the order was placed, as for its goods.
+    """
     settings = app.settings
-    category = settings.shipping_tax_category
     taxes = (
         ()
         if category is None
         else settings.tax_table.rates_for(settings.jurisdiction, category, order.placed_at.date())
     )
     priced = price_order(
-        [LineToPrice(line_id=SHIPPING_LINE, quantity=1, unit_price=amount, taxes=taxes)],
+        [LineToPrice(line_id=line_id, quantity=1, unit_price=amount, taxes=taxes)],
         currency=order.currency,
         tax_mode=TaxMode.INCLUDED,
         policy=settings.rounding_for(order.currency),
         trace=False,
     )
-    return InvoiceLine.from_priced(
-        priced.lines[0], sku="SHIPPING", description="Shipping", charge="FC"
+    return InvoiceLine.from_priced(priced.lines[0], sku=sku, description=description, charge=code)
+
+
+def _shipping_line(app: SalesApp, order: Order, amount: Money) -> InvoiceLine:
+    """The shipping charge ``amount`` (what the buyer pays, tax included) as a charge line."""
+    return _charge_line(
+        app,
+        order,
+        line_id=SHIPPING_LINE,
+        code="FC",
+        sku="SHIPPING",
+        description="Shipping",
+        amount=amount,
+        category=app.settings.shipping_tax_category,
     )
 
 
 def _uninvoiced_charges(
     app: SalesApp, uow: UnitOfWork, order: Order
 ) -> tuple[list[InvoiceLine], Money]:
-    """The order's shipping charge and COD cash rounding that no issued invoice carries.
+    """The order's charges and COD cash rounding that no issued invoice carries.
 
     An order charges shipping once (with the parcel that completes it), so the first
-    invoice issued after that lists it; the cash rounding goes with it.
+    invoice issued after that lists it; the cash rounding goes with it. Each other charge
+    of the order (:attr:`~salesorder.domain.orders.Order.charges`) is a line of its own,
+    ``"charge-<code>"``, on the first invoice issued after it was added.
     """
     shipping, rounding = order.shipping_charge, order.cash_rounding
+    listed: set[str] = set()
     for invoice_id in order.invoice_ids:
         invoice = uow.invoices.get(invoice_id)
         if invoice.document not in _INVOICING or invoice.status is not InvoiceStatus.ISSUED:
@@ -182,8 +211,32 @@ def _uninvoiced_charges(
             order.currency,
         )
         rounding = rounding - invoice.rounding
+        listed.update(line.line_id for line in invoice.lines if line.charge)
     lines = [_shipping_line(app, order, shipping)] if shipping.is_positive else []
+    lines.extend(
+        _charge_line(
+            app,
+            order,
+            line_id=charge.line_id,
+            code=charge.code,
+            sku=charge.code,
+            description=charge.description,
+            amount=charge.amount,
+            category=charge.tax_category,
+        )
+        for charge in order.charges
+        if charge.line_id not in listed
+    )
     return lines, rounding
+
+
+def invoiced_in_full(app: SalesApp, uow: UnitOfWork, order: Order) -> bool:
+    """True when issued invoices list every goods line and every charge of ``order``."""
+    if order.pricing is None:
+        return False
+    invoiced = _invoiced_lines(uow, order)
+    charges, _ = _uninvoiced_charges(app, uow, order)
+    return not charges and all(line.line_id in invoiced for line in order.pricing.lines)
 
 
 def _draft(app: SalesApp, tx: Transaction, command: IssueInvoice) -> tuple[Order, Invoice]:
@@ -425,11 +478,15 @@ def credit_invoice(
         units=units,
     )
     series.take()
+    payable = invoice.payable
     excess = invoice.record_credit(note.lines, note.units)
     if excess.is_positive:
         _move_to_credit(tx, order, invoice, excess, f"credit note {note.number}")
-    if on_order:
-        order.record_credit(note.gross)
+    # What the order no longer owes: the note's gross, and the invoice's cash rounding with
+    # the last of it (a COD invoice's payable is gross + rounding).
+    owed_less = payable - invoice.payable
+    if on_order and owed_less.is_positive:
+        order.record_credit(owed_less)
     uow.credit_notes.add(note)
     return note
 

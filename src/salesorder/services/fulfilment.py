@@ -22,6 +22,7 @@ from salesorder.domain.inventory import MovementKind, reservation_key
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import (
+    FeePayer,
     Shipment,
     ShipmentRequest,
     ShipmentStatus,
@@ -30,6 +31,7 @@ from salesorder.domain.shipping import (
     TrackingUpdate,
 )
 from salesorder.exceptions import UnknownShipment
+from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import (
@@ -42,6 +44,7 @@ from salesorder.services.commands import (
     SyncTracking,
 )
 from salesorder.services.inventory import post, reserve_stock
+from salesorder.services.pricing import price_shipping_of
 
 __all__ = [
     "fail_delivery",
@@ -87,7 +90,11 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
     references are derived from the order, so a retried command never books twice. For a
     COD order the courier collects what is due plus the fees (when the buyer pays them),
     rounded to the currency's cash step; the rounding is kept on the order as an adjustment.
-    The decisions are :func:`~salesorder.domain.dispatch.plan_shipment`'s.
+    The decisions are :func:`~salesorder.domain.dispatch.plan_shipment`'s. When the buyer
+    pays the fees, the shop's shipping promotions that apply to the order take their
+    discount off them (:func:`~salesorder.services.pricing.price_shipping_of`): the order's
+    shipping charge, the COD amount and the invoice's shipping line are what is left, and
+    ``order.shipping`` keeps the fees, the discount and its trace.
     """
     courier = app.courier(command.courier)
     with app.transaction() as tx:
@@ -105,11 +112,17 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
             )
             for parcel in plan.parcels
         ]
+        fees = [courier.quote(request).fee for request in requests]
+        shipping = None
+        if command.fee_payer is FeePayer.BUYER:
+            fee = Money.sum(fees, order.currency)
+            shipping = price_shipping_of(app, tx, order, fee)
         charges = plan.charges(
-            [courier.quote(request).fee for request in requests],
+            fees,
             command.fee_payer,
             mode=app.settings.rounding.mode,
             cash=app.settings.cash,
+            shipping=shipping,
         )
         for index, (parcel, request) in enumerate(zip(plan.parcels, requests, strict=True)):
             last = index == len(requests) - 1
@@ -136,6 +149,7 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                 warehouse=parcel.warehouse,
                 shipping_charge=charges.charge if last else None,
                 cash_rounding=charges.rounding if last else None,
+                shipping=charges.shipping if last else None,
             )
             tx.raise_event(
                 OrderShipped(

@@ -57,6 +57,7 @@ HANDLERS: MappingProxyType[type[c.Command[Any]], Handler] = MappingProxyType(
         c.ReleaseOrder: ordering.release_hold,
         c.AmendOrder: ordering.amend_order,
         c.CancelLines: ordering.cancel_lines,
+        c.AddOrderCharge: ordering.add_order_charge,
         c.FailDelivery: fulfilment.fail_delivery,
         c.ReattemptDelivery: fulfilment.reattempt_delivery,
         c.ReturnToSender: fulfilment.return_to_sender,

@@ -24,13 +24,21 @@ from salesorder.domain.invoicing import DocumentType, Invoice
 from salesorder.domain.lifecycle import OrderAction, OrderStatus
 from salesorder.domain.orders import Order, OrderLine
 from salesorder.domain.pricing import PricedOrder
-from salesorder.exceptions import AmendmentRefused, DuplicateError, InvalidAddress, UnknownSKU
+from salesorder.exceptions import (
+    AmendmentRefused,
+    DuplicateError,
+    IllegalTransition,
+    InvalidAddress,
+    TaxRateNotFound,
+    UnknownSKU,
+)
 from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
-from salesorder.services.billing import credit_invoice, refund_order
+from salesorder.services.billing import credit_invoice, invoiced_in_full, refund_order
 from salesorder.services.commands import (
     AddLine,
+    AddOrderCharge,
     AmendOrder,
     CancelLines,
     CancelOrder,
@@ -49,6 +57,7 @@ from salesorder.services.pricing import price, release_vouchers, reprice
 
 __all__ = [
     "add_line",
+    "add_order_charge",
     "amend_order",
     "cancel",
     "cancel_lines",
@@ -202,6 +211,41 @@ def complete_order(app: SalesApp, command: CompleteOrder) -> None:
         order = tx.uow.orders.get(command.order_id)
         order.complete(tx.now)
         tx.raise_event(OrderCompleted(order_id=order.id, at=tx.now))
+
+
+def add_order_charge(app: SalesApp, command: AddOrderCharge) -> None:
+    """Charge the buyer for a COD fee, packaging, insurance...: the order owes it at once.
+
+    A ``tax_category`` of None is the shop's ``shipping_tax_category``; the category must
+    have a rate on the day the order was placed (the invoice taxes the charge as of then).
+
+    Raises:
+        TaxRateNotFound: the tax table has no rate for the category.
+        IllegalTransition: the order is invoiced in full, cancelled or closed.
+        CurrencyMismatch, ValidationError, TooManyDigits, DuplicateError: see
+            :func:`~salesorder.domain.order_charges.new_charge`.
+    """
+    settings = app.settings
+    category = command.tax_category
+    if category is None:
+        category = settings.shipping_tax_category
+    with app.transaction() as tx:
+        order = tx.uow.orders.get(command.order_id)
+        if category is not None:
+            try:
+                settings.tax_table.rates_for(
+                    settings.jurisdiction, category, order.placed_at.date()
+                )
+            except TaxRateNotFound as error:
+                raise TaxRateNotFound(f"{order.thing}, charge {command.code!r}: {error}") from None
+        if invoiced_in_full(app, tx.uow, order):
+            raise IllegalTransition(
+                order.thing,
+                order.status.value,
+                f"add charge {command.code!r} of {command.amount} to",
+                "it is invoiced in full",
+            )
+        order.add_charge(command.code, command.description, command.amount, category)
 
 
 def _receivable(tx: Transaction, order: Order) -> list[Invoice]:

@@ -4,6 +4,8 @@
 promotions and the order's vouchers through the unit of work, prices the order with
 :func:`salesorder.domain.pricing.price_order` and redeems the vouchers (each a stored
 aggregate with a version, so two orders racing for a voucher's last use cannot both win).
+:func:`price_shipping_of` prices the shipping an order charges its buyer with the shop's
+shipping promotions, by the same rules and for the same date, channel and customer.
 """
 
 from __future__ import annotations
@@ -11,13 +13,40 @@ from __future__ import annotations
 from salesorder.domain.events import OrderPriced
 from salesorder.domain.orders import Order
 from salesorder.domain.pricelists import PricingContext
-from salesorder.domain.pricing import LineToPrice, PricedOrder, price_order
+from salesorder.domain.pricing import (
+    LineToPrice,
+    PricedOrder,
+    PricedShipping,
+    price_order,
+    price_shipping,
+)
 from salesorder.domain.promotions import Voucher
-from salesorder.exceptions import NotFound, ValidationError
+from salesorder.exceptions import IllegalTransition, NotFound, ValidationError
+from salesorder.money import Money
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import AddPriceList, AddPromotion, AddVoucher, SetVouchers
 
-__all__ = ["add_price_list", "add_promotion", "add_voucher", "price", "reprice", "set_vouchers"]
+__all__ = [
+    "add_price_list",
+    "add_promotion",
+    "add_voucher",
+    "price",
+    "price_shipping_of",
+    "reprice",
+    "set_vouchers",
+]
+
+
+def _context(tx: Transaction, order: Order) -> PricingContext:
+    """Who buys, where and when, for ``order``: the day it was placed is the pricing date."""
+    customer = tx.uow.customers.find(order.customer_id)
+    return PricingContext(
+        on=order.placed_at.date(),
+        channel=order.channel.code,
+        customer_id=order.customer_id,
+        customer_group=customer.group if customer is not None else "",
+        order_id=order.id,
+    )
 
 
 def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, list[Voucher]]:
@@ -33,7 +62,6 @@ def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, li
     settings = app.settings
     uow = tx.uow
     on = order.placed_at.date()
-    customer = uow.customers.find(order.customer_id)
     vouchers = []
     for voucher_code in order.voucher_codes:
         voucher = uow.vouchers.find(voucher_code)
@@ -60,13 +88,7 @@ def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, li
                 taxes=taxes,
             )
         )
-    context = PricingContext(
-        on=on,
-        channel=order.channel.code,
-        customer_id=order.customer_id,
-        customer_group=customer.group if customer is not None else "",
-        order_id=order.id,
-    )
+    context = _context(tx, order)
     priced = price_order(
         lines,
         currency=order.currency,
@@ -78,6 +100,29 @@ def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, li
         vouchers=vouchers,
     )
     return priced, vouchers
+
+
+def price_shipping_of(app: SalesApp, tx: Transaction, order: Order, fee: Money) -> PricedShipping:
+    """``order``'s shipping once its buyer is charged ``fee`` more, the shop's promotions on it.
+
+    The automatic shipping promotions are chosen as :func:`price` chooses promotions (the
+    day the order was placed, its channel, the buyer's group), ``min_spend`` against the
+    goods at list prices as they were priced; the goods are not priced again. Nothing is
+    changed. See :func:`~salesorder.domain.pricing.price_shipping`.
+
+    Raises:
+        IllegalTransition: the order is not priced.
+    """
+    if order.pricing is None:
+        raise IllegalTransition(order.thing, order.status.value, "price the shipping of")
+    return price_shipping(
+        fee,
+        goods=order.pricing.list_amount,
+        context=_context(tx, order),
+        promotions=tx.uow.promotions.list(),
+        policy=app.settings.rounding_for(order.currency),
+        earlier=order.balance.shipping_so_far,
+    )
 
 
 def reprice(app: SalesApp, tx: Transaction, order: Order) -> None:

@@ -108,7 +108,11 @@ class CreditNote:
             whole = amount == invoice.gross and invoice.credited.is_zero  # a copy of the lines
             credited = invoice.lines if whole else invoice.spread_credit(amount)
             taken = (
-                {line.line_id: line.quantity for line in invoice.lines if line.quantity}
+                {
+                    line.line_id: line.quantity
+                    for line in invoice.lines
+                    if line.quantity and not line.gross.is_zero
+                }
                 if whole and not invoice.credited_units
                 else {}
             )

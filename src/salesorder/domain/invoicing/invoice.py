@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 import attrs
 
 from salesorder.domain.common import as_tuple, aware_datetime, code
-from salesorder.domain.invoicing.lines import InvoiceLine, _credited_line, _summarise
+from salesorder.domain.invoicing.lines import (
+    InvoiceLine,
+    _balanced_charges,
+    _credited_line,
+    _summarise,
+)
 from salesorder.domain.invoicing.model import (
     DocumentType,
     EInvoiceState,
@@ -29,7 +35,7 @@ from salesorder.exceptions import (
     PaymentError,
     ValidationError,
 )
-from salesorder.money import Money, apportion
+from salesorder.money import Money, RoundingPlace, apportion
 
 __all__ = ["Invoice"]
 
@@ -43,13 +49,14 @@ class Invoice:
     """An invoice for an order; see :mod:`salesorder.domain.invoicing`.
 
     ``paid`` is what payments allocated to it cover; ``credited`` what credit notes took
-    back. Both stay between zero and the gross, and ``paid + credited <= gross``.
+    back: ``credited`` stays between zero and the gross, ``paid`` between zero and
+    :attr:`payable` (gross plus the cash ``rounding``, less what was credited).
     ``credited_lines`` is what was credited on each line (gross, by line id; lines never
     credited are absent): it sums to ``credited``, and no line's entry exceeds its gross.
     ``credited_units`` is the units credit notes took back per line (returns, credits by
     units); never more than the line's quantity. ``payment_means`` is how the buyer pays,
-    as printed; ``rounding`` the cash rounding of
-    a COD collection (the buyer pays ``gross + rounding``; it is printed, never allocated).
+    as printed; ``rounding`` the cash rounding of a COD collection (the buyer pays
+    ``gross + rounding``).
     """
 
     id: str = attrs.field(validator=code)
@@ -146,15 +153,21 @@ class Invoice:
                     f"charge line {charge.line_id!r} of order {order_id!r} needs a charge "
                     "code and an id no goods line has"
                 )
-        lines = (
-            *(
-                InvoiceLine.from_priced(
-                    p, sku=descriptions[p.line_id][0], description=descriptions[p.line_id][1]
-                )
-                for p in priced
-            ),
-            *charges,
-        )
+        goods = [
+            InvoiceLine.from_priced(
+                p, sku=descriptions[p.line_id][0], description=descriptions[p.line_id][1]
+            )
+            for p in priced
+        ]
+        policy = pricing.policy
+        if charges and policy.place is RoundingPlace.PER_DOCUMENT:
+            quantum = (
+                Money.zero(pricing.currency).info.quantum
+                if policy.digits is None
+                else Decimal(1).scaleb(-policy.digits)
+            )
+            charges = _balanced_charges(goods, charges, quantum, policy.mode.decimal_rounding)
+        lines = (*goods, *charges)
         currency = pricing.currency
         rates = {t.tax_code: t.effective_rate for t in pricing.tax_summary}
         return cls(
@@ -482,14 +495,8 @@ class Invoice:
 
     @property
     def prepaid(self) -> Money:
-        """What the document states as paid already (EN 16931 BT-113).
-
-        What payments allocated to it; once nothing is left open, the cash ``rounding``
-        (which the buyer paid too) is counted in, so the amount due is zero.
-        """
-        if self.rounding.is_zero or not self.paid.is_positive or self.open_balance.is_positive:
-            return self.paid
-        return self.paid + self.rounding
+        """What the document states as paid already (EN 16931 BT-113): what payments cover."""
+        return self.paid
 
     @property
     def amount_due(self) -> Money:
@@ -497,11 +504,23 @@ class Invoice:
         return self.gross - self.prepaid + self.rounding
 
     @property
+    def payable(self) -> Money:
+        """What the buyer pays for this invoice in all, less what credit notes took back.
+
+        The gross plus the cash ``rounding``, minus what was credited; zero once the whole
+        gross is credited (the rounding goes with the last of it), never below zero.
+        """
+        if self.credited == self.gross:
+            return Money.zero(self.currency)
+        left = self.gross + self.rounding - self.credited
+        return left if left.is_positive else Money.zero(self.currency)
+
+    @property
     def open_balance(self) -> Money:
-        """Gross minus paid minus credited, still to pay (zero when not receivable)."""
+        """:attr:`payable` minus paid, still to pay (zero when not receivable)."""
         if not self.is_receivable:
             return Money.zero(self.currency)
-        return self.gross - self.paid - self.credited
+        return self.payable - self.paid
 
     def payment_state(self, on: dt.date) -> PaymentState:
         """Unpaid, partly paid, paid, overdue (open after the due date) or credited in full."""
@@ -578,7 +597,7 @@ class Invoice:
             taken[line_id] = taken.get(line_id, 0) + count
         self.credited_units = taken
         self.credited = self.credited + amount
-        excess = self.paid + self.credited - self.gross
+        excess = self.paid - self.payable
         if excess.is_positive:
             self.paid = self.paid - excess
             return excess

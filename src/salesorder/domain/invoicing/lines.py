@@ -178,6 +178,67 @@ def _credited_line(line: InvoiceLine, gross: Money, *, before: Money | None = No
     return attrs.evolve(line, net=gross - tax, tax=tax, gross=gross, discount=zero, taxes=taxes)
 
 
+def _balanced_charges(
+    goods: Sequence[InvoiceLine], charges: Sequence[InvoiceLine], quantum: Decimal, mode: str
+) -> tuple[InvoiceLine, ...]:
+    """``charges`` with each one's net and tax split so that its tax row holds on the document.
+
+    A charge (shipping, a COD fee) is priced on its own, tax included, so per document its
+    tax is rounded apart from the goods' of the same rate, and the row of that rate on the
+    invoice could be off base x rate by more than one unit (EN 16931's BR-CO-17) where
+    amounts are whole (VND, whole rupiah). This splits the charge's gross G (kept) so that
+    the row's tax T + t is round-nearest to rate x (B + n): n = round((T + G - rate x B) /
+    (1 + rate)), t = G - n, where B and T are the row's base and tax so far. Only a charge
+    with one tax that balances the gross and shares its row with other lines changes; its
+    legal base (DPP) follows its net.
+    """
+    rows: dict[tuple[str, Decimal], tuple[Decimal, Decimal]] = {}
+
+    def count(line: InvoiceLine) -> None:
+        for record in line.tax_records:
+            base, tax = rows.get((record.tax_code, record.tax_rate), (Decimal(0), Decimal(0)))
+            rows[record.tax_code, record.tax_rate] = (
+                base + record.base.amount,
+                tax + record.amount.amount,
+            )
+
+    for line in goods:
+        count(line)
+    balanced: list[InvoiceLine] = []
+    for charge in charges:
+        records = charge.taxes
+        key = (records[0].tax_code, records[0].tax_rate) if len(records) == 1 else None
+        if (
+            key is None
+            or key not in rows
+            or records[0].compound
+            or charge.net + charge.tax != charge.gross
+        ):
+            balanced.append(charge)
+            count(charge)
+            continue
+        (record,) = records
+        base, tax = rows[key]
+        rate = record.effective_rate
+        gross = charge.gross.amount
+        net = ((tax + gross - rate * base) / (1 + rate)).quantize(quantum, rounding=mode)
+        currency = charge.gross.currency
+        net_m = Money.of(net, currency)
+        tax_m = charge.gross - net_m
+        legal = record.legal_base
+        if legal is not None and record.tax_rate:
+            legal = Money.of((net * rate / record.tax_rate).quantize(quantum, mode), currency)
+        line = attrs.evolve(
+            charge,
+            net=net_m,
+            tax=tax_m,
+            taxes=(attrs.evolve(record, base=net_m, amount=tax_m, legal_base=legal),),
+        )
+        balanced.append(line)
+        count(line)
+    return tuple(balanced)
+
+
 def _share(amount: Money, part: Money, whole: Money) -> Money:
     """``amount`` x ``part / whole``, rounded as :func:`apportion` rounds it."""
     if part == whole:

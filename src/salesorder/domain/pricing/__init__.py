@@ -50,7 +50,8 @@ pricing pays little for a trace nobody reads; the steps are the same either way.
 Import from this package; its modules are how it is built, one concern each: ``model``
 the values pricing takes and gives, ``engine`` the steps in their order, ``offers`` the
 discounts, promotions and vouchers, ``taxes`` the taxes and the tax summary, ``trace`` the
-trace, worded on first read.
+trace, worded on first read, ``shipping`` the shipping charge of an order already priced
+(:func:`price_shipping`: the shipping promotions by the same rules, the goods left alone).
 """
 
 from salesorder.domain.pricing.engine import price_lines, price_order
@@ -66,6 +67,7 @@ from salesorder.domain.pricing.model import (
     TraceKind,
     TraceStep,
 )
+from salesorder.domain.pricing.shipping import PricedShipping, price_shipping
 from salesorder.domain.tax import IncludedTax, ReducedBase, TaxMode
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "LineToPrice",
     "PricedLine",
     "PricedOrder",
+    "PricedShipping",
     "PricingTrace",
     "ReducedBase",
     "TaxMode",
@@ -84,4 +87,5 @@ __all__ = [
     "TraceStep",
     "price_lines",
     "price_order",
+    "price_shipping",
 ]

@@ -96,6 +96,7 @@ from salesorder.services.commands.fulfilment import (
 from salesorder.services.commands.ordering import (
     AddCustomer,
     AddLine,
+    AddOrderCharge,
     AddPriceList,
     AddProduct,
     AddPromotion,
@@ -145,6 +146,7 @@ from salesorder.services.commands.stock import (
 __all__ = [
     "AddCustomer",
     "AddLine",
+    "AddOrderCharge",
     "AddPriceList",
     "AddProduct",
     "AddPromotion",

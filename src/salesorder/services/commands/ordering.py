@@ -15,7 +15,14 @@ import attrs
 
 from salesorder.domain.catalog import Product
 from salesorder.domain.channels import Channel
-from salesorder.domain.common import as_tuple, code, not_empty, positive_int, whole_quantity
+from salesorder.domain.common import (
+    as_tuple,
+    code,
+    non_empty,
+    not_empty,
+    positive_int,
+    whole_quantity,
+)
 from salesorder.domain.customers import Address, Customer
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.pricelists import PriceList
@@ -27,6 +34,7 @@ from salesorder.services.commands.base import Command, LineQuantity
 __all__ = [
     "AddCustomer",
     "AddLine",
+    "AddOrderCharge",
     "AddPriceList",
     "AddProduct",
     "AddPromotion",
@@ -256,6 +264,27 @@ class CancelLines(Command[int]):
     lines: tuple[LineQuantity, ...] = attrs.field(converter=as_tuple, validator=not_empty)
     reason: str = ""
     key: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AddOrderCharge(Command[None]):
+    """Charge the buyer for something besides goods and shipping: a COD fee, packaging...
+
+    ``amount`` is what the buyer pays, tax included, in the order's currency; ``code`` the
+    UNCL 7161 reason code (``"ABL"`` packaging, ``"ABK"`` miscellaneous, ``"IN"``
+    insurance) or the shop's own, once per order; ``tax_category`` its category in the
+    shop's tax table (None: ``Settings.shipping_tax_category``, the shop's category for
+    what it charges besides goods). The order owes it at once, the next invoice lists it
+    as a charge line, and a COD parcel shipped after it collects it. Refused for an order
+    cancelled, closed or invoiced in full.
+    """
+
+    tag: ClassVar[str] = "add_order_charge"
+    order_id: str
+    code: str = attrs.field(validator=code)
+    description: str = attrs.field(validator=non_empty)
+    amount: Money
+    tax_category: str | None = None
 
 
 # -- customer messages (services.notifications) -----------------------------------------------
