@@ -24,8 +24,15 @@ from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.order_charges import OrderCharge
 from salesorder.domain.orders import Order
 from salesorder.domain.pricelists import PricingContext
-from salesorder.domain.pricing import PricedShipping, TraceKind, price_shipping
-from salesorder.domain.promotions import Funder, Promotion, PromotionKind
+from salesorder.domain.pricing import (
+    LineToPrice,
+    PricedShipping,
+    TaxMode,
+    TraceKind,
+    price_order,
+    price_shipping,
+)
+from salesorder.domain.promotions import Funder, Promotion, PromotionKind, Voucher
 from salesorder.domain.shipping import FeePayer
 from salesorder.exceptions import (
     CurrencyMismatch,
@@ -496,3 +503,57 @@ def test_the_command_round_trips_with_its_tag() -> None:
     data = unstructure(command)
     assert data["type"] == "add_order_charge"
     assert structure(data, commands.Command) == command
+
+
+def test_a_free_shipping_voucher_takes_the_fee_off_when_the_order_ships(app: SalesApp) -> None:
+    # The voucher is checked and used when the order is priced; the fee, known only at
+    # shipping, is what it takes off then.
+    promotion = Promotion(
+        code="ONGKIR", name="Gratis ongkir", kind=PromotionKind.FREE_SHIPPING, automatic=False
+    )
+    app.execute(commands.AddVoucher(voucher=Voucher(code="GRATIS", promotion=promotion)))
+    order_id = app.execute(
+        commands.PlaceOrder(
+            customer_id="C1",
+            lines=(commands.NewLine(sku="TSHIRT-RED-M", quantity=1),),
+            payment_method=PaymentMethod.COD,
+            vouchers=("GRATIS",),
+        )
+    )
+    app.execute(commands.ConfirmOrder(order_id=order_id))
+    _ship(app, order_id)
+    order = _order(app, order_id)
+    assert order.shipping is not None
+    assert (order.shipping.fee, order.shipping.discount) == (idr("11000"), idr("11000"))
+    assert order.shipping_charge == idr("0")
+    assert _collected(app, order_id) == idr("150000")
+
+
+def test_price_order_applies_a_shipping_promotion_only_above_its_minimum() -> None:
+    free = Promotion(
+        code="FREESHIP",
+        name="Free shipping",
+        kind=PromotionKind.FREE_SHIPPING,
+        min_spend=idr("200000"),
+    )
+
+    def shipping_off(quantity: int) -> tuple[Money | None, list[str]]:
+        line = LineToPrice(
+            line_id="1", sku="TSHIRT-RED-M", quantity=quantity, unit_price=idr("150000")
+        )
+        priced = price_order(
+            [line],
+            currency="IDR",
+            tax_mode=TaxMode.INCLUDED,
+            policy=RoundingPolicy(),
+            context=PricingContext(on=dt.date(2026, 1, 5)),
+            promotions=[free],
+            shipping=idr("11000"),
+        )
+        return priced.shipping_discount, [s.detail for s in priced.trace.of_kind(TraceKind.NOTE)]
+
+    assert shipping_off(1) == (
+        idr("0"),
+        ["not applied: spend 150000.00 is below the minimum 200000"],
+    )
+    assert shipping_off(2) == (idr("11000"), [])

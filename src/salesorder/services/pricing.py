@@ -105,9 +105,10 @@ def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, li
 def price_shipping_of(app: SalesApp, tx: Transaction, order: Order, fee: Money) -> PricedShipping:
     """``order``'s shipping once its buyer is charged ``fee`` more, the shop's promotions on it.
 
-    The automatic shipping promotions are chosen as :func:`price` chooses promotions (the
-    day the order was placed, its channel, the buyer's group), ``min_spend`` against the
-    goods at list prices as they were priced; the goods are not priced again. Nothing is
+    The automatic shipping promotions, and those of the order's vouchers, are chosen as
+    :func:`price` chooses promotions (the day the order was placed, its channel, the
+    buyer's group), ``min_spend`` against the goods at list prices as they were priced;
+    the goods are not priced again. Nothing is
     changed. See :func:`~salesorder.domain.pricing.price_shipping`.
 
     Raises:
@@ -115,6 +116,7 @@ def price_shipping_of(app: SalesApp, tx: Transaction, order: Order, fee: Money) 
     """
     if order.pricing is None:
         raise IllegalTransition(order.thing, order.status.value, "price the shipping of")
+    vouchers = [tx.uow.vouchers.find(code) for code in order.voucher_codes]
     return price_shipping(
         fee,
         goods=order.pricing.list_amount,
@@ -122,6 +124,7 @@ def price_shipping_of(app: SalesApp, tx: Transaction, order: Order, fee: Money) 
         promotions=tx.uow.promotions.list(),
         policy=app.settings.rounding_for(order.currency),
         earlier=order.balance.shipping_so_far,
+        vouchers=[voucher for voucher in vouchers if voucher is not None],
     )
 
 

@@ -181,6 +181,21 @@ def _apply_promotions(
                 promotion, voucher, work, rounding=rounding, currency=currency, record=record
             )
             continue
+        reason = _not_applied(promotion, work, work) if promotion.min_spend is not None else ""
+        if reason:
+            if voucher is not None:
+                raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
+            if record is not None:
+                record.add(
+                    _new_step(
+                        line_id="",
+                        kind=TraceKind.NOTE,
+                        source=_label(promotion, voucher),
+                        amount=None,
+                        detail=f"not applied: {reason}",
+                    )
+                )
+            continue
         off = _shipping_discount(promotion, shipping_left, rounding)
         if not off:
             continue

@@ -26,7 +26,7 @@ from salesorder.domain.pricing._work import _ZERO, _rounder
 from salesorder.domain.pricing.model import PricingTrace, TraceKind, TraceStep
 from salesorder.domain.pricing.offers import _choose_promotions, _shipping_discount
 from salesorder.domain.pricing.trace import _Recorder
-from salesorder.domain.promotions import Funder, Promotion, PromotionScope
+from salesorder.domain.promotions import Funder, Promotion, PromotionScope, Voucher
 from salesorder.exceptions import CurrencyMismatch, ValidationError
 from salesorder.money import Money, RoundingPolicy, decimal_isolated
 
@@ -94,6 +94,7 @@ def price_shipping(
     promotions: Sequence[Promotion],
     policy: RoundingPolicy,
     earlier: PricedShipping | None = None,
+    vouchers: Sequence[Voucher] = (),
 ) -> PricedShipping:
     """The order's shipping once the buyer is charged ``fee`` more; see the module docstring.
 
@@ -105,6 +106,9 @@ def price_shipping(
             an exclusive one of another scope leaves them out, as in ``price_order``).
         policy: the rounding of the order's currency (a percent off is rounded with it).
         earlier: the order's shipping priced so far (None: nothing charged yet).
+        vouchers: the vouchers the order was priced with; those of shipping promotions
+            take their discount off too (each was checked and redeemed when the order was
+            priced; it is checked again for this order, as repricing does).
 
     Returns:
         The order's shipping with ``fee`` added: :attr:`PricedShipping.charge` less
@@ -122,7 +126,7 @@ def price_shipping(
     before = earlier or PricedShipping(fee=Money.zero(currency))
     rounding = _rounder(currency, policy.mode, policy.digits)
     record = _Recorder()
-    chosen = _choose_promotions(promotions, (), context, currency, record)
+    chosen = _choose_promotions(promotions, vouchers, context, currency, record)
     shipping_codes = {p.code for p in promotions if p.scope is PromotionScope.SHIPPING}
     total = before.fee + fee
     steps = [
