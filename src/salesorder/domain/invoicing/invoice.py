@@ -495,12 +495,12 @@ class Invoice:
 
     @property
     def prepaid(self) -> Money:
-        """What the document states as paid already (EN 16931 BT-113): what payments cover."""
+        """What the document states as paid already (EN 16931 BT-113), what payments cover."""
         return self.paid
 
     @property
     def amount_due(self) -> Money:
-        """What the document asks the buyer to pay: gross - prepaid + rounding (BT-115)."""
+        """What the document asks the buyer to pay, gross - prepaid + rounding (BT-115)."""
         return self.gross - self.prepaid + self.rounding
 
     @property

@@ -167,7 +167,7 @@ class PaymentMeansCode(str, enum.Enum):
     #: A credit transfer; EN 16931 (BR-61) then wants the account paid to.
     CREDIT_TRANSFER = "30"
     BANK_CARD = "48"
-    #: An online payment service: e-wallets (GoPay, OVO, ShopeePay, GrabPay, MoMo).
+    #: An online payment service, such as the e-wallets GoPay, OVO, ShopeePay, GrabPay, MoMo.
     ONLINE_SERVICE = "68"
     #: The buyer's credit with the seller, set off against the invoice.
     CLEARING = "97"

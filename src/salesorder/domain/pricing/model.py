@@ -141,7 +141,7 @@ class PricedLine:
     (tax excluded). ``cost`` is unit cost x quantity (zero when unknown).
     ``rounding_difference`` is gross - net - tax: zero (None in data priced before it
     existed) unless tax is included and a rate computes its tax from the net
-    (:attr:`~salesorder.domain.tax.IncludedTax.FROM_NET`), when net + tax + difference ==
+    (``IncludedTax.FROM_NET``), when net + tax + difference ==
     gross.
     """
 

@@ -67,7 +67,7 @@ class PricedShipping:
 
     @property
     def charge(self) -> Money:
-        """What the buyer pays for shipping: the fees less the discount."""
+        """What the buyer pays for shipping, the fees less the discount."""
         return self.fee - self.discount
 
     @property
