@@ -183,18 +183,7 @@ def _apply_promotions(
             continue
         reason = _not_applied(promotion, work, work) if promotion.min_spend is not None else ""
         if reason:
-            if voucher is not None:
-                raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
-            if record is not None:
-                record.add(
-                    _new_step(
-                        line_id="",
-                        kind=TraceKind.NOTE,
-                        source=_label(promotion, voucher),
-                        amount=None,
-                        detail=f"not applied: {reason}",
-                    )
-                )
+            _refuse_or_note(promotion, voucher, reason, record)
             continue
         off = _shipping_discount(promotion, shipping_left, rounding)
         if not off:
@@ -283,6 +272,24 @@ def _not_applied(promotion: Promotion, eligible: list[_Line], work: list[_Line])
         if spend < promotion.min_spend.amount:
             return f"spend {spend} is below the minimum {promotion.min_spend.amount}"
     return ""
+
+
+def _refuse_or_note(
+    promotion: Promotion, voucher: Voucher | None, reason: str, record: _Recorder | None
+) -> None:
+    """A promotion that does not apply: refused when a voucher asked for it, else noted."""
+    if voucher is not None:
+        raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
+    if record is not None:
+        record.add(
+            _new_step(
+                line_id="",
+                kind=TraceKind.NOTE,
+                source=promotion.code,
+                amount=None,
+                detail=f"not applied: {reason}",
+            )
+        )
 
 
 def _take_parts(eligible: list[_Line], parts: list[Decimal], funder: Funder) -> list[Decimal]:
@@ -380,18 +387,7 @@ def _apply_promotion(
     eligible = _eligible(promotion, work)
     reason = _not_applied(promotion, eligible, work)
     if reason:
-        if voucher is not None:
-            raise VoucherNotApplicable(f"voucher {voucher.code!r} does not apply: {reason}")
-        if record is not None:
-            record.add(
-                _new_step(
-                    line_id="",
-                    kind=TraceKind.NOTE,
-                    source=promotion.code,
-                    amount=None,
-                    detail=f"not applied: {reason}",
-                )
-            )
+        _refuse_or_note(promotion, voucher, reason, record)
         return
     cap = promotion.max_discount
     if cap is None and promotion.kind is PromotionKind.LINE_PERCENT:
