@@ -24,7 +24,18 @@ from sybil.parsers.myst import (
     SkipParser,
 )
 
+from hypothesis import HealthCheck, settings
+
 from salesorder import cldr_differences, currency_table
+
+# Timings never decide a test: no per-example deadline, and no health check that fails a
+# run because generating data was slow (a loaded CI machine, two workers on two cores).
+settings.register_profile(
+    "salesorder",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("salesorder")
 
 _OPTIONFLAGS = ELLIPSIS | NORMALIZE_WHITESPACE
 

@@ -4,27 +4,32 @@
 ``salesorder/data/demo.json`` and tells the order-to-cash story step by step, with amounts
 formatted for the shop's locale. ``salesorder run FILE`` runs a scenario file and prints the
 resulting state as JSON (``--measures``: the measures over its orders as a table instead);
-``salesorder check FILE`` only validates it.
+``salesorder check FILE`` only validates it. ``-`` as the file reads standard input.
+``--database URL`` keeps the orders in a database, all or nothing (see
+:meth:`~salesorder.scenario.ScenarioRun.into_database`).
 
 Exit status: 0 on success; 1 when a valid scenario fails while running (a step is refused,
-such as a reservation without enough stock); 2 when the file is missing, not JSON, or not a
-valid scenario (nothing is run), or the command line is wrong. Errors go to standard error
-as ``error: <path>: <message>``.
+such as a reservation without enough stock; nothing is kept in the database); 2 when the file
+is missing, not JSON, or not a valid scenario, or the database cannot be used (the ``sql``
+extra or the driver is missing, a bad URL, an unreachable server, data already there), or
+the command line is wrong: nothing is run. Errors go to standard error as one line,
+``error: <path or option>: <message>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesorder import __version__
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.measures import format_duration
-from salesorder.exceptions import SalesOrderError, ScenarioError
+from salesorder.exceptions import PersistenceError, ScenarioError
 from salesorder.money import Money, format_money
 from salesorder.scenario import (
     AdvanceClock,
@@ -54,8 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesorder",
         description="Order-to-cash with exact money: run the demo or a scenario file.",
-        epilog="Exit status: 0 done, 1 a step of a valid scenario failed, "
-        "2 missing or invalid input (nothing was run).",
+        epilog="Exit status: 0 done; 1 a step of a valid scenario failed (nothing is kept in "
+        "the database); 2 missing or invalid input, or a database that cannot be used or "
+        "holds data already (nothing was run).",
     )
     parser.add_argument("--version", action="version", version=f"salesorder {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -64,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the resulting state as JSON instead"
     )
     run = sub.add_parser("run", help="run a scenario file and print the resulting state as JSON")
-    run.add_argument("scenario", type=Path, help="the scenario file (JSON)")
+    run.add_argument("scenario", help="the scenario file (JSON); - reads standard input")
     run.add_argument(
         "--measures",
         action="store_true",
@@ -75,65 +81,85 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--database",
             metavar="URL",
-            help="keep orders in this (empty) database instead of memory, e.g. "
-            "sqlite:///shop.db or postgresql+psycopg://user@host/db (needs the sql extra)",
+            help="keep orders in this empty database instead of memory, e.g. "
+            "sqlite:///shop.db or postgresql+psycopg://user@host/db (needs the sql extra); "
+            "all or nothing: a failed run keeps nothing",
         )
     check = sub.add_parser("check", help="validate a scenario file without running it")
-    check.add_argument("scenario", type=Path, help="the scenario file (JSON)")
+    check.add_argument("scenario", help="the scenario file (JSON); - reads standard input")
     return parser
 
 
-def _error(path: str, message: str) -> None:
-    print(f"error: {path}: {message}", file=sys.stderr)
+def _error(path: str, message: object) -> None:
+    """Print ``error: <path>: <message>`` as one line (a database's message may have more)."""
+    line = " ".join(part.strip() for part in str(message).splitlines())
+    print(f"error: {path}: {line}", file=sys.stderr)
 
 
-def _read(path: Path) -> Scenario | None:
-    """The scenario in ``path``, or None after printing why it cannot be read."""
+def _read(path: str) -> Scenario | None:
+    """The scenario in ``path`` (``-``: standard input), or None after printing why not."""
     try:
-        text = path.read_text(encoding="utf-8")
+        if path == "-":  # its bytes, decoded as UTF-8 like a file, whatever the locale says
+            stdin = getattr(sys.stdin, "buffer", None)
+            text = stdin.read().decode("utf-8") if stdin is not None else sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
     except FileNotFoundError:
-        _error(str(path), "no such file")
+        _error(path, "no such file")
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        _error(str(path), f"cannot read the file: {exc}")
+        _error(path, f"cannot read {'standard input' if path == '-' else 'the file'}: {exc}")
         return None
     try:
         return parse_scenario(text)
     except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc.path, exc.message)
         return None
 
 
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+def _opened(
+    scenario: Scenario, database_url: str | None
+) -> contextlib.AbstractContextManager[ScenarioRun]:
+    if database_url is None:
+        return contextlib.nullcontext(ScenarioRun(scenario))
+    return ScenarioRun.into_database(scenario, database_url)
 
 
 def _run(
     scenario: Scenario, story: bool, database_url: str | None = None, *, measures: bool = False
 ) -> int:
+    running = False
     try:
-        run = ScenarioRun(scenario, database_url=database_url)
-    except SalesOrderError as exc:
-        _error("--database", str(exc))
-        return EXIT_INVALID
-    teller = _Story(run) if story else None
-    try:
-        run.setup()
-        if teller is not None:
-            teller.opening()
-        for outcome in run.steps():
-            if teller is not None:
-                teller.step(outcome)
+        with _opened(scenario, database_url) as run:
+            running = True
+            result = _perform(run, story=story, measures=measures)
     except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc.path, exc.message)
         return EXIT_FAILED
+    except PersistenceError as exc:  # refused before running, or failed (and undone) while
+        _error("--database", exc)
+        return EXIT_FAILED if running else EXIT_INVALID
+    if result is not None:  # printed once the run is kept: a closed pipe cannot undo it
+        print(result)
+    return 0
+
+
+def _perform(run: ScenarioRun, *, story: bool, measures: bool) -> str | None:
+    """Run the steps; the story is told as they run, the measures or the JSON state returned."""
+    teller = _Story(run) if story else None
+    run.setup()
+    if teller is not None:
+        teller.opening()
+    for outcome in run.steps():
+        if teller is not None:
+            teller.step(outcome)
     if teller is not None:
         teller.summary()
-    elif measures:
-        print(measure(run.app))
-    else:
-        _print_json(run.state())
-    return 0
+        return None
+    if measures:
+        return str(measure(run.app))
+    return json.dumps(run.state(), indent=2, ensure_ascii=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +172,18 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else EXIT_INVALID
+    try:
+        status = _command(args)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could not be caught
+    except BrokenPipeError:  # the reader left (``salesorder run x.json | head``)
+        # As the Python docs advise: stdout to devnull, so the exit's flush cannot fail again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    return status
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "demo":
         return _run(load_demo(), story=not args.json, database_url=args.database)
     scenario = _read(args.scenario)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import subprocess
 import sys
@@ -10,8 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, func, inspect, select
+from tests.sql.conftest import fresh_postgres
 
 import salesorder
+from salesorder.adapters.sql import SqlStore, metadata
+from salesorder.bootstrap import build
 from salesorder.cli import main
 from salesorder.exceptions import ScenarioError
 from salesorder.scenario import (
@@ -21,6 +26,8 @@ from salesorder.scenario import (
     parse_scenario,
     run_scenario,
 )
+from salesorder.scenario import run as scenario_run
+from salesorder.services.app import SalesApp
 
 ADDRESS = {"line1": "Jl. Asia Afrika 8", "city": "Bandung", "country": "ID"}
 
@@ -141,6 +148,21 @@ def test_python_dash_m_demo() -> None:
     assert done.returncode == 0, done.stderr
     assert "Rp2.950.000,00" in done.stdout
     assert done.stderr == ""
+
+
+def test_a_reader_that_leaves_early_is_no_traceback() -> None:
+    """``salesorder demo | head -1``: the pipe closes; exit 1, nothing on stderr."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "salesorder", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as done:
+        assert done.stdout is not None
+        assert done.stderr is not None
+        done.stdout.close()  # before the command writes anything
+        err = done.stderr.read()
+        assert done.wait(timeout=120) == 1
+    assert err == b""
 
 
 def test_the_demo_file_round_trips() -> None:
@@ -331,3 +353,245 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage: salesorder" in capsys.readouterr().err
+
+
+# -- standard input ------------------------------------------------------------------------------
+
+
+def stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode()), "utf-8"))
+
+
+def test_run_dash_reads_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdin(monkeypatch, json.dumps(SMALL))
+    assert main(["run", "-"]) == 0
+    (order,) = json.loads(capsys.readouterr().out)["orders"]
+    assert order["status"] == "completed"
+
+
+def test_check_dash_reports_bad_json_on_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdin(monkeypatch, "{")
+    assert main(["check", "-"]) == 2
+    assert capsys.readouterr().err.startswith("error: $: invalid JSON at line 1, column 2")
+
+
+# -- run --database: a database that cannot be used, exit 2, nothing written ---------------------
+
+
+def refused(capsys: pytest.CaptureFixture[str], args: list[str], exit_code: int = 2) -> str:
+    """Run ``salesorder args``, check it fails with one line on stderr; that line."""
+    assert main(args) == exit_code
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    return err.strip()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("notaurl", "not a database URL: 'notaurl'; use one such as sqlite:///shop.db or "),
+        ("foo://x", "unknown kind of database 'foo': use a URL such as sqlite:///shop.db or "),
+        ("postgres://u@h/db", "unknown kind of database 'postgres': use a URL such as "),
+        (
+            "postgresql+psycopg2://u@h/db",
+            "the database driver 'psycopg2' is not installed: "
+            'pip install "salesorder[postgres]" and write postgresql+psycopg://',
+        ),
+        ("sqlite:////no/such/dir/shop.db", "cannot use the database: no directory '/no/such/dir'"),
+        # port 1: nothing listens, so the connection is refused at once
+        (
+            "postgresql+psycopg://nobody@127.0.0.1:1/shop",
+            'cannot use the database: connection failed: connection to server at "127.0.0.1", ',
+        ),
+    ],
+)
+def test_a_database_that_cannot_be_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, url: str, message: str
+) -> None:
+    error = refused(capsys, ["run", write(tmp_path, SMALL), "--database", url])
+    assert error.startswith(f"error: --database: {message}")
+
+
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [("sqlite:///shop.db", "sql"), ("postgresql+psycopg://u@h/shop", "postgres")],
+)
+def test_the_sql_extra_missing(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    url: str,
+    extra: str,
+) -> None:
+    monkeypatch.setitem(sys.modules, "sqlalchemy", None)  # as if it were not installed
+    assert refused(capsys, ["run", write(tmp_path, SMALL), "--database", url]) == (
+        f'error: --database: the sql extra is not installed: pip install "salesorder[{extra}]"'
+    )
+
+
+def test_the_postgres_driver_missing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    url = "postgresql+psycopg://u@h/shop"
+    assert refused(capsys, ["demo", "--database", url]) == (
+        "error: --database: the database driver 'psycopg' is not installed: "
+        'pip install "salesorder[postgres]"'
+    )
+
+
+def test_a_bad_setting_names_the_field_not_the_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = small()
+    data["settings"] = {"currency": "XXX1"}
+    database = tmp_path / "shop.db"
+    args = ["run", write(tmp_path, data), "--database", sqlite_url(database)]
+    assert refused(capsys, args) == (
+        "error: settings.currency: unknown currency code 'XXX1': "
+        "expected an ISO 4217 code such as 'IDR'"
+    )
+    assert not database.exists()
+
+
+def test_a_database_with_data_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    database = tmp_path / "shop.db"
+    args = ["run", write(tmp_path, SMALL), "--database", sqlite_url(database)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert refused(capsys, args) == (
+        "error: --database: the database already holds data (products); a scenario runs only "
+        "into an empty database, since its ids count up from the first"
+    )
+    store = SqlStore(sqlite_url(database), create=False)
+    with store() as uow:  # the first run's data is untouched
+        assert [order.status.value for order in uow.orders.list()] == ["completed"]
+    store.dispose()
+
+
+def test_demo_into_a_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["demo", "--database", sqlite_url(tmp_path / "demo.db")]) == 0
+    assert "Rp2.950.000,00" in capsys.readouterr().out
+
+
+# -- run --database: all or nothing --------------------------------------------------------------
+
+
+def tables(url: str) -> dict[str, int]:
+    """The salesorder tables in the database at ``url`` and their numbers of rows."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        names = set(inspect(conn).get_table_names()) & set(metadata.tables)
+        counts = {
+            name: conn.execute(select(func.count()).select_from(metadata.tables[name])).scalar_one()
+            for name in names
+        }
+    engine.dispose()
+    return counts
+
+
+def test_a_failed_step_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = small()
+    data["commands"][0]["lines"][0]["quantity"] = 11
+    database = tmp_path / "shop.db"
+    url = sqlite_url(database)
+    assert refused(capsys, ["run", write(tmp_path, data), "--database", url], exit_code=1) == (
+        "error: commands[2]: SKU 'TSHIRT-RED-M' has 10 available in 'JKT-1', 11 requested; "
+        "nothing was written to the database"
+    )
+    assert not database.exists()
+    assert main(["run", write(tmp_path, SMALL), "--database", url]) == 0  # not "already exists"
+
+
+# The rehearsal in memory passes; these traps make the database itself refuse the first order.
+SQLITE_TRAP = (
+    "CREATE TRIGGER trap BEFORE INSERT ON so_orders BEGIN SELECT RAISE(ABORT, 'trap'); END"
+)
+POSTGRES_TRAP = (
+    "CREATE OR REPLACE FUNCTION so_test_trap() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'trap'; END $$; "
+    "CREATE TRIGGER trap BEFORE INSERT ON so_orders FOR EACH ROW EXECUTE FUNCTION so_test_trap()"
+)
+
+
+def trap_the_database(monkeypatch: pytest.MonkeyPatch, trap: str) -> None:
+    """Set ``trap`` in the database the run's application is built on, once its schema is made."""
+
+    def build_with_a_trap(*args: Any, **kwargs: Any) -> SalesApp:
+        app = build(*args, **kwargs)
+        if isinstance(app.uow, SqlStore):
+            with app.uow.engine.begin() as conn:
+                conn.exec_driver_sql(trap)
+        return app
+
+    monkeypatch.setattr(scenario_run, "build", build_with_a_trap)
+
+
+def test_a_run_failing_in_a_new_sqlite_file_removes_the_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    database = tmp_path / "shop.db"
+    args = ["run", write(tmp_path, SMALL), "--database", sqlite_url(database)]
+    with monkeypatch.context() as patch:
+        trap_the_database(patch, SQLITE_TRAP)
+        error = refused(capsys, args, exit_code=1)
+    assert error.startswith("error: commands[0]: a uniqueness or integrity rule was broken: trap")
+    assert error.endswith(f"; nothing was kept: the database file {str(database)!r} was removed")
+    assert not database.exists()
+    assert main(args) == 0
+
+
+def test_a_run_failing_in_an_empty_schema_deletes_its_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = sqlite_url(tmp_path / "shop.db")
+    SqlStore(url).dispose()  # an empty schema, made beforehand
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(SQLITE_TRAP)
+    args = ["run", write(tmp_path, SMALL), "--database", url]
+    error = refused(capsys, args, exit_code=1)
+    assert error.startswith("error: commands[0]: ")
+    assert error.endswith("; nothing was kept: the rows the run wrote were deleted")
+    counts = tables(url)
+    assert counts.pop("so_schema") == 1
+    assert set(counts.values()) == {0}  # the warehouse, product, customer and stock are gone
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER trap")
+    engine.dispose()
+    assert main(args) == 0
+
+
+def test_postgresql_all_or_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A run that fails on PostgreSQL drops the tables it made; a run into data is refused."""
+    url = fresh_postgres()
+    args = ["run", write(tmp_path, SMALL), "--database", url]
+    with monkeypatch.context() as patch:
+        trap_the_database(patch, POSTGRES_TRAP)
+        error = refused(capsys, args, exit_code=1)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP FUNCTION so_test_trap")
+    engine.dispose()
+    assert error.startswith(
+        "error: commands[0]: the database failed; nothing was written: trap CONTEXT:"
+    )
+    assert error.endswith("; nothing was kept: the tables the run created were dropped")
+    assert tables(url) == {}
+    assert main(args) == 0
+    capsys.readouterr()
+    error = refused(capsys, args)
+    assert error.startswith("error: --database: the database already holds data (products)")

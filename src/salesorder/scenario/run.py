@@ -1,7 +1,13 @@
-"""Running a scenario on a fresh application, step by step, and the resulting state."""
+"""Running a scenario on a fresh application, step by step, and the resulting state.
+
+A run into a database is all or nothing (:meth:`ScenarioRun.into_database`): the database
+must hold no salesorder data, the scenario is rehearsed in memory first, and a run that still
+fails midway has what it wrote removed.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +18,12 @@ from salesorder.adapters.memory import InMemoryCourier, InMemoryMarketplace, Man
 from salesorder.bootstrap import build
 from salesorder.domain.channels import IngestResult, sign_webhook
 from salesorder.domain.shipping import Shipment
-from salesorder.exceptions import SalesOrderError, ScenarioError, ValidationError
+from salesorder.exceptions import (
+    PersistenceError,
+    SalesOrderError,
+    ScenarioError,
+    ValidationError,
+)
 from salesorder.scenario.actions import (
     _MARKETPLACE_STEPS,
     Action,
@@ -27,6 +38,7 @@ from salesorder.scenario.actions import (
     ScenarioAction,
     _references,
 )
+from salesorder.scenario.database import UNTOUCHED, dispose, probe, remove
 from salesorder.scenario.loading import scenario_converter
 from salesorder.scenario.model import RESULT_FORMAT, VERSION, Scenario, Step
 from salesorder.services import commands as c
@@ -73,7 +85,9 @@ class ScenarioRun:
     """A scenario being run on a fresh in-memory application.
 
     Use :func:`run_scenario` for the whole run at once; use this class to watch each step
-    (``for outcome in ScenarioRun(scenario).steps(): ...``), as the demo does.
+    (``for outcome in ScenarioRun(scenario).steps(): ...``), as the demo does. Given a
+    ``database_url``, the run writes there step by step and a failure leaves what was written
+    so far; :meth:`into_database` is the all-or-nothing way.
     """
 
     def __init__(self, scenario: Scenario, *, database_url: str | None = None) -> None:
@@ -84,6 +98,53 @@ class ScenarioRun:
         self.names: dict[str, Any] = {}
         self.outcomes: list[StepOutcome] = []
         self._set_up = False
+
+    @classmethod
+    @contextlib.contextmanager
+    def into_database(cls, scenario: Scenario, url: str) -> Iterator[ScenarioRun]:
+        """A run of ``scenario`` into the database at ``url``, all or nothing.
+
+        The database must hold no salesorder data (ids count up from ``ORD-000001``); it
+        may have no schema yet. The scenario is rehearsed in memory first, so a step that
+        fails there writes nothing at all. Then the run is yielded, to be driven by the
+        caller (:meth:`run`, or :meth:`steps` to watch it); if the block raises, what the
+        run wrote is removed: the SQLite file it created, or the tables it created, or else
+        every row (the database was empty), and the error says so. The run's connections
+        are closed when the block ends, so read :meth:`state` inside it.
+
+        Raises:
+            PersistenceError: the database cannot be used, and nothing was written: the
+                ``sql`` extra or the driver is missing (the message says what to install),
+                ``url`` is not a database URL, the server cannot be reached, the schema is
+                at another version (:class:`~salesorder.exceptions.SchemaVersionError`), or
+                the database holds data already. Raised again, with what was removed, when
+                the block fails on the database.
+            ScenarioError: a step failed, in the rehearsal or in the database; nothing was
+                kept, and the message ends with what was removed.
+        """
+        before = probe(url)
+        try:  # the rehearsal
+            cls(scenario).run()
+        except ScenarioError as exc:
+            raise ScenarioError(exc.path, f"{exc.message}; {UNTOUCHED}") from exc
+        try:
+            run = cls(scenario, database_url=url)
+        except BaseException:
+            remove(url, before)
+            raise
+        try:
+            yield run
+        except (ScenarioError, PersistenceError) as exc:
+            dispose(run.app)
+            removed = remove(url, before)
+            if isinstance(exc, ScenarioError):
+                raise ScenarioError(exc.path, f"{exc.message}; {removed}") from exc
+            raise PersistenceError(f"{exc}; {removed}") from exc
+        except BaseException:  # a bug or an interruption: still leave nothing behind
+            dispose(run.app)
+            remove(url, before)
+            raise
+        dispose(run.app)
 
     # -- setup ------------------------------------------------------------------------
 
@@ -397,13 +458,20 @@ class ScenarioRun:
 def run_scenario(scenario: Scenario, *, database_url: str | None = None) -> dict[str, Any]:
     """Run ``scenario`` on a fresh application and return the resulting state.
 
-    Orders live in memory, or in the (empty) database at ``database_url``; see
-    :func:`salesorder.bootstrap.build`. See :meth:`ScenarioRun.state` for the result's shape.
+    Orders live in memory, or in the empty database at ``database_url``, all or nothing
+    (see :meth:`ScenarioRun.into_database`). See :meth:`ScenarioRun.state` for the result's
+    shape.
 
     Raises:
         ScenarioError: a setup entry or a step failed; its path and the library's message.
-        SalesOrderError: the database could not be used (PersistenceError and its kin).
+            Nothing was kept in the database.
+        PersistenceError: the database could not be used (a missing extra, a bad URL, an
+            unreachable server, another schema version, data already there).
     """
-    run = ScenarioRun(scenario, database_url=database_url)
-    run.run()
-    return run.state()
+    if database_url is None:
+        run = ScenarioRun(scenario)
+        run.run()
+        return run.state()
+    with ScenarioRun.into_database(scenario, database_url) as run:
+        run.run()
+        return run.state()
