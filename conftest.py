@@ -16,6 +16,7 @@ from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
 import babel
 import pytest
+from hypothesis import HealthCheck, settings
 from sybil import Sybil
 from sybil.parsers.myst import (
     ClearNamespaceParser,
@@ -23,8 +24,6 @@ from sybil.parsers.myst import (
     PythonCodeBlockParser,
     SkipParser,
 )
-
-from hypothesis import HealthCheck, settings
 
 from salesorder import cldr_differences, currency_table
 

@@ -37,6 +37,7 @@ from salesorder.exceptions import (
     InvalidQuantity,
     InvalidTaxId,
     ListingRejected,
+    MalformedDocument,
     MalformedPayload,
     MissingExchangeRate,
     NotFound,
@@ -182,6 +183,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
     )
     from salesorder.domain.order_charges import OrderCharge
     from salesorder.domain.orders import Order, OrderLine
+    from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState, RetryPolicy
     from salesorder.domain.payments import (
         CreditEntry,
         CustomerCredit,
@@ -313,6 +315,11 @@ _LAZY = {
     "Notifier": "salesorder.services.notifications",
     "Order": "salesorder.domain.orders",
     "OrderCharge": "salesorder.domain.order_charges",
+    "RetryPolicy": "salesorder.domain.outbox",
+    "OutboxState": "salesorder.domain.outbox",
+    "OutboxItem": "salesorder.domain.outbox",
+    "CallKind": "salesorder.domain.outbox",
+    "Call": "salesorder.domain.outbox",
     "OrderDemand": "salesorder.domain.allocation",
     "OrderLine": "salesorder.domain.orders",
     "OrderMeasures": "salesorder.domain.measures",
@@ -443,6 +450,8 @@ __all__ = [
     "BackorderLine",
     "BinLocation",
     "ByPriority",
+    "Call",
+    "CallKind",
     "CashRounding",
     "CashRule",
     "Channel",
@@ -506,6 +515,7 @@ __all__ = [
     "ListingReport",
     "ListingVariant",
     "LowestCost",
+    "MalformedDocument",
     "MalformedPayload",
     "Manifest",
     "MarketplaceLine",
@@ -532,6 +542,8 @@ __all__ = [
     "OrderLine",
     "OrderMeasures",
     "OrderStatus",
+    "OutboxItem",
+    "OutboxState",
     "PackExceedsPicked",
     "Package",
     "Parcel",
@@ -568,6 +580,7 @@ __all__ = [
     "RemittanceStatement",
     "Reservation",
     "ReservationNotFound",
+    "RetryPolicy",
     "ReturnExceedsDelivered",
     "ReturnLine",
     "ReturnOutcome",

@@ -25,7 +25,7 @@ from salesorder.domain.channels import ChannelKind
 from salesorder.domain.events import DomainEvent
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Settings
-from salesorder.services.handlers import HANDLERS
+from salesorder.services.handlers import HANDLERS, SENDERS
 from salesorder.services.notifications import Notifier
 
 __all__ = ["build", "in_memory"]
@@ -96,4 +96,5 @@ def build(
         einvoice=InMemoryEInvoiceProvider(),
         marketplaces={shop.channel.code: shop for shop in shops},
         handlers=HANDLERS,
+        senders=SENDERS,
     )

@@ -27,9 +27,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from salesorder import __version__
+from salesorder.bootstrap import build
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.measures import format_duration
-from salesorder.exceptions import PersistenceError, ScenarioError
+from salesorder.domain.outbox import OutboxState
+from salesorder.exceptions import PersistenceError, SalesOrderError, ScenarioError
 from salesorder.money import Money, format_money
 from salesorder.scenario import (
     AdvanceClock,
@@ -41,6 +43,7 @@ from salesorder.scenario import (
     load_demo,
     parse_scenario,
 )
+from salesorder.scenario.database import check_schema, dispose
 from salesorder.services import commands as c
 from salesorder.services.views import measure
 
@@ -87,6 +90,21 @@ def _parser() -> argparse.ArgumentParser:
         )
     check = sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("scenario", help="the scenario file (JSON); - reads standard input")
+    outbox = sub.add_parser(
+        "outbox",
+        help="list the calls to the outside world a database keeps, retry or discard them",
+        description="The outbox of the shop's database: calls to couriers, marketplaces, the "
+        "e-invoice provider and notification senders, made after commit by the shop's "
+        "dispatcher. retry makes dead-lettered calls (or the KEYs) due again with a fresh "
+        "count; the dispatcher sends them. discard gives up one call for good.",
+    )
+    outbox.add_argument("action", choices=("list", "retry", "discard"))
+    outbox.add_argument("keys", nargs="*", metavar="KEY", help="item keys, as list prints them")
+    outbox.add_argument("--database", metavar="URL", required=True, help="the shop's database")
+    outbox.add_argument("--reason", default="", help="why a call is given up (discard)")
+    outbox.add_argument(
+        "--all", action="store_true", help="list every item, sent and discarded ones too"
+    )
     return parser
 
 
@@ -183,7 +201,41 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
+def _outbox(args: argparse.Namespace) -> int:
+    """The ``outbox`` command: list, retry (made due; the dispatcher sends) or discard."""
+    if args.action == "discard" and (len(args.keys) != 1 or not args.reason.strip()):
+        _error("outbox discard", "give exactly one KEY and a --reason")
+        return EXIT_INVALID
+    try:
+        check_schema(args.database)
+        app = build(database_url=args.database)
+    except PersistenceError as exc:
+        _error("--database", exc)
+        return EXIT_INVALID
+    try:
+        if args.action == "list":
+            states = tuple(OutboxState) if args.all else (OutboxState.PENDING, OutboxState.DEAD)
+            for item in app.execute(c.ListOutbox(states=states)):
+                due = item.next_attempt_at.isoformat() if item.next_attempt_at else "now"
+                print(
+                    f"{item.key}  {item.state.value}  attempts {item.attempts}  due {due}"
+                    + (f"  last error: {item.last_error}" if item.last_error else "")
+                )
+        elif args.action == "retry":
+            app.execute(c.RetryOutbox(keys=tuple(args.keys), send=False))
+        else:
+            app.execute(c.DiscardOutbox(key=args.keys[0], reason=args.reason))
+    except SalesOrderError as exc:
+        _error(f"outbox {args.action}", exc)
+        return EXIT_FAILED
+    finally:
+        dispose(app)
+    return 0
+
+
 def _command(args: argparse.Namespace) -> int:
+    if args.command == "outbox":
+        return _outbox(args)
     if args.command == "demo":
         return _run(load_demo(), story=not args.json, database_url=args.database)
     scenario = _read(args.scenario)

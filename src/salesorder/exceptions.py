@@ -27,6 +27,7 @@ __all__ = [
     "InvalidQuantity",
     "InvalidTaxId",
     "ListingRejected",
+    "MalformedDocument",
     "MalformedPayload",
     "MissingExchangeRate",
     "NotFound",
@@ -87,7 +88,9 @@ class UnknownCurrency(ValidationError):
 
     def __init__(self, code: object) -> None:
         self.code = code
-        super().__init__(f"unknown currency code {code!r}: expected an ISO 4217 code such as 'IDR'")
+        # A code that is not text is named by its type: its repr may be huge or may fail.
+        shown = repr(code[:20]) if isinstance(code, str) else f"of type {type(code).__name__}"
+        super().__init__(f"unknown currency code {shown}: expected an ISO 4217 code such as 'IDR'")
 
 
 class AmountOutOfRange(ValidationError):
@@ -457,3 +460,17 @@ class DiscountExceedsOrder(ValidationError):
             f"order discount {discount} is more than {where} comes to ({order_amount}, after "
             "its lines' own discounts)"
         )
+
+
+class MalformedDocument(ValidationError):
+    """A document from outside (JSON or XML) that cannot be read safely.
+
+    Bad syntax, an encoding it does not declare or that cannot be decoded, or beyond the
+    library's limits: too large, nested too deep, a number with too many digits. ``what``
+    names the document (``"scenario"``, ``"Shopee push"``, ``"XML document"``).
+    """
+
+    def __init__(self, what: str, problem: str) -> None:
+        self.what = what
+        self.problem = problem
+        super().__init__(f"{what}: {problem}")

@@ -87,6 +87,15 @@ def check_amount(value: Decimal, *, what: str = "amount") -> Decimal:
     return value
 
 
+def _shown(value: object) -> str:
+    """``repr(value)`` for a message, cut short; safe for any value (a nested list, a huge int)."""
+    try:
+        shown = repr(value)
+    except Exception:  # a hostile or too deeply nested value must not hide the real error
+        shown = f"<{type(value).__name__}>"
+    return shown if len(shown) <= 60 else f"{shown[:55]}...{shown[-2:]}"
+
+
 def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     """Turn ``value`` into a finite ``Decimal``, refusing floats.
 
@@ -102,7 +111,7 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
         result = value
     elif isinstance(value, (bool, float)):
         raise FloatMoneyError(
-            f"{what} must be a Decimal, int or str, not {type(value).__name__} {value!r}"
+            f"{what} must be a Decimal, int or str, not {type(value).__name__} {_shown(value)}"
         )
     elif isinstance(value, int):
         result = Decimal(value)
@@ -110,11 +119,11 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
         try:
             result = Decimal(value.strip())
         except decimal.InvalidOperation:
-            raise ValidationError(f"{what} {value!r} is not a decimal number") from None
+            raise ValidationError(f"{what} {_shown(value)} is not a decimal number") from None
     else:
         raise FloatMoneyError(
-            f"{what} must be a Decimal, int or str, not {type(value).__name__} {value!r}"
+            f"{what} must be a Decimal, int or str, not {type(value).__name__} {_shown(value)}"
         )
     if not result.is_finite():
-        raise ValidationError(f"{what} must be finite, got {value!r}")
+        raise ValidationError(f"{what} must be finite, got {_shown(value)}")
     return result

@@ -22,7 +22,7 @@ from salesorder.domain.events import DomainEvent
 from salesorder.domain.inventory import Reservation, StockItem
 from salesorder.domain.invoicing import EInvoiceStatus, Invoice, InvoiceSeries
 from salesorder.domain.orders import Order, OrderLine
-from salesorder.domain.payments import Payment
+from salesorder.domain.payments import Payment, PaymentMethod
 from salesorder.domain.pricing import Discount, PricedOrder
 from salesorder.domain.promotions import Voucher
 from salesorder.domain.returns import (
@@ -196,6 +196,16 @@ OWN_STRATEGY: dict[str, st.SearchStrategy[Any]] = {
         ),
         sst.promotions("IDR", _SKUS),
         st.none() | st.integers(1, 100),
+    ),
+    # An exchange rate is None or within the stated range (MIN_RATE..MAX_RATE, above 0).
+    "RecordPayment": st.builds(
+        commands.RecordPayment,
+        order_id=st.just("ORD-000001"),
+        amount=sst.money("IDR", min_value=1, max_value=10**9),
+        method=st.sampled_from(list(PaymentMethod)),
+        reference=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=20),
+        exchange_rate=st.none()
+        | st.decimals(min_value=Decimal("0.0001"), max_value=Decimal(100_000), places=4),
     ),
 }
 

@@ -92,6 +92,8 @@ def committed_state(app: SalesApp) -> dict[str, Any]:
             "payments": uow.payments.list(),
             "credit_notes": uow.credit_notes.list(),
             "customer_credits": uow.customer_credits.list(),
+            "outbox": uow.outbox.list(),
+            "refused_deliveries": uow.refused_deliveries.list(),
             "events": list(app.events.published),  # type: ignore[attr-defined]
             "cursors": dict(app.marketplace_cursors),
         }

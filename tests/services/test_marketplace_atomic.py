@@ -3,14 +3,13 @@
 Ingest makes a buyer, places the order, changes its address, cancels it, keeps the record
 and keeps the record: one unit of work. A failure in a later step (a cancellation the order
 no longer allows) leaves nothing of the earlier steps committed. The acknowledgement to the
-marketplace comes after the commit.
+marketplace is written to the outbox in that unit of work and made after the commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from tests.services.conftest import Snapshot
 from tests.services.test_marketplace_ingest import DEPOK_BUYER, JAKARTA_BUYER, shopee
 
@@ -25,6 +24,7 @@ from salesorder import (
 )
 from salesorder.adapters.memory import InMemoryMarketplace
 from salesorder.domain.channels import MarketplaceRecord
+from salesorder.domain.outbox import CallKind, OutboxState
 
 
 class Unanswering(InMemoryMarketplace):
@@ -69,23 +69,33 @@ def records(app: SalesApp) -> list[MarketplaceRecord]:
 
 
 def test_an_order_is_acknowledged_only_after_it_is_committed(app: SalesApp) -> None:
-    """The acknowledgement comes after the commit: when the marketplace does not answer, the
-    order stays, once, and reading the page again makes no second order."""
+    """The acknowledgement is written to the outbox with the order and made after the commit:
+    when the marketplace does not answer, the order stays, once, its acknowledgement waits in
+    the outbox, and the next delivery of the order (a duplicate) acknowledges it."""
     shop = unanswering(app)
     shop.put_order(delivery("TSHIRT-RED-M"))
-    with pytest.raises(ConnectionError, match="did not answer for SP-1"):
-        app.execute(commands.ImportMarketplaceOrders(channel="shopee"))
+    (order_id,) = app.execute(commands.ImportMarketplaceOrders(channel="shopee"))
     assert shop.acknowledged == set()
     with app.uow() as uow:
         (order,) = uow.orders.list()
         assert uow.customers.get("shopee-SP-1").name == "Sari"
+        (ack,) = [i for i in uow.outbox.list() if i.call.kind is CallKind.ACKNOWLEDGE_ORDER]
+    assert order.id == order_id
+    assert (ack.state, ack.attempts) == (OutboxState.PENDING, 1)
+    assert "did not answer for SP-1" in ack.last_error
     (record,) = records(app)
     assert record.order_id == order.id
 
     shop.down = False
-    assert app.execute(commands.ImportMarketplaceOrders(channel="shopee")) == []
+    body, signature = shop.webhook(delivery("TSHIRT-RED-M"))
+    again = app.execute(
+        commands.ReceiveWebhook(channel="shopee", body=body.decode(), signature=signature)
+    )
+    assert again.outcome is IngestOutcome.DUPLICATE
+    assert shop.acknowledged == {"SP-1"}
     with app.uow() as uow:
         assert [o.id for o in uow.orders.list()] == [order.id]
+        assert uow.outbox.get(ack.key).state is OutboxState.SENT
 
 
 def test_a_cancellation_the_order_refuses_takes_its_address_change_back(

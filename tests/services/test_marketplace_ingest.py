@@ -21,8 +21,8 @@ from salesorder import (
     sign_webhook,
 )
 from salesorder.adapters.memory import InMemoryMarketplace
-from salesorder.domain.channels import REJECTED_KEPT, ChannelKind
-from salesorder.services.channels import parked_orders
+from salesorder.domain.channels import REFUSAL_SLOTS, ChannelKind
+from salesorder.services.channels import parked_orders, refusals
 
 JAKARTA_BUYER = Address(line1="Jl. Kemang Raya 3", city="Jakarta", country="ID", recipient="Sari")
 DEPOK_BUYER = Address(line1="Jl. Margonda 100", city="Depok", country="ID", recipient="Sari")
@@ -164,7 +164,11 @@ def test_a_forged_webhook_is_recorded_and_never_applied(app: SalesApp) -> None:
     assert result.reason == "signature does not match the body"
     with app.uow() as uow:
         assert uow.orders.list() == []
-        (rejected,) = uow.channel_accounts.get("shopee").rejected
+        # Refusals have a log of their own: the account legitimate commands write is untouched.
+        assert uow.channel_accounts.find("shopee") is None
+    log = refusals(app, "shopee")
+    (rejected,) = log.recent
+    assert log.total == 1
     assert rejected.reason == "signature does not match the body"
     assert rejected.excerpt.startswith("{")
 
@@ -177,8 +181,7 @@ def test_a_malformed_but_signed_payload_is_rejected_with_its_reason(app: SalesAp
     )
     assert result.outcome is IngestOutcome.REJECTED
     assert "push is not an order" in result.reason
-    with app.uow() as uow:
-        assert len(uow.channel_accounts.get("shopee").rejected) == 1
+    assert len(refusals(app, "shopee").recent) == 1
 
 
 def test_a_payload_for_an_unknown_shop_is_refused(app: SalesApp) -> None:
@@ -248,23 +251,22 @@ def test_a_polled_revision_conflict_is_recorded_and_the_feed_goes_on(app: SalesA
     shopee(app).put_order(order("240105EFGH"))
     created = app.execute(commands.ImportMarketplaceOrders(channel="shopee"))
     assert len(created) == 2
-    with app.uow() as uow:
-        (rejected,) = uow.channel_accounts.get("shopee").rejected
+    (rejected,) = refusals(app, "shopee").recent
     assert "revision 1 was delivered before with different content" in rejected.reason
     assert the_order(app).shipping_address == JAKARTA_BUYER
     assert app.execute(commands.ImportMarketplaceOrders(channel="shopee")) == []
 
 
-def test_a_flood_of_forged_webhooks_keeps_the_newest_and_counts_them_all(app: SalesApp) -> None:
+def test_a_flood_of_forged_webhooks_is_bounded_and_counted(app: SalesApp) -> None:
+    """A flood fills at most REFUSAL_SLOTS rows of the log and counts every refusal."""
     body, _ = shopee(app).webhook(order())
     forged = sign_webhook(b"not-the-shop-secret", body)
-    for _ in range(REJECTED_KEPT + 5):
+    for _ in range(REFUSAL_SLOTS * 3):
         app.execute(commands.ReceiveWebhook(channel="shopee", body=body.decode(), signature=forged))
     with app.uow() as uow:
-        account = uow.channel_accounts.get("shopee")
-    assert len(account.rejected) == REJECTED_KEPT
-    assert account.rejected_total == REJECTED_KEPT + 5
-    # An account stored before the count existed counts from what it kept.
-    account.rejected_total = 0
-    account.reject(account.rejected[-1])
-    assert (len(account.rejected), account.rejected_total) == (REJECTED_KEPT, REJECTED_KEPT + 1)
+        slots = uow.refused_deliveries.list()
+        assert uow.channel_accounts.find("shopee") is None
+    assert len(slots) <= REFUSAL_SLOTS
+    log = refusals(app, "shopee")
+    assert log.total == REFUSAL_SLOTS * 3
+    assert len(log.recent) == len(slots)

@@ -12,8 +12,9 @@ from salesorder import Dimensions, SalesApp, commands
 from salesorder.adapters.memory import InMemoryCourier
 from salesorder.domain.inventory import MovementKind
 from salesorder.domain.lifecycle import OrderStatus
+from salesorder.domain.outbox import OutboxState
 from salesorder.domain.payments import PaymentMethod
-from salesorder.domain.shipping import CourierBooking, ShipmentRequest
+from salesorder.domain.shipping import CourierBooking, ShipmentRequest, ShipmentStatus
 from salesorder.domain.warehouse import ParcelStatus
 from salesorder.exceptions import (
     IllegalTransition,
@@ -25,6 +26,7 @@ from salesorder.exceptions import (
 )
 from salesorder.scenario import load_scenario
 from salesorder.services import warehouse as warehouse_service
+from salesorder.services.commands import ListOutbox
 from salesorder.services.inventory import ledger
 
 LineQuantity = commands.LineQuantity
@@ -256,7 +258,12 @@ class _RefusesSecondBooking(InMemoryCourier):
         return super().book(request)
 
 
-def test_a_refused_booking_keeps_a_manifest_of_what_shipped(app: SalesApp) -> None:
+def test_a_refused_booking_is_dead_lettered_and_the_manifest_keeps_every_parcel(
+    app: SalesApp,
+) -> None:
+    """Bookings are made after the commit (the outbox): a courier that refuses one no longer
+    stops the manifest. Both orders ship; the refused booking waits, dead-lettered, for an
+    operator, and its shipment has no tracking number yet."""
     app = attrs.evolve(app, couriers={"jnt": _RefusesSecondBooking("jnt")})
     first = reserved(app, ("TSHIRT-RED-M", 1))
     second = reserved(app, ("TSHIRT-RED-M", 1))
@@ -264,17 +271,19 @@ def test_a_refused_booking_keeps_a_manifest_of_what_shipped(app: SalesApp) -> No
     app.execute(commands.ConfirmPick(wave_id=wave_id, sku="TSHIRT-RED-M", picked=2))
     one = app.execute(commands.PackParcel(order_id=first, warehouse="JKT-1"))
     two = app.execute(commands.PackParcel(order_id=second, warehouse="JKT-1"))
-    with pytest.raises(ValidationError, match="refuses"):
-        app.execute(
-            commands.CreateManifest(courier="jnt", warehouse="JKT-1", parcel_ids=(one, two))
-        )
+    app.execute(commands.CreateManifest(courier="jnt", warehouse="JKT-1", parcel_ids=(one, two)))
     with app.uow() as uow:
         (manifest,) = uow.manifests.list()
         parcels = {p.id: p.status for p in uow.parcels.list()}
-    assert manifest.parcel_ids == [one]
-    assert parcels == {one: ParcelStatus.SHIPPED, two: ParcelStatus.PACKED}
-    assert status(app, first) is OrderStatus.SHIPPED
-    assert status(app, second) is OrderStatus.PACKED
+        shipments = {s.order_id: s for s in uow.shipments.list()}
+    assert manifest.parcel_ids == [one, two]
+    assert parcels == {one: ParcelStatus.SHIPPED, two: ParcelStatus.SHIPPED}
+    assert shipments[first].status is ShipmentStatus.BOOKED
+    assert shipments[second].status is ShipmentStatus.REQUESTED
+    assert shipments[second].tracking_number == ""
+    (dead,) = app.execute(ListOutbox(states=(OutboxState.DEAD,)))
+    assert dead.call.subject == shipments[second].id
+    assert "courier refuses" in dead.last_error
 
 
 def test_a_manifest_step_naming_an_unknown_parcel_is_refused_with_its_path() -> None:

@@ -18,6 +18,7 @@ import salesorder
 from salesorder.adapters.sql import SqlStore, metadata
 from salesorder.bootstrap import build
 from salesorder.cli import main
+from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState
 from salesorder.exceptions import ScenarioError
 from salesorder.scenario import (
     dump_scenario,
@@ -596,3 +597,66 @@ def test_postgresql_all_or_nothing(
     capsys.readouterr()
     error = refused(capsys, args)
     assert error.startswith("error: --database: the database already holds data (products)")
+
+
+# -- outbox --------------------------------------------------------------------------------
+
+
+def _dead_call(url: str) -> str:
+    """Put one dead-lettered courier booking in the database at ``url``; returns its key."""
+    app = build(database_url=url)
+    call = Call(kind=CallKind.BOOK_COURIER, target="jnt", subject="SHP-9", reference="R-9")
+    with app.transaction() as tx:
+        item = OutboxItem(call=call, written_at=tx.now, state=OutboxState.DEAD, attempts=8)
+        tx.uow.outbox.add(item)
+    assert isinstance(app.uow, SqlStore)
+    app.uow.dispose()
+    return item.key
+
+
+def test_outbox_lists_retries_and_discards_calls_in_a_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    key = _dead_call(url)
+    assert main(["outbox", "list", "--database", url]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{key}  dead  attempts 8")
+    # retry makes it due again with a fresh count; the shop's dispatcher sends it
+    assert main(["outbox", "retry", "--database", url]) == 0
+    capsys.readouterr()
+    assert main(["outbox", "list", "--database", url]) == 0
+    assert f"{key}  pending  attempts 0  due now" in capsys.readouterr().out
+    assert (
+        main(["outbox", "discard", key, "--reason", "parcel sent by hand", "--database", url]) == 0
+    )
+    capsys.readouterr()
+    assert main(["outbox", "list", "--database", url]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["outbox", "list", "--all", "--database", url]) == 0
+    assert f"{key}  discarded" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "message"),
+    [
+        (["discard", "K"], 2, "error: outbox discard: give exactly one KEY and a --reason"),
+        (["retry", "no-such-key"], 1, "error: outbox retry: "),
+    ],
+)
+def test_outbox_refuses_what_it_cannot_do(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], status: int, message: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    _dead_call(url)
+    assert main(["outbox", *argv, "--database", url]) == status
+    assert capsys.readouterr().err.startswith(message)
+
+
+def test_outbox_never_creates_a_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'none.db'}"
+    assert main(["outbox", "list", "--database", url]) == 2
+    assert "has no salesorder schema" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()

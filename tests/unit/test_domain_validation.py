@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+import attrs
 import pytest
 
 from salesorder.domain.catalog import Product, VariantAttribute
-from salesorder.domain.channels import Channel
+from salesorder.domain.channels import Channel, ChannelKind, MarketplaceLine, MarketplaceOrder
 from salesorder.domain.customers import Address, Customer, CustomerKind
 from salesorder.domain.inventory import Reservation, StockItem, reservation_key
+from salesorder.domain.marketplaces import read_webhook_body
 from salesorder.domain.orders import OrderLine
+from salesorder.domain.payments import PaymentMethod
 from salesorder.exceptions import (
     CurrencyMismatch,
     DuplicateError,
@@ -19,10 +23,13 @@ from salesorder.exceptions import (
     InsufficientStock,
     InvalidAddress,
     InvalidQuantity,
+    MalformedPayload,
     NotFound,
+    ScenarioError,
     ValidationError,
 )
 from salesorder.money import Money
+from salesorder.scenario import load_scenario, parse_scenario
 from salesorder.services import commands as c
 
 NOW = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
@@ -215,3 +222,141 @@ def test_receipts_must_be_positive() -> None:
 def test_stock_cannot_be_negative() -> None:
     with pytest.raises(InvalidQuantity):
         StockItem(warehouse="JKT-1", sku="X", on_hand=-1)
+
+
+# -- limits every backend shares (docs/concepts.md, "Limits") -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sku", "problem"),
+    [
+        ("S" * 121, "at most 120 characters"),
+        ("A\x00B", "NUL characters"),
+        ("A\ud800", "NUL characters or lone surrogates"),
+        ("A\u200bB", "control characters"),
+    ],
+)
+def test_a_code_is_short_printable_text(sku: str, problem: str) -> None:
+    """120 characters is the key columns' width on PostgreSQL; SQLite would take more."""
+    assert c.NewLine(sku="S" * 120, quantity=1).sku == "S" * 120
+    with pytest.raises(ValidationError, match=f"NewLine.sku must .*{problem}"):
+        c.NewLine(sku=sku, quantity=1)
+
+
+def test_a_reason_fits_the_stock_ledger() -> None:
+    """The ledger keeps 400 characters of reason: 250 of the caller's, then the prefix."""
+    kwargs = {"warehouse": "JKT-1", "sku": "X", "quantity": 1}
+    assert len(c.WriteOffStock(reason="r" * 250, **kwargs).reason) == 250  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"WriteOffStock.reason must be at most 250"):
+        c.WriteOffStock(reason="r" * 251, **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"CancelOrder.reason must not contain NUL"):
+        c.CancelOrder(order_id="ORD-000001", reason="a\x00b")
+
+
+def test_an_order_id_of_the_wrong_type_is_refused_naming_the_field() -> None:
+    with pytest.raises(ValidationError, match=r"ConfirmOrder.order_id must be a string, got 7"):
+        c.ConfirmOrder(order_id=7)  # type: ignore[arg-type]
+
+
+def test_an_enum_field_takes_its_member_or_its_value_and_nothing_else() -> None:
+    lines = (c.NewLine(sku="TSHIRT-RED-M", quantity=1),)
+    cod = c.PlaceOrder(customer_id="C1", lines=lines, payment_method="cod")  # type: ignore[arg-type]
+    assert cod.payment_method is PaymentMethod.COD
+    with pytest.raises(ValidationError, match=r"PlaceOrder.payment_method must be one of .*'cod'"):
+        c.PlaceOrder(customer_id="C1", lines=lines, payment_method="bogus")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"Channel.kind must be one of"):
+        Channel(code="x", kind="nowhere", name="X")  # type: ignore[arg-type]
+    assert Channel(code="x", kind="shopee", name="X").kind is ChannelKind.SHOPEE  # type: ignore[arg-type]
+
+
+def test_a_float_where_money_belongs_is_refused_naming_the_field() -> None:
+    with pytest.raises(FloatMoneyError, match=r"NewLine.unit_price must be Money"):
+        c.NewLine(sku="TSHIRT-RED-M", quantity=1, unit_price=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"RecordPayment.amount must be Money"):
+        c.RecordPayment(order_id="O", amount="100", method="cod", reference="R")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda v: c.ReserveStock(order_id="O", hold_minutes=v), "hold_minutes must be from 1"),
+        (lambda v: c.IssueInvoice(order_id="O", terms_days=v), "terms_days must be from 0"),
+        (lambda v: c.IssueInvoice(order_id="O", instalment_days=(30, v)), "instalment_days"),
+        (lambda v: c.ReceiveStock(warehouse="W", sku="X", quantity=v), "at most 999,999,999"),
+    ],
+)
+@pytest.mark.parametrize("value", [2**31, 2**64, 10**5000], ids=["2**31", "2**64", "10**5000"])
+def test_durations_and_counts_are_bounded(make: Any, message: str, value: int) -> None:
+    """Every backend stores them; an integer of 5,000 digits is named by its size."""
+    with pytest.raises(ValidationError, match=message):
+        make(value)
+
+
+def test_an_exchange_rate_is_bounded() -> None:
+    amount = idr("100")
+    assert c.RecordPayment(
+        order_id="O",
+        amount=amount,
+        method="cod",
+        reference="R",
+        exchange_rate="16250.5",  # type: ignore[arg-type]
+    ).exchange_rate == Decimal("16250.5")
+    for rate in ("0", "1e999999", "-1", "1e10"):
+        with pytest.raises(ValidationError, match=r"exchange rate must be from 10\*\*-9"):
+            c.RecordPayment(
+                order_id="O",
+                amount=amount,
+                method="cod",
+                reference="R",
+                exchange_rate=rate,  # type: ignore[arg-type]
+            )
+
+
+def test_a_marketplace_revision_fits_64_bits() -> None:
+    order = MarketplaceOrder(
+        external_id="SHP-1",
+        revision=2**63 - 1,
+        status="READY_TO_SHIP",
+        buyer_name="Budi",
+        shipping_address=ADDRESS,
+        currency="IDR",
+        lines=(MarketplaceLine(channel_sku="TS", quantity=1, unit_price=idr("1")),),
+        created_at=NOW,
+    )
+    with pytest.raises(ValidationError, match="revision must be from 0 to"):
+        attrs.evolve(order, revision=2**64)
+
+
+def test_a_lone_surrogate_or_a_huge_body_is_refused_before_the_webhook_is_verified() -> None:
+    with pytest.raises(ValidationError, match=r"ReceiveWebhook.body must be text UTF-8 can carry"):
+        c.ReceiveWebhook(channel="shopee", body='{"a": "\ud800"}', signature="x")
+    with pytest.raises(ValidationError, match="at most 1,048,576"):
+        c.ReceiveWebhook(channel="shopee", body="[" + " " * 2**20 + "]", signature="x")
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested deeper than 64 levels"),
+        ('{"revision": ' + "9" * 5000 + "}", "a number of 5000 digits"),
+        ("NaN", "NaN is not a JSON number"),
+        (b"\xff{}", "not UTF-8"),
+    ],
+)
+def test_a_webhook_body_is_read_within_limits(body: str | bytes, problem: str) -> None:
+    raw = body if isinstance(body, bytes) else body.encode()
+    with pytest.raises(MalformedPayload, match=problem):
+        read_webhook_body(raw, shop="Shopee")
+    assert read_webhook_body(b'{"a": [1, "x"]}') == {"a": [1, "x"]}
+
+
+def test_a_scenario_is_read_within_limits() -> None:
+    with pytest.raises(ScenarioError, match="nested deeper than 64 levels"):
+        parse_scenario("[" * 10_000 + "]" * 10_000)
+    with pytest.raises(ScenarioError, match="digits"):
+        parse_scenario('{"format": ' + "1" * 5000 + "}")
+    deep: list[Any] = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ScenarioError, match="nested deeper"):
+        load_scenario({"format": "salesorder/scenario", "version": 1, "commands": deep})

@@ -45,6 +45,7 @@ from salesorder import commands as c
 from salesorder.domain import events as ev
 from salesorder.domain.cod import RemittanceLine, RemittanceStatement
 from salesorder.domain.invoicing import DocumentType, Party
+from salesorder.domain.outbox import OutboxState
 from salesorder.domain.pricelists import PriceEntry, PriceList
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import ReceiptLine, Supplier, SupplierItem
@@ -324,6 +325,11 @@ def test_every_command_round_trips_with_its_tag() -> None:
             )
         ),
         c.ReconcileCod(courier="jnt"),
+        c.RebookShipment(shipment_id="SHP-1", destination=ADDRESS),
+        c.DispatchOutbox(limit=10),
+        c.ListOutbox(states=(OutboxState.DEAD,)),
+        c.RetryOutbox(keys=("book_courier|jnt|SHP-1|ab12",), send=False),
+        c.DiscardOutbox(key="book_courier|jnt|SHP-1|ab12", reason="sent by hand"),
         c.SetStockPolicy(warehouse="JKT-1", sku="A", reorder_point=3, reorder_quantity=10),
         c.AddSupplier(
             supplier=Supplier(

@@ -5,6 +5,11 @@ entities (XXE: reading local files or URLs), no internal entity definitions (the
 laughs" expansion bomb), no external DTD fetch. The standard library's expat parser is
 used with a handler that stops at the DOCTYPE declaration, the same policy as defusedxml's
 ``forbid_dtd``; a legitimate e-invoice never needs a DTD (UBL and CII use XML Schema).
+
+A document in any text encoding expat reads (UTF-8, UTF-16 with its byte order mark or
+declared, ISO-8859-1 and the other single-byte encodings Python knows) is parsed; one it
+cannot read (UTF-7 and other multi-byte encodings, an unknown encoding name, text with a
+lone surrogate) is refused with :class:`~salesorder.exceptions.MalformedDocument`.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 from xml.parsers import expat
 
-from salesorder.exceptions import UnsafeXml
+from salesorder.exceptions import MalformedDocument, UnsafeXml
 
 __all__ = ["parse_xml"]
 
@@ -32,7 +37,18 @@ def parse_xml(data: bytes | str) -> ET.Element:
     Raises:
         UnsafeXml: the document declares a DTD, entities or notations, or is not
             well-formed XML (with the parser's reason).
+        MalformedDocument: ``data`` is neither bytes nor text, is text with a lone
+            surrogate, or is in an encoding the parser cannot read.
     """
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedDocument("XML document", "text with a lone surrogate") from None
+    elif not isinstance(data, (bytes, bytearray)):
+        raise MalformedDocument(
+            "XML document", f"expected bytes or text, got {type(data).__name__}"
+        )
     scanner: Any = expat.ParserCreate()
     scanner.StartDoctypeDeclHandler = _forbid
     scanner.EntityDeclHandler = _forbid
@@ -44,3 +60,7 @@ def parse_xml(data: bytes | str) -> ET.Element:
         return ET.fromstring(data)  # noqa: S314 - no DTD: nothing to expand or fetch
     except (expat.ExpatError, ET.ParseError) as error:
         raise UnsafeXml(f"not well-formed XML: {error}") from None
+    except UnsafeXml:  # from _forbid; a ValueError too, so it is let through first
+        raise
+    except (LookupError, ValueError) as error:  # an unknown or multi-byte encoding
+        raise MalformedDocument("XML document", f"cannot be read: {error}") from None

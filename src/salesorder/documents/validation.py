@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from salesorder.documents.safexml import parse_xml
+from salesorder.exceptions import MalformedDocument
 
 __all__ = ["cii_rules_dir", "rules_dir", "validate_cii", "validate_ubl"]
 
@@ -68,7 +69,16 @@ def _schematron(path: Path) -> tuple[Any, Any]:
 
 
 def validate_ubl(document: bytes) -> list[str]:
-    """The XSD errors and failed EN 16931 rules of UBL ``document``; empty when valid."""
+    """The XSD errors and failed EN 16931 rules of UBL ``document``; empty when valid.
+
+    ``document`` is the bytes in any encoding :func:`~salesorder.documents.safexml.parse_xml`
+    reads.
+
+    Raises:
+        UnsafeXml: the document declares a DTD or entities, or is not well-formed.
+        MalformedDocument: not bytes, or in an encoding that cannot be read.
+    """
+    _check_bytes(document)
     kind = parse_xml(document).tag.rsplit("}", 1)[-1]  # refuses DTDs and entities first
     name = "UBL-CreditNote-2.1.xsd" if kind == "CreditNote" else "UBL-Invoice-2.1.xsd"
     return _validate(
@@ -81,8 +91,10 @@ def validate_ubl(document: bytes) -> list[str]:
 def validate_cii(document: bytes) -> list[str]:
     """The XSD errors and failed EN 16931 rules of CII ``document``; empty when valid.
 
-    The rules are CEN's plus the Factur-X EN 16931 profile's (see the module).
+    The rules are CEN's plus the Factur-X EN 16931 profile's (see the module). Raises as
+    :func:`validate_ubl` does.
     """
+    _check_bytes(document)
     parse_xml(document)  # refuses DTDs and entities before lxml sees the bytes
     return _validate(
         document,
@@ -91,14 +103,27 @@ def validate_cii(document: bytes) -> list[str]:
     )
 
 
+def _check_bytes(document: object) -> None:
+    if not isinstance(document, (bytes, bytearray)):
+        raise MalformedDocument(
+            "XML document", f"expected the document's bytes, got {type(document).__name__}"
+        )
+
+
 def _validate(document: bytes, xsd: Path, xslt: Path) -> list[str]:
     from lxml import etree  # noqa: PLC0415 - the einvoice extra
 
-    tree = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))
+    try:
+        tree = etree.fromstring(
+            bytes(document), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+    except (etree.XMLSyntaxError, ValueError, LookupError) as error:
+        raise MalformedDocument("XML document", f"cannot be read: {error}") from None
     schema = _schema(xsd)
     problems = [] if schema.validate(tree) else [f"XSD: {e.message}" for e in schema.error_log]
     processor, executable = _schematron(xslt)
-    node = processor.parse_xml(xml_text=document.decode("utf-8"))
+    # The rules read text: the tree as text, whatever encoding the document came in.
+    node = processor.parse_xml(xml_text=etree.tostring(tree, encoding="unicode"))
     report = executable.transform_to_string(xdm_node=node)
     for failed in parse_xml(report.encode("utf-8")).iter(f"{_SVRL}failed-assert"):
         if failed.get("flag", "fatal") != "fatal":

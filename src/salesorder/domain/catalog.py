@@ -14,9 +14,13 @@ import attrs
 from salesorder.domain.common import (
     as_tuple,
     code,
+    each,
+    instance_of,
+    money,
     non_empty,
     non_negative_decimal,
     non_negative_int,
+    text,
 )
 from salesorder.exceptions import CurrencyMismatch, ValidationError
 from salesorder.money import Money, to_decimal
@@ -78,20 +82,22 @@ class Product:
 
     sku: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
-    price: Money
-    unit_cost: Money
+    price: Money = attrs.field(validator=money)
+    unit_cost: Money = attrs.field(validator=money)
     tax_category: str = attrs.field(default="standard", validator=code)
-    category: str = ""
-    brand: str = ""
-    description: str = ""
-    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    category: str = attrs.field(default="", validator=text)
+    brand: str = attrs.field(default="", validator=text)
+    description: str = attrs.field(default="", validator=text)
+    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(text))
     attributes: tuple[VariantAttribute, ...] = attrs.field(
         default=(), converter=as_tuple, validator=_check_attributes
     )
     weight_kg: Decimal = attrs.field(
         default=Decimal(0), converter=_decimal, validator=non_negative_decimal
     )
-    dimensions: Dimensions | None = None
+    dimensions: Dimensions | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(Dimensions))
+    )
     initial_stock: int = attrs.field(default=0, validator=non_negative_int)
 
     def __attrs_post_init__(self) -> None:

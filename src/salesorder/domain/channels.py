@@ -18,12 +18,22 @@ import attrs
 
 from salesorder.domain.catalog import VariantAttribute
 from salesorder.domain.common import (
+    MAX_REVISION,
     as_tuple,
     aware_datetime,
+    boolean,
     code,
+    each,
+    instance_of,
+    int_between,
+    member_of,
+    money,
     non_empty,
     non_negative_int,
     positive_int,
+    reference,
+    spelled,
+    text,
 )
 from salesorder.domain.customers import Address
 from salesorder.domain.inventory import ChannelStockRule
@@ -44,6 +54,8 @@ __all__ = [
     "MarketplaceOrder",
     "MarketplacePage",
     "MarketplaceRecord",
+    "RefusalLog",
+    "RefusalSlot",
     "RejectedDelivery",
     "SettlementLine",
     "SettlementReport",
@@ -72,12 +84,16 @@ class ChannelKind(str, enum.Enum):
 _MARKETPLACES = frozenset({ChannelKind.SHOPEE, ChannelKind.LAZADA, ChannelKind.TIKTOK_SHOP})
 
 
+def _kind(value: ChannelKind | str) -> ChannelKind:
+    return spelled(ChannelKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class Channel:
     """A channel the shop sells on. ``code`` is unique per shop (``"shopee-id"``, ``"web"``)."""
 
     code: str = attrs.field(validator=code)
-    kind: ChannelKind
+    kind: ChannelKind = attrs.field(converter=_kind, validator=member_of(ChannelKind))
     name: str = attrs.field(validator=non_empty)
 
     @classmethod
@@ -91,15 +107,18 @@ class Channel:
         return cls(code="manual", kind=ChannelKind.MANUAL, name="Manual")
 
 
+_optional_money = attrs.validators.optional(money)
+
+
 @attrs.frozen(kw_only=True)
 class MarketplaceLine:
     """A line as the marketplace sends it: its own SKU, quantity and unit price."""
 
     channel_sku: str = attrs.field(validator=code)
     quantity: int = attrs.field(validator=positive_int)
-    unit_price: Money
+    unit_price: Money = attrs.field(validator=money)
     #: The marketplace's category of the item; commission rates depend on it.
-    category: str = ""
+    category: str = attrs.field(default="", validator=text)
 
 
 @attrs.frozen(kw_only=True)
@@ -120,19 +139,22 @@ class MarketplaceOrder:
     """
 
     external_id: str = attrs.field(validator=code)
-    revision: int
-    status: str
+    #: From 0 to ``MAX_REVISION`` (2**63 - 1).
+    revision: int = attrs.field(validator=int_between(0, MAX_REVISION))
+    status: str = attrs.field(validator=reference)
     buyer_name: str = attrs.field(validator=non_empty)
-    shipping_address: Address
-    currency: str
-    lines: tuple[MarketplaceLine, ...] = attrs.field(converter=as_tuple)
+    shipping_address: Address = attrs.field(validator=instance_of(Address))
+    currency: str = attrs.field(validator=code)
+    lines: tuple[MarketplaceLine, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(MarketplaceLine))
+    )
     created_at: dt.datetime = attrs.field(validator=aware_datetime)
-    cash_on_delivery: bool = False
-    buyer_phone: str = ""
-    seller_discount: Money | None = None
-    platform_discount: Money | None = None
-    shipping_fee: Money | None = None
-    shipping_subsidy: Money | None = None
+    cash_on_delivery: bool = attrs.field(default=False, validator=boolean)
+    buyer_phone: str = attrs.field(default="", validator=text)
+    seller_discount: Money | None = attrs.field(default=None, validator=_optional_money)
+    platform_discount: Money | None = attrs.field(default=None, validator=_optional_money)
+    shipping_fee: Money | None = attrs.field(default=None, validator=_optional_money)
+    shipping_subsidy: Money | None = attrs.field(default=None, validator=_optional_money)
 
     def __attrs_post_init__(self) -> None:
         if self.revision < 0:
@@ -158,6 +180,9 @@ class MarketplaceOrder:
                 raise ValidationError(
                     f"marketplace order {self.external_id!r} has a negative amount {amount}"
                 )
+        # What the buyer paid must be an amount too (each line's total, and their sum), so
+        # an order that cannot be booked is refused as delivered, before anything is stored.
+        _ = self.buyer_paid, self.seller_revenue
 
     @property
     def goods(self) -> Money:
@@ -204,9 +229,15 @@ def verify_webhook(secret: bytes, body: bytes, signature: str) -> bool:
     """True when ``signature`` is the body's HMAC-SHA256 under ``secret``.
 
     Compared in constant time (``hmac.compare_digest``), so a forger learns nothing
-    from how long a wrong guess takes.
+    from how long a wrong guess takes. A signature of any other characters (or not a
+    string) is simply not a match.
     """
-    return hmac.compare_digest(sign_webhook(secret, body), signature.strip().lower())
+    if not isinstance(signature, str):
+        return False
+    # Compared as bytes: compare_digest refuses str with characters beyond ASCII, and a
+    # signature of any characters must simply not match.
+    given = signature.strip().lower().encode("utf-8", "backslashreplace")
+    return hmac.compare_digest(sign_webhook(secret, body).encode("ascii"), given)
 
 
 @attrs.frozen(kw_only=True)
@@ -220,6 +251,61 @@ class RejectedDelivery:
     reason: str = attrs.field(validator=non_empty)
     body_sha256: str
     excerpt: str = ""
+
+
+#: How many slots a channel's log of refused deliveries has (see :class:`RefusalSlot`).
+REFUSAL_SLOTS = 100
+
+
+@attrs.define(kw_only=True)
+class RefusalSlot:
+    """One slot of a channel's bounded log of refused webhook deliveries.
+
+    Refused deliveries (a forged signature, a body that is not an order, a revision that
+    conflicts with an earlier one) are logged apart from everything legitimate commands
+    write, so a flood of them never makes a legitimate command wait or retry. A channel's
+    log has at most ``REFUSAL_SLOTS`` slots, keyed by (channel, slot): each refusal
+    lands in one (chosen at random by the caller, so concurrent refusals seldom meet on a
+    row), replaces the delivery the slot kept and adds one to its ``count``. So the log
+    stays bounded, keeps a recent sample of what was refused, and the sum of the counts is
+    the number of refusals.
+    """
+
+    channel: str = attrs.field(validator=code)
+    slot: int = attrs.field(validator=non_negative_int)
+    latest: RejectedDelivery
+    count: int = attrs.field(default=1, validator=non_negative_int)
+
+    def __attrs_post_init__(self) -> None:
+        if self.slot >= REFUSAL_SLOTS:
+            raise ValidationError(
+                f"refusal slot of {self.channel!r} must be below {REFUSAL_SLOTS}, got {self.slot}"
+            )
+
+    def add(self, delivery: RejectedDelivery) -> None:
+        """Log ``delivery`` in this slot: it is kept (when newest) and counted."""
+        self.count += 1
+        if delivery.at >= self.latest.at:
+            self.latest = delivery
+
+
+@attrs.frozen(kw_only=True)
+class RefusalLog:
+    """What a channel's log of refusals holds: how many in all, and the ones it kept.
+
+    ``recent`` is newest first, at most ``REFUSAL_SLOTS`` of them.
+    """
+
+    channel: str
+    total: int
+    recent: tuple[RejectedDelivery, ...]
+
+    @classmethod
+    def of(cls, channel: str, slots: list[RefusalSlot]) -> RefusalLog:
+        """The log of ``channel`` made of its slots."""
+        mine = [slot for slot in slots if slot.channel == channel]
+        recent = sorted((slot.latest for slot in mine), key=lambda d: d.at, reverse=True)
+        return cls(channel=channel, total=sum(slot.count for slot in mine), recent=tuple(recent))
 
 
 # ---------------------------------------------------------------------------------------
@@ -324,11 +410,13 @@ class ListingVariant:
     """One variant of a listing: the channel's SKU, its attributes, price and stock shown."""
 
     channel_sku: str = attrs.field(validator=code)
-    price: Money
-    attributes: tuple[VariantAttribute, ...] = attrs.field(default=(), converter=as_tuple)
+    price: Money = attrs.field(validator=money)
+    attributes: tuple[VariantAttribute, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(VariantAttribute))
+    )
     stock: int = attrs.field(default=0, validator=non_negative_int)
     #: The seller's SKU the marketplace holds for the variant ("" when none was given).
-    seller_sku: str = ""
+    seller_sku: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -337,9 +425,11 @@ class Listing:
 
     item_id: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
-    category: str = ""
-    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    variants: tuple[ListingVariant, ...] = attrs.field(converter=as_tuple)
+    category: str = attrs.field(default="", validator=text)
+    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(text))
+    variants: tuple[ListingVariant, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(ListingVariant))
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.variants:
@@ -355,13 +445,13 @@ class SettlementLine:
     """
 
     external_id: str = attrs.field(validator=code)
-    revenue: Money
-    commission: Money
-    transaction_fee: Money
-    service_fee: Money
-    shipping_subsidy: Money
-    payout: Money
-    adjustment: Money | None = None
+    revenue: Money = attrs.field(validator=money)
+    commission: Money = attrs.field(validator=money)
+    transaction_fee: Money = attrs.field(validator=money)
+    service_fee: Money = attrs.field(validator=money)
+    shipping_subsidy: Money = attrs.field(validator=money)
+    payout: Money = attrs.field(validator=money)
+    adjustment: Money | None = attrs.field(default=None, validator=_optional_money)
 
 
 @attrs.frozen(kw_only=True)
@@ -369,9 +459,11 @@ class SettlementReport:
     """A payout report: one line per order paid out. ``report_id`` is unique per channel."""
 
     report_id: str = attrs.field(validator=code)
-    currency: str
+    currency: str = attrs.field(validator=code)
     paid_at: dt.datetime = attrs.field(validator=aware_datetime)
-    lines: tuple[SettlementLine, ...] = attrs.field(converter=as_tuple)
+    lines: tuple[SettlementLine, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(SettlementLine))
+    )
 
     def __attrs_post_init__(self) -> None:
         for line in self.lines:
@@ -427,9 +519,8 @@ class StockPush:
 # ---------------------------------------------------------------------------------------
 
 
-#: How many refused webhook deliveries an account keeps (the newest); older ones are
-#: dropped, counted in ``ChannelAccount.rejected_total``, so a flood of forged calls cannot
-#: grow the account without limit.
+#: How many refused webhook deliveries an account of an earlier version kept. Refusals now
+#: go to their own log (:class:`RefusalSlot`); the fields stay so stored accounts still load.
 REJECTED_KEPT = 100
 
 
@@ -439,8 +530,9 @@ class ChannelAccount:
 
     ``sku_map`` maps the channel's SKU to the catalog's SKU (one catalog SKU may be sold
     under several channel SKUs). ``pushed_stock`` is the last quantity pushed per channel
-    SKU, so stock sync pushes only what changed. ``rejected`` holds the newest
-    ``REJECTED_KEPT`` (100) refused deliveries and ``rejected_total`` counts them all.
+    SKU, as the marketplace last took it. ``rejected`` and ``rejected_total`` are what an
+    earlier version kept of refused deliveries; refusals are now logged apart
+    (:class:`RefusalSlot`), never on the account every legitimate command writes.
     """
 
     channel: str = attrs.field(validator=code)

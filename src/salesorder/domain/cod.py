@@ -27,7 +27,16 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, non_empty
+from salesorder.domain.common import (
+    as_tuple,
+    code,
+    date,
+    each,
+    instance_of,
+    money,
+    non_empty,
+    reference,
+)
 from salesorder.exceptions import CurrencyMismatch, DuplicateError, ValidationError
 from salesorder.money import Money
 
@@ -47,10 +56,10 @@ __all__ = [
 class RemittanceLine:
     """One parcel on a courier's statement: cash collected, the courier's fee, cash remitted."""
 
-    tracking_number: str = attrs.field(validator=non_empty)
-    collected: Money
-    fee: Money
-    remitted: Money
+    tracking_number: str = attrs.field(validator=[non_empty, reference])
+    collected: Money = attrs.field(validator=money)
+    fee: Money = attrs.field(validator=money)
+    remitted: Money = attrs.field(validator=money)
 
     def __attrs_post_init__(self) -> None:
         for amount in (self.fee, self.remitted):
@@ -87,9 +96,11 @@ class RemittanceStatement:
 
     id: str = attrs.field(validator=code)
     courier: str = attrs.field(validator=code)
-    currency: str = attrs.field(validator=non_empty)
-    paid_on: dt.date
-    lines: tuple[RemittanceLine, ...] = attrs.field(converter=as_tuple)
+    currency: str = attrs.field(validator=code)
+    paid_on: dt.date = attrs.field(validator=date)
+    lines: tuple[RemittanceLine, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(RemittanceLine))
+    )
 
     @property
     def key(self) -> tuple[str, str]:

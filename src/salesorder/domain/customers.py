@@ -7,7 +7,19 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, non_empty
+from salesorder.domain.common import (
+    MAX_QUANTITY,
+    as_tuple,
+    code,
+    each,
+    instance_of,
+    int_between,
+    member_of,
+    non_empty,
+    show,
+    spelled,
+    text,
+)
 from salesorder.exceptions import InvalidAddress, ValidationError
 from salesorder.money import to_decimal
 
@@ -18,7 +30,7 @@ def _country(instance: object, _attribute: object, value: str) -> None:
     if not (isinstance(value, str) and len(value) == 2 and value.isalpha() and value.isupper()):
         raise InvalidAddress(
             f"{type(instance).__name__}.country must be an ISO 3166 alpha-2 code such as 'ID', "
-            f"got {value!r}"
+            f"got {show(value)}"
         )
 
 
@@ -30,10 +42,10 @@ class Address:
     city: str = attrs.field(validator=non_empty)
     country: str = attrs.field(validator=_country)
     line2: str = ""
-    region: str = ""
-    postal_code: str = ""
-    recipient: str = ""
-    phone: str = ""
+    region: str = attrs.field(default="", validator=text)
+    postal_code: str = attrs.field(default="", validator=text)
+    recipient: str = attrs.field(default="", validator=text)
+    phone: str = attrs.field(default="", validator=text)
 
     def one_line(self) -> str:
         """The address on one line, for labels and logs."""
@@ -66,24 +78,32 @@ class CustomerKind(str, enum.Enum):
     BUSINESS = "business"
 
 
+def _kind(value: CustomerKind | str) -> CustomerKind:
+    return spelled(CustomerKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class Customer:
     """A buyer. A business buyer has a company name; its tax identifier is checked at invoicing."""
 
     id: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
-    kind: CustomerKind = CustomerKind.INDIVIDUAL
-    company_name: str = ""
-    tax_id: str = ""
-    email: str = ""
-    phone: str = ""
-    addresses: tuple[Address, ...] = attrs.field(default=(), converter=as_tuple)
+    kind: CustomerKind = attrs.field(
+        default=CustomerKind.INDIVIDUAL, converter=_kind, validator=member_of(CustomerKind)
+    )
+    company_name: str = attrs.field(default="", validator=text)
+    tax_id: str = attrs.field(default="", validator=text)
+    email: str = attrs.field(default="", validator=text)
+    phone: str = attrs.field(default="", validator=text)
+    addresses: tuple[Address, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(Address))
+    )
     #: The customer group price lists and promotions are scoped to ("" for none).
-    group: str = ""
+    group: str = attrs.field(default="", validator=text)
     #: Notification channels (``"email"``, ``"sms"``, ``"chat"``) the customer opted out of.
-    opt_out: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    opt_out: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(text))
     #: The locale messages to the customer are written in ("" for the shop's locale).
-    locale: str = ""
+    locale: str = attrs.field(default="", validator=text)
 
     def __attrs_post_init__(self) -> None:
         if self.kind is CustomerKind.BUSINESS and not self.company_name.strip():
@@ -101,7 +121,9 @@ class Warehouse:
 
     code: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
-    address: Address
-    person_in_charge: str = ""
-    coordinates: GeoPoint | None = None
-    priority: int = 0
+    address: Address = attrs.field(validator=instance_of(Address))
+    person_in_charge: str = attrs.field(default="", validator=text)
+    coordinates: GeoPoint | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(GeoPoint))
+    )
+    priority: int = attrs.field(default=0, validator=int_between(-MAX_QUANTITY, MAX_QUANTITY))

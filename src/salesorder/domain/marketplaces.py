@@ -18,24 +18,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from salesorder.domain.channels import ChannelKind, Listing
-from salesorder.domain.common import positive_int
+from salesorder.domain.common import positive_int, read_json, show
 from salesorder.domain.fees import FeeRule
 from salesorder.domain.lifecycle import OrderStatus
-from salesorder.exceptions import ListingRejected, NotFound, ValidationError
+from salesorder.exceptions import (
+    ListingRejected,
+    MalformedDocument,
+    MalformedPayload,
+    NotFound,
+    ValidationError,
+)
 
 __all__ = [
     "LAZADA",
+    "MAX_WEBHOOK_BYTES",
     "PROFILES",
     "SHOPEE",
     "TIKTOK_SHOP",
     "ListingLimits",
     "MarketplaceProfile",
     "profile_for",
+    "read_webhook_body",
     "validate_listing",
+    "webhook_body",
 ]
 
 
@@ -217,3 +227,46 @@ def validate_listing(listing: Listing, profile: MarketplaceProfile) -> None:
     problems = listing_problems(listing, profile.limits)
     if problems:
         raise ListingRejected(profile.kind.value, listing.item_id, problems)
+
+
+# ---------------------------------------------------------------------------------------
+# Webhook bodies
+# ---------------------------------------------------------------------------------------
+
+#: The largest webhook body read, 1 MiB of UTF-8 (a marketplace order is a few KiB).
+MAX_WEBHOOK_BYTES = 1024 * 1024
+
+
+def webhook_body(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Validator: a webhook body as received, text that UTF-8 can carry, at most 1 MiB.
+
+    A lone surrogate cannot have come over the wire as UTF-8, so a body with one is refused
+    here, before anything is verified or recorded.
+    """
+    where = f"{type(instance).__name__}.{attribute.name}"
+    if not isinstance(value, str):
+        raise ValidationError(f"{where} must be the body as text, got {show(value)}")
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ValidationError(
+            f"{where} must be text UTF-8 can carry, got a lone surrogate in {show(value)}"
+        ) from None
+    if size > MAX_WEBHOOK_BYTES:
+        raise ValidationError(f"{where} has {size:,} bytes, at most {MAX_WEBHOOK_BYTES:,}")
+
+
+def read_webhook_body(body: bytes, *, shop: str = "marketplace") -> Any:
+    """The JSON value of a webhook body, read within limits (``common.read_json``).
+
+    At most :data:`MAX_WEBHOOK_BYTES`, UTF-8, nested at most 64 deep, numbers of at most 40
+    digits: a hostile body is refused with ``MalformedPayload`` (and recorded as refused by
+    the caller), never with ``RecursionError`` or ``ValueError``.
+
+    Raises:
+        MalformedPayload: naming ``shop`` (``"Shopee"``) and the problem.
+    """
+    try:
+        return read_json(body, what=f"{shop} push", max_bytes=MAX_WEBHOOK_BYTES)
+    except MalformedDocument as exc:
+        raise MalformedPayload(str(exc)) from None

@@ -27,7 +27,17 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, non_empty, positive_int
+from salesorder.domain.common import (
+    as_tuple,
+    code,
+    member_of,
+    money,
+    non_empty,
+    optional_code,
+    positive_int,
+    spelled,
+    text,
+)
 from salesorder.domain.tax import TaxMode
 from salesorder.exceptions import (
     CurrencyMismatch,
@@ -45,7 +55,7 @@ class PriceEntry:
     """A unit price for ``sku`` from ``min_quantity`` units on (a quantity tier)."""
 
     sku: str = attrs.field(validator=code)
-    unit_price: Money
+    unit_price: Money = attrs.field(validator=money)
     min_quantity: int = attrs.field(default=1, validator=positive_int)
 
     def __attrs_post_init__(self) -> None:
@@ -57,6 +67,10 @@ class PriceEntry:
 
 def _currency(_instance: object, _attribute: object, value: str) -> None:
     currency_info(value)
+
+
+def _tax_mode(value: TaxMode | str) -> TaxMode:
+    return spelled(TaxMode, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -77,10 +91,14 @@ class PriceList:
     code: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
     currency: str = attrs.field(validator=_currency)
-    tax_mode: TaxMode = TaxMode.INCLUDED
-    channel: str | None = None
-    customer_group: str | None = None
-    customer_id: str | None = None
+    tax_mode: TaxMode = attrs.field(
+        default=TaxMode.INCLUDED, converter=_tax_mode, validator=member_of(TaxMode)
+    )
+    channel: str | None = attrs.field(default=None, validator=optional_code)
+    customer_group: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(text)
+    )
+    customer_id: str | None = attrs.field(default=None, validator=optional_code)
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     priority: int = 0

@@ -28,7 +28,23 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, non_empty, non_negative_int
+from salesorder.domain.common import (
+    MAX_QUANTITY,
+    as_tuple,
+    boolean,
+    code,
+    date,
+    each,
+    instance_of,
+    int_between,
+    member_of,
+    non_empty,
+    non_negative_int,
+    positive_int,
+    spelled,
+    text,
+)
+from salesorder.domain.common import money as money_value
 from salesorder.exceptions import (
     CurrencyMismatch,
     InvalidPromotion,
@@ -99,6 +115,20 @@ def _percent(value: object) -> Decimal:
     return to_decimal(value, what="promotion percent")
 
 
+def _kind(value: PromotionKind | str) -> PromotionKind:
+    return spelled(PromotionKind, value)
+
+
+def _funder(value: Funder | str) -> Funder:
+    return spelled(Funder, value)
+
+
+_optional_money = attrs.validators.optional(money_value)
+_codes = each(code)
+_optional_date = attrs.validators.optional(date)
+_optional_limit = attrs.validators.optional(positive_int)
+
+
 @attrs.frozen(kw_only=True)
 class Promotion:
     """A discount rule; see the module docstring.
@@ -126,22 +156,26 @@ class Promotion:
 
     code: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
-    kind: PromotionKind
+    kind: PromotionKind = attrs.field(converter=_kind, validator=member_of(PromotionKind))
     percent: Decimal = attrs.field(default=Decimal(0), converter=_percent)
-    amount: Money | None = None
+    amount: Money | None = attrs.field(default=None, validator=_optional_money)
     buy_quantity: int = attrs.field(default=0, validator=non_negative_int)
     get_quantity: int = attrs.field(default=0, validator=non_negative_int)
-    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    min_spend: Money | None = None
-    max_discount: Money | None = None
-    channels: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    customer_groups: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    priority: int = 0
-    exclusive: bool = False
-    funded_by: Funder = Funder.SELLER
-    automatic: bool = True
+    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_codes)
+    min_spend: Money | None = attrs.field(default=None, validator=_optional_money)
+    max_discount: Money | None = attrs.field(default=None, validator=_optional_money)
+    channels: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=_codes)
+    customer_groups: tuple[str, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(text)
+    )
+    valid_from: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    valid_to: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    priority: int = attrs.field(default=0, validator=int_between(-MAX_QUANTITY, MAX_QUANTITY))
+    exclusive: bool = attrs.field(default=False, validator=boolean)
+    funded_by: Funder = attrs.field(
+        default=Funder.SELLER, converter=_funder, validator=member_of(Funder)
+    )
+    automatic: bool = attrs.field(default=True, validator=boolean)
 
     def __attrs_post_init__(self) -> None:
         what = f"promotion {self.code!r} ({self.kind.value})"
@@ -239,17 +273,17 @@ class Voucher:
         code: what the buyer types; the voucher's identity.
         promotion: what it grants (its own validity, eligibility and caps apply too).
         valid_from, valid_to: the code's validity window (inclusive dates).
-        usage_limit: uses in all (None: unlimited).
-        per_customer_limit: uses per customer (None: unlimited).
+        usage_limit: uses in all (None: unlimited), at most ``MAX_QUANTITY``.
+        per_customer_limit: uses per customer (None: unlimited), at most ``MAX_QUANTITY``.
         redemptions: order id -> customer id of every use so far.
     """
 
     code: str = attrs.field(validator=code)
-    promotion: Promotion
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    usage_limit: int | None = None
-    per_customer_limit: int | None = None
+    promotion: Promotion = attrs.field(validator=instance_of(Promotion))
+    valid_from: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    valid_to: dt.date | None = attrs.field(default=None, validator=_optional_date)
+    usage_limit: int | None = attrs.field(default=None, validator=_optional_limit)
+    per_customer_limit: int | None = attrs.field(default=None, validator=_optional_limit)
     redemptions: dict[str, str] = attrs.Factory(dict)
 
     def __attrs_post_init__(self) -> None:

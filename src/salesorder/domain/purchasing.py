@@ -19,12 +19,18 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from salesorder.domain.common import (
+    MAX_DAYS,
     as_tuple,
     aware_datetime,
     code,
+    each,
+    instance_of,
+    int_between,
+    money,
     non_empty,
     non_negative_int,
     positive_int,
+    reason,
 )
 from salesorder.domain.inventory import StockItem
 from salesorder.exceptions import (
@@ -54,8 +60,8 @@ class SupplierItem:
     """A SKU a supplier sells: unit cost, lead time in days, minimum order quantity."""
 
     sku: str = attrs.field(validator=code)
-    unit_cost: Money
-    lead_time_days: int = attrs.field(default=0, validator=non_negative_int)
+    unit_cost: Money = attrs.field(validator=money)
+    lead_time_days: int = attrs.field(default=0, validator=int_between(0, MAX_DAYS))
     min_quantity: int = attrs.field(default=1, validator=positive_int)
 
 
@@ -65,7 +71,9 @@ class Supplier:
 
     code: str = attrs.field(validator=code)
     name: str = attrs.field(validator=non_empty)
-    items: tuple[SupplierItem, ...] = attrs.field(default=(), converter=as_tuple)
+    items: tuple[SupplierItem, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(SupplierItem))
+    )
 
     def item_for(self, sku: str) -> SupplierItem | None:
         """What this supplier sells of ``sku``, or None."""
@@ -104,7 +112,7 @@ class ReceiptLine:
     sku: str = attrs.field(validator=code)
     quantity: int = attrs.field(validator=non_negative_int)
     rejected: int = attrs.field(default=0, validator=non_negative_int)
-    note: str = ""
+    note: str = attrs.field(default="", validator=reason)
 
     def __attrs_post_init__(self) -> None:
         if self.quantity == 0 and self.rejected == 0:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 from collections.abc import Iterable
 from decimal import ROUND_CEILING, Decimal
 
@@ -26,9 +27,13 @@ from salesorder.domain.common import (
     as_tuple,
     aware_datetime,
     code,
+    member_of,
     non_empty,
     non_negative_decimal,
     non_negative_int,
+    reference,
+    spelled,
+    text,
 )
 from salesorder.domain.customers import Address
 from salesorder.exceptions import CurrencyMismatch, IllegalTransition, ValidationError
@@ -116,8 +121,13 @@ CUSTOMER_STATUS = {
 
 
 class ShipmentStatus(str, enum.Enum):
-    """Where a shipment is, as the seller sees it."""
+    """Where a shipment is, as the seller sees it.
 
+    ``REQUESTED``: the booking is in the outbox and the courier has not answered yet (no
+    tracking number, no label).
+    """
+
+    REQUESTED = "requested"
     BOOKED = "booked"
     IN_TRANSIT = "in_transit"
     DELIVERED = "delivered"
@@ -281,7 +291,17 @@ class CourierBooking:
     label_document: Label = attrs.Factory(_text_label, takes_self=True)
 
 
+def _tracking_status(value: TrackingStatus | str) -> TrackingStatus:
+    return spelled(TrackingStatus, value)
+
+
 def _event_id(event: TrackingEvent) -> str:
+    if not (
+        isinstance(event.tracking_number, str)
+        and isinstance(event.status, TrackingStatus)
+        and isinstance(event.at, dt.datetime)
+    ):
+        return ""  # the fields' own validators refuse them, naming them
     return f"{event.tracking_number}/{event.status.value}/{event.at.isoformat()}"
 
 
@@ -294,11 +314,15 @@ class TrackingEvent:
     and the time.
     """
 
-    tracking_number: str
-    status: TrackingStatus
+    tracking_number: str = attrs.field(validator=[non_empty, reference])
+    status: TrackingStatus = attrs.field(
+        converter=_tracking_status, validator=member_of(TrackingStatus)
+    )
     at: dt.datetime = attrs.field(validator=aware_datetime)
-    note: str = ""
-    event_id: str = attrs.Factory(_event_id, takes_self=True)
+    note: str = attrs.field(default="", validator=text)
+    event_id: str = attrs.field(
+        default=attrs.Factory(_event_id, takes_self=True), validator=[non_empty, text]
+    )
 
 
 def cod_amount(
@@ -402,6 +426,88 @@ class Shipment:
     failed_attempts: int = 0
     #: The label file the courier returned at booking, to print again.
     label_document: Label | None = None
+    #: Where the parcel leaves from and goes to, as booked (None for a shipment stored
+    #: before bookings went through the outbox).
+    origin: Address | None = None
+    destination: Address | None = None
+    #: The courier reference of the booking the shipment wants now, the parcel's reference
+    #: and a digest of what is booked, so a changed shipment asks for a new booking.
+    booking_reference: str = ""
+    #: The reference the tracking number and label belong to ("" before the courier answered).
+    booked_reference: str = ""
+
+    @property
+    def booking_base(self) -> str:
+        """The parcel's reference the booking references are made from."""
+        return self.booking_reference.rsplit("-", 1)[0] if self.booking_reference else self.id
+
+    @property
+    def is_booked(self) -> bool:
+        """True when the courier's booking of what the shipment says now is recorded."""
+        return bool(self.tracking_number) and self.booked_reference in ("", self.booking_reference)
+
+    def request(self) -> ShipmentRequest:
+        """What the courier is asked to book: exactly what the shipment says.
+
+        Raises:
+            IllegalTransition: the shipment has no addresses (stored before the outbox).
+        """
+        if self.origin is None or self.destination is None:
+            raise IllegalTransition(
+                f"shipment {self.id!r}", self.status.value, "book", "it has no addresses"
+            )
+        return ShipmentRequest(
+            reference=self.booking_reference or self.id,
+            origin=self.origin,
+            destination=self.destination,
+            service=self.service,
+            weight_kg=self.weight_kg,
+            fee_payer=self.fee_payer,
+            cod_amount=self.cod_amount,
+            warehouse=self.warehouse,
+        )
+
+    def request_booking(self, base: str) -> str | None:
+        """Ask for a booking of what the shipment says now, under ``base`` and a digest.
+
+        The same content gives the same reference (a repeat changes nothing); changed
+        content gives a new one, and the booking recorded for the old content is dropped
+        from the shipment. Returns the tracking number of that dropped booking, which the
+        caller cancels with the courier (None when there is none).
+
+        Raises:
+            IllegalTransition: the courier has the parcel, or the shipment was cancelled.
+        """
+        if self.events or self.status not in (ShipmentStatus.REQUESTED, ShipmentStatus.BOOKED):
+            raise IllegalTransition(
+                f"shipment {self.id!r}", self.status.value, "book", "the courier has it"
+            )
+        content = repr(attrs.evolve(self.request(), reference=base))
+        reference = f"{base}-{hashlib.sha256(content.encode('utf-8')).hexdigest()[:10]}"
+        if reference == self.booking_reference:
+            return None
+        dropped = self.tracking_number or None
+        self.booking_reference = reference
+        self.status = ShipmentStatus.REQUESTED
+        self.tracking_number = self.label = self.booked_reference = ""
+        self.label_document = None
+        return dropped
+
+    def booked(self, reference: str, booking: CourierBooking) -> bool:
+        """Record the courier's booking made under ``reference``.
+
+        Returns False, recording nothing, when the shipment no longer wants that booking
+        (it was cancelled or changed meanwhile): the caller cancels it with the courier.
+        """
+        if self.status is not ShipmentStatus.REQUESTED or reference != self.booking_reference:
+            return False
+        self.tracking_number = booking.tracking_number
+        self.label = booking.label
+        self.label_document = booking.label_document
+        self.fee = booking.fee
+        self.booked_reference = reference
+        self.status = ShipmentStatus.BOOKED
+        return True
 
     @property
     def state(self) -> TrackingState:
@@ -471,14 +577,19 @@ class Shipment:
         """Record one update (see :meth:`record`); False when it was seen already."""
         return bool(self.record([event]).new_events)
 
-    def cancel(self) -> None:
-        """The booking was cancelled with the courier before pickup.
+    def cancel(self) -> str | None:
+        """Cancel the shipment before the courier picks the parcel up.
+
+        Returns the tracking number of its booking, which the caller cancels with the
+        courier (None when the courier has not answered yet: a booking it makes later is
+        refused by :meth:`booked` and cancelled then).
 
         Raises:
             IllegalTransition: the courier has already reported on the parcel.
         """
-        if self.events or self.status is not ShipmentStatus.BOOKED:
+        if self.events or self.status not in (ShipmentStatus.REQUESTED, ShipmentStatus.BOOKED):
             raise IllegalTransition(
                 f"shipment {self.id!r}", self.status.value, "cancel", "the courier has it"
             )
         self.status = ShipmentStatus.CANCELLED
+        return self.tracking_number or None

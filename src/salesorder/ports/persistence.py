@@ -10,6 +10,8 @@ The contract every adapter keeps (checked by :mod:`salesorder.testing.contracts`
   unit changed, ``commit`` raises :class:`~salesorder.exceptions.ConcurrencyConflict` and
   stores nothing; the caller retries the whole command. So two units reserving the last unit
   of a SKU can never both succeed.
+- Calls to the outside world are written to the ``outbox`` repository in the same unit of
+  work as the change that wants them, and made after the commit by a dispatcher.
 - Uniqueness is enforced at commit, not only by a read before the write: an aggregate's
   identity, a payment's ``reference``, a credit note's (series, number), and an order's
   (channel, external_ref) when the ref is not empty. A violation at commit raises
@@ -24,19 +26,20 @@ per entry, as a Protocol must (the suite checks that the two agree).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Protocol, TypeVar
 
 from salesorder.domain.catalog import Product
-from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
+from salesorder.domain.channels import ChannelAccount, MarketplaceRecord, RefusalSlot
 from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import StockItem, StockMovement
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
 from salesorder.domain.lifecycle import OrderStatus
-from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
+from salesorder.domain.outbox import OutboxItem, OutboxState
 from salesorder.domain.payments import CustomerCredit, Payment
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
@@ -47,6 +50,7 @@ from salesorder.domain.warehouse import Manifest, Parcel, WarehouseLayout, Wave
 
 __all__ = [
     "OrderRepository",
+    "OutboxRepository",
     "PaymentRepository",
     "Repository",
     "ReturnRepository",
@@ -162,6 +166,28 @@ class ReturnRepository(Repository[ReturnRequest, str], Protocol):
 
     def for_order(self, order_id: str) -> list[ReturnRequest]:
         """The returns of ``order_id``, stored and added in this unit, by id."""
+        ...
+
+
+class OutboxRepository(Repository[OutboxItem, str], Protocol):
+    """The outbox: calls to the outside world by key (see :mod:`salesorder.domain.outbox`).
+
+    Items are added in the unit of work of the change that wants the call, so a call is
+    written if and only if its change is committed.
+    """
+
+    def due(self, now: dt.datetime, limit: int) -> list[OutboxItem]:
+        """Up to ``limit`` items due at ``now``, oldest written first.
+
+        Due as :meth:`~salesorder.domain.outbox.OutboxItem.due` says.
+
+        An adapter finds them without reading every item sent long ago (the SQL adapter
+        selects on its state column).
+        """
+        ...
+
+    def in_states(self, states: Iterable[OutboxState]) -> list[OutboxItem]:
+        """The items in one of ``states``, oldest written first; working copies as they are."""
         ...
 
 
@@ -297,8 +323,13 @@ class UnitOfWork(Protocol):
         ...
 
     @property
-    def notifications(self) -> Repository[OutboxEntry, str]:
-        """The customer message outbox and sent-log, by message key (event and channel)."""
+    def outbox(self) -> OutboxRepository:
+        """Calls to the outside world and customer messages, by key, until and after sent."""
+        ...
+
+    @property
+    def refused_deliveries(self) -> Repository[RefusalSlot, tuple[str, int]]:
+        """The bounded log of refused webhook deliveries, by (channel, slot)."""
         ...
 
     @property

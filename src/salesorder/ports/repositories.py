@@ -25,13 +25,13 @@ from typing import Any
 import attrs
 
 from salesorder.domain.catalog import Product
-from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
+from salesorder.domain.channels import ChannelAccount, MarketplaceRecord, RefusalSlot
 from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import StockItem
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
-from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
+from salesorder.domain.outbox import OutboxItem
 from salesorder.domain.payments import CustomerCredit, Payment
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
@@ -98,7 +98,6 @@ REPOSITORIES: tuple[RepositorySpec, ...] = (
     _spec("waves", "wave", Wave, "id"),
     _spec("parcels", "parcel", Parcel, "id"),
     _spec("manifests", "manifest", Manifest, "id"),
-    _spec("notifications", "notification", OutboxEntry, "key"),
     _spec("products", "product", Product, "sku"),
     _spec("customers", "customer", Customer, "id"),
     _spec("warehouses", "warehouse", Warehouse, "code"),
@@ -152,6 +151,10 @@ REPOSITORIES: tuple[RepositorySpec, ...] = (
         ),
     ),
     _spec("cod_statements", "COD remittance statement", RemittanceStatement, "courier", "id"),
+    # Calls to the outside world and customer messages, written last in every unit.
+    _spec("outbox", "outbox item", OutboxItem, "key"),
+    # Refused webhook deliveries: a log of its own, written by nothing legitimate.
+    _spec("refused_deliveries", "refused delivery slot", RefusalSlot, "channel", "slot"),
 )
 
 

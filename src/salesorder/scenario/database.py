@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from salesorder.services.app import SalesApp
 
-__all__ = ["UNTOUCHED", "Before", "dispose", "probe", "remove"]
+__all__ = ["UNTOUCHED", "Before", "check_schema", "dispose", "probe", "remove"]
 
 
 UNTOUCHED = "nothing was written to the database"
@@ -46,6 +46,41 @@ def probe(url: str) -> Before:
 
     Raises:
         PersistenceError: see :meth:`~salesorder.scenario.ScenarioRun.into_database`.
+    """
+    found = _inspect(url)
+    if found is None:
+        return Before(new_file=_new_file(url), schema=False)
+    if not found:
+        return Before(new_file=None, schema=False)
+    _refuse_data(url)
+    return Before(new_file=None, schema=True)
+
+
+def check_schema(url: str) -> None:
+    """Check that ``url`` names a database with the salesorder schema; writes nothing.
+
+    Raises:
+        PersistenceError: what :func:`probe` refuses, or the database has no salesorder
+            schema (it is never created here).
+    """
+    if not _inspect(url):
+        raise PersistenceError(f"the database at {url!r} has no salesorder schema")
+
+
+def _new_file(url: str) -> Path:
+    import sqlalchemy  # noqa: PLC0415 - the sql extra is optional
+
+    file = _sqlite_file(sqlalchemy.make_url(url))
+    assert file is not None  # noqa: S101 - _inspect returns None only for a new SQLite file
+    return file
+
+
+def _inspect(url: str) -> set[str] | None:
+    """The salesorder tables at ``url``, checked at this version; None: a new SQLite file.
+
+    Raises:
+        PersistenceError: the extra or the driver is missing, ``url`` is not a database
+            URL, the server cannot be reached, or the schema is at another version.
     """
     extra = "salesorder[postgres]" if url.startswith("postgres") else "salesorder[sql]"
     try:
@@ -75,7 +110,7 @@ def probe(url: str) -> Before:
         engine.dispose()
         if not file.parent.is_dir():
             raise PersistenceError(f"cannot use the database: no directory {str(file.parent)!r}")
-        return Before(new_file=file, schema=False)
+        return None
     version_table = metadata.tables["so_schema"]
     try:
         with engine.connect() as conn:
@@ -87,12 +122,9 @@ def probe(url: str) -> Before:
         raise PersistenceError(f"cannot use the database: {_one_line(exc.orig)}") from exc
     finally:
         engine.dispose()
-    if not tables:
-        return Before(new_file=None, schema=False)
-    if version != SCHEMA_VERSION:
+    if tables and version != SCHEMA_VERSION:
         raise SchemaVersionError(version, SCHEMA_VERSION)
-    _refuse_data(url)
-    return Before(new_file=None, schema=True)
+    return tables
 
 
 def _hint(url: str) -> str:

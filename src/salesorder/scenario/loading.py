@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -13,7 +12,8 @@ import cattrs
 
 from salesorder import serialization
 from salesorder.domain.catalog import Product
-from salesorder.exceptions import ScenarioError
+from salesorder.domain.common import MAX_JSON_DEPTH, read_json
+from salesorder.exceptions import MalformedDocument, ScenarioError
 from salesorder.scenario.actions import (
     _MARKETPLACE_STEPS,
     Action,
@@ -26,7 +26,17 @@ from salesorder.scenario.actions import (
 from salesorder.scenario.model import FORMAT, VERSION, ProductEntry, Scenario, Step
 from salesorder.serialization import InvalidField
 
-__all__ = ["dump_scenario", "load_demo", "load_scenario", "parse_scenario", "scenario_converter"]
+__all__ = [
+    "MAX_SCENARIO_BYTES",
+    "dump_scenario",
+    "load_demo",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_converter",
+]
+
+#: The largest scenario file read: 16 MiB of UTF-8.
+MAX_SCENARIO_BYTES = 16 * 1024 * 1024
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -112,6 +122,23 @@ def _check_names(scenario: Scenario) -> None:
             defined[step.name] = index
 
 
+def _too_deep(data: Any) -> bool:
+    """True when ``data`` nests lists and mappings deeper than ``MAX_JSON_DEPTH``."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:  # a loop, not recursion: the data may be nested beyond Python's stack
+        value, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children: Any = value.values()
+        elif isinstance(value, (list, tuple)):
+            children = value
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def load_scenario(data: Any) -> Scenario:
     """Validate a whole scenario (as ``json.load`` gives it) and return it.
 
@@ -120,10 +147,13 @@ def load_scenario(data: Any) -> Scenario:
 
     Raises:
         ScenarioError: the first problem, with the path of the bad field, such as
-            ``commands[2].lines[0].quantity``.
+            ``commands[2].lines[0].quantity``; data nested deeper than 64 levels is refused
+            as a whole.
     """
     if not isinstance(data, Mapping):
         raise ScenarioError(serialization.ROOT, "a scenario is a JSON object")
+    if _too_deep(data):
+        raise ScenarioError(serialization.ROOT, f"nested deeper than {MAX_JSON_DEPTH} levels")
     # Say "wrong format" or "wrong version" before anything else the version might explain.
     if data.get("format") != FORMAT:
         fmt = data.get("format")
@@ -142,20 +172,20 @@ def load_scenario(data: Any) -> Scenario:
     return scenario
 
 
-def parse_scenario(text: str) -> Scenario:
-    """:func:`load_scenario` from JSON text.
+def parse_scenario(text: str | bytes) -> Scenario:
+    """:func:`load_scenario` from JSON text (or its UTF-8 bytes).
+
+    Read within limits: at most ``MAX_SCENARIO_BYTES``, nested at most 64 deep, numbers
+    of at most 40 digits (see ``salesorder.domain.common.read_json``).
 
     Raises:
-        ScenarioError: the text is not JSON (path ``$``, with line and column), or not a
-            valid scenario.
+        ScenarioError: the text is not JSON (path ``$``, with line and column), is beyond
+            the limits, or is not a valid scenario.
     """
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(
-            serialization.ROOT,
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-        ) from exc
+        data = read_json(text, what="scenario", max_bytes=MAX_SCENARIO_BYTES)
+    except MalformedDocument as exc:
+        raise ScenarioError(serialization.ROOT, exc.problem) from exc
     return load_scenario(data)
 
 

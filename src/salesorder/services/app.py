@@ -8,6 +8,11 @@ the domain, and commits; domain events are published after the commit. A command
 has changed nothing. A :class:`~salesorder.exceptions.ConcurrencyConflict` at commit re-runs
 the command from the start, up to ``SalesApp.retries`` times, after a short random wait
 (``SalesApp.backoff``; pass ``backoff=lambda attempt: None`` to retry at once).
+
+Calls to the outside world (couriers, marketplaces, the e-invoice provider, customer
+messages) are written to the outbox in the command's unit of work and made after the commit
+(:mod:`salesorder.services.outbox`): at once when ``dispatch_after_commit`` is set (the
+default), else by a :class:`~salesorder.services.commands.DispatchOutbox` run.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from salesorder.domain.allocation import AllocationStrategy, LowestCost
 from salesorder.domain.customers import Address
 from salesorder.domain.events import DomainEvent
 from salesorder.domain.invoicing import InvoiceRule, Party
+from salesorder.domain.outbox import CallKind, RetryPolicy
 from salesorder.domain.pricing import TaxMode
 from salesorder.domain.tax import TaxTable, default_tax_table
 from salesorder.domain.terms import PaymentTerms
@@ -46,7 +52,14 @@ from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.commands import Command
 from salesorder.services.notifications import Notifier
 
-__all__ = ["SalesApp", "Settings", "Transaction", "jittered_backoff", "shipped_handlers"]
+__all__ = [
+    "SalesApp",
+    "Settings",
+    "Transaction",
+    "jittered_backoff",
+    "shipped_handlers",
+    "shipped_senders",
+]
 
 R = TypeVar("R")
 
@@ -132,11 +145,15 @@ class Settings:
 
 @attrs.define
 class Transaction:
-    """A unit of work and the events raised in it, published after commit."""
+    """A unit of work, its events (published after commit) and its outbox keys.
+
+    The keys are those of the outbox items written in it, dispatched after the commit.
+    """
 
     uow: UnitOfWork
     now: dt.datetime
     events: list[DomainEvent] = attrs.Factory(list)
+    outbox: list[str] = attrs.Factory(list)
 
     def raise_event(self, event: DomainEvent) -> None:
         """Queue ``event`` for publication once the unit of work commits."""
@@ -144,11 +161,14 @@ class Transaction:
 
 
 Handler = Callable[["SalesApp", Any], Any]
+#: Makes one kind of outbox call (see :mod:`salesorder.services.outbox`).
+Sender = Callable[["SalesApp", Any], Any]
 
 #: Where the shipped handler table lives. Every handler module imports this one (for
 #: ``SalesApp`` and ``Transaction``), so this one imports none of them: the table is handed
 #: to the application by :mod:`salesorder.bootstrap`, or loaded by name when it is not.
 _SHIPPED_HANDLERS = "salesorder.services.handlers"
+_OUTBOX = "salesorder.services.outbox"
 
 
 def shipped_handlers() -> Mapping[type[Command[Any]], Handler]:
@@ -160,6 +180,12 @@ def shipped_handlers() -> Mapping[type[Command[Any]], Handler]:
     table: Mapping[type[Command[Any]], Handler] = importlib.import_module(
         _SHIPPED_HANDLERS
     ).HANDLERS
+    return table
+
+
+def shipped_senders() -> Mapping[CallKind, Sender]:
+    """The outbox senders salesorder ships (``salesorder.services.handlers.SENDERS``)."""
+    table: Mapping[CallKind, Sender] = importlib.import_module(_SHIPPED_HANDLERS).SENDERS
     return table
 
 
@@ -194,6 +220,14 @@ class SalesApp:
     handlers: Mapping[type[Command[Any]], Handler] = attrs.field(
         factory=shipped_handlers, repr=False
     )
+    #: The function that makes each kind of outbox call; by default the shipped table.
+    senders: Mapping[CallKind, Sender] = attrs.field(factory=shipped_senders, repr=False)
+    #: Make the calls a unit of work wrote right after its commit (else DispatchOutbox does).
+    dispatch_after_commit: bool = True
+    #: Backoff, jitter, dead-lettering and lease of outbox calls.
+    outbox_policy: RetryPolicy = attrs.Factory(RetryPolicy)
+    #: Draws the backoff's jitter, a number in [0, 1).
+    random: Callable[[], float] = attrs.field(default=random.random, repr=False)
 
     @decimal_isolated
     def execute(self, command: Command[R]) -> R:
@@ -221,13 +255,19 @@ class SalesApp:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """A unit of work that commits when the block ends normally, then publishes events."""
+        """A unit of work that commits when the block ends normally, then publishes events.
+
+        With :attr:`dispatch_after_commit`, the outbox calls written in it are made next
+        (a failed one stays in the outbox; the command has committed either way).
+        """
         with self.uow() as uow:
             tx = Transaction(uow=uow, now=self.clock.now())
             yield tx
             uow.commit()
         for event in tx.events:
             self.events.publish(event)
+        if tx.outbox and self.dispatch_after_commit:
+            importlib.import_module(_OUTBOX).dispatch_now(self, tx.outbox)
 
     def courier(self, code: str) -> CourierGateway:
         """The courier adapter registered as ``code``."""

@@ -1,10 +1,12 @@
 """Marketplace stock: each channel's rule, pushing what it may sell, and the drift check.
 
 What a channel may sell is read with :class:`~salesorder.services.views.Sellable` (stock
-free to sell, less the units of orders not reserved yet) under the channel's rule. A push
-goes to the marketplace first and is then recorded on the channel account, in its own unit
-of work: a push cannot be taken back, so it is never part of a unit of work that could
-still fail. Ingest calls :func:`sync_stock` after the orders it changed are committed.
+free to sell, less the units of orders not reserved yet) under the channel's rule. A push is
+written to the outbox, in the unit of work that computed it, as the value its channel SKU
+should show (one outbox item per channel SKU, holding the latest value); the dispatcher
+pushes it after the commit and records it on the channel account
+(``ChannelAccount.pushed_stock``). Ingest calls :func:`sync_stock` after the orders it
+changed are committed.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from collections.abc import Iterable
 
 from salesorder.domain.channels import ChannelAccount, StockPush
 from salesorder.domain.inventory import available_to_sell
-from salesorder.ports.marketplaces import MarketplaceGateway
-from salesorder.services.app import SalesApp
+from salesorder.domain.outbox import Call, CallKind
+from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.channel_accounts import account, gateway
 from salesorder.services.commands import CheckChannelStock, SetChannelStockRule, SyncChannelStock
+from salesorder.services.outbox import Sent, set_value
 from salesorder.services.views import Sellable
 
 __all__ = [
     "check_channel_stock",
+    "push_stock",
     "set_channel_stock_rule",
     "sync_channel_stock",
     "sync_stock",
@@ -48,20 +52,24 @@ def targets(
 
 
 def _push(
-    app: SalesApp, shop: MarketplaceGateway, changes: dict[str, tuple[int, int | None]]
+    tx: Transaction,
+    channel: str,
+    changes: dict[str, tuple[int, int | None]],
+    *,
+    force: bool = False,
 ) -> list[StockPush]:
-    code = shop.channel.code
+    """Write the pushes of ``changes`` to the outbox in ``tx``; those it did not hold yet."""
     pushes: list[StockPush] = []
     for channel_sku, (quantity, previous) in changes.items():
-        shop.push_stock(channel_sku, quantity)
-        pushes.append(
-            StockPush(channel=code, channel_sku=channel_sku, quantity=quantity, previous=previous)
+        call = Call(
+            kind=CallKind.PUSH_STOCK, target=channel, subject=channel_sku, quantity=quantity
         )
-    if pushes:
-        with app.transaction() as tx:
-            pushed = account(tx.uow, code)
-            for push in pushes:
-                pushed.record_push(push.channel_sku, push.quantity)
+        if set_value(tx, call, force=force):
+            pushes.append(
+                StockPush(
+                    channel=channel, channel_sku=channel_sku, quantity=quantity, previous=previous
+                )
+            )
     return pushes
 
 
@@ -73,26 +81,27 @@ def sync_stock(
     Only what changed since the last push is pushed. An order on one channel lowers what
     every channel may sell (its lines count against stock until they are reserved, then the
     reservation does: see :class:`~salesorder.services.views.Sellable`). Every channel's
-    targets are computed in one unit of work, reading the unreserved orders once, before
-    any push.
+    targets are computed in one unit of work, reading the unreserved orders once, and the
+    pushes are written to the outbox in it.
     """
     codes = [channel] if channel is not None else sorted(app.marketplaces)
-    shops = {code: gateway(app, code) for code in codes}
+    for code in codes:
+        gateway(app, code)
     only = tuple(skus)
-    planned: list[tuple[MarketplaceGateway, ChannelAccount, dict[str, int]]] = []
-    with app.uow() as uow:
-        sellable = Sellable(uow)  # shared: each SKU read once for every channel
-        for code, shop in shops.items():
-            known = uow.channel_accounts.find(code) or ChannelAccount(channel=code)
-            planned.append((shop, known, targets(known, sellable, only)))
     pushes: list[StockPush] = []
-    for shop, known, wanted in planned:
-        changes = {
-            channel_sku: (quantity, known.pushed_stock.get(channel_sku))
-            for channel_sku, quantity in wanted.items()
-            if known.pushed_stock.get(channel_sku) != quantity
-        }
-        pushes.extend(_push(app, shop, changes))
+    with app.transaction() as tx:
+        sellable = Sellable(tx.uow)  # shared: each SKU read once for every channel
+        for code in codes:
+            known = tx.uow.channel_accounts.find(code) or ChannelAccount(channel=code)
+            wanted = targets(known, sellable, only)
+            changes = {
+                channel_sku: (quantity, known.pushed_stock.get(channel_sku))
+                for channel_sku, quantity in wanted.items()
+                if known.pushed_stock.get(channel_sku) != quantity
+                or tx.uow.outbox.find(f"{CallKind.PUSH_STOCK.value}|{code}|{channel_sku}")
+                is not None
+            }
+            pushes.extend(_push(tx, code, changes))
     return pushes
 
 
@@ -118,4 +127,16 @@ def check_channel_stock(app: SalesApp, command: CheckChannelStock) -> list[Stock
         for channel_sku, quantity in wanted.items()
         if shown.get(channel_sku) != quantity
     }
-    return _push(app, shop, changes)
+    with app.transaction() as tx:
+        return _push(tx, command.channel, changes, force=True)
+
+
+def push_stock(app: SalesApp, call: Call) -> Sent:
+    """Outbox sender: set what the marketplace shows of a channel SKU; recorded as pushed."""
+    quantity = call.quantity if call.quantity is not None else 0
+    gateway(app, call.target).push_stock(call.subject, quantity)
+
+    def record(tx: Transaction) -> None:
+        account(tx.uow, call.target).record_push(call.subject, quantity)
+
+    return Sent(result=str(quantity), record=record)

@@ -17,12 +17,21 @@ keyed by (channel, external order id) and its revision, against the order's
   :class:`~salesorder.services.commands.ReleaseParkedOrders` retries it.
 
 A delivery is applied in one unit of work: the buyer, the order, the address change, the
-cancellation and the record take effect together or not at all, so a failure part-way
-leaves nothing to cure; the delivery is simply applied again when it comes again. A new
-order is acknowledged to the marketplace after that commit, never before (an order
-acknowledged but not committed would be lost). The marketplace's other statuses are kept on
-the record (``payload.status``); they do not move the order, whose fulfilment is the
-shop's own.
+cancellation, the record and the order's acknowledgement (written to the outbox) take effect
+together or not at all, so a failure part-way leaves nothing to cure; the delivery is simply
+applied again when it comes again. The acknowledgement is made after that commit, never
+before (an order acknowledged but not committed would be lost), and retried until the
+marketplace takes it. Every later delivery of an order, a duplicate included, asks for the
+acknowledgement again (acknowledging is idempotent), so a marketplace that redelivers
+because it never heard back hears back. Two deliveries of a new order at once make one
+order: the one that commits second finds the first's record and answers ``duplicate``.
+The marketplace's other statuses are kept on the record (``payload.status``); they do not
+move the order, whose fulfilment is the shop's own.
+
+A delivery that is refused (its signature does not match, its body is not an order, it
+conflicts with an earlier delivery) is logged in the channel's bounded log of refusals
+(:class:`~salesorder.domain.channels.RefusalSlot`, repository ``refused_deliveries``),
+which no legitimate command writes, so a flood of forged calls slows none of them.
 
 Stock sync, listings and settlements are in :mod:`salesorder.services.channel_stock`,
 :mod:`salesorder.services.listings` and :mod:`salesorder.services.settlements`, the reads in
@@ -32,21 +41,28 @@ Stock sync, listings and settlements are in :mod:`salesorder.services.channel_st
 from __future__ import annotations
 
 import hashlib
+import random
 from collections.abc import Iterable
 
 from salesorder.domain.channels import (
+    REFUSAL_SLOTS,
     Channel,
     IngestOutcome,
     IngestResult,
     MarketplaceOrder,
     MarketplaceRecord,
+    RefusalLog,
+    RefusalSlot,
     RejectedDelivery,
 )
 from salesorder.domain.customers import Customer
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order, OrderLine
+from salesorder.domain.outbox import Call, CallKind
 from salesorder.domain.payments import PaymentMethod
 from salesorder.exceptions import (
+    ConcurrencyConflict,
+    DuplicateError,
     IllegalTransition,
     MalformedPayload,
     RevisionConflict,
@@ -75,6 +91,7 @@ from salesorder.services.commands import (
 )
 from salesorder.services.listings import publish_listing, pull_listings
 from salesorder.services.ordering import cancel, place, readdress
+from salesorder.services.outbox import Sent, set_value
 from salesorder.services.settlements import import_settlements
 from salesorder.services.views import (
     expected_payout_of,
@@ -84,6 +101,7 @@ from salesorder.services.views import (
 )
 
 __all__ = [
+    "acknowledge_order",
     "check_channel_stock",
     "expected_payout_of",
     "import_marketplace_orders",
@@ -94,8 +112,10 @@ __all__ = [
     "profit_of",
     "publish_listing",
     "pull_listings",
+    "push_tracking",
     "receive_webhook",
     "reconcile_settlement",
+    "refusals",
     "release_parked_orders",
     "set_channel_stock_rule",
     "sync_channel_stock",
@@ -234,8 +254,13 @@ def _parked(incoming: MarketplaceOrder, order_id: str | None, reason: str) -> In
     )
 
 
-def _process(app: SalesApp, shop: MarketplaceGateway, incoming: MarketplaceOrder) -> IngestResult:
+def _process(
+    app: SalesApp, shop: MarketplaceGateway, incoming: MarketplaceOrder, *, release: bool = False
+) -> IngestResult:
     """Apply a delivery known to be newer than what the record holds, in one unit of work.
+
+    ``release``: the delivery is a parked record's own payload, applied again on purpose
+    (:func:`release_parked_orders`), not a delivery that may have come twice.
 
     A change the order no longer allows (:class:`~salesorder.exceptions.IllegalTransition`)
     undoes the whole delivery; then the delivery is parked, in a unit of work of its own.
@@ -244,8 +269,20 @@ def _process(app: SalesApp, shop: MarketplaceGateway, incoming: MarketplaceOrder
     existing: str | None = None
     try:
         with app.transaction() as tx:
-            plan = _plan(tx.uow, channel, incoming, app.settings.currency)
             known = tx.uow.orders.find_by_external_ref(channel.code, incoming.external_id)
+            # Checked again in the unit of work that applies it: a delivery of the same
+            # order may have committed since _known looked (concurrent duplicates). Read
+            # after the order: its record commits with it, so an order seen has its record
+            # seen too, even where the reads of a unit of work are not one snapshot.
+            record = tx.uow.marketplace_orders.find((channel.code, incoming.external_id))
+            outcome = None if record is None or release else record.classify(incoming)
+            if record is not None and outcome is not None:
+                if record.order_id is not None:
+                    _acknowledge(tx, channel.code, incoming.external_id)
+                return IngestResult(
+                    outcome=outcome, external_id=incoming.external_id, order_id=record.order_id
+                )
+            plan = _plan(tx.uow, channel, incoming, app.settings.currency)
             existing = known.id if known is not None else None
             if (
                 not isinstance(plan, str)
@@ -259,24 +296,48 @@ def _process(app: SalesApp, shop: MarketplaceGateway, incoming: MarketplaceOrder
                 )
             if isinstance(plan, str):
                 _record(tx, channel.code, incoming, order_id=existing, reason=plan)
+                if existing is not None:
+                    _acknowledge(tx, channel.code, incoming.external_id)
                 return _parked(incoming, existing, plan)
             order_id = _apply(app, tx, channel, incoming, plan, known=known)
             _record(tx, channel.code, incoming, order_id=order_id)
+            _acknowledge(tx, channel.code, incoming.external_id)
     except IllegalTransition as exc:
         reason = f"revision {incoming.revision} cannot be applied: {exc}"
         with app.transaction() as tx:
             _record(tx, channel.code, incoming, order_id=existing, reason=reason)
+            if existing is not None:
+                _acknowledge(tx, channel.code, incoming.external_id)
         return _parked(incoming, existing, reason)
-    if known is None:
-        # A call to the outside world comes after the commit, never before: an acknowledged
-        # order that then failed to commit would be lost (the marketplace would not send it
-        # again). A failed acknowledgement leaves the order, once; see issue 17 (outbox).
-        shop.acknowledge(incoming.external_id)
     return IngestResult(
         outcome=IngestOutcome.CREATED if known is None else IngestOutcome.UPDATED,
         external_id=incoming.external_id,
         order_id=order_id,
     )
+
+
+def _acknowledge(tx: Transaction, channel: str, external_id: str) -> None:
+    """Ask in ``tx`` for the order to be acknowledged (again, when it was before)."""
+    call = Call(kind=CallKind.ACKNOWLEDGE_ORDER, target=channel, subject=external_id)
+    set_value(tx, call, force=True)
+
+
+def _known(
+    app: SalesApp, gateway: MarketplaceGateway, incoming: MarketplaceOrder
+) -> IngestResult | None:
+    """The answer for a delivery the record already holds (acknowledged again), or None."""
+    channel = gateway.channel.code
+    with app.uow() as uow:
+        record = uow.marketplace_orders.find((channel, incoming.external_id))
+    if record is None:
+        return None
+    outcome = record.classify(incoming)
+    if outcome is None:
+        return None
+    if record.order_id is not None:
+        with app.transaction() as tx:
+            _acknowledge(tx, channel, incoming.external_id)
+    return IngestResult(outcome=outcome, external_id=incoming.external_id, order_id=record.order_id)
 
 
 def ingest(app: SalesApp, gateway: MarketplaceGateway, incoming: MarketplaceOrder) -> IngestResult:
@@ -285,22 +346,26 @@ def ingest(app: SalesApp, gateway: MarketplaceGateway, incoming: MarketplaceOrde
     Raises:
         RevisionConflict: the same revision was delivered before with other content.
     """
-    with app.uow() as uow:
-        record = uow.marketplace_orders.find((gateway.channel.code, incoming.external_id))
-    if record is not None:
-        outcome = record.classify(incoming)
-        if outcome is not None:
-            return IngestResult(
-                outcome=outcome, external_id=incoming.external_id, order_id=record.order_id
-            )
-    return _process(app, gateway, incoming)
+    known = _known(app, gateway, incoming)
+    if known is not None:
+        return known
+    try:
+        return _process(app, gateway, incoming)
+    except DuplicateError:
+        # A delivery of the same order committed first (its record, buyer or channel
+        # reference is taken now): answer as if this one had come second.
+        known = _known(app, gateway, incoming)
+        if known is None:
+            raise
+        return known
 
 
 def _resync(app: SalesApp, results: Iterable[IngestResult]) -> None:
     """Push the stock of the SKUs of orders just created or changed, to every marketplace.
 
     Called once per page or push, after its orders are committed, so a burst of orders
-    becomes one push per changed SKU.
+    becomes one push per changed SKU. A conflict with another sync is retried here, never by
+    re-running the ingest.
     """
     order_ids = [
         r.order_id
@@ -311,7 +376,16 @@ def _resync(app: SalesApp, results: Iterable[IngestResult]) -> None:
         return
     with app.uow() as uow:
         skus = sorted({line.sku for i in order_ids for line in uow.orders.get(i).lines})
-    sync_stock(app, skus=skus)
+    # Its own retries: a conflict here must not re-run the ingest, whose orders are
+    # committed and whose answer stands. A push that keeps meeting other syncs is left to
+    # them and to the next sync.
+    for attempt in range(app.retries + 1):
+        try:
+            sync_stock(app, skus=skus)
+        except ConcurrencyConflict:  # noqa: PERF203 - a retry loop is the point
+            app.backoff(attempt + 1)
+        else:
+            return
 
 
 def import_marketplace_orders(app: SalesApp, command: ImportMarketplaceOrders) -> list[str]:
@@ -342,16 +416,27 @@ def import_marketplace_orders(app: SalesApp, command: ImportMarketplaceOrders) -
 
 
 def _reject(app: SalesApp, channel: str, body: bytes, reason: str) -> IngestResult:
+    """Log a refused delivery in a random slot of the channel's log of refusals."""
     with app.transaction() as tx:
-        account(tx.uow, channel).reject(
-            RejectedDelivery(
-                at=tx.now,
-                reason=reason,
-                body_sha256=hashlib.sha256(body).hexdigest(),
-                excerpt=body[:200].decode("utf-8", errors="replace"),
-            )
+        delivery = RejectedDelivery(
+            at=tx.now,
+            reason=reason,
+            body_sha256=hashlib.sha256(body).hexdigest(),
+            excerpt=body[:200].decode("utf-8", errors="replace"),
         )
+        slot = random.randrange(REFUSAL_SLOTS)  # noqa: S311 - spreads writers, not a secret
+        found = tx.uow.refused_deliveries.find((channel, slot))
+        if found is None:
+            tx.uow.refused_deliveries.add(RefusalSlot(channel=channel, slot=slot, latest=delivery))
+        else:
+            found.add(delivery)
     return IngestResult(outcome=IngestOutcome.REJECTED, reason=reason)
+
+
+def refusals(app: SalesApp, channel: str) -> RefusalLog:
+    """The channel's log of refused deliveries: the count of all, the recent ones kept."""
+    with app.uow() as uow:
+        return RefusalLog.of(channel, uow.refused_deliveries.list())
 
 
 def receive_webhook(app: SalesApp, command: ReceiveWebhook) -> IngestResult:
@@ -389,8 +474,20 @@ def release_parked_orders(app: SalesApp, command: ReleaseParkedOrders) -> list[I
     Each parked delivery is applied in its own unit of work, as a new delivery is.
     """
     results = [
-        _process(app, gateway(app, record.channel), record.payload)
+        _process(app, gateway(app, record.channel), record.payload, release=True)
         for record in parked_orders(app, command.channel)
     ]
     _resync(app, results)
     return results
+
+
+def acknowledge_order(app: SalesApp, call: Call) -> Sent:
+    """Outbox sender: tell the marketplace ``call.target`` the order was accepted."""
+    gateway(app, call.target).acknowledge(call.subject)
+    return Sent(result="acknowledged")
+
+
+def push_tracking(app: SalesApp, call: Call) -> Sent:
+    """Outbox sender: give the marketplace the courier and tracking number of an order."""
+    gateway(app, call.target).push_tracking(call.subject, call.courier, call.reference)
+    return Sent(result=call.reference)

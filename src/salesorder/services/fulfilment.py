@@ -8,18 +8,18 @@ from decimal import Decimal
 import attrs
 
 from salesorder.domain.allocation import Pick
+from salesorder.domain.customers import Address
 from salesorder.domain.dispatch import PlannedParcel, plan_shipment
 from salesorder.domain.events import (
     DeliveryFailed,
     DeliveryReattempted,
     OrderDelivered,
     OrderInTransit,
-    OrderShipped,
     ReturnedToSender,
     ShipmentDelayed,
 )
 from salesorder.domain.inventory import MovementKind, reservation_key
-from salesorder.domain.lifecycle import OrderStatus
+from salesorder.domain.lifecycle import IN_WAREHOUSE, OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import (
     FeePayer,
@@ -30,8 +30,14 @@ from salesorder.domain.shipping import (
     TrackingStatus,
     TrackingUpdate,
 )
-from salesorder.exceptions import UnknownShipment
+from salesorder.exceptions import (
+    IllegalTransition,
+    ReservationNotFound,
+    UnknownShipment,
+    ValidationError,
+)
 from salesorder.money import Money
+from salesorder.ports.couriers import CourierGateway
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import (
@@ -43,6 +49,8 @@ from salesorder.services.commands import (
     ShipOrder,
     SyncTracking,
 )
+from salesorder.services.commands.fulfilment import RebookShipment
+from salesorder.services.couriers import request_booking
 from salesorder.services.inventory import post, reserve_stock
 from salesorder.services.pricing import price_shipping_of
 
@@ -50,6 +58,7 @@ __all__ = [
     "fail_delivery",
     "mark_delivered",
     "reattempt_delivery",
+    "rebook_shipment",
     "record_tracking",
     "reserve_stock",
     "return_to_sender",
@@ -79,24 +88,45 @@ def _take_out(tx: Transaction, order: Order, parcel: PlannedParcel, courier: str
 
 
 def ship_order(app: SalesApp, command: ShipOrder) -> str:
-    """Book the courier for a reserved order, take the goods out of stock, mark it shipped.
+    """Take a reserved order's goods out of stock, mark it shipped, and ask for the booking.
 
     A split order gets one shipment per warehouse it was reserved in (all with the same
     courier and service); ``command.warehouse`` ships only that warehouse's parcel, and the
     order is partly shipped until the rest follows. The shipping fee the buyer pays goes on
-    the order with each booking; the COD amount goes with the parcel that completes the
-    order. Returns the last shipment's id; ``order.shipment_ids`` lists them all. A
-    marketplace order's tracking number is pushed to its marketplace after the commit. Booking
-    references are derived from the order, so a retried command never books twice. For a
-    COD order the courier collects what is due plus the fees (when the buyer pays them),
-    rounded to the currency's cash step; the rounding is kept on the order as an adjustment.
-    The decisions are :func:`~salesorder.domain.dispatch.plan_shipment`'s. When the buyer
-    pays the fees, the shop's shipping promotions that apply to the order take their
-    discount off them (:func:`~salesorder.services.pricing.price_shipping_of`): the order's
-    shipping charge, the COD amount and the invoice's shipping line are what is left, and
+    the order with each shipment (as the courier quotes it); the COD amount goes with the
+    parcel that completes the order. Returns the last shipment's id; ``order.shipment_ids``
+    lists them all.
+
+    The courier is not called in this unit of work: each shipment is committed as booking
+    requested and its booking written to the outbox with it
+    (:func:`~salesorder.services.couriers.request_booking`); the dispatcher books what the
+    stored shipment says, records the tracking number and label, raises ``OrderShipped`` and
+    pushes the tracking number to the marketplace of a marketplace order. So a command that
+    is re-run after a conflict books only what was committed, once. For a COD order the
+    courier collects what is due plus the fees (when the buyer pays them), rounded to the
+    currency's cash step; the rounding is kept on the order as an adjustment. The decisions
+    are :func:`~salesorder.domain.dispatch.plan_shipment`'s. When the buyer pays the fees,
+    the shop's shipping promotions that apply to the order take their discount off them
+    (:func:`~salesorder.services.pricing.price_shipping_of`): the order's shipping charge,
+    the COD amount and the invoice's shipping line are what is left, and
     ``order.shipping`` keeps the fees, the discount and its trace.
     """
     courier = app.courier(command.courier)
+    try:
+        return _ship(app, command, courier)
+    except ReservationNotFound as exc:
+        # The reads of one unit of work are not one snapshot (PostgreSQL at read committed):
+        # an order cancelled meanwhile can look reserved while its stock is released. Say
+        # what happened to the order, not to its reservation.
+        with app.uow() as uow:
+            order = uow.orders.get(command.order_id)
+        if order.status in IN_WAREHOUSE:
+            raise
+        raise IllegalTransition(order.thing, order.status.value, "ship") from exc
+
+
+def _ship(app: SalesApp, command: ShipOrder, courier: CourierGateway) -> str:
+    """:func:`ship_order`'s unit of work."""
     with app.transaction() as tx:
         uow = tx.uow
         order = uow.orders.get(command.order_id)
@@ -126,7 +156,7 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
         )
         for index, (parcel, request) in enumerate(zip(plan.parcels, requests, strict=True)):
             last = index == len(requests) - 1
-            booking = courier.book(attrs.evolve(request, cod_amount=charges.cod if last else None))
+            booked = attrs.evolve(request, cod_amount=charges.cod if last else None)
             _take_out(tx, order, parcel, courier.code)
             shipment = Shipment(
                 id=app.ids.next_id("shipment"),
@@ -134,14 +164,17 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                 warehouse=parcel.warehouse,
                 courier=courier.code,
                 service=command.service,
-                tracking_number=booking.tracking_number,
-                label=booking.label,
-                label_document=booking.label_document,
-                fee=booking.fee,
+                tracking_number="",
+                label="",
+                fee=courier.quote(booked).fee,
                 fee_payer=command.fee_payer,
                 weight_kg=request.weight_kg,
-                cod_amount=charges.cod if last else None,
+                cod_amount=booked.cod_amount,
+                status=ShipmentStatus.REQUESTED,
+                origin=request.origin,
+                destination=request.destination,
             )
+            request_booking(tx, shipment, parcel.reference)
             uow.shipments.add(shipment)
             order.mark_shipped(
                 shipment.id,
@@ -151,23 +184,28 @@ def ship_order(app: SalesApp, command: ShipOrder) -> str:
                 cash_rounding=charges.rounding if last else None,
                 shipping=charges.shipping if last else None,
             )
-            tx.raise_event(
-                OrderShipped(
-                    order_id=order.id,
-                    at=tx.now,
-                    shipment_id=shipment.id,
-                    courier=courier.code,
-                    tracking_number=booking.tracking_number,
-                )
-            )
-        channel, external_ref = order.channel, order.external_ref
-    # A marketplace order's tracking number goes to the marketplace once the shipment is
-    # committed (the push is idempotent, so a retried command pushes the same again).
-    if channel.kind.is_marketplace and external_ref and channel.code in app.marketplaces:
-        app.marketplace(channel.code).push_tracking(
-            external_ref, courier.code, shipment.tracking_number
-        )
     return shipment.id
+
+
+def rebook_shipment(app: SalesApp, command: RebookShipment) -> str:
+    """Send a parcel the courier has not picked up to ``command.destination``.
+
+    The shipment changes, so it asks for a new booking (a new reference) and the booking
+    made for the old address is cancelled with the courier, both through the outbox.
+    Returns the new booking reference.
+
+    Raises:
+        IllegalTransition: the courier has the parcel, or the shipment was cancelled.
+    """
+    with app.transaction() as tx:
+        shipment = tx.uow.shipments.get(command.shipment_id)
+        if not isinstance(command.destination, Address):
+            raise ValidationError(
+                f"RebookShipment.destination must be an Address, got {command.destination!r}"
+            )
+        shipment.destination = command.destination
+        request_booking(tx, shipment, shipment.booking_base)
+        return shipment.booking_reference
 
 
 def _delivered(tx: Transaction, order: Order, shipment_id: str) -> None:
@@ -299,6 +337,8 @@ def sync_tracking(app: SalesApp, command: SyncTracking) -> ShipmentStatus:
     """
     with app.transaction() as tx:
         shipment = tx.uow.shipments.get(command.shipment_id)
+        if not shipment.tracking_number:
+            return shipment.status  # the courier has not booked it yet: nothing to track
         updates = app.courier(shipment.courier).tracking(shipment.tracking_number)
         _follow(tx, shipment, shipment.record(updates))
         return shipment.status
@@ -315,7 +355,9 @@ def record_tracking(app: SalesApp, command: RecordTracking) -> list[str]:
     """
     with app.transaction() as tx:
         shipments = {
-            s.tracking_number: s for s in tx.uow.shipments.list() if s.courier == command.courier
+            s.tracking_number: s
+            for s in tx.uow.shipments.list()
+            if s.courier == command.courier and s.tracking_number
         }
         by_shipment: dict[str, list[TrackingEvent]] = {}
         for event in command.events:

@@ -1,9 +1,11 @@
-"""Which function handles which command: one table, handed to the application by bootstrap.
+"""Which function handles which command, and which makes each outbox call: two tables.
 
 :func:`salesorder.bootstrap.build` gives :data:`HANDLERS` to the
 :class:`~salesorder.services.app.SalesApp` it builds, and a ``SalesApp`` built by hand loads it
 (:func:`~salesorder.services.app.shipped_handlers`); :meth:`SalesApp.execute` reads the
 application's own table, so this module imports the application, never the other way round.
+:data:`SENDERS` is the same for the outbox: the function that makes each kind of call
+(:mod:`salesorder.services.outbox`), ``SalesApp.senders``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+from salesorder.domain.outbox import CallKind
 from salesorder.services import (
     billing,
     catalog,
@@ -23,6 +26,7 @@ from salesorder.services import (
     listings,
     notifications,
     ordering,
+    outbox,
     payments,
     purchasing,
     returns,
@@ -31,9 +35,10 @@ from salesorder.services import (
 )
 from salesorder.services import commands as c
 from salesorder.services import pricing as pricing_service
-from salesorder.services.app import Handler
+from salesorder.services.app import Handler, Sender
+from salesorder.services.commands.fulfilment import RebookShipment
 
-__all__ = ["HANDLERS", "handler_for"]
+__all__ = ["HANDLERS", "SENDERS", "handler_for"]
 
 HANDLERS: MappingProxyType[type[c.Command[Any]], Handler] = MappingProxyType(
     {
@@ -115,6 +120,25 @@ HANDLERS: MappingProxyType[type[c.Command[Any]], Handler] = MappingProxyType(
         c.PackParcel: warehouse.pack_parcel,
         c.CreateManifest: warehouse.create_manifest,
         c.RetryNotifications: notifications.retry_notifications,
+        RebookShipment: fulfilment.rebook_shipment,
+        c.DispatchOutbox: outbox.dispatch_outbox,
+        c.ListOutbox: outbox.list_outbox,
+        c.RetryOutbox: outbox.retry_outbox,
+        c.DiscardOutbox: outbox.discard_outbox,
+    }
+)
+
+SENDERS: MappingProxyType[CallKind, Sender] = MappingProxyType(
+    {
+        CallKind.BOOK_COURIER: couriers.book_courier,
+        CallKind.CANCEL_BOOKING: couriers.cancel_booking,
+        CallKind.ACKNOWLEDGE_ORDER: channels.acknowledge_order,
+        CallKind.PUSH_TRACKING: channels.push_tracking,
+        CallKind.PUSH_STOCK: channel_stock.push_stock,
+        CallKind.PUBLISH_LISTING: listings.publish,
+        CallKind.SUBMIT_EINVOICE: einvoices.submit,
+        CallKind.CANCEL_EINVOICE: einvoices.cancel,
+        CallKind.SEND_MESSAGE: notifications.send_message,
     }
 )
 

@@ -1,7 +1,9 @@
 """Marketplace listings: pulling the channel's listings against the catalog, publishing new ones.
 
 Pulling maps what matches and reports the rest (never overwriting the catalog); publishing
-checks a listing against the marketplace's limits before anything is sent.
+checks a listing against the marketplace's limits, then writes it to the outbox: the
+dispatcher publishes it after the commit and records the channel SKUs it mapped and the
+stock it showed.
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ from salesorder.domain.channels import (
 )
 from salesorder.domain.inventory import available_to_sell
 from salesorder.domain.marketplaces import validate_listing
+from salesorder.domain.outbox import Call, CallKind
 from salesorder.exceptions import ValidationError
 from salesorder.ports.persistence import UnitOfWork
-from salesorder.services.app import SalesApp
+from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.channel_accounts import account, gateway, profile
 from salesorder.services.channel_stock import targets
 from salesorder.services.commands import PublishListing, PullListings
+from salesorder.services.outbox import Sent, enqueue
 from salesorder.services.views import Sellable
 
-__all__ = ["publish_listing", "pull_listings"]
+__all__ = ["publish", "publish_listing", "pull_listings"]
 
 
 def _compare(
@@ -123,10 +127,30 @@ def publish_listing(app: SalesApp, command: PublishListing) -> str:
         ),
     )
     validate_listing(listing, profile(shop.channel))
-    item_id = shop.publish_listing(listing)
     with app.transaction() as tx:
-        mapped = account(tx.uow, command.channel)
+        enqueue(
+            tx,
+            Call(
+                kind=CallKind.PUBLISH_LISTING,
+                target=command.channel,
+                subject=listing.item_id,
+                listing=listing,
+            ),
+        )
+    return listing.item_id
+
+
+def publish(app: SalesApp, call: Call) -> Sent:
+    """Outbox sender: create or replace the listing; its SKUs are mapped, its stock recorded."""
+    listing = call.listing
+    if listing is None:
+        raise ValidationError(f"outbox call {call.key!r} carries no listing")
+    item_id = gateway(app, call.target).publish_listing(listing)
+
+    def record(tx: Transaction) -> None:
+        mapped = account(tx.uow, call.target)
         for variant in listing.variants:
             mapped.map_sku(variant.channel_sku, variant.seller_sku)
             mapped.record_push(variant.channel_sku, variant.stock)
-    return item_id
+
+    return Sent(result=item_id, record=record)

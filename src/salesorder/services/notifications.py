@@ -5,19 +5,22 @@
 customer can be reached on and has not opted out of, in the customer's locale (or the
 shop's), and sends it through the :class:`~salesorder.ports.notifications.NotificationSender`.
 
-- Idempotent: the outbox (the unit of work's ``notifications`` repository) keeps one entry
-  per (event identity, channel); the same event again, in any order, adds nothing.
+- Idempotent: the outbox (the unit of work's ``outbox`` repository, shared with every other
+  call to the outside world) keeps one item per (event identity, channel); the same event
+  again, in any order, adds nothing.
 - Never lost: a message is stored as pending before it is sent; one that fails (or was
-  never confirmed sent) stays in the outbox and is sent again by :meth:`Notifier.retry`
-  (the ``retry_notifications`` command).
+  never confirmed sent) stays in the outbox, due again after the application's backoff, and
+  is sent by :meth:`Notifier.retry` (the ``retry_notifications`` command) or by any
+  :class:`~salesorder.services.commands.DispatchOutbox` run.
 """
 
 from __future__ import annotations
 
 import itertools
+import random
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from salesorder.domain.customers import Customer
 from salesorder.domain.events import DomainEvent
@@ -32,17 +35,57 @@ from salesorder.domain.notifications import (
     kind_of,
 )
 from salesorder.domain.orders import Order
-from salesorder.exceptions import NotificationFailed, UniquenessConflict
+from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState, RetryPolicy
+from salesorder.exceptions import NotFound, NotificationFailed, UniquenessConflict
 from salesorder.money import format_money
 from salesorder.ports.clock import Clock
 from salesorder.ports.notifications import NotificationSender
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.commands import RetryNotifications
 
-__all__ = ["DEFAULT_TRACKING_LINK", "Notifier", "retry_notifications"]
+__all__ = [
+    "DEFAULT_TRACKING_LINK",
+    "Notifier",
+    "entry_of",
+    "message_call",
+    "retry_notifications",
+    "send_message",
+]
 
 #: Where a tracking number can be followed; ``{courier}`` and ``{tracking_number}`` are filled.
 DEFAULT_TRACKING_LINK = "https://track.example.com/{courier}/{tracking_number}"
+
+
+def message_call(message: Message) -> Call:
+    """The outbox call that sends ``message``; its key is made of the message's key."""
+    return Call(
+        kind=CallKind.SEND_MESSAGE,
+        target=message.channel.value,
+        subject=message.key,
+        message=message,
+    )
+
+
+def entry_of(item: OutboxItem) -> OutboxEntry:
+    """A message's outbox item as the notification outbox shows it (status, attempts)."""
+    message = item.call.message
+    if message is None:
+        raise NotFound("message of outbox item", item.key)
+    if item.state is OutboxState.SENT:
+        status = OutboxStatus.SENT
+    elif item.state is OutboxState.PENDING and item.attempts == 0:
+        status = OutboxStatus.PENDING
+    else:
+        status = OutboxStatus.FAILED
+    return OutboxEntry(
+        message=message,
+        written_at=item.written_at,
+        seq=item.seq,
+        status=status,
+        attempts=item.attempts,
+        last_error=item.last_error,
+        sent_at=item.sent_at,
+    )
 
 
 def _recipient(channel: NotificationChannel, customer: Customer | None, order: Order) -> str:
@@ -57,11 +100,12 @@ def _recipient(channel: NotificationChannel, customer: Customer | None, order: O
 class Notifier:
     """Turns domain events into customer messages; see the module docstring.
 
-    The outbox is the ``notifications`` repository of the unit of work: a message is stored
-    as pending in its own unit of work before it is sent, then marked sent or failed. So a
-    message is written once per key even when two processes handle the same event (the
-    second commit is refused as a duplicate), and one that was never confirmed as sent is
-    sent again by :meth:`retry`.
+    The outbox is the ``outbox`` repository of the unit of work: a message is stored as a
+    pending item in its own unit of work before it is sent, then marked sent or failed
+    (due again after ``policy``'s backoff, dead after its last attempt). So a message is
+    written once per key even when two processes handle the same event (the second commit
+    is refused as a duplicate), and one that was never confirmed as sent is sent again by
+    :meth:`retry`.
 
     Args:
         uow: makes units of work to read orders and customers and to keep the outbox.
@@ -72,6 +116,7 @@ class Notifier:
             :meth:`~salesorder.domain.notifications.TemplateBook.default`).
         channels: the channels the shop uses.
         tracking_link: the tracking page pattern (``{courier}``, ``{tracking_number}``).
+        policy: backoff and dead-lettering of failed messages.
     """
 
     def __init__(
@@ -84,6 +129,7 @@ class Notifier:
         templates: TemplateBook | None = None,
         channels: Sequence[NotificationChannel] = tuple(NotificationChannel),
         tracking_link: str = DEFAULT_TRACKING_LINK,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.uow = uow
         self.sender = sender
@@ -92,12 +138,13 @@ class Notifier:
         self.templates = templates or TemplateBook.default()
         self.channels = tuple(channels)
         self.tracking_link = tracking_link
+        self.policy = policy or RetryPolicy()
         self._lock = threading.RLock()
         self._seq = itertools.count(1)
         #: Events whose messages could not be written (and why); :meth:`retry` tries again.
         self.unhandled: list[tuple[DomainEvent, str]] = []
 
-    def _write(self, event: DomainEvent) -> list[OutboxEntry]:
+    def _write(self, event: DomainEvent) -> list[OutboxItem]:
         """Store the new messages of ``event`` as pending; returns them."""
         kind = kind_of(event)
         if kind is None:
@@ -105,7 +152,10 @@ class Notifier:
         base = event_key(event)
         with self.uow() as uow:
             wanted = [
-                c for c in self.channels if uow.notifications.find(f"{base}|{c.value}") is None
+                c
+                for c in self.channels
+                if uow.outbox.find(f"{CallKind.SEND_MESSAGE.value}|{c.value}|{base}|{c.value}")
+                is None
             ]
             order = uow.orders.find(event.order_id) if wanted else None
             if order is None:
@@ -136,10 +186,10 @@ class Notifier:
                     subject=subject if channel is NotificationChannel.EMAIL else "",
                     body=body,
                 )
-                entry = OutboxEntry(
-                    message=message, written_at=self.clock.now(), seq=next(self._seq)
+                entry = OutboxItem(
+                    call=message_call(message), written_at=self.clock.now(), seq=next(self._seq)
                 )
-                uow.notifications.add(entry)
+                uow.outbox.add(entry)
                 entries.append(entry)
             try:
                 uow.commit()
@@ -147,21 +197,30 @@ class Notifier:
                 return []
             return entries
 
-    def _send(self, entry: OutboxEntry) -> None:
+    def _send(self, entry: OutboxItem) -> None:
+        message = entry.call.message
+        if message is None:
+            return
         try:
-            self.sender.send(entry.message)
+            self.sender.send(message)
         except NotificationFailed as error:
             outcome, note = False, str(error)
         else:
             outcome, note = True, ""
         with self.uow() as uow:
-            stored = uow.notifications.get(entry.key)
+            stored = uow.outbox.get(entry.key)
             if outcome:
                 stored.sent(self.clock.now())
             else:
-                stored.failed(note)
+                stored.failed(
+                    self.clock.now(),
+                    f"NotificationFailed: {note}",
+                    self.policy,
+                    random.random(),  # noqa: S311 - jitter, not a secret
+                    final=False,
+                )
             uow.commit()
-        entry.status, entry.attempts = stored.status, stored.attempts
+        entry.state, entry.attempts = stored.state, stored.attempts
 
     def handle(self, event: DomainEvent) -> list[Message]:
         """Write and send the messages ``event`` gives; returns the new ones (none on repeat)."""
@@ -169,7 +228,7 @@ class Notifier:
             entries = self._write(event)
             for entry in entries:
                 self._send(entry)
-            return [entry.message for entry in entries]
+            return [entry.call.message for entry in entries if entry.call.message]
 
     def publish(self, event: DomainEvent) -> None:
         """Subscriber entry point: :meth:`handle` ``event``, never raising.
@@ -194,15 +253,19 @@ class Notifier:
             events, self.unhandled = self.unhandled, []
             for event, _ in events:
                 self.publish(event)
-            for entry in self.entries():
-                if entry.status is not OutboxStatus.SENT:
-                    self._send(entry)
+            for item in self._items():
+                if item.state in (OutboxState.PENDING, OutboxState.DEAD):
+                    self._send(item)
             return len(self.messages(OutboxStatus.SENT)) - sent_before
 
-    def entries(self) -> list[OutboxEntry]:
-        """Every outbox entry, in the order written."""
+    def _items(self) -> list[OutboxItem]:
         with self.uow() as uow:
-            return sorted(uow.notifications.list(), key=lambda e: e.written)
+            items = uow.outbox.in_states(OutboxState)
+        return [item for item in items if item.call.kind is CallKind.SEND_MESSAGE]
+
+    def entries(self) -> list[OutboxEntry]:
+        """Every message of the outbox, in the order written."""
+        return sorted((entry_of(item) for item in self._items()), key=lambda e: e.written)
 
     def messages(self, status: OutboxStatus | None = None) -> list[Message]:
         """Messages in the outbox (with ``status``, when given), in the order written."""
@@ -225,3 +288,14 @@ class _Notifying(Protocol):
 def retry_notifications(app: _Notifying, _command: RetryNotifications) -> int:
     """Retry the application's failed messages (none when it has no notifier)."""
     return app.notifications.retry() if app.notifications is not None else 0
+
+
+def send_message(app: Any, call: Call) -> Any:
+    """Outbox sender: hand the message to the application's notification sender."""
+    from salesorder.services.outbox import Sent  # noqa: PLC0415 - outbox imports the app
+
+    notifier: Notifier | None = app.notifications
+    if notifier is None or call.message is None:
+        raise NotFound("notification sender for message", call.subject)
+    notifier.sender.send(call.message)
+    return Sent(result="sent")

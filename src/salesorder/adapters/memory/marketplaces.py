@@ -21,6 +21,7 @@ from salesorder.domain.channels import (
     verify_webhook,
 )
 from salesorder.domain.customers import Address
+from salesorder.domain.marketplaces import read_webhook_body
 from salesorder.exceptions import (
     InvalidQuantity,
     MalformedPayload,
@@ -189,10 +190,7 @@ class InMemoryMarketplace:
 
     def parse_webhook(self, body: bytes) -> MarketplaceOrder:
         """The order in a push body (the JSON shape of :mod:`salesorder.serialization`)."""
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise MalformedPayload(f"{self._channel.name} push is not JSON: {exc}") from None
+        data = read_webhook_body(body, shop=self._channel.name)  # size, depth, digits
         try:
             return serialization.structure(data, MarketplaceOrder)
         except ScenarioError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable
@@ -21,14 +22,14 @@ import attrs
 
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
-from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
+from salesorder.domain.channels import ChannelAccount, MarketplaceRecord, RefusalSlot
 from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import StockItem, StockMovement, waiting_since
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
 from salesorder.domain.lifecycle import OrderStatus
-from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
+from salesorder.domain.outbox import OutboxItem, OutboxState
 from salesorder.domain.payments import CustomerCredit, Payment
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
@@ -189,6 +190,15 @@ class _StockRepository(_Repository[StockItem, "tuple[str, str]"]):
         return self.matching(lambda s: s.sku == sku)
 
 
+class _OutboxRepository(_Repository[OutboxItem, str]):
+    def due(self, now: dt.datetime, limit: int) -> builtins.list[OutboxItem]:
+        return sorted(self.matching(lambda i: i.due(now)), key=lambda i: i.order)[:limit]
+
+    def in_states(self, states: Iterable[OutboxState]) -> builtins.list[OutboxItem]:
+        wanted = frozenset(states)
+        return sorted(self.matching(lambda i: i.state in wanted), key=lambda i: i.order)
+
+
 class _StockLedger:
     """The stock ledger inside a unit of work: stored entries plus those appended."""
 
@@ -256,6 +266,7 @@ _FINDERS: dict[str, type[_Repository[Any, Any]]] = {
     "stock": _StockRepository,
     "payments": _PaymentRepository,
     "returns": _ReturnRepository,
+    "outbox": _OutboxRepository,
 }
 
 
@@ -287,8 +298,9 @@ class InMemoryUnitOfWork:
     waves: _Repository[Wave, str]
     parcels: _Repository[Parcel, str]
     manifests: _Repository[Manifest, str]
-    notifications: _Repository[OutboxEntry, str]
     cod_statements: _Repository[RemittanceStatement, tuple[str, str]]
+    outbox: _OutboxRepository
+    refused_deliveries: _Repository[RefusalSlot, tuple[str, int]]
 
     def __init__(self, store: InMemoryStore) -> None:
         self.store = store

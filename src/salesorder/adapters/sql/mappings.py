@@ -31,7 +31,7 @@ from sqlalchemy.types import TypeEngine
 from salesorder.domain.inventory import waiting_since
 from salesorder.money import Money
 
-__all__ = ["KEY", "LAYOUTS", "Field", "Layout", "layout"]
+__all__ = ["KEY", "LAYOUTS", "Field", "Layout", "layout", "utc_text"]
 
 #: The type of key and reference columns.
 KEY = String(120)
@@ -44,6 +44,16 @@ def _e4(amount: Money | None) -> int | None:
 
 def _iso(at: dt.datetime | None) -> str | None:
     return None if at is None else at.isoformat()
+
+
+def utc_text(at: dt.datetime) -> str:
+    """``at`` in UTC as fixed-width text, so that text order is time order."""
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _due_at(item: Any) -> str:
+    moments = [m for m in (item.next_attempt_at, item.leased_until) if m is not None]
+    return utc_text(max(moments or [item.written_at]))
 
 
 @attrs.frozen
@@ -235,13 +245,18 @@ LAYOUTS: Mapping[str, Layout] = {
             Field(_status(), lambda p: p.status.value),
         ),
     ),
-    "notifications": Layout(
+    "outbox": Layout(
         key_types={"key": String(400)},
         fields=(
-            Field(_indexed("order_id"), lambda e: e.message.order_id),
-            Field(_status(), lambda e: e.status.value),
+            Field(Column("state", String(40), nullable=False), lambda i: i.state.value),
+            Field(Column("kind", String(40), nullable=False), lambda i: i.call.kind.value),
+            # When a pending item is next due (the later of its wait and its lease), ISO 8601
+            # in UTC so that text order is time order; the dispatcher selects on it.
+            Field(Column("due_at", String(40), nullable=False), _due_at),
         ),
+        constraints=(Index("ix_so_outbox_state_due_at", "state", "due_at"),),
     ),
+    "refused_deliveries": Layout(key_types={"slot": Integer()}),
     "manifests": Layout(fields=(Field(_required("courier"), lambda m: m.courier),)),
 }
 

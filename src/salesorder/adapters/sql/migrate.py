@@ -7,20 +7,42 @@ database is at one version or the next, never between.
   currency data of the babel that wrote them (so the same rupiah amount could be stored as
   ``15000050`` or ``150001``). They become ``*_e4``, the amount times 10**4, recomputed from
   each row's document, which has always held the exact decimal.
+- **3 -> 4**: the outbox. The tables ``so_outbox`` and ``so_refused_deliveries`` are
+  created; every customer message of ``so_notifications`` moves into the outbox (a sent one
+  stays sent, a failed one is due again with its attempts), and ``so_notifications`` is
+  dropped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, inspect, select, text, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 
 from salesorder.adapters.sql import schema
+from salesorder.adapters.sql.mappings import layout
+from salesorder.domain.notifications import OutboxEntry, OutboxStatus
+from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState
 from salesorder.exceptions import PersistenceError, SchemaVersionError
 from salesorder.money import decimal_isolated
+from salesorder.serialization import structure, unstructure
 
 __all__ = ["upgrade"]
 
@@ -59,8 +81,57 @@ def _two_to_three(conn: Any) -> None:
             conn.execute(update(table).where(*where).values({new: amount(row[-1])}))
 
 
+#: The table of schema 3 whose rows move into the outbox.
+_NOTIFICATIONS = Table(
+    "so_notifications",
+    MetaData(),
+    Column("key", String(400), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("doc", schema.Document, nullable=False),
+)
+
+_MIGRATED_AT = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def outbox_item_of(entry: OutboxEntry) -> OutboxItem:
+    """The outbox item a customer message of schema 3 becomes."""
+    message = entry.message
+    item = OutboxItem(
+        call=Call(
+            kind=CallKind.SEND_MESSAGE,
+            target=message.channel.value,
+            subject=message.key,
+            message=message,
+        ),
+        written_at=entry.written_at or _MIGRATED_AT,
+        seq=entry.seq,
+        attempts=entry.attempts,
+        last_error=entry.last_error,
+    )
+    if entry.status is OutboxStatus.SENT:
+        item.state, item.sent_at = OutboxState.SENT, entry.sent_at
+    return item
+
+
+def _three_to_four(conn: Any) -> None:
+    created = [schema.tables["outbox"], schema.tables["refused_deliveries"]]
+    schema.metadata.create_all(conn, tables=created, checkfirst=True)
+    if not inspect(conn).has_table(_NOTIFICATIONS.name):
+        return
+    outbox = schema.tables["outbox"]
+    shape = layout("outbox")
+    for (doc,) in conn.execute(select(_NOTIFICATIONS.c.doc)).all():
+        item = outbox_item_of(structure(doc, OutboxEntry))
+        conn.execute(
+            insert(outbox).values(
+                key=item.key, version=1, doc=unstructure(item), **shape.values(item)
+            )
+        )
+    _NOTIFICATIONS.drop(conn)
+
+
 #: version -> the step that brings a database from it to the next version
-_STEPS: dict[int, Callable[[Any], None]] = {2: _two_to_three}
+_STEPS: dict[int, Callable[[Any], None]] = {2: _two_to_three, 3: _three_to_four}
 
 
 @decimal_isolated

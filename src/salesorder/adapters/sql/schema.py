@@ -39,7 +39,9 @@ __all__ = ["SCHEMA_VERSION", "metadata"]
 #: 2: lifecycle, returns, warehouse work, notifications, channels and COD statements added
 #: tables, and ``so_orders.waiting_since``.
 #: 3: amount columns at a fixed scale (``*_minor`` became ``*_e4``; docs/persistence.md).
-SCHEMA_VERSION = 3
+#: 4: the outbox (``so_outbox``, which took in ``so_notifications``) and the log of refused
+#: webhook deliveries (``so_refused_deliveries``); docs/outbox.md.
+SCHEMA_VERSION = 4
 
 metadata = MetaData(
     naming_convention={

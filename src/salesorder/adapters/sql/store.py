@@ -48,17 +48,17 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from salesorder.adapters.sql import schema
-from salesorder.adapters.sql.mappings import layout
+from salesorder.adapters.sql.mappings import layout, utc_text
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
 from salesorder.domain.catalog import Product
-from salesorder.domain.channels import ChannelAccount, MarketplaceRecord
+from salesorder.domain.channels import ChannelAccount, MarketplaceRecord, RefusalSlot
 from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.inventory import MovementKind, StockItem, StockMovement, waiting_since
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
 from salesorder.domain.lifecycle import OrderStatus
-from salesorder.domain.notifications import OutboxEntry
 from salesorder.domain.orders import Order
+from salesorder.domain.outbox import OutboxItem, OutboxState
 from salesorder.domain.payments import CustomerCredit, Payment
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
@@ -257,6 +257,29 @@ class _ReturnRepository(_SqlRepository[ReturnRequest, str]):
         return self._found_by(keys, lambda r: r.order_id == order_id)
 
 
+class _OutboxRepository(_SqlRepository[OutboxItem, str]):
+    def due(self, now: dt.datetime, limit: int) -> builtins.list[OutboxItem]:
+        # ``due_at`` is the later of the wait and the lease, as ISO 8601 in UTC, written
+        # from the document at every insert and update (its layout): the pending items whose
+        # moment has come are found by an index, never by reading the sent ones.
+        table = self.table
+        moment = utc_text(now)
+        query = (
+            select(table.c.key)
+            .where(table.c.state == OutboxState.PENDING.value, table.c.due_at <= moment)
+            .order_by(table.c.due_at, table.c.key)
+            .limit(limit)
+        )
+        keys = self._uow.execute(lambda conn: [row[0] for row in conn.execute(query).all()])
+        found = self._found_by(keys, lambda i: i.due(now))
+        return sorted(found, key=lambda i: i.order)[:limit]
+
+    def in_states(self, states: Iterable[OutboxState]) -> builtins.list[OutboxItem]:
+        wanted = frozenset(states)
+        keys = self._select_keys(self.table.c.state.in_(sorted(s.value for s in wanted)))
+        return sorted(self._found_by(keys, lambda i: i.state in wanted), key=lambda i: i.order)
+
+
 def _translate(error: DBAPIError) -> Exception:
     """The library's error for a database error."""
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
@@ -273,6 +296,7 @@ _FINDERS: dict[str, type[_SqlRepository[Any, Any]]] = {
     "stock": _StockRepository,
     "payments": _PaymentRepository,
     "returns": _ReturnRepository,
+    "outbox": _OutboxRepository,
 }
 
 
@@ -304,8 +328,9 @@ class SqlUnitOfWork:
     waves: _SqlRepository[Wave, str]
     parcels: _SqlRepository[Parcel, str]
     manifests: _SqlRepository[Manifest, str]
-    notifications: _SqlRepository[OutboxEntry, str]
     cod_statements: _SqlRepository[RemittanceStatement, tuple[str, str]]
+    outbox: _OutboxRepository
+    refused_deliveries: _SqlRepository[RefusalSlot, tuple[str, int]]
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store

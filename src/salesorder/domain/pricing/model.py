@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code
+from salesorder.domain.common import as_tuple, code, member_of, money, spelled
 from salesorder.domain.tax import TaxMode, TaxRate, TaxTreatment
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money, RoundingPolicy, decimal_isolated, to_decimal
@@ -42,6 +42,10 @@ class DiscountKind(str, enum.Enum):
     FIXED = "fixed"
 
 
+def _discount_kind(value: DiscountKind | str) -> DiscountKind:
+    return spelled(DiscountKind, value)
+
+
 @attrs.frozen(kw_only=True)
 class Discount:
     """A line discount: ``Discount.of_percent("10")`` or ``Discount.of_amount(Money.of(...))``.
@@ -49,9 +53,9 @@ class Discount:
     A fixed discount is off the whole line (not per unit), in the order's currency.
     """
 
-    kind: DiscountKind
+    kind: DiscountKind = attrs.field(converter=_discount_kind, validator=member_of(DiscountKind))
     percent: Decimal = attrs.field(default=Decimal(0), converter=to_decimal)
-    amount: Money | None = None
+    amount: Money | None = attrs.field(default=None, validator=attrs.validators.optional(money))
 
     def __attrs_post_init__(self) -> None:
         if self.kind is DiscountKind.PERCENT:

@@ -27,16 +27,22 @@ from salesorder.domain.cod import CodReconciliation, RemittanceStatement
 from salesorder.domain.common import (
     as_tuple,
     aware_datetime,
+    boolean,
     code,
+    each,
+    member_of,
     non_empty,
     non_negative_int,
     not_empty,
     positive_int,
+    spelled,
+    text,
     whole_quantity,
 )
 from salesorder.domain.customers import Address, Customer, Warehouse
 from salesorder.domain.fees import Reconciliation
 from salesorder.domain.invoicing import DocumentType, EInvoiceState, InvoiceKind, Party
+from salesorder.domain.outbox import DispatchReport, OutboxItem, OutboxState
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.pricing import Discount
@@ -83,6 +89,7 @@ from salesorder.services.commands.fulfilment import (
     InspectReturn,
     MarkDelivered,
     ReattemptDelivery,
+    RebookShipment,
     ReceiveReturn,
     ReconcileCod,
     RecordTracking,
@@ -143,6 +150,58 @@ from salesorder.services.commands.stock import (
     WriteOffStock,
 )
 
+# -- the outbox (services.outbox) -------------------------------------------------------------
+# Not in __all__ yet, so not scenario steps: importable from here.
+
+
+@attrs.frozen(kw_only=True)
+class DispatchOutbox(Command[DispatchReport]):
+    """Make up to ``limit`` calls to the outside world that are due, oldest first."""
+
+    tag: ClassVar[str] = "dispatch_outbox"
+    limit: int = attrs.field(default=100, validator=positive_int)
+
+
+def _states(value: object) -> tuple[OutboxState, ...]:
+    # Unknown states pass through to the validator, which refuses them naming the field.
+    return tuple(spelled(OutboxState, state) for state in as_tuple(value))  # type: ignore[arg-type]
+
+
+@attrs.frozen(kw_only=True)
+class ListOutbox(Command["list[OutboxItem]"]):
+    """The outbox items in ``states`` (pending and dead-lettered by default), oldest first."""
+
+    tag: ClassVar[str] = "list_outbox"
+    states: tuple[OutboxState, ...] = attrs.field(
+        default=(OutboxState.PENDING, OutboxState.DEAD),
+        converter=_states,
+        validator=each(member_of(OutboxState)),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class RetryOutbox(Command[DispatchReport]):
+    """Send dead-lettered (or waiting) items again now; every dead one when ``keys`` is empty.
+
+    With ``send`` False the items are only made due again, with a fresh count of attempts:
+    the process that dispatches the outbox with the shop's real adapters sends them (the
+    command line does this: it has no courier or marketplace of its own).
+    """
+
+    tag: ClassVar[str] = "retry_outbox"
+    keys: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(text))
+    send: bool = attrs.field(default=True, validator=boolean)
+
+
+@attrs.frozen(kw_only=True)
+class DiscardOutbox(Command[None]):
+    """Never make the call ``key`` (an operator gave it up); ``reason`` is kept on it."""
+
+    tag: ClassVar[str] = "discard_outbox"
+    key: str = attrs.field(validator=non_empty)
+    reason: str = attrs.field(validator=non_empty)
+
+
 __all__ = [
     "AddCustomer",
     "AddLine",
@@ -175,6 +234,8 @@ __all__ = [
     "CreatePurchaseOrder",
     "CreateWave",
     "CreditLine",
+    "DiscardOutbox",
+    "DispatchOutbox",
     "DraftInvoice",
     "EditInvoice",
     "FailDelivery",
@@ -188,6 +249,7 @@ __all__ = [
     "IssueDraftInvoice",
     "IssueInvoice",
     "LineQuantity",
+    "ListOutbox",
     "MapChannelSku",
     "MarkDelivered",
     "NewLine",
@@ -198,6 +260,7 @@ __all__ = [
     "PullListings",
     "PurchaseLineRequest",
     "ReattemptDelivery",
+    "RebookShipment",
     "ReceiveGoods",
     "ReceiveReturn",
     "ReceiveStock",
@@ -216,6 +279,7 @@ __all__ = [
     "ReserveStock",
     "ResolveReturn",
     "RetryNotifications",
+    "RetryOutbox",
     "ReturnStock",
     "ReturnToSender",
     "SendPurchaseOrder",

@@ -7,11 +7,25 @@ Handled in :mod:`salesorder.services.billing`; import them from
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code
+from salesorder.domain.common import (
+    MAX_DAYS,
+    as_tuple,
+    code,
+    each,
+    instance_of,
+    int_between,
+    member_of,
+    money,
+    positive_int,
+    rate,
+    reference,
+    spelled,
+)
+from salesorder.domain.common import reason as reason_text
 from salesorder.domain.invoicing import DocumentType, EInvoiceState, InvoiceKind, Party
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.terms import TermsKind
@@ -38,6 +52,28 @@ __all__ = [
 # -- invoices and credit notes ----------------------------------------------------------------
 
 
+def _invoice_kind(value: InvoiceKind | str) -> InvoiceKind:
+    return spelled(InvoiceKind, value)
+
+
+def _document(value: DocumentType | str) -> DocumentType:
+    return spelled(DocumentType, value)
+
+
+def _terms(value: TermsKind | str) -> TermsKind:
+    return spelled(TermsKind, value)
+
+
+def _method(value: PaymentMethod | str) -> PaymentMethod:
+    return spelled(PaymentMethod, value)
+
+
+_optional_reference = attrs.validators.optional(reference)
+# Typed Any: mypy reads the field's type from its default (a member), not its annotation.
+_optional_kind: Any = attrs.validators.optional(member_of(InvoiceKind))
+_optional_money = attrs.validators.optional(money)
+
+
 @attrs.frozen(kw_only=True)
 class IssueInvoice(Command[str]):
     """Issue an invoice with the next number of its series; returns the invoice id.
@@ -50,15 +86,32 @@ class IssueInvoice(Command[str]):
     """
 
     tag: ClassVar[str] = "issue_invoice"
-    order_id: str
-    kind: InvoiceKind | None = InvoiceKind.SALES
-    series: str = "INV"
-    line_ids: tuple[str, ...] | None = None
-    shipment_id: str | None = None
-    document: DocumentType = DocumentType.INVOICE
-    terms: TermsKind | None = None
-    terms_days: int = 0
-    instalment_days: tuple[int, ...] = ()
+    order_id: str = attrs.field(validator=reference)
+    kind: InvoiceKind | None = attrs.field(
+        default=InvoiceKind.SALES,
+        converter=attrs.converters.optional(_invoice_kind),
+        validator=_optional_kind,
+    )
+    series: str = attrs.field(default="INV", validator=code)
+    line_ids: tuple[str, ...] | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(as_tuple),
+        validator=attrs.validators.optional(each(reference)),
+    )
+    shipment_id: str | None = attrs.field(default=None, validator=_optional_reference)
+    document: DocumentType = attrs.field(
+        default=DocumentType.INVOICE, converter=_document, validator=member_of(DocumentType)
+    )
+    terms: TermsKind | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(_terms),
+        validator=attrs.validators.optional(member_of(TermsKind)),
+    )
+    #: From 0 to ``MAX_DAYS`` (3,660, about ten years), as is each of ``instalment_days``.
+    terms_days: int = attrs.field(default=0, validator=int_between(0, MAX_DAYS))
+    instalment_days: tuple[int, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(int_between(0, MAX_DAYS))
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -73,9 +126,15 @@ class EditInvoice(Command[None]):
     """Change a draft's buyer or template (an issued invoice is never edited)."""
 
     tag: ClassVar[str] = "edit_invoice"
-    invoice_id: str
-    buyer: Party | None = None
-    kind: InvoiceKind | None = None
+    invoice_id: str = attrs.field(validator=reference)
+    buyer: Party | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(Party))
+    )
+    kind: InvoiceKind | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(_invoice_kind),
+        validator=_optional_kind,
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -83,7 +142,7 @@ class IssueDraftInvoice(Command[str]):
     """Issue a draft with the next number of its series; returns the number."""
 
     tag: ClassVar[str] = "issue_draft_invoice"
-    invoice_id: str
+    invoice_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -95,8 +154,10 @@ class CreditLine:
     """
 
     line_id: str = attrs.field(validator=code)
-    amount: Money
-    quantity: int | None = None
+    amount: Money = attrs.field(validator=money)
+    quantity: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(positive_int)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -110,12 +171,14 @@ class IssueCreditNote(Command[str]):
     """
 
     tag: ClassVar[str] = "issue_credit_note"
-    invoice_id: str
-    amount: Money | None = None
-    reason: str = ""
-    series: str = "CN"
+    invoice_id: str = attrs.field(validator=reference)
+    amount: Money | None = attrs.field(default=None, validator=_optional_money)
+    reason: str = attrs.field(default="", validator=reason_text)
+    series: str = attrs.field(default="CN", validator=code)
     lines: tuple[CreditLine, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(as_tuple)
+        default=None,
+        converter=attrs.converters.optional(as_tuple),
+        validator=attrs.validators.optional(each(instance_of(CreditLine))),
     )
 
 
@@ -129,11 +192,15 @@ class CorrectInvoice(Command[str]):
     """
 
     tag: ClassVar[str] = "correct_invoice"
-    invoice_id: str
-    document: DocumentType = DocumentType.REPLACEMENT
-    buyer: Party | None = None
-    amount: Money | None = None
-    reason: str = ""
+    invoice_id: str = attrs.field(validator=reference)
+    document: DocumentType = attrs.field(
+        default=DocumentType.REPLACEMENT, converter=_document, validator=member_of(DocumentType)
+    )
+    buyer: Party | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(Party))
+    )
+    amount: Money | None = attrs.field(default=None, validator=_optional_money)
+    reason: str = attrs.field(default="", validator=reason_text)
 
 
 # -- e-invoices -------------------------------------------------------------------------------
@@ -144,7 +211,7 @@ class SubmitEInvoice(Command[EInvoiceState]):
     """Submit an issued invoice to the e-invoice provider (idempotent)."""
 
     tag: ClassVar[str] = "submit_einvoice"
-    invoice_id: str
+    invoice_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -152,7 +219,7 @@ class RefreshEInvoice(Command[EInvoiceState]):
     """Poll the provider for the tax authority's answer."""
 
     tag: ClassVar[str] = "refresh_einvoice"
-    invoice_id: str
+    invoice_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -160,8 +227,8 @@ class CancelEInvoice(Command[EInvoiceState]):
     """Cancel a submitted e-invoice through the provider (before the authority's answer)."""
 
     tag: ClassVar[str] = "cancel_einvoice"
-    invoice_id: str
-    reason: str = ""
+    invoice_id: str = attrs.field(validator=reference)
+    reason: str = attrs.field(default="", validator=reason_text)
 
 
 # -- payments ---------------------------------------------------------------------------------
@@ -172,12 +239,15 @@ class RecordPayment(Command[str]):
     """Record money received; ``reference`` is unique. Returns the payment id."""
 
     tag: ClassVar[str] = "record_payment"
-    order_id: str
-    amount: Money
-    method: PaymentMethod
-    reference: str
-    #: Order currency per unit of ``amount``'s currency, when the buyer paid in another one.
-    exchange_rate: Decimal | None = None
+    order_id: str = attrs.field(validator=reference)
+    amount: Money = attrs.field(validator=money)
+    method: PaymentMethod = attrs.field(converter=_method, validator=member_of(PaymentMethod))
+    reference: str = attrs.field(validator=reference)
+    #: Order currency per unit of ``amount``'s currency, when the buyer paid in another one:
+    #: from ``MIN_RATE`` to ``MAX_RATE`` (10**-9 to 10**9), at most 28 significant digits.
+    exchange_rate: Decimal | None = attrs.field(
+        default=None, converter=attrs.converters.optional(rate)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -185,9 +255,9 @@ class RefundPayment(Command[None]):
     """Give back ``amount`` of a payment; ``reference`` names the refund."""
 
     tag: ClassVar[str] = "refund_payment"
-    payment_id: str
-    amount: Money
-    reference: str
+    payment_id: str = attrs.field(validator=reference)
+    amount: Money = attrs.field(validator=money)
+    reference: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -195,6 +265,6 @@ class ApplyCustomerCredit(Command[str]):
     """Pay ``amount`` of an order from its customer's credit; returns the payment id."""
 
     tag: ClassVar[str] = "apply_customer_credit"
-    order_id: str
-    amount: Money
-    reference: str
+    order_id: str = attrs.field(validator=reference)
+    amount: Money = attrs.field(validator=money)
+    reference: str = attrs.field(validator=reference)

@@ -12,8 +12,10 @@ from typing import ClassVar
 import attrs
 
 from salesorder.domain.channels import IngestResult, ListingReport, StockPush
-from salesorder.domain.common import as_tuple, code, non_negative_int
+from salesorder.domain.common import as_tuple, code, each, non_negative_int, optional_code, text
 from salesorder.domain.fees import Reconciliation
+from salesorder.domain.marketplaces import webhook_body
+from salesorder.money import to_decimal
 from salesorder.services.commands.base import Command
 
 __all__ = [
@@ -30,12 +32,16 @@ __all__ = [
 ]
 
 
+def _share(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, what="share")
+
+
 @attrs.frozen(kw_only=True)
 class ImportMarketplaceOrders(Command["list[str]"]):
     """Fetch new orders from a marketplace and capture each once; returns the new order ids."""
 
     tag: ClassVar[str] = "import_marketplace_orders"
-    channel: str
+    channel: str = attrs.field(validator=code)
 
 
 @attrs.frozen(kw_only=True)
@@ -43,14 +49,18 @@ class ReceiveWebhook(Command[IngestResult]):
     """A marketplace push: verified (HMAC of the raw body) before anything else, then ingested.
 
     ``body`` is the raw body as received (UTF-8 text), ``signature`` the marketplace's
-    signature header. A delivery that fails verification or cannot be read is recorded on
-    the channel account and refused (outcome ``rejected``), never applied.
+    signature header. A delivery that fails verification or cannot be read is recorded in
+    the channel's log of refusals (never on the channel account legitimate commands write)
+    and refused (outcome ``rejected``), never applied.
     """
 
     tag: ClassVar[str] = "receive_webhook"
-    channel: str
-    body: str
-    signature: str
+    channel: str = attrs.field(validator=code)
+    #: At most ``MAX_WEBHOOK_BYTES`` (1 MiB) once encoded (see
+    #: :func:`salesorder.domain.marketplaces.webhook_body`).
+    body: str = attrs.field(validator=webhook_body)
+    #: Any text; a signature that is not the body's is refused as such, whatever it holds.
+    signature: str = attrs.field(validator=text)
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +78,7 @@ class ReleaseParkedOrders(Command[list[IngestResult]]):
     """Retry the parked marketplace orders of ``channel`` (every channel when None)."""
 
     tag: ClassVar[str] = "release_parked_orders"
-    channel: str | None = None
+    channel: str | None = attrs.field(default=None, validator=optional_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -78,7 +88,7 @@ class SetChannelStockRule(Command[None]):
     tag: ClassVar[str] = "set_channel_stock_rule"
     channel: str = attrs.field(validator=code)
     buffer: int = attrs.field(default=0, validator=non_negative_int)
-    share: Decimal = Decimal(1)
+    share: Decimal = attrs.field(default=Decimal(1), converter=_share)
 
 
 @attrs.frozen(kw_only=True)
@@ -90,8 +100,8 @@ class SyncChannelStock(Command[list[StockPush]]):
     """
 
     tag: ClassVar[str] = "sync_channel_stock"
-    channel: str | None = None
-    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    channel: str | None = attrs.field(default=None, validator=optional_code)
+    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(code))
 
 
 @attrs.frozen(kw_only=True)
@@ -99,7 +109,7 @@ class CheckChannelStock(Command[list[StockPush]]):
     """Compare what ``channel`` shows with what it should and push the corrections."""
 
     tag: ClassVar[str] = "check_channel_stock"
-    channel: str
+    channel: str = attrs.field(validator=code)
 
 
 @attrs.frozen(kw_only=True)
@@ -107,7 +117,7 @@ class ImportSettlements(Command[list[Reconciliation]]):
     """Import new payout reports of ``channel`` (idempotent) and reconcile each."""
 
     tag: ClassVar[str] = "import_settlements"
-    channel: str
+    channel: str = attrs.field(validator=code)
 
 
 @attrs.frozen(kw_only=True)
@@ -115,7 +125,7 @@ class PullListings(Command[ListingReport]):
     """Fetch ``channel``'s listings, map their SKUs to the catalog and report differences."""
 
     tag: ClassVar[str] = "pull_listings"
-    channel: str
+    channel: str = attrs.field(validator=code)
 
 
 @attrs.frozen(kw_only=True)
@@ -127,9 +137,9 @@ class PublishListing(Command[str]):
     """
 
     tag: ClassVar[str] = "publish_listing"
-    channel: str
+    channel: str = attrs.field(validator=code)
     item_id: str = attrs.field(validator=code)
-    skus: tuple[str, ...] = attrs.field(converter=as_tuple)
-    category: str = ""
-    name: str | None = None
-    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    skus: tuple[str, ...] = attrs.field(converter=as_tuple, validator=each(code))
+    category: str = attrs.field(default="", validator=text)
+    name: str | None = attrs.field(default=None, validator=attrs.validators.optional(text))
+    images: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(text))

@@ -11,7 +11,22 @@ from typing import ClassVar
 import attrs
 
 from salesorder.domain.cod import CodReconciliation, RemittanceStatement
-from salesorder.domain.common import as_tuple, code, non_negative_int, not_empty, whole_quantity
+from salesorder.domain.common import (
+    as_tuple,
+    boolean,
+    code,
+    each,
+    instance_of,
+    member_of,
+    non_negative_int,
+    not_empty,
+    optional_code,
+    reference,
+    spelled,
+    whole_quantity,
+)
+from salesorder.domain.common import reason as reason_text
+from salesorder.domain.customers import Address
 from salesorder.domain.returns import ReturnOutcome
 from salesorder.domain.shipping import FeePayer, ServiceLevel, ShipmentStatus, TrackingEvent
 from salesorder.services.commands.base import Command, LineQuantity
@@ -24,6 +39,7 @@ __all__ = [
     "InspectedLine",
     "MarkDelivered",
     "ReattemptDelivery",
+    "RebookShipment",
     "ReceiveReturn",
     "ReconcileCod",
     "RecordTracking",
@@ -39,17 +55,36 @@ __all__ = [
 # -- shipping and tracking (services.fulfilment) ----------------------------------------------
 
 
+def _service(value: ServiceLevel | str) -> ServiceLevel:
+    return spelled(ServiceLevel, value)
+
+
+def _fee_payer(value: FeePayer | str) -> FeePayer:
+    return spelled(FeePayer, value)
+
+
+def _outcome(value: ReturnOutcome | str) -> ReturnOutcome:
+    return spelled(ReturnOutcome, value)
+
+
+_line_quantities = each(instance_of(LineQuantity))
+
+
 @attrs.frozen(kw_only=True)
 class ShipOrder(Command[str]):
     """Book a courier for the reserved order; returns the shipment id."""
 
     tag: ClassVar[str] = "ship_order"
-    order_id: str
-    courier: str
-    service: ServiceLevel = ServiceLevel.ECONOMY
-    fee_payer: FeePayer = FeePayer.BUYER
+    order_id: str = attrs.field(validator=reference)
+    courier: str = attrs.field(validator=code)
+    service: ServiceLevel = attrs.field(
+        default=ServiceLevel.ECONOMY, converter=_service, validator=member_of(ServiceLevel)
+    )
+    fee_payer: FeePayer = attrs.field(
+        default=FeePayer.BUYER, converter=_fee_payer, validator=member_of(FeePayer)
+    )
     #: Ship only what is reserved in this warehouse (a partial shipment); None ships all.
-    warehouse: str | None = None
+    warehouse: str | None = attrs.field(default=None, validator=optional_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -57,7 +92,21 @@ class SyncTracking(Command[ShipmentStatus]):
     """Pull the courier's updates for a shipment; a delivery marks the order delivered."""
 
     tag: ClassVar[str] = "sync_tracking"
-    shipment_id: str
+    shipment_id: str = attrs.field(validator=reference)
+
+
+@attrs.frozen(kw_only=True)
+class RebookShipment(Command[str]):
+    """Send a parcel the courier has not picked up to another address; returns its reference.
+
+    The shipment changes, so it is booked anew (a new booking reference) and the booking
+    made for the old address, if any, is cancelled with the courier. The fee the buyer was
+    charged stays as it was quoted.
+    """
+
+    tag: ClassVar[str] = "rebook_shipment"
+    shipment_id: str = attrs.field(validator=code)
+    destination: Address = attrs.field(validator=instance_of(Address))
 
 
 @attrs.frozen(kw_only=True)
@@ -70,7 +119,9 @@ class RecordTracking(Command["list[str]"]):
 
     tag: ClassVar[str] = "record_tracking"
     courier: str = attrs.field(validator=code)
-    events: tuple[TrackingEvent, ...] = attrs.field(converter=as_tuple)
+    events: tuple[TrackingEvent, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(TrackingEvent))
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -78,7 +129,7 @@ class MarkDelivered(Command[None]):
     """Record a delivery by hand (a courier without tracking, a pickup at the shop)."""
 
     tag: ClassVar[str] = "mark_delivered"
-    order_id: str
+    order_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -86,8 +137,8 @@ class FailDelivery(Command[None]):
     """The courier could not deliver (buyer absent, refused, wrong address)."""
 
     tag: ClassVar[str] = "fail_delivery"
-    order_id: str
-    reason: str = ""
+    order_id: str = attrs.field(validator=reference)
+    reason: str = attrs.field(default="", validator=reason_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -95,7 +146,7 @@ class ReattemptDelivery(Command[None]):
     """The courier tries again after a failed delivery."""
 
     tag: ClassVar[str] = "reattempt_delivery"
-    order_id: str
+    order_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,8 +157,8 @@ class ReturnToSender(Command[None]):
     """
 
     tag: ClassVar[str] = "return_to_sender"
-    order_id: str
-    reason: str = ""
+    order_id: str = attrs.field(validator=reference)
+    reason: str = attrs.field(default="", validator=reason_text)
 
 
 # -- cash on delivery (services.couriers) -----------------------------------------------------
@@ -122,7 +173,7 @@ class ImportRemittance(Command[CodReconciliation]):
     """
 
     tag: ClassVar[str] = "import_remittance"
-    statement: RemittanceStatement
+    statement: RemittanceStatement = attrs.field(validator=instance_of(RemittanceStatement))
 
 
 @attrs.frozen(kw_only=True)
@@ -147,10 +198,12 @@ class RequestReturn(Command[str]):
     """
 
     tag: ClassVar[str] = "request_return"
-    order_id: str
-    lines: tuple[LineQuantity, ...] = attrs.field(converter=as_tuple, validator=not_empty)
-    reason: str = ""
-    key: str = ""
+    order_id: str = attrs.field(validator=reference)
+    lines: tuple[LineQuantity, ...] = attrs.field(
+        converter=as_tuple, validator=[not_empty, _line_quantities]
+    )
+    reason: str = attrs.field(default="", validator=reason_text)
+    key: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -158,8 +211,8 @@ class ApproveReturn(Command[None]):
     """The seller accepts a requested return: the buyer may send the goods."""
 
     tag: ClassVar[str] = "approve_return"
-    return_id: str
-    note: str = ""
+    return_id: str = attrs.field(validator=reference)
+    note: str = attrs.field(default="", validator=reason_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -167,8 +220,8 @@ class RejectReturn(Command[None]):
     """The seller refuses a requested return."""
 
     tag: ClassVar[str] = "reject_return"
-    return_id: str
-    reason: str = ""
+    return_id: str = attrs.field(validator=reference)
+    reason: str = attrs.field(default="", validator=reason_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -181,8 +234,10 @@ class ReceiveReturn(Command[None]):
     """
 
     tag: ClassVar[str] = "receive_return"
-    return_id: str
-    lines: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
+    return_id: str = attrs.field(validator=reference)
+    lines: tuple[LineQuantity, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=_line_quantities
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -204,9 +259,11 @@ class InspectReturn(Command[None]):
     """
 
     tag: ClassVar[str] = "inspect_return"
-    return_id: str
-    lines: tuple[InspectedLine, ...] = attrs.field(default=(), converter=as_tuple)
-    warehouse: str | None = None
+    return_id: str = attrs.field(validator=reference)
+    lines: tuple[InspectedLine, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(InspectedLine))
+    )
+    warehouse: str | None = attrs.field(default=None, validator=optional_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,6 +279,6 @@ class ResolveReturn(Command[str | None]):
     """
 
     tag: ClassVar[str] = "resolve_return"
-    return_id: str
-    outcome: ReturnOutcome
-    include_shipping: bool = False
+    return_id: str = attrs.field(validator=reference)
+    outcome: ReturnOutcome = attrs.field(converter=_outcome, validator=member_of(ReturnOutcome))
+    include_shipping: bool = attrs.field(default=False, validator=boolean)

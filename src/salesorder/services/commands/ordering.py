@@ -18,10 +18,22 @@ from salesorder.domain.channels import Channel
 from salesorder.domain.common import (
     as_tuple,
     code,
+    date,
+    each,
+    instance_of,
+    member_of,
+    money,
     non_empty,
     not_empty,
+    optional_code,
     positive_int,
+    reference,
+    spelled,
+    text,
     whole_quantity,
+)
+from salesorder.domain.common import (
+    reason as reason_text,
 )
 from salesorder.domain.customers import Address, Customer
 from salesorder.domain.payments import PaymentMethod
@@ -59,13 +71,17 @@ __all__ = [
 # -- the catalog and customers orders are taken against (services.catalog) --------------------
 
 
+def _payment_method(value: PaymentMethod | str) -> PaymentMethod:
+    return spelled(PaymentMethod, value)
+
+
 @attrs.frozen(kw_only=True)
 class AddProduct(Command[None]):
     """Add a product to the catalog; its ``initial_stock`` goes into ``warehouse``."""
 
     tag: ClassVar[str] = "add_product"
-    product: Product
-    warehouse: str | None = None
+    product: Product = attrs.field(validator=instance_of(Product))
+    warehouse: str | None = attrs.field(default=None, validator=optional_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +89,7 @@ class AddCustomer(Command[None]):
     """Register a customer."""
 
     tag: ClassVar[str] = "add_customer"
-    customer: Customer
+    customer: Customer = attrs.field(validator=instance_of(Customer))
 
 
 # -- prices, promotions and vouchers (services.pricing) ---------------------------------------
@@ -84,7 +100,7 @@ class AddPriceList(Command[None]):
     """Register a price list (see :mod:`salesorder.domain.pricelists`)."""
 
     tag: ClassVar[str] = "add_price_list"
-    price_list: PriceList
+    price_list: PriceList = attrs.field(validator=instance_of(PriceList))
 
 
 @attrs.frozen(kw_only=True)
@@ -92,7 +108,7 @@ class AddPromotion(Command[None]):
     """Register a promotion; automatic ones apply to every order they fit from now on."""
 
     tag: ClassVar[str] = "add_promotion"
-    promotion: Promotion
+    promotion: Promotion = attrs.field(validator=instance_of(Promotion))
 
 
 @attrs.frozen(kw_only=True)
@@ -100,7 +116,7 @@ class AddVoucher(Command[None]):
     """Register a voucher code with its usage limits."""
 
     tag: ClassVar[str] = "add_voucher"
-    voucher: Voucher
+    voucher: Voucher = attrs.field(validator=instance_of(Voucher))
 
 
 @attrs.frozen(kw_only=True)
@@ -108,8 +124,8 @@ class SetVouchers(Command[None]):
     """Replace the voucher codes of a new order and price it again (empty: drop them all)."""
 
     tag: ClassVar[str] = "set_vouchers"
-    order_id: str
-    vouchers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    order_id: str = attrs.field(validator=reference)
+    vouchers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(code))
 
 
 # -- an order's life (services.ordering) ------------------------------------------------------
@@ -121,8 +137,10 @@ class NewLine:
 
     sku: str = attrs.field(validator=code)
     quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
-    unit_price: Money | None = None
-    discount: Discount | None = None
+    unit_price: Money | None = attrs.field(default=None, validator=attrs.validators.optional(money))
+    discount: Discount | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(Discount))
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -135,15 +153,25 @@ class PlaceOrder(Command[str]):
 
     tag: ClassVar[str] = "place_order"
     customer_id: str = attrs.field(validator=code)
-    lines: tuple[NewLine, ...] = attrs.field(converter=as_tuple)
-    channel: Channel = attrs.Factory(Channel.web)
-    external_ref: str = ""
-    shipping_address: Address | None = None
-    requested_delivery_date: dt.date | None = None
-    notes: str = ""
-    payment_method: PaymentMethod = PaymentMethod.BANK_TRANSFER
+    lines: tuple[NewLine, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(NewLine))
+    )
+    channel: Channel = attrs.field(factory=Channel.web, validator=instance_of(Channel))
+    external_ref: str = attrs.field(default="", validator=reference)
+    shipping_address: Address | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(Address))
+    )
+    requested_delivery_date: dt.date | None = attrs.field(
+        default=None, validator=attrs.validators.optional(date)
+    )
+    notes: str = attrs.field(default="", validator=text)
+    payment_method: PaymentMethod = attrs.field(
+        default=PaymentMethod.BANK_TRANSFER,
+        converter=_payment_method,
+        validator=member_of(PaymentMethod),
+    )
     #: Voucher codes the buyer gave; each must apply, or the order is refused.
-    vouchers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    vouchers: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(code))
 
 
 @attrs.frozen(kw_only=True)
@@ -151,8 +179,8 @@ class AddLine(Command[str]):
     """Add a line to a new order; returns the line id."""
 
     tag: ClassVar[str] = "add_line"
-    order_id: str
-    line: NewLine
+    order_id: str = attrs.field(validator=reference)
+    line: NewLine = attrs.field(validator=instance_of(NewLine))
 
 
 @attrs.frozen(kw_only=True)
@@ -160,8 +188,8 @@ class RemoveLine(Command[None]):
     """Remove a line from a new order."""
 
     tag: ClassVar[str] = "remove_line"
-    order_id: str
-    line_id: str
+    order_id: str = attrs.field(validator=reference)
+    line_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -169,8 +197,8 @@ class ChangeQuantity(Command[None]):
     """Change a line's quantity on a new order."""
 
     tag: ClassVar[str] = "change_quantity"
-    order_id: str
-    line_id: str
+    order_id: str = attrs.field(validator=reference)
+    line_id: str = attrs.field(validator=reference)
     quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
 
 
@@ -179,8 +207,8 @@ class ChangeAddress(Command[None]):
     """Change the shipping address of a new order."""
 
     tag: ClassVar[str] = "change_address"
-    order_id: str
-    address: Address
+    order_id: str = attrs.field(validator=reference)
+    address: Address = attrs.field(validator=instance_of(Address))
 
 
 @attrs.frozen(kw_only=True)
@@ -188,7 +216,7 @@ class ConfirmOrder(Command[None]):
     """Verify and confirm an order (it has lines, an address and a price)."""
 
     tag: ClassVar[str] = "confirm_order"
-    order_id: str
+    order_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -196,7 +224,7 @@ class CompleteOrder(Command[None]):
     """Close a delivered, fully paid order."""
 
     tag: ClassVar[str] = "complete_order"
-    order_id: str
+    order_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -208,8 +236,8 @@ class CancelOrder(Command[None]):
     """
 
     tag: ClassVar[str] = "cancel_order"
-    order_id: str
-    reason: str = ""
+    order_id: str = attrs.field(validator=reference)
+    reason: str = attrs.field(default="", validator=reason_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -217,8 +245,8 @@ class HoldOrder(Command[None]):
     """Put an order on hold (new, confirmed or processing); ``ReleaseOrder`` ends it."""
 
     tag: ClassVar[str] = "hold_order"
-    order_id: str
-    reason: str = ""
+    order_id: str = attrs.field(validator=reference)
+    reason: str = attrs.field(default="", validator=reason_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -226,7 +254,7 @@ class ReleaseOrder(Command[None]):
     """Release a hold: the order returns to the status it was held in."""
 
     tag: ClassVar[str] = "release_order"
-    order_id: str
+    order_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -241,13 +269,19 @@ class AmendOrder(Command[int]):
     """
 
     tag: ClassVar[str] = "amend_order"
-    order_id: str
-    add: tuple[NewLine, ...] = attrs.field(default=(), converter=as_tuple)
-    remove: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    quantities: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
-    address: Address | None = None
-    reason: str = ""
-    key: str = ""
+    order_id: str = attrs.field(validator=reference)
+    add: tuple[NewLine, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(NewLine))
+    )
+    remove: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(reference))
+    quantities: tuple[LineQuantity, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(LineQuantity))
+    )
+    address: Address | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(Address))
+    )
+    reason: str = attrs.field(default="", validator=reason_text)
+    key: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -260,10 +294,12 @@ class CancelLines(Command[int]):
     """
 
     tag: ClassVar[str] = "cancel_lines"
-    order_id: str
-    lines: tuple[LineQuantity, ...] = attrs.field(converter=as_tuple, validator=not_empty)
-    reason: str = ""
-    key: str = ""
+    order_id: str = attrs.field(validator=reference)
+    lines: tuple[LineQuantity, ...] = attrs.field(
+        converter=as_tuple, validator=[not_empty, each(instance_of(LineQuantity))]
+    )
+    reason: str = attrs.field(default="", validator=reason_text)
+    key: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -280,11 +316,11 @@ class AddOrderCharge(Command[None]):
     """
 
     tag: ClassVar[str] = "add_order_charge"
-    order_id: str
+    order_id: str = attrs.field(validator=reference)
     code: str = attrs.field(validator=code)
     description: str = attrs.field(validator=non_empty)
-    amount: Money
-    tax_category: str | None = None
+    amount: Money = attrs.field(validator=money)
+    tax_category: str | None = attrs.field(default=None, validator=optional_code)
 
 
 # -- customer messages (services.notifications) -----------------------------------------------

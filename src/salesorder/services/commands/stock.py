@@ -16,19 +16,34 @@ import attrs
 
 from salesorder.domain.catalog import Dimensions
 from salesorder.domain.common import (
+    MAX_MINUTES,
     as_tuple,
     aware_datetime,
+    boolean,
     code,
+    date,
+    each,
+    instance_of,
+    int_between,
+    member_of,
+    money,
     non_empty,
+    non_negative_decimal,
     non_negative_int,
+    not_empty,
     positive_int,
+    reference,
+    spelled,
     whole_quantity,
+)
+from salesorder.domain.common import (
+    reason as reason_text,
 )
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.purchasing import ReceiptLine, Supplier
 from salesorder.domain.shipping import FeePayer, ServiceLevel
 from salesorder.domain.warehouse import BinLocation
-from salesorder.money import Money
+from salesorder.money import Money, to_decimal
 from salesorder.services.commands.base import Command, LineQuantity
 
 __all__ = [
@@ -62,12 +77,24 @@ __all__ = [
 # -- warehouses and stock levels (services.catalog, services.inventory) -----------------------
 
 
+def _service(value: ServiceLevel | str) -> ServiceLevel:
+    return spelled(ServiceLevel, value)
+
+
+def _fee_payer(value: FeePayer | str) -> FeePayer:
+    return spelled(FeePayer, value)
+
+
+def _weight(value: Decimal | int | str) -> Decimal:
+    return to_decimal(value, what="weight_kg")
+
+
 @attrs.frozen(kw_only=True)
 class AddWarehouse(Command[None]):
     """Register a warehouse."""
 
     tag: ClassVar[str] = "add_warehouse"
-    warehouse: Warehouse
+    warehouse: Warehouse = attrs.field(validator=instance_of(Warehouse))
 
 
 @attrs.frozen(kw_only=True)
@@ -93,12 +120,13 @@ class ReserveStock(Command[str]):
     """
 
     tag: ClassVar[str] = "reserve_stock"
-    order_id: str
-    split: bool = True
-    backorder: bool = False
-    partial: bool = False
+    order_id: str = attrs.field(validator=reference)
+    split: bool = attrs.field(default=True, validator=boolean)
+    backorder: bool = attrs.field(default=False, validator=boolean)
+    partial: bool = attrs.field(default=False, validator=boolean)
+    #: At most ``MAX_MINUTES`` (ten years).
     hold_minutes: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(positive_int)
+        default=None, validator=attrs.validators.optional(int_between(1, MAX_MINUTES))
     )
 
 
@@ -118,8 +146,8 @@ class CountStock(Command[int]):
     sku: str = attrs.field(validator=code)
     counted: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
     counted_at: dt.datetime = attrs.field(validator=aware_datetime)
-    reason: str = ""
-    document: str = ""
+    reason: str = attrs.field(default="", validator=reason_text)
+    document: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -130,9 +158,9 @@ class ReturnStock(Command[int]):
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
     quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
-    sellable: bool = True
-    reason: str = ""
-    document: str = ""
+    sellable: bool = attrs.field(default=True, validator=boolean)
+    reason: str = attrs.field(default="", validator=reason_text)
+    document: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -143,8 +171,8 @@ class WriteOffStock(Command[int]):
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
     quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
-    reason: str = attrs.field(validator=non_empty)
-    document: str = ""
+    reason: str = attrs.field(validator=[non_empty, reason_text])
+    document: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -160,7 +188,7 @@ class ChannelAvailability(Command["dict[str, int]"]):
 
     tag: ClassVar[str] = "channel_availability"
     channel: str = attrs.field(validator=code)
-    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    skus: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(code))
 
 
 @attrs.frozen(kw_only=True)
@@ -172,7 +200,7 @@ class TransferStock(Command[None]):
     to_warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
     quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
-    document: str = ""
+    document: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -195,7 +223,7 @@ class AddSupplier(Command[None]):
     """Register a supplier and what it sells."""
 
     tag: ClassVar[str] = "add_supplier"
-    supplier: Supplier
+    supplier: Supplier = attrs.field(validator=instance_of(Supplier))
 
 
 @attrs.frozen(kw_only=True)
@@ -204,7 +232,7 @@ class PurchaseLineRequest:
 
     sku: str = attrs.field(validator=code)
     quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
-    unit_cost: Money | None = None
+    unit_cost: Money | None = attrs.field(default=None, validator=attrs.validators.optional(money))
 
 
 @attrs.frozen(kw_only=True)
@@ -214,8 +242,12 @@ class CreatePurchaseOrder(Command[str]):
     tag: ClassVar[str] = "create_purchase_order"
     supplier: str = attrs.field(validator=code)
     warehouse: str = attrs.field(validator=code)
-    lines: tuple[PurchaseLineRequest, ...] = attrs.field(converter=as_tuple)
-    expected_on: dt.date | None = None
+    lines: tuple[PurchaseLineRequest, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(PurchaseLineRequest))
+    )
+    expected_on: dt.date | None = attrs.field(
+        default=None, validator=attrs.validators.optional(date)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -230,7 +262,7 @@ class SendPurchaseOrder(Command[None]):
     """Send a draft purchase order to its supplier."""
 
     tag: ClassVar[str] = "send_purchase_order"
-    purchase_order_id: str
+    purchase_order_id: str = attrs.field(validator=reference)
 
 
 @attrs.frozen(kw_only=True)
@@ -242,9 +274,11 @@ class ReceiveGoods(Command[str]):
     """
 
     tag: ClassVar[str] = "receive_goods"
-    purchase_order_id: str
-    lines: tuple[ReceiptLine, ...] = attrs.field(converter=as_tuple)
-    accept_over: bool = False
+    purchase_order_id: str = attrs.field(validator=reference)
+    lines: tuple[ReceiptLine, ...] = attrs.field(
+        converter=as_tuple, validator=each(instance_of(ReceiptLine))
+    )
+    accept_over: bool = attrs.field(default=False, validator=boolean)
 
 
 @attrs.frozen(kw_only=True)
@@ -252,7 +286,7 @@ class ClosePurchaseOrder(Command[None]):
     """No more deliveries are expected on a purchase order."""
 
     tag: ClassVar[str] = "close_purchase_order"
-    purchase_order_id: str
+    purchase_order_id: str = attrs.field(validator=reference)
 
 
 # -- warehouse work: bins, waves, picks, parcels, manifests (services.warehouse) --------------
@@ -279,7 +313,8 @@ class SetBins(Command[None]):
     tag: ClassVar[str] = "set_bins"
     warehouse: str = attrs.field(validator=code)
     bins: tuple[BinAssignment, ...] = attrs.field(
-        converter=as_tuple, validator=attrs.validators.min_len(1)
+        converter=as_tuple,
+        validator=[not_empty, each(instance_of(BinAssignment))],
     )
     aisle_spacing_m: int | None = attrs.field(
         default=None, validator=attrs.validators.optional(positive_int)
@@ -297,8 +332,10 @@ class CreateWave(Command[str]):
 
     tag: ClassVar[str] = "create_wave"
     warehouse: str = attrs.field(validator=code)
-    order_ids: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
-    urgent: bool = False
+    order_ids: tuple[str, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(reference)
+    )
+    urgent: bool = attrs.field(default=False, validator=boolean)
     max_orders: int | None = attrs.field(
         default=None, validator=attrs.validators.optional(positive_int)
     )
@@ -311,6 +348,10 @@ class ShortPickReason(str, enum.Enum):
     DAMAGED = "damaged"
 
 
+def _short_pick_reason(value: ShortPickReason | str) -> ShortPickReason:
+    return spelled(ShortPickReason, value)
+
+
 @attrs.frozen(kw_only=True)
 class ConfirmPick(Command[int]):
     """The picker found ``picked`` units of ``sku`` for wave ``wave_id``; returns units short.
@@ -321,11 +362,15 @@ class ConfirmPick(Command[int]):
     """
 
     tag: ClassVar[str] = "confirm_pick"
-    wave_id: str
+    wave_id: str = attrs.field(validator=reference)
     sku: str = attrs.field(validator=code)
     picked: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
-    reason: ShortPickReason = ShortPickReason.NOT_FOUND
-    note: str = ""
+    reason: ShortPickReason = attrs.field(
+        default=ShortPickReason.NOT_FOUND,
+        converter=_short_pick_reason,
+        validator=member_of(ShortPickReason),
+    )
+    note: str = attrs.field(default="", validator=reason_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -337,11 +382,19 @@ class PackParcel(Command[str]):
     """
 
     tag: ClassVar[str] = "pack_parcel"
-    order_id: str
+    order_id: str = attrs.field(validator=reference)
     warehouse: str = attrs.field(validator=code)
-    lines: tuple[LineQuantity, ...] = attrs.field(default=(), converter=as_tuple)
-    weight_kg: Decimal | None = None
-    dimensions: Dimensions | None = None
+    lines: tuple[LineQuantity, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(LineQuantity))
+    )
+    weight_kg: Decimal | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(_weight),
+        validator=attrs.validators.optional(non_negative_decimal),
+    )
+    dimensions: Dimensions | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(Dimensions))
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -353,10 +406,14 @@ class CreateManifest(Command[str]):
     """
 
     tag: ClassVar[str] = "create_manifest"
-    courier: str
+    courier: str = attrs.field(validator=code)
     warehouse: str = attrs.field(validator=code)
     parcel_ids: tuple[str, ...] = attrs.field(
-        converter=as_tuple, validator=attrs.validators.min_len(1)
+        converter=as_tuple, validator=[not_empty, each(reference)]
     )
-    service: ServiceLevel = ServiceLevel.ECONOMY
-    fee_payer: FeePayer = FeePayer.BUYER
+    service: ServiceLevel = attrs.field(
+        default=ServiceLevel.ECONOMY, converter=_service, validator=member_of(ServiceLevel)
+    )
+    fee_payer: FeePayer = attrs.field(
+        default=FeePayer.BUYER, converter=_fee_payer, validator=member_of(FeePayer)
+    )

@@ -14,6 +14,8 @@ from salesorder.domain.channels import (
     MarketplaceLine,
     MarketplaceOrder,
     MarketplaceRecord,
+    RefusalSlot,
+    RejectedDelivery,
 )
 from salesorder.domain.cod import RemittanceLine, RemittanceStatement
 from salesorder.domain.inventory import (
@@ -24,8 +26,8 @@ from salesorder.domain.notifications import (
     Message,
     NotificationChannel,
     NotificationKind,
-    OutboxEntry,
 )
+from salesorder.domain.outbox import Call, CallKind, OutboxItem, RetryPolicy
 from salesorder.domain.pricelists import PriceEntry, PriceList
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.domain.purchasing import PurchaseLine, PurchaseOrder, Supplier, SupplierItem
@@ -295,13 +297,20 @@ def _parcel(parcel_id: str, quantity: int = 1) -> Parcel:
     )  # fmt: skip
 
 
-def _outbox_entry(key: str, body: str = "Order confirmed") -> OutboxEntry:
+def outbox_item(subject: str, body: str = "Order confirmed") -> OutboxItem:
+    """A customer message waiting in the outbox (its key is the slot: ``subject``)."""
     message = Message(
-        key=key, channel=NotificationChannel.EMAIL, recipient="budi@example.com",
+        key=subject, channel=NotificationChannel.EMAIL, recipient="budi@example.com",
         order_id=SEED_ORDER, kind=NotificationKind.ORDER_CONFIRMED, locale="id_ID",
         subject="Confirmed", body=body,
     )  # fmt: skip
-    return OutboxEntry(message=message)
+    call = Call(kind=CallKind.SEND_MESSAGE, target="email", subject=subject, message=message)
+    return OutboxItem(call=call, written_at=T0)
+
+
+def _refusal(channel: str, slot: int = 0, reason: str = "signature does not match") -> RefusalSlot:
+    delivery = RejectedDelivery(at=T0, reason=reason, body_sha256="0" * 64, excerpt="{}")
+    return RefusalSlot(channel=channel, slot=slot, latest=delivery)
 
 
 def _manifest(manifest_id: str, tracking: str = "TRK-1") -> Manifest:
@@ -340,12 +349,6 @@ _TABLE = (
         lambda n: _manifest(f"MAN-{n}"),
         lambda n: _manifest(f"MAN-{n}", "TRK-2"),
     ),
-    Case(
-        "notifications",
-        lambda n: _outbox_entry(f"OrderConfirmed|{SEED_ORDER}|{n}|email"),
-        lambda n: _outbox_entry(f"OrderConfirmed|{SEED_ORDER}|{n}|email", "Other body"),
-        lambda e: e.failed("mail server down"),
-    ),
 )
 
 
@@ -383,6 +386,18 @@ _TABLE = (
         "cod_statements",
         lambda n: _cod_statement(f"STMT-{n}"),
         lambda n: _cod_statement(f"STMT-{n}", "150000"),
+    ),
+    Case(
+        "outbox",
+        lambda n: outbox_item(f"OrderConfirmed|{SEED_ORDER}|{n}|email"),
+        lambda n: outbox_item(f"OrderConfirmed|{SEED_ORDER}|{n}|email", "Other body"),
+        lambda i: i.failed(T0, "mail server down", RetryPolicy(), 0.5, final=False),
+    ),
+    Case(
+        "refused_deliveries",
+        lambda n: _refusal("shopee", n),
+        lambda n: _refusal("shopee", n, "not JSON"),
+        lambda r: r.add(r.latest),
     ),
 )
 
