@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 
 import attrs
 
@@ -159,14 +158,8 @@ class Invoice:
             )
             for p in priced
         ]
-        policy = pricing.policy
-        if charges and policy.place is RoundingPlace.PER_DOCUMENT:
-            quantum = (
-                Money.zero(pricing.currency).info.quantum
-                if policy.digits is None
-                else Decimal(1).scaleb(-policy.digits)
-            )
-            charges = _balanced_charges(goods, charges, quantum, policy.mode.decimal_rounding)
+        if charges and pricing.policy.place is RoundingPlace.PER_DOCUMENT:
+            charges = _balanced_charges(goods, charges, pricing.policy)
         lines = (*goods, *charges)
         currency = pricing.currency
         rates = {t.tax_code: t.effective_rate for t in pricing.tax_summary}

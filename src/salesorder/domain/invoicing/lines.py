@@ -9,7 +9,7 @@ import attrs
 
 from salesorder.domain.pricing import LineTax, PricedLine, TaxSummary
 from salesorder.domain.tax import TaxTreatment
-from salesorder.money import Money, apportion
+from salesorder.money import Money, RoundingPolicy, apportion
 
 __all__ = ["SHIPPING_LINE", "InvoiceLine"]
 
@@ -179,7 +179,7 @@ def _credited_line(line: InvoiceLine, gross: Money, *, before: Money | None = No
 
 
 def _balanced_charges(
-    goods: Sequence[InvoiceLine], charges: Sequence[InvoiceLine], quantum: Decimal, mode: str
+    goods: Sequence[InvoiceLine], charges: Sequence[InvoiceLine], policy: RoundingPolicy
 ) -> tuple[InvoiceLine, ...]:
     """``charges`` with each one's net and tax split so that its tax row holds on the document.
 
@@ -192,6 +192,13 @@ def _balanced_charges(
     with one tax that balances the gross and shares its row with other lines changes; its
     legal base (DPP) follows its net.
     """
+    currency = charges[0].gross.currency if charges else ""
+    quantum = (
+        Money.zero(currency).info.quantum
+        if policy.digits is None
+        else Decimal(1).scaleb(-policy.digits)
+    )
+    mode = policy.mode.decimal_rounding
     rows: dict[tuple[str, Decimal], tuple[Decimal, Decimal]] = {}
 
     def count(line: InvoiceLine) -> None:
