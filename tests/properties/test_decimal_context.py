@@ -8,6 +8,7 @@ apportionment, pricing, and a whole order through the application (invoice and p
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Callable
 from decimal import Decimal
@@ -19,8 +20,10 @@ from hypothesis import strategies as st
 from salesorder import (
     Address,
     Customer,
+    InstalmentRemainder,
     Money,
     PaymentMethod,
+    PaymentTerms,
     Product,
     RoundingMode,
     Warehouse,
@@ -29,6 +32,8 @@ from salesorder import (
     format_money,
     in_memory,
     split_evenly,
+    to_cii,
+    to_ubl,
 )
 from salesorder.domain.pricing import TaxMode, price_lines
 from salesorder.money import MAX_AMOUNT
@@ -224,6 +229,15 @@ def test_orders_invoices_and_payments_ignore_the_callers_context(
                 [unstructure(payment) for payment in payments],
                 order.amount_due,
                 invoice.open_balance,
+                # documents and schedules are computed outside execute, in the caller's hands
+                to_ubl(invoice),
+                to_cii(invoice),
+                [
+                    PaymentTerms.in_instalments([(2, 0), (1, 30), (1, 60)], remainder=r).schedule(
+                        due, dt.date(2026, 1, 5)
+                    )
+                    for r in InstalmentRemainder
+                ],
             )
 
     _same_under(caller, compute)

@@ -178,8 +178,9 @@ def test_a_credit_transfer_without_an_account_is_refused() -> None:
         PaymentMeans(code=PaymentMeansCode.CREDIT_TRANSFER)
 
 
-def test_a_vat_invoice_without_the_sellers_tax_id_is_refused_and_takes_no_number() -> None:
-    app = stock_shop(in_memory(settings=Settings(seller=Party(name="Toko Tanpa NPWP"))))
+def _business_order(settings: Settings) -> tuple[SalesApp, str]:
+    """A confirmed order of a business buyer with an NPWP, in a shop with ``settings``."""
+    app = stock_shop(in_memory(settings=settings))
     app.execute(
         commands.AddCustomer(
             customer=Customer(
@@ -198,6 +199,11 @@ def test_a_vat_invoice_without_the_sellers_tax_id_is_refused_and_takes_no_number
         )
     )
     app.execute(commands.ConfirmOrder(order_id=order_id))
+    return app, order_id
+
+
+def test_a_vat_invoice_without_the_sellers_tax_id_is_refused_and_takes_no_number() -> None:
+    app, order_id = _business_order(Settings(seller=Party(name="Toko Tanpa NPWP")))
     with pytest.raises(DocumentRuleError, match="BR-S-02") as refused:
         app.execute(commands.IssueInvoice(order_id=order_id, kind=InvoiceKind.VAT))
     assert refused.value.rule == "BR-S-02"
@@ -209,8 +215,13 @@ def test_a_vat_invoice_without_the_sellers_tax_id_is_refused_and_takes_no_number
     assert _invoice(app, order_id).number == "INV-000001"
 
 
-def test_the_default_seller_can_issue_vat_invoices(app: SalesApp) -> None:
-    assert Settings().seller.tax_id
+def test_the_default_seller_can_issue_vat_invoices() -> None:
+    app, order_id = _business_order(Settings())
+    invoice_id = app.execute(commands.IssueInvoice(order_id=order_id, kind=InvoiceKind.VAT))
+    with app.uow() as uow:
+        invoice = uow.invoices.get(invoice_id)
+    assert (invoice.kind, invoice.number) == (InvoiceKind.VAT, "INV-000001")
+    assert validate_ubl(to_ubl(invoice)) == []
 
 
 def test_a_return_of_two_of_three_credits_two_units(app: SalesApp) -> None:

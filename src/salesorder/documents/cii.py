@@ -32,6 +32,7 @@ from salesorder.documents.en16931 import (
 )
 from salesorder.domain.invoicing import CreditNote, Invoice
 from salesorder.money import Money
+from salesorder.numbers import decimal_isolated
 
 __all__ = ["to_cii"]
 
@@ -186,6 +187,7 @@ def _settlement(transaction: ET.Element, model: EN16931Invoice) -> None:
         _sub(reference, "ram:IssuerAssignedID", model.preceding)
 
 
+@decimal_isolated
 def to_cii(document: Invoice | CreditNote) -> bytes:
     """The EN 16931 CII (D16B) XML of an issued invoice or a credit note (UTF-8 bytes).
 

@@ -68,6 +68,7 @@ from salesorder.domain.pricing import LineTax, TaxSummary
 from salesorder.domain.terms import InstalmentDue, PaymentTerms, TermsKind
 from salesorder.exceptions import DocumentRuleError, IllegalTransition
 from salesorder.money import Money
+from salesorder.numbers import decimal_isolated
 
 __all__ = [
     "CUSTOMIZATION_ID",
@@ -202,6 +203,7 @@ class EN16931Invoice:
     terms: str
 
     @classmethod
+    @decimal_isolated
     def of(cls, document: Invoice | CreditNote) -> EN16931Invoice:
         """The business terms of an issued invoice or a credit note.
 
@@ -358,6 +360,7 @@ def _xpath_round(value: Decimal) -> Decimal:
     return (value + _HALF).to_integral_value(rounding=ROUND_FLOOR)
 
 
+@decimal_isolated
 def br_co_17_holds(base: Decimal, tax: Decimal, percent: Decimal | None) -> bool:
     """BR-CO-17 exactly as CEN's schematron computes it (UBL flavour, the stricter one).
 
@@ -473,6 +476,7 @@ def _check_parties(
 # -- lines, totals, payment ----------------------------------------------------------------
 
 
+@decimal_isolated
 def unit_price(net: Decimal, quantity: int) -> tuple[Decimal, int | None]:
     """The net unit price (BT-146) and base quantity (BT-149) of ``quantity`` units at ``net``.
 

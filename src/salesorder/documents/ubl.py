@@ -22,6 +22,7 @@ from salesorder.documents.en16931 import (
 )
 from salesorder.domain.invoicing import CreditNote, Invoice
 from salesorder.money import Money
+from salesorder.numbers import decimal_isolated
 
 __all__ = ["CUSTOMIZATION_ID", "to_ubl"]
 
@@ -158,6 +159,7 @@ def _line(root: ET.Element, model: EN16931Invoice, line: Line) -> None:
         _sub(price, "cbc:BaseQuantity", str(line.base_quantity), unitCode="C62")
 
 
+@decimal_isolated
 def to_ubl(document: Invoice | CreditNote) -> bytes:
     """The EN 16931 UBL 2.1 XML of an issued invoice or a credit note (UTF-8 bytes).
 

@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from salesorder.domain.common import as_tuple
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money, apportion, to_decimal
+from salesorder.numbers import decimal_isolated
 
 __all__ = ["Instalment", "InstalmentDue", "InstalmentRemainder", "PaymentTerms", "TermsKind"]
 
@@ -53,6 +54,7 @@ class InstalmentRemainder(str, enum.Enum):
     FROM_FIRST = "from_first"
 
 
+@decimal_isolated
 def _split(total: Money, shares: list[Decimal], remainder: InstalmentRemainder) -> list[Money]:
     """``total`` in parts by ``shares``, the units left over placed as ``remainder`` says."""
     if remainder is InstalmentRemainder.LARGEST_REMAINDER:

@@ -10,6 +10,7 @@ import attrs
 from salesorder.domain.pricing import LineTax, PricedLine, TaxSummary
 from salesorder.domain.tax import TaxTreatment
 from salesorder.money import Money, RoundingPolicy, apportion
+from salesorder.numbers import decimal_isolated
 
 __all__ = ["SHIPPING_LINE", "InvoiceLine"]
 
@@ -178,6 +179,7 @@ def _credited_line(line: InvoiceLine, gross: Money, *, before: Money | None = No
     return attrs.evolve(line, net=gross - tax, tax=tax, gross=gross, discount=zero, taxes=taxes)
 
 
+@decimal_isolated
 def _balanced_charges(
     goods: Sequence[InvoiceLine], charges: Sequence[InvoiceLine], policy: RoundingPolicy
 ) -> tuple[InvoiceLine, ...]:

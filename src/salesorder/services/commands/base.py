@@ -11,11 +11,16 @@ from typing import ClassVar, Generic, TypeVar
 
 import attrs
 
-from salesorder.domain.common import code, non_negative_int, whole_quantity
+from salesorder.domain.common import code, non_negative_int, spelled, whole_quantity
+from salesorder.domain.payments import PaymentMethod
+from salesorder.domain.shipping import FeePayer, ServiceLevel
 
 __all__ = [
     "Command",
     "LineQuantity",
+    "to_fee_payer",
+    "to_payment_method",
+    "to_service_level",
 ]
 
 R = TypeVar("R")
@@ -35,3 +40,24 @@ class LineQuantity:
 
     line_id: str = attrs.field(validator=code)
     quantity: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+
+
+# Converters of the enum fields several contexts' commands share: each takes the member or
+# its value ("cod"); anything else passes to the field's member_of validator, which refuses
+# it naming the field. (Named functions: mypy's attrs plugin types a converter by its own
+# signature.)
+
+
+def to_payment_method(value: PaymentMethod | str) -> PaymentMethod:
+    """Converter: a :class:`~salesorder.domain.payments.PaymentMethod` or its value."""
+    return spelled(PaymentMethod, value)
+
+
+def to_service_level(value: ServiceLevel | str) -> ServiceLevel:
+    """Converter: a :class:`~salesorder.domain.shipping.ServiceLevel` or its value."""
+    return spelled(ServiceLevel, value)
+
+
+def to_fee_payer(value: FeePayer | str) -> FeePayer:
+    """Converter: a :class:`~salesorder.domain.shipping.FeePayer` or its value."""
+    return spelled(FeePayer, value)

@@ -30,7 +30,7 @@ from salesorder.domain.invoicing import DocumentType, EInvoiceState, InvoiceKind
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.terms import TermsKind
 from salesorder.money import Money
-from salesorder.services.commands.base import Command
+from salesorder.services.commands.base import Command, to_payment_method
 
 __all__ = [
     "ApplyCustomerCredit",
@@ -62,10 +62,6 @@ def _document(value: DocumentType | str) -> DocumentType:
 
 def _terms(value: TermsKind | str) -> TermsKind:
     return spelled(TermsKind, value)
-
-
-def _method(value: PaymentMethod | str) -> PaymentMethod:
-    return spelled(PaymentMethod, value)
 
 
 _optional_reference = attrs.validators.optional(reference)
@@ -241,7 +237,9 @@ class RecordPayment(Command[str]):
     tag: ClassVar[str] = "record_payment"
     order_id: str = attrs.field(validator=reference)
     amount: Money = attrs.field(validator=money)
-    method: PaymentMethod = attrs.field(converter=_method, validator=member_of(PaymentMethod))
+    method: PaymentMethod = attrs.field(
+        converter=to_payment_method, validator=member_of(PaymentMethod)
+    )
     reference: str = attrs.field(validator=reference)
     #: Order currency per unit of ``amount``'s currency, when the buyer paid in another one:
     #: from ``MIN_RATE`` to ``MAX_RATE`` (10**-9 to 10**9), at most 28 significant digits.

@@ -29,7 +29,7 @@ from salesorder.domain.common import reason as reason_text
 from salesorder.domain.customers import Address
 from salesorder.domain.returns import ReturnOutcome
 from salesorder.domain.shipping import FeePayer, ServiceLevel, ShipmentStatus, TrackingEvent
-from salesorder.services.commands.base import Command, LineQuantity
+from salesorder.services.commands.base import Command, LineQuantity, to_fee_payer, to_service_level
 
 __all__ = [
     "ApproveReturn",
@@ -55,14 +55,6 @@ __all__ = [
 # -- shipping and tracking (services.fulfilment) ----------------------------------------------
 
 
-def _service(value: ServiceLevel | str) -> ServiceLevel:
-    return spelled(ServiceLevel, value)
-
-
-def _fee_payer(value: FeePayer | str) -> FeePayer:
-    return spelled(FeePayer, value)
-
-
 def _outcome(value: ReturnOutcome | str) -> ReturnOutcome:
     return spelled(ReturnOutcome, value)
 
@@ -78,10 +70,10 @@ class ShipOrder(Command[str]):
     order_id: str = attrs.field(validator=reference)
     courier: str = attrs.field(validator=code)
     service: ServiceLevel = attrs.field(
-        default=ServiceLevel.ECONOMY, converter=_service, validator=member_of(ServiceLevel)
+        default=ServiceLevel.ECONOMY, converter=to_service_level, validator=member_of(ServiceLevel)
     )
     fee_payer: FeePayer = attrs.field(
-        default=FeePayer.BUYER, converter=_fee_payer, validator=member_of(FeePayer)
+        default=FeePayer.BUYER, converter=to_fee_payer, validator=member_of(FeePayer)
     )
     #: Ship only what is reserved in this warehouse (a partial shipment); None ships all.
     warehouse: str | None = attrs.field(default=None, validator=optional_code)

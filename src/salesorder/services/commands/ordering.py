@@ -28,7 +28,6 @@ from salesorder.domain.common import (
     optional_code,
     positive_int,
     reference,
-    spelled,
     text,
     whole_quantity,
 )
@@ -41,7 +40,7 @@ from salesorder.domain.pricelists import PriceList
 from salesorder.domain.pricing import Discount
 from salesorder.domain.promotions import Promotion, Voucher
 from salesorder.money import Money
-from salesorder.services.commands.base import Command, LineQuantity
+from salesorder.services.commands.base import Command, LineQuantity, to_payment_method
 
 __all__ = [
     "AddCustomer",
@@ -69,10 +68,6 @@ __all__ = [
 
 
 # -- the catalog and customers orders are taken against (services.catalog) --------------------
-
-
-def _payment_method(value: PaymentMethod | str) -> PaymentMethod:
-    return spelled(PaymentMethod, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -167,7 +162,7 @@ class PlaceOrder(Command[str]):
     notes: str = attrs.field(default="", validator=text)
     payment_method: PaymentMethod = attrs.field(
         default=PaymentMethod.BANK_TRANSFER,
-        converter=_payment_method,
+        converter=to_payment_method,
         validator=member_of(PaymentMethod),
     )
     #: Voucher codes the buyer gave; each must apply, or the order is refused.

@@ -44,7 +44,7 @@ from salesorder.domain.purchasing import ReceiptLine, Supplier
 from salesorder.domain.shipping import FeePayer, ServiceLevel
 from salesorder.domain.warehouse import BinLocation
 from salesorder.money import Money, to_decimal
-from salesorder.services.commands.base import Command, LineQuantity
+from salesorder.services.commands.base import Command, LineQuantity, to_fee_payer, to_service_level
 
 __all__ = [
     "AddSupplier",
@@ -75,14 +75,6 @@ __all__ = [
 
 
 # -- warehouses and stock levels (services.catalog, services.inventory) -----------------------
-
-
-def _service(value: ServiceLevel | str) -> ServiceLevel:
-    return spelled(ServiceLevel, value)
-
-
-def _fee_payer(value: FeePayer | str) -> FeePayer:
-    return spelled(FeePayer, value)
 
 
 def _weight(value: Decimal | int | str) -> Decimal:
@@ -412,8 +404,8 @@ class CreateManifest(Command[str]):
         converter=as_tuple, validator=[not_empty, each(reference)]
     )
     service: ServiceLevel = attrs.field(
-        default=ServiceLevel.ECONOMY, converter=_service, validator=member_of(ServiceLevel)
+        default=ServiceLevel.ECONOMY, converter=to_service_level, validator=member_of(ServiceLevel)
     )
     fee_payer: FeePayer = attrs.field(
-        default=FeePayer.BUYER, converter=_fee_payer, validator=member_of(FeePayer)
+        default=FeePayer.BUYER, converter=to_fee_payer, validator=member_of(FeePayer)
     )
