@@ -19,8 +19,15 @@ from salesorder.domain.common import (
     money,
     non_empty,
     non_negative_decimal,
-    non_negative_int,
     text,
+)
+from salesorder.domain.units import (
+    PIECE,
+    Quantity,
+    Unit,
+    UnitConversion,
+    non_negative_quantity,
+    quantity,
 )
 from salesorder.exceptions import CurrencyMismatch, ValidationError
 from salesorder.money import Money, to_decimal
@@ -98,9 +105,16 @@ class Product:
     dimensions: Dimensions | None = attrs.field(
         default=None, validator=attrs.validators.optional(instance_of(Dimensions))
     )
-    initial_stock: int = attrs.field(default=0, validator=non_negative_int)
+    initial_stock: Quantity = attrs.field(
+        default=0, converter=quantity, validator=non_negative_quantity
+    )
+    unit: Unit = attrs.field(default=PIECE, validator=instance_of(Unit))
+    purchase_units: tuple[UnitConversion, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(UnitConversion))
+    )
 
     def __attrs_post_init__(self) -> None:
+        self.unit.check(self.initial_stock, what=f"product {self.sku!r} initial_stock")
         if self.price.currency != self.unit_cost.currency:
             raise CurrencyMismatch(self.price.currency, self.unit_cost.currency, "price and cost")
         if self.price.is_negative or self.unit_cost.is_negative:
@@ -108,6 +122,20 @@ class Product:
                 f"product {self.sku!r} has a negative price ({self.price}) "
                 f"or cost ({self.unit_cost})"
             )
+
+    def purchase_unit(self, name: str) -> UnitConversion:
+        """The purchase unit called ``name`` (``"box"``), or the product's own unit as 1:1.
+
+        Raises:
+            ValidationError: the product has no purchase unit of that name.
+        """
+        if name == self.unit.code:
+            return UnitConversion(unit=name, un_code=self.unit.un_code, factor=1)
+        for conversion in self.purchase_units:
+            if conversion.unit == name:
+                return conversion
+        known = ", ".join([self.unit.code, *(c.unit for c in self.purchase_units)])
+        raise ValidationError(f"product {self.sku!r} has no unit {name!r}; it has: {known}")
 
     @property
     def profit_per_unit(self) -> Money:

@@ -140,6 +140,18 @@ def _structure_decimal(value: object, _type: object) -> Decimal:
     return result
 
 
+def _structure_quantity(value: object, _type: object) -> int | Decimal:
+    # A quantity (``int | Decimal``): a JSON integer stays an int, a decimal string is a
+    # Decimal; the model's converter normalises it (whole -> int) and checks its limits.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return _structure_decimal(value, Decimal)
+
+
+def _is_quantity(type_: object) -> bool:
+    return set(typing.get_args(type_)) == {int, Decimal}
+
+
 def _structure_fraction(value: object, _type: object) -> Fraction:
     if isinstance(value, Fraction):
         return value
@@ -414,6 +426,7 @@ def make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_member
     )
 
+    conv.register_structure_hook_func(_is_quantity, _structure_quantity)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
