@@ -10,7 +10,7 @@ are refused.
 
 A :class:`Unit` says how a product is counted and how finely: a piece has 0 decimals, a
 kilogram 3, a metre 2. It carries the UN/ECE Recommendation 20 code that e-invoices write
-(``H87`` piece, ``KGM`` kilogram, ``MTR`` metre). A :class:`UnitConversion` turns a
+(``C62`` one, for pieces, ``KGM`` kilogram, ``MTR`` metre). A :class:`UnitConversion` turns a
 purchase unit into the unit a product is stocked and sold in (a box of 12 pieces); a
 conversion that does not come out exact is refused, never rounded.
 
@@ -148,7 +148,7 @@ class Unit:
     """A unit of measure: how a product is counted and how finely.
 
     ``code`` is the shop's own short name (``"pcs"``, ``"kg"``); ``un_code`` the UN/ECE
-    Recommendation 20 code e-invoices write (``"H87"``, ``"KGM"``); ``decimals`` the most
+    Recommendation 20 code e-invoices write (``"C62"``, ``"KGM"``); ``decimals`` the most
     decimals a quantity of it may have (0 to :data:`MAX_QUANTITY_DECIMALS`).
     """
 
@@ -174,7 +174,7 @@ class Unit:
         return number
 
 
-PIECE = Unit(code="pcs", un_code="H87", decimals=0, name="piece")
+PIECE = Unit(code="pcs", un_code="C62", decimals=0, name="piece")
 KILOGRAM = Unit(code="kg", un_code="KGM", decimals=3, name="kilogram")
 GRAM = Unit(code="g", un_code="GRM", decimals=0, name="gram")
 METRE = Unit(code="m", un_code="MTR", decimals=2, name="metre")
