@@ -52,10 +52,13 @@ from salesorder.rounding import (
     MALAYSIA_CASH_RULE,
     CashRounding,
     CashRule,
+    DiscountRounding,
+    IncludedRounding,
     MoneyPolicy,
     RoundingMode,
     RoundingPlace,
     RoundingPolicy,
+    TaxSplit,
 )
 
 if TYPE_CHECKING:
@@ -69,11 +72,14 @@ __all__ = [
     "CashRounding",
     "CashRule",
     "CurrencyInfo",
+    "DiscountRounding",
+    "IncludedRounding",
     "Money",
     "MoneyPolicy",
     "RoundingMode",
     "RoundingPlace",
     "RoundingPolicy",
+    "TaxSplit",
     "apportion",
     "currency_info",
     "decimal_isolated",

@@ -27,10 +27,13 @@ __all__ = [
     "MALAYSIA_CASH_RULE",
     "CashRounding",
     "CashRule",
+    "DiscountRounding",
+    "IncludedRounding",
     "MoneyPolicy",
     "RoundingMode",
     "RoundingPlace",
     "RoundingPolicy",
+    "TaxSplit",
 ]
 
 
@@ -107,6 +110,47 @@ class RoundingPlace(str, enum.Enum):
     PER_DOCUMENT = "per_document"
 
 
+class IncludedRounding(str, enum.Enum):
+    """Which of net and tax a tax-included price rounds first when they tie on a half unit.
+
+    ``NET_FIRST`` (the default; SAP, older Odoo and ERPNext): net = round(gross / (1 + rate)),
+    tax = gross - net. ``TAX_FIRST`` (Odoo 17+, Saleor): tax = round(gross - gross /
+    (1 + rate)), net = gross - tax. They differ only when the exact tax ends on a half unit:
+    a gross of 0.03 at 20% is net 0.03 + tax 0.00 net first, net 0.02 + tax 0.01 tax first.
+    """
+
+    NET_FIRST = "net_first"
+    TAX_FIRST = "tax_first"
+
+
+class TaxSplit(str, enum.Enum):
+    """How a tax-included line's tax is shared among its several taxes.
+
+    ``LARGEST_REMAINDER`` (the default): the line's total tax is rounded once and split by
+    the taxes' shares, the leftover units to the largest remainders. ``EACH_ROUNDED``: each
+    tax is rounded on its own and the net absorbs the difference (Odoo's per-tax rounding).
+    Either way identical taxes on a line (India's CGST and SGST, two 6% halves) always get
+    equal amounts: a unit that cannot be shared equally stays in the net.
+    """
+
+    LARGEST_REMAINDER = "largest_remainder"
+    EACH_ROUNDED = "each_rounded"
+
+
+class DiscountRounding(str, enum.Enum):
+    """What a percentage discount rounds: the discount, or the discounted subtotal.
+
+    ``DISCOUNT`` (the default; Saleor, Shopee and Lazada statements): discount =
+    round(amount x percent), subtotal = amount - discount. ``SUBTOTAL`` (Odoo, ERPNext):
+    subtotal = round(amount x (1 - percent)), discount = amount - subtotal. They differ
+    when the exact discount ends on a half unit: 50% of 0.05 is 0.03 off (0.02 left) by
+    the discount, 0.02 off (0.03 left) by the subtotal, half up.
+    """
+
+    DISCOUNT = "discount"
+    SUBTOTAL = "subtotal"
+
+
 def _optional_digits(
     _instance: object, _attribute: attrs.Attribute[int | None], value: int | None
 ) -> None:
@@ -124,11 +168,33 @@ class RoundingPolicy:
     ``digits`` is the number of decimal places amounts round to: None for the currency's
     ISO 4217 minor units (the default), fewer for a shop's :class:`MoneyPolicy` (0 for
     whole rupiah); ``Settings.rounding_for(currency)`` fills it from the shop's policies.
+    The three conventions say what is rounded first where two readings of the same rule
+    differ by a minor unit: :class:`IncludedRounding`, :class:`TaxSplit` and
+    :class:`DiscountRounding` (docs/conformance.md shows each on a worked case). The
+    pricing trace states them.
     """
 
     mode: RoundingMode = RoundingMode.HALF_UP
     place: RoundingPlace = RoundingPlace.PER_DOCUMENT
     digits: int | None = attrs.field(default=None, validator=_optional_digits)
+    included: IncludedRounding = attrs.field(
+        default=IncludedRounding.NET_FIRST, validator=attrs.validators.instance_of(IncludedRounding)
+    )
+    tax_split: TaxSplit = attrs.field(
+        default=TaxSplit.LARGEST_REMAINDER, validator=attrs.validators.instance_of(TaxSplit)
+    )
+    discount: DiscountRounding = attrs.field(
+        default=DiscountRounding.DISCOUNT, validator=attrs.validators.instance_of(DiscountRounding)
+    )
+
+    @property
+    def conventions(self) -> str:
+        """The policy in words, as the pricing trace states it."""
+        return (
+            f"{self.mode.value} {self.place.value}; included prices {self.included.value}; "
+            f"several taxes {self.tax_split.value}; percentage discounts round the "
+            f"{self.discount.value}"
+        )
 
 
 def _policy_digits(value: object) -> int:

@@ -454,9 +454,14 @@ def test_the_trace_explains_prices_discounts_taxes_and_rounding() -> None:
         TraceKind.DISCOUNT,  # TEN
         TraceKind.TAX,
         TraceKind.ROUNDING,  # 0.11 x 83250.01 = 9157.5011 -> 9157.50
+        TraceKind.POLICY,  # the conventions, always last
     ]
     assert "line A: price [line] 100000.01 IDR: 3 x 33333.335" in text
     assert "PPN 12% (DPP 11/12): 0.11 of 83250.01 (statutory 0.12 on 11/12 of the base)" in text
+    assert text.endswith(
+        "rounding conventions: half_up per_line; included prices net_first; several taxes "
+        "largest_remainder; percentage discounts round the discount"
+    )
     back = structure(unstructure(priced.trace), PricingTrace)
     assert back == priced.trace
 
@@ -473,7 +478,7 @@ def test_the_trace_reads_compares_and_copies_as_a_plain_trace_of_its_steps() -> 
     # price_order's trace formats its steps on first read; nothing else may tell it apart.
     trace = _traced().trace
     plain = PricingTrace(steps=_traced().trace.steps)
-    assert len(plain.steps) == 13
+    assert len(plain.steps) == 14
     assert trace == plain
     assert plain == trace
     assert hash(trace) == hash(plain)

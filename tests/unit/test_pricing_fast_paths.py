@@ -8,6 +8,7 @@ the public paths, field by field and part by part.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 import pytest
@@ -25,7 +26,7 @@ from salesorder.domain.pricing import (
 from salesorder.domain.pricing._speed import _filler, _split
 from salesorder.domain.pricing._work import _rounder
 from salesorder.exceptions import AllocationError
-from salesorder.money import Money, RoundingMode, apportion
+from salesorder.money import Money, RoundingPolicy, apportion
 
 
 @pytest.mark.parametrize("cls", [LineTax, PricedLine, PricedOrder, TaxSummary, TraceStep])
@@ -62,7 +63,7 @@ WEIGHTS = st.lists(st.integers(0, 10**9), min_size=1, max_size=12)
 def test_split_gives_the_parts_of_apportion(
     currency: str, units: int, weights: list[int], weight_places: int
 ) -> None:
-    rounding = _rounder(currency, RoundingMode.HALF_UP)
+    rounding = _rounder(currency, RoundingPolicy())
     total = Decimal(units) * rounding.quantum
     exact = [Decimal(weight).scaleb(-weight_places) for weight in weights]
     if not any(weights):
@@ -80,13 +81,37 @@ def test_split_gives_the_parts_of_apportion(
     ("total", "weights", "message"),
     [
         (Decimal("1.005"), [Decimal(1)], "not a whole number"),
-        (Decimal("1.00"), [Decimal(1), Decimal(-1)], "weight 1 is negative"),
+        (Decimal("1.00"), [Decimal(1), Decimal(-1)], "weights add up to zero"),
         (Decimal("1.00"), [], "over no weights"),
     ],
 )
 def test_split_refuses_what_apportion_refuses(
     total: Decimal, weights: list[Decimal], message: str
 ) -> None:
-    rounding = _rounder("USD", RoundingMode.HALF_UP)
+    rounding = _rounder("USD", RoundingPolicy())
     with pytest.raises(AllocationError, match=message):
         _split(total, weights, rounding, "USD")
+
+
+@given(
+    units=AMOUNTS,
+    weights=st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=8),
+)
+def test_split_over_signed_weights_adds_up_and_stays_within_a_unit_of_each_share(
+    units: int, weights: list[int]
+) -> None:
+    # Negative lines (refunds, returned units, discount lines) carry negative weights: the
+    # parts still add up to the total and each is within one unit of its exact share.
+    rounding = _rounder("USD", RoundingPolicy())
+    total = Decimal(units) * rounding.quantum
+    exact = [Decimal(weight) * rounding.quantum for weight in weights]
+    if not sum(weights):
+        with pytest.raises(AllocationError):
+            _split(total, exact, rounding, "USD")
+        return
+    got = _split(total, exact, rounding, "USD")
+    assert sum(got) == total
+    whole = sum(weights)
+    for part, weight in zip(got, weights, strict=True):
+        share = Fraction(units * weight, whole)
+        assert abs(Fraction(part / rounding.quantum) - share) < 1

@@ -41,14 +41,16 @@ from fractions import Fraction
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, non_empty
+from salesorder.domain.common import as_tuple, boolean, code, each, money, non_empty, spelled
+from salesorder.domain.common import code as _code
 from salesorder.exceptions import AmbiguousTaxRate, TaxRateNotFound, ValidationError
-from salesorder.money import decimal_isolated, to_decimal
+from salesorder.money import Money, decimal_isolated, to_decimal
 
 __all__ = [
     "VN_REDUCTION_WINDOWS",
     "IncludedTax",
     "ReducedBase",
+    "TaxKind",
     "TaxMode",
     "TaxRate",
     "TaxRule",
@@ -87,6 +89,21 @@ class TaxTreatment(str, enum.Enum):
         return _CATEGORIES[self]
 
 
+class TaxKind(str, enum.Enum):
+    """What a tax is computed from.
+
+    ``PERCENT`` (the default): a rate of a base. ``FIXED``: an amount per unit or per line
+    (excise, eco-fees, stamp duties), whatever the price. ``WITHHOLDING``: a negative rate
+    of the net that the buyer withholds and pays to the state for the seller (Indonesia's
+    PPh 22/23): it is shown apart and lowers what the buyer pays, never the tax base, the
+    tax total or the gross.
+    """
+
+    PERCENT = "percent"
+    FIXED = "fixed"
+    WITHHOLDING = "withholding"
+
+
 class ReducedBase(str, enum.Enum):
     """How a rate on a reduced base (``base_factor`` below 1) computes its tax.
 
@@ -119,6 +136,36 @@ _CATEGORIES = {
     TaxTreatment.NOT_SUBJECT: "O",
     TaxTreatment.REVERSE_CHARGE: "AE",
 }
+
+
+def _kind(value: object) -> TaxKind:
+    return spelled(TaxKind, value)
+
+
+def _check_kind(rate: TaxRate) -> None:
+    """Refuse a tax whose kind and fields do not agree, naming the tax and the field."""
+    name = f"tax rate {rate.code!r}"
+    if rate.kind is TaxKind.FIXED:
+        if rate.amount is None or rate.amount.is_negative:
+            raise ValidationError(f"{name} is fixed and needs an amount >= 0, got {rate.amount}")
+        if rate.rate or rate.base_factor != 1 or rate.compound:
+            raise ValidationError(f"{name} is fixed: no rate, base factor or compounding")
+    elif rate.amount is not None:
+        raise ValidationError(f"{name} is {rate.kind.value}: only a fixed tax has an amount")
+    if rate.kind is TaxKind.WITHHOLDING:
+        if not Decimal(-1) <= rate.rate < 0:
+            raise ValidationError(
+                f"{name} is withholding: its rate must be from -1 to below 0, got {rate.rate}"
+            )
+        if rate.included or rate.compound or rate.affects or rate.base_factor != 1:
+            raise ValidationError(
+                f"{name} is withholding: it is never in the price, compound, affecting or "
+                "on a reduced base"
+            )
+    if rate.kind is not TaxKind.PERCENT and rate.treatment is not TaxTreatment.TAXABLE:
+        raise ValidationError(f"{name} is {rate.kind.value}: it must be taxable")
+    if rate.code in rate.affects:
+        raise ValidationError(f"{name} cannot affect its own base")
 
 
 def _rate(value: object) -> Decimal:
@@ -159,6 +206,13 @@ class TaxRate:
             :class:`ReducedBase`; the legal base rounded first by default).
         included_tax: how a tax-included gross is split (see :class:`IncludedTax`; the
             tax balances the gross by default).
+        kind: percent (the default), fixed or withholding (see :class:`TaxKind`).
+        amount: a fixed tax's amount, per unit (``per_unit``, the default) or per line.
+        per_unit: whether a fixed ``amount`` is per unit of the line or once per line.
+        affects: codes of later taxes on the line whose base holds this tax (Odoo's "affect
+            base of subsequent taxes"); ``compound`` on a later tax takes every earlier one.
+        included: whether the price holds this tax whatever the document's tax mode (True:
+            in the price; False: added on top); None, the default, follows the document.
     """
 
     code: str = attrs.field(validator=code)
@@ -171,9 +225,15 @@ class TaxRate:
     exemption_code: str = ""
     reduced_base: ReducedBase = ReducedBase.ROUNDED_BASE
     included_tax: IncludedTax = IncludedTax.BALANCES_GROSS
+    kind: TaxKind = attrs.field(default=TaxKind.PERCENT, converter=_kind)
+    amount: Money | None = attrs.field(default=None, validator=attrs.validators.optional(money))
+    per_unit: bool = attrs.field(default=True, validator=boolean)
+    affects: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(_code))
+    included: bool | None = attrs.field(default=None, validator=attrs.validators.optional(boolean))
 
     def __attrs_post_init__(self) -> None:
-        if not Decimal(0) <= self.rate <= Decimal(1):
+        _check_kind(self)
+        if self.kind is not TaxKind.WITHHOLDING and not Decimal(0) <= self.rate <= Decimal(1):
             raise ValidationError(
                 f"tax rate {self.code!r} must be between 0 and 1, got {self.rate}"
             )
@@ -206,6 +266,24 @@ class TaxRate:
             exemption_reason=reason or name,
             exemption_code=reason_code,
         )
+
+    @classmethod
+    def fixed(cls, code: str, name: str, amount: Money, *, per_unit: bool = True) -> TaxRate:
+        """A fixed tax: ``amount`` per unit of the line (or once per line if not ``per_unit``)."""
+        return cls(
+            code=code,
+            name=name,
+            rate=Decimal(0),
+            kind=TaxKind.FIXED,
+            amount=amount,
+            per_unit=per_unit,
+        )
+
+    @classmethod
+    def withholding(cls, code: str, name: str, rate: Decimal | str) -> TaxRate:
+        """A withholding tax of ``rate`` of the net (``"0.02"`` or ``"-0.02"``: 2% withheld)."""
+        value = to_decimal(rate, what=f"withholding rate of {code!r}")
+        return cls(code=code, name=name, rate=-abs(value), kind=TaxKind.WITHHOLDING)
 
     @classmethod
     def zero_rated(cls, code: str, name: str = "0%") -> TaxRate:

@@ -32,6 +32,7 @@ from attrs import AttrsInstance
 
 from salesorder.domain.pricing._work import _Rounder
 from salesorder.domain.pricing.model import LineTax, PricedLine, TraceStep
+from salesorder.exceptions import AllocationError
 from salesorder.money import Money, apportion, largest_remainder
 
 _T = TypeVar("_T", bound=AttrsInstance)
@@ -84,7 +85,11 @@ def _split(
 ) -> list[Decimal]:
     """:func:`~salesorder.money.apportion` on Decimals, without the Money round trip.
 
-    The same parts as apportion; anything apportion would refuse goes to it, which raises.
+    The same parts as apportion over non-negative weights; anything else apportion would
+    refuse goes to it, which raises. Weights of either sign (a refund or discount line
+    among positive lines) are split by largest remainder over their signed shares: the
+    parts add up to ``total`` and each is within one unit of its exact share; weights
+    adding up to zero are refused.
     """
     quantum, scale = rounding.quantum, rounding.scale
     numerator, denominator = total.as_integer_ratio()
@@ -92,15 +97,22 @@ def _split(
         # Weights in minor units (what the engine splits over always is); scaling every
         # weight by the same factor leaves the largest-remainder parts unchanged.
         ints: list[int] = []
+        signed = False
         for weight in weights:
             top, bottom = weight.as_integer_ratio()
-            if top < 0 or scale % bottom:
-                # Finer weights, or a negative one: apportion on the same unit gives the
-                # same parts (or its error).
+            if scale % bottom:
+                # Finer weights: apportion on the same unit gives the same parts.
                 shares = apportion(_money(total, currency), weights, quantum=quantum)
                 return [share.amount for share in shares]
+            signed = signed or top < 0
             ints.append(top * (scale // bottom))
         whole = sum(ints)
+        if signed and whole < 0:
+            # The same shares over weights of the other sign, so the whole is positive:
+            # floors then never overshoot, and the units left are fewer than the parts.
+            ints, whole = [-weight for weight in ints], -whole
+        if signed and not whole:
+            raise AllocationError(f"cannot apportion {total}: the weights add up to zero")
         if whole:
             units = numerator * (scale // denominator)
             return [Decimal(part) * quantum for part in largest_remainder(units, ints, whole)]

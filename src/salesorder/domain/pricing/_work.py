@@ -16,9 +16,17 @@ from typing import TypeAlias
 
 from salesorder.domain.pricelists import PriceChoice, PriceEntry, PriceList
 from salesorder.domain.pricing.model import LineToPrice
-from salesorder.domain.tax import IncludedTax, ReducedBase, TaxRate
+from salesorder.domain.tax import IncludedTax, ReducedBase, TaxKind, TaxRate
 from salesorder.exceptions import ValidationError
-from salesorder.money import Money, RoundingMode, currency_info
+from salesorder.money import (
+    DiscountRounding,
+    IncludedRounding,
+    Money,
+    RoundingMode,
+    RoundingPolicy,
+    TaxSplit,
+    currency_info,
+)
 
 #: The zero every working amount starts from, shared by the whole package: the engine
 #: tells an amount nothing changed by identity (``line.platform is _ZERO``), so a module
@@ -33,9 +41,20 @@ class _Rounder:
     A rounder never changes once built.
     """
 
-    __slots__ = ("digits", "mode", "quantum", "scale", "strict")
+    __slots__ = (
+        "digits",
+        "each_rounded",
+        "mode",
+        "quantum",
+        "round_subtotal",
+        "scale",
+        "strict",
+        "tax_first",
+    )
 
-    def __init__(self, currency: str, mode: RoundingMode, digits: int | None) -> None:
+    def __init__(
+        self, currency: str, mode: RoundingMode, digits: int | None, policy: RoundingPolicy
+    ) -> None:
         iso = currency_info(currency).digits
         if digits is not None and digits > iso:
             raise ValidationError(
@@ -48,16 +67,37 @@ class _Rounder:
         self.quantum = Decimal(1).scaleb(-self.digits)
         self.scale = 10**self.digits  # rounding units per major unit
         self.mode = mode.decimal_rounding
+        # The policy's conventions (see salesorder.rounding): what is rounded first.
+        self.tax_first = policy.included is IncludedRounding.TAX_FIRST
+        self.each_rounded = policy.tax_split is TaxSplit.EACH_ROUNDED
+        self.round_subtotal = policy.discount is DiscountRounding.SUBTOTAL
 
     def __call__(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=self.mode)
 
+    def off(self, amount: Decimal, exact: Decimal) -> Decimal:
+        """A percentage discount ``exact`` off ``amount``, rounded as the policy says.
+
+        The discount rounded (``DiscountRounding.DISCOUNT``), or what is left rounded and
+        the discount what it leaves (``DiscountRounding.SUBTOTAL``).
+        """
+        if self.round_subtotal:
+            return amount - (amount - exact).quantize(self.quantum, rounding=self.mode)
+        return exact.quantize(self.quantum, rounding=self.mode)
+
 
 # Both are pure functions of immutable values, built once per process rather than once per
 # order (a _Rounder or _Taxes is never changed after it is built).
+def _rounder(currency: str, policy: RoundingPolicy) -> _Rounder:
+    """The rounder of ``policy`` in ``currency`` (one per distinct policy and currency)."""
+    return _cached_rounder(currency, policy.mode, policy.digits, policy)
+
+
 @functools.lru_cache(maxsize=64)
-def _rounder(currency: str, mode: RoundingMode, digits: int | None = None) -> _Rounder:
-    return _Rounder(currency, mode, digits)
+def _cached_rounder(
+    currency: str, mode: RoundingMode, digits: int | None, policy: RoundingPolicy
+) -> _Rounder:
+    return _Rounder(currency, mode, digits, policy)
 
 
 class _Taxes:
@@ -82,6 +122,9 @@ class _Taxes:
         "shares",
         "single",
         "single_legal",
+        "sources",
+        "special",
+        "twins",
     )
 
     def __init__(self, rates: tuple[TaxRate, ...]) -> None:
@@ -100,6 +143,22 @@ class _Taxes:
         self.from_net = [rate.included_tax is IncludedTax.FROM_NET for rate in rates]
         #: Full bases only, every tax balancing the gross: the engine's plain arithmetic.
         self.plain = not any(self.factors) and not any(self.from_net)
+        #: Each tax's sources: the earlier taxes its base holds (every earlier one for a
+        #: compound tax; those naming it in ``affects``).
+        self.sources: list[tuple[int, ...]] = [
+            tuple(
+                earlier
+                for earlier in range(index)
+                if rate.compound or rate.code in rates[earlier].affects
+            )
+            for index, rate in enumerate(rates)
+        ]
+        #: A fixed or withholding tax, or one in or out of the price whatever the document
+        #: says: the line goes through :mod:`~salesorder.domain.pricing.kinds`.
+        self.special = any(
+            rate.kind is not TaxKind.PERCENT or rate.included is not None for rate in rates
+        )
+        self.plain = self.plain and not self.special
         self.reasons = [rate.reason for rate in rates]
         self.codes = [rate.exemption_code for rate in rates]
         # Computed once per distinct set of taxes (the rate's effective rate is Fraction
@@ -113,21 +172,23 @@ class _Taxes:
         ]
         #: How a trace step about each tax starts ("PPN 12%: 0.11 of ").
         self.prefixes = [
-            f"{rate.name}: {effective} of "
-            for rate, effective in zip(rates, self.effective, strict=True)
+            _prefix(rate, effective) for rate, effective in zip(rates, self.effective, strict=True)
         ]
         shares: list[Decimal] = []
-        total = _ZERO
-        for rate, effective in zip(rates, self.effective, strict=True):
-            share = effective * (_ONE + total) if rate.compound else effective
-            shares.append(share)
-            total += share
+        for effective, sources in zip(self.effective, self.sources, strict=True):
+            shares.append(effective * (_ONE + sum((shares[i] for i in sources), _ZERO)))
         self.shares = shares
-        self.multiplier = _ONE + total
+        self.multiplier = _ONE + sum(shares, _ZERO)
+        #: Identical taxes (same share of the same base), which must come out equal: groups
+        #: of two or more positions; empty when every tax is unlike the others.
+        alike: dict[tuple[Decimal, tuple[int, ...]], list[int]] = {}
+        for index, (share, sources) in enumerate(zip(shares, self.sources, strict=True)):
+            alike.setdefault((share, sources), []).append(index)
+        self.twins = [group for group in alike.values() if len(group) > 1]
         #: The effective rate of a line's one simple tax (the common case: a full base, not
         #: compound, balancing the gross), else None.
         self.single = (
-            self.effective[0] if len(rates) == 1 and not rates[0].compound and self.plain else None
+            self.effective[0] if len(rates) == 1 and not self.sources[0] and self.plain else None
         )
         #: A line's one tax on a reduced base rounded first (Indonesia's PPN on the DPP, not
         #: compound): (numerator, denominator, statutory rate) of it, else None.
@@ -138,8 +199,19 @@ class _Taxes:
             and self.rounded_base[0]
             and not rates[0].compound
             and not self.from_net[0]
+            and not self.special
             else None
         )
+
+
+def _prefix(rate: TaxRate, effective: Decimal) -> str:
+    """How a trace step about ``rate`` starts ("PPN 12%: 0.11 of ")."""
+    if rate.kind is TaxKind.FIXED and rate.amount is not None:
+        each = "per unit" if rate.per_unit else "per line"
+        return f"{rate.name}: fixed {rate.amount.amount} {each}, net "
+    if rate.kind is TaxKind.WITHHOLDING:
+        return f"{rate.name}: {-effective} withheld of "
+    return f"{rate.name}: {effective} of "
 
 
 def _taxes_of(rates: tuple[TaxRate, ...]) -> _Taxes:

@@ -25,6 +25,7 @@ from salesorder.domain.pricing._work import (
     _Taxes,
     _taxes_of,
 )
+from salesorder.domain.pricing.kinds import _special_group, _special_line, _special_totals
 from salesorder.domain.pricing.model import (
     Discount,
     LineTax,
@@ -41,19 +42,21 @@ from salesorder.domain.pricing.offers import (
 )
 from salesorder.domain.pricing.taxes import (
     _document_taxes,
+    _groups,
     _line_tax_records,
     _line_taxes,
     _tax_summary,
 )
 from salesorder.domain.pricing.trace import (
     _NO_TRACE,
+    _conventions_trace,
     _DeferredTrace,
     _finish_trace,
     _price_trace,
     _Recorder,
 )
 from salesorder.domain.promotions import Promotion, Voucher
-from salesorder.domain.tax import TaxMode
+from salesorder.domain.tax import TaxKind, TaxMode
 from salesorder.exceptions import AmountOutOfRange, CurrencyMismatch, TooManyDigits, ValidationError
 from salesorder.money import MAX_AMOUNT, Money, RoundingPlace, RoundingPolicy, decimal_isolated
 
@@ -123,7 +126,7 @@ def price_order(
 
     Runs under the library's decimal context, whatever the caller's.
     """
-    rounding = _rounder(currency, policy.mode, policy.digits)
+    rounding = _rounder(currency, policy)
     record = _Recorder() if trace else None
     if context is None:
         if price_lists or promotions or vouchers:
@@ -149,14 +152,11 @@ def price_order(
         currency=currency,
         record=record,
     )
-    if policy.place is RoundingPlace.PER_LINE:
-        _line_taxes(work, tax_mode, rounding, currency)
-    else:
-        _document_taxes(work, tax_mode, rounding, currency, record)
+    special = _tax_lines(work, tax_mode, policy.place, rounding, currency, record)
     zero = _money(_ZERO, currency)
     priced: list[PricedLine] = []
     # The document totals, summed on Decimals in line order (exact), wrapped once.
-    list_amount = discount = net = tax = gross = cost = platform = difference = _ZERO
+    list_amount = discount = net = tax = gross = cost = platform = difference = withheld = _ZERO
     for line in work:
         done = _finish(line, tax_mode, rounding, currency, zero)
         priced.append(done)
@@ -169,10 +169,13 @@ def price_order(
         platform += line.platform
         if line.difference is not _ZERO:
             difference += line.difference
+        if done.withheld is not None:
+            withheld += done.withheld.amount
     priced_lines = tuple(priced)
     _within_limits(work, list_amount, gross)
     if record is not None:
         record.later(_finish_trace, work, priced_lines, tax_mode)
+        record.later(_conventions_trace, policy)
     return PricedOrder(
         currency=currency,
         tax_mode=tax_mode,
@@ -191,7 +194,39 @@ def price_order(
         vouchers=tuple(voucher.code for voucher in vouchers),
         trace=_NO_TRACE if record is None else _DeferredTrace(record),
         rounding_difference=zero if difference is _ZERO else _money(difference, currency),
+        withheld=_money(withheld, currency) if special and withheld else None,
     )
+
+
+def _tax_lines(  # noqa: PLR0917 - private, the figures price_order already has
+    work: list[_Line],
+    tax_mode: TaxMode,
+    place: RoundingPlace,
+    rounding: _Rounder,
+    currency: str,
+    record: _Recorder | None,
+) -> bool:
+    """Tax every line where the policy rounds; True when a line has special taxes.
+
+    Special: fixed, withholding, or in and out of the price on one line (priced by
+    :mod:`~salesorder.domain.pricing.kinds`).
+    """
+    special = [line for line in work if line.taxes.special]
+    for line in special:
+        for rate in line.taxes.rates:
+            if rate.amount is not None and rate.amount.currency != currency:
+                what = f"price fixed tax {rate.code!r} of line {line.source.line_id!r} in"
+                raise CurrencyMismatch(currency, rate.amount.currency, what)
+    regular = [line for line in work if not line.taxes.special] if special else work
+    if place is RoundingPlace.PER_LINE:
+        _line_taxes(regular, tax_mode, rounding, currency)
+        for line in special:
+            _special_line(line, tax_mode, rounding, currency)
+    else:
+        _document_taxes(regular, tax_mode, rounding, currency, record)
+        for group in _groups(special).values():
+            _special_group(group, tax_mode, rounding, currency)
+    return bool(special)
 
 
 def _within_limits(work: Sequence[_Line], list_amount: Decimal, gross: Decimal) -> None:
@@ -289,8 +324,12 @@ def _finish(
     taxes = line.taxes
     rates = taxes.rates
     amounts = line.tax
-    tax = _ZERO + amounts[0] if len(amounts) == 1 else sum(amounts, _ZERO)  # sum(), unrolled
-    net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
+    withheld: Decimal | None = None
+    if taxes.special:
+        tax, net, gross, withheld = _special_totals(line, tax_mode)
+    else:
+        tax = _ZERO + amounts[0] if len(amounts) == 1 else sum(amounts, _ZERO)  # sum() unrolled
+        net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
     difference = line.difference
     if difference is not _ZERO:  # tax included, computed from the net: reported apart
         net -= difference
@@ -314,6 +353,7 @@ def _finish(
                 None,  # legal_base: a full base
                 taxes.reasons[0],  # exemption_reason
                 taxes.codes[0],  # exemption_code
+                TaxKind.PERCENT,  # kind
             ),
         )
     else:
@@ -350,4 +390,5 @@ def _finish(
         platform_m,  # platform_discount
         net_m if revenue_m is zero else revenue_m,  # seller_revenue
         zero if difference is _ZERO else _money(difference, currency),  # rounding_difference
+        None if not withheld else _money(withheld, currency),  # withheld
     )

@@ -14,7 +14,8 @@ from decimal import Decimal
 import attrs
 
 from salesorder.domain.common import as_tuple, code, member_of, money, spelled
-from salesorder.domain.tax import TaxMode, TaxRate, TaxTreatment
+from salesorder.domain.tax import TaxKind, TaxMode, TaxRate, TaxTreatment
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money, RoundingPolicy, decimal_isolated, to_decimal
 
@@ -89,7 +90,7 @@ class LineToPrice:
     """
 
     line_id: str = attrs.field(validator=code)
-    quantity: int
+    quantity: Quantity
     unit_price: Money
     tax_rate: TaxRate | None = None
     discount: Discount | None = None
@@ -120,6 +121,8 @@ class LineTax:
     DPP nilai lain: 11/12 of ``base``, rounded), None for a full base.
     ``exemption_reason`` and ``exemption_code`` are the rate's (its
     :attr:`~salesorder.domain.tax.TaxRate.reason` and VATEX code), empty when taxable.
+    ``kind`` is the rate's: a withholding tax's ``amount`` is negative (what the buyer
+    withholds) and is not part of the line's tax; a fixed tax's ``base`` is the line's net.
     """
 
     tax_code: str
@@ -132,6 +135,7 @@ class LineTax:
     legal_base: Money | None = None
     exemption_reason: str = ""
     exemption_code: str = ""
+    kind: TaxKind = TaxKind.PERCENT
 
 
 @attrs.frozen(kw_only=True)
@@ -146,11 +150,12 @@ class PricedLine:
     ``rounding_difference`` is gross - net - tax: zero (None in data priced before it
     existed) unless tax is included and a rate computes its tax from the net
     (``IncludedTax.FROM_NET``), when net + tax + difference ==
-    gross.
+    gross. ``withheld`` is what the buyer withholds for the state (withholding taxes, a
+    positive amount, None when the line has none): it is not in ``tax`` or ``gross``.
     """
 
     line_id: str
-    quantity: int
+    quantity: Quantity
     unit_price: Money
     list_amount: Money
     discount: Money
@@ -165,6 +170,7 @@ class PricedLine:
     platform_discount: Money | None = None
     seller_revenue: Money | None = None
     rounding_difference: Money | None = None
+    withheld: Money | None = None
 
     @property
     def revenue(self) -> Money:
@@ -193,6 +199,7 @@ class TaxSummary:
     0.11, ``base`` the price (net) and ``legal_base`` the DPP, the sum of the lines' legal
     bases (per document: the DPP of the document's base, rounded once); None for a full
     base. ``exemption_reason`` and ``exemption_code`` are the rate's (empty when taxable).
+    ``kind`` is the rate's (a withholding row's ``tax`` is negative).
     """
 
     tax_code: str
@@ -204,6 +211,7 @@ class TaxSummary:
     legal_base: Money | None = None
     exemption_reason: str = ""
     exemption_code: str = ""
+    kind: TaxKind = TaxKind.PERCENT
 
 
 class TraceKind(str, enum.Enum):
@@ -215,6 +223,7 @@ class TraceKind(str, enum.Enum):
     ROUNDING = "rounding"
     SHIPPING = "shipping"
     NOTE = "note"
+    POLICY = "policy"
 
 
 @attrs.frozen(kw_only=True)
@@ -223,7 +232,8 @@ class TraceStep:
 
     Attributes:
         line_id: the line, or "" for the document.
-        kind: price, discount, tax, rounding, shipping or a note.
+        kind: price, discount, tax, rounding, shipping, a note, or the rounding policy's
+            conventions (the last step of every trace).
         source: the price list, promotion, voucher or tax code ("catalog", "manual"...).
         amount: the figure (for a rounding step, rounded minus exact).
         detail: why, in words.
@@ -284,7 +294,9 @@ class PricedOrder:
     ``gross`` is what the buyer pays for the goods; ``shipping - shipping_discount`` is
     the shipping still charged. ``platform_discount`` is the part of the discounts a
     marketplace platform funds. ``rounding_difference`` is the sum of the lines' (see
-    :class:`PricedLine`): net + tax + rounding_difference == gross.
+    :class:`PricedLine`): net + tax + rounding_difference == gross. ``withheld`` is what
+    the buyer withholds for the state (None when nothing is): :attr:`payable` is the gross
+    less it.
     """
 
     currency: str
@@ -304,6 +316,12 @@ class PricedOrder:
     vouchers: tuple[str, ...] = ()
     trace: PricingTrace = attrs.Factory(_empty_trace)
     rounding_difference: Money | None = None
+    withheld: Money | None = None
+
+    @property
+    def payable(self) -> Money:
+        """What the buyer pays for the goods: the gross less what is withheld."""
+        return self.gross if self.withheld is None else self.gross - self.withheld
 
     @property
     def revenue(self) -> Money:

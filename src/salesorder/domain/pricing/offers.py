@@ -50,7 +50,7 @@ def _manual_discounts(
             continue
         if discount.kind is DiscountKind.PERCENT:
             exact = line.list_amount * discount.percent / _HUNDRED
-            value = rounding(exact)
+            value = rounding.off(line.list_amount, exact)
         else:
             assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
             if discount.amount.currency != currency:
@@ -87,12 +87,13 @@ def _order_discount(  # noqa: PLR0917 - the engine's figures, in its order
     left = sum(weights, _ZERO)
     if discount.kind is DiscountKind.PERCENT:
         exact = left * discount.percent / _HUNDRED
+        total = rounding.off(left, exact)
     else:
         assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
         exact = discount.amount.amount
         if exact > left:
             raise DiscountExceedsOrder(order_id, discount.amount, _money(left, currency))
-    total = rounding(exact)
+        total = rounding(exact)
     if not total:
         return
     given = _take_parts(work, _split(total, weights, rounding, currency), Funder.SELLER)
@@ -221,8 +222,8 @@ def _line_parts(promotion: Promotion, eligible: list[_Line], rounding: _Rounder)
     """What a line promotion takes off each eligible line, before caps."""
     kind = promotion.kind
     if kind is PromotionKind.LINE_PERCENT:
-        percent, quantum, mode = promotion.percent, rounding.quantum, rounding.mode
-        return [(line.left * percent / _HUNDRED).quantize(quantum, mode) for line in eligible]
+        percent = promotion.percent
+        return [rounding.off(line.left, line.left * percent / _HUNDRED) for line in eligible]
     if kind is PromotionKind.LINE_FIXED:
         assert promotion.amount is not None  # noqa: S101 - validated by Promotion
         return [min(rounding(promotion.amount.amount), line.left) for line in eligible]
@@ -245,7 +246,7 @@ def _line_parts(promotion: Promotion, eligible: list[_Line], rounding: _Rounder)
         members.setdefault(line.source.sku, line)
     if len(members) < len(set(promotion.skus)):
         return [_ZERO] * len(eligible)
-    bundles = min(line.source.quantity for line in members.values())
+    bundles = int(min(line.source.quantity for line in members.values()))  # whole bundles
     normal = sum((line.unit.amount for line in members.values()), _ZERO) * bundles
     total = rounding(normal - promotion.amount.amount * bundles)
     left = sum((line.left for line in members.values()), _ZERO)
@@ -335,7 +336,7 @@ def _order_parts(  # noqa: PLR0917 - _apply_promotion's figures, in its order
     weights = [line.left for line in eligible]
     left = sum(weights, _ZERO)
     if promotion.kind is PromotionKind.ORDER_PERCENT:
-        total = rounding(left * promotion.percent / _HUNDRED)
+        total = rounding.off(left, left * promotion.percent / _HUNDRED)
     else:
         assert promotion.amount is not None  # noqa: S101 - validated by Promotion
         asked = rounding(promotion.amount.amount)
@@ -352,10 +353,15 @@ def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounde
     # x * p / 100 == x * (p / 100) digit for digit: dividing by 100 only moves the exponent.
     factor = promotion.percent / _HUNDRED
     platform = promotion.funded_by is Funder.PLATFORM
+    subtotal = rounding.round_subtotal
     given: list[Decimal] = []
     for line in eligible:
         left = line.left
-        taken = min((left * factor).quantize(quantum, mode), left)
+        exact = left * factor
+        if subtotal:  # DiscountRounding.SUBTOTAL: the rest is rounded, the discount is what goes
+            taken = min(left - (left - exact).quantize(quantum, mode), left)
+        else:
+            taken = min(exact.quantize(quantum, mode), left)
         line.left = left - taken
         line.discount += taken
         if platform:

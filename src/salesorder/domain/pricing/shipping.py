@@ -124,7 +124,7 @@ def price_shipping(
         if other.currency != currency:
             raise CurrencyMismatch(currency, other.currency, "price shipping")
     before = earlier or PricedShipping(fee=Money.zero(currency))
-    rounding = _rounder(currency, policy.mode, policy.digits)
+    rounding = _rounder(currency, policy)
     record = _Recorder()
     chosen = _choose_promotions(promotions, vouchers, context, currency, record)
     shipping_codes = {p.code for p in promotions if p.scope is PromotionScope.SHIPPING}

@@ -47,19 +47,50 @@ def _each_tax(
         return []
     if mode is TaxMode.EXCLUDED:
         amounts: list[Decimal] = []
-        before = _ZERO
-        for rate, effective in zip(rates, taxes.effective, strict=True):
-            base = amount + before if rate.compound else amount
-            tax = rounding(base * effective)
-            amounts.append(tax)
-            before += tax
+        for effective, sources in zip(taxes.effective, taxes.sources, strict=True):
+            base = amount + sum((amounts[i] for i in sources), _ZERO) if sources else amount
+            amounts.append(rounding(base * effective))
         return amounts
-    total = amount - rounding(amount / taxes.multiplier)
+    exact = amount / taxes.multiplier
+    total = rounding(amount - exact) if rounding.tax_first else amount - rounding(exact)
     if len(rates) == 1:
         return [total]
     if not total or not any(taxes.shares):
         return [_ZERO] * len(rates)
-    return _split(total, taxes.shares, rounding, currency)
+    exact_parts = [exact * share for share in taxes.shares]
+    return _share(taxes, list(range(len(rates))), total, exact_parts, rounding, currency)
+
+
+def _share(  # noqa: PLR0917 - private, the figures of one split
+    taxes: _Taxes,
+    positions: list[int],
+    total: Decimal,
+    exact: list[Decimal],
+    rounding: _Rounder,
+    currency: str,
+) -> list[Decimal]:
+    """Share a tax-included ``total`` among the taxes at ``positions``.
+
+    ``exact`` is each one's exact amount. By the policy's
+    :class:`~salesorder.money.TaxSplit`: largest remainder over the taxes' shares, or each
+    tax rounded on its own; identical taxes always equal (a unit that
+    cannot be shared equally is left to the net).
+    """
+    if len(positions) == 1:
+        return [total]
+    if rounding.each_rounded:
+        return [rounding(part) for part in exact]
+    weights = [taxes.shares[index] for index in positions]
+    parts = _split(total, weights, rounding, currency)
+    for group in taxes.twins:
+        alike = [positions.index(index) for index in group if index in positions]
+        if len(alike) > 1 and len({parts[i] for i in alike}) > 1:
+            # Twins split unequally: each takes the smallest of their parts, and the units
+            # the others give up stay in the net.
+            least = min((parts[i] for i in alike), key=abs)
+            for i in alike:
+                parts[i] = least
+    return parts
 
 
 def _legal(factor: Fraction, base: Decimal, rounding: _Rounder) -> Decimal:
@@ -88,12 +119,11 @@ def _excluded(taxes: _Taxes, net: Decimal, rounding: _Rounder) -> tuple[list[Dec
     """Each tax of an excluded ``net`` and its legal base (the general route)."""
     amounts: list[Decimal] = []
     legals: _Legal = []
-    before = _ZERO
-    for index, rate in enumerate(taxes.rates):
-        tax, legal = _on_base(taxes, index, net + before if rate.compound else net, rounding)
+    for index, sources in enumerate(taxes.sources):
+        base = net + sum((amounts[i] for i in sources), _ZERO)
+        tax, legal = _on_base(taxes, index, base, rounding)
         amounts.append(tax)
         legals.append(legal)
-        before += tax
     return amounts, legals
 
 
@@ -106,7 +136,8 @@ def _included(
     the taxes balancing the gross share what is left (gross - net - those taxes) by their
     shares. With none to share it, what is left is the rounding difference.
     """
-    net = rounding(gross / taxes.multiplier)
+    exact = gross / taxes.multiplier
+    net = gross - rounding(gross - exact) if rounding.tax_first else rounding(exact)
     amounts, _ = _excluded(taxes, net, rounding)
     from_net = taxes.from_net
     balancing = [index for index, flag in enumerate(from_net) if not flag]
@@ -116,20 +147,19 @@ def _included(
     weights = [taxes.shares[index] for index in balancing]
     difference = rest
     if balancing and rest and any(weights):
-        parts = [rest] if len(balancing) == 1 else _split(rest, weights, rounding, currency)
+        exact_parts = [exact * taxes.shares[index] for index in balancing]
+        parts = _share(taxes, balancing, rest, exact_parts, rounding, currency)
         for index, part in zip(balancing, parts, strict=True):
             amounts[index] = part
-        difference = _ZERO
+        difference = _ZERO  # what equal twins or each-rounded taxes leave is the net's
     elif balancing and not rest:
         difference = _ZERO
     # The legal bases of the final amounts (a compound base holds the taxes before it).
     legals: _Legal = []
-    before = _ZERO
-    for index, rate in enumerate(taxes.rates):
+    for index, sources in enumerate(taxes.sources):
         factor = taxes.factors[index]
-        base = net + before if rate.compound else net
+        base = net + sum((amounts[i] for i in sources), _ZERO)
         legals.append(None if factor is None else _legal(factor, base, rounding))
-        before += amounts[index]
     return amounts, legals, difference
 
 
@@ -175,8 +205,9 @@ def _document_taxes(
     # Each rate that is not compound, over the lines of every group that carries it.
     carriers: dict[TaxRate, list[tuple[list[_Line], int]]] = {}
     for rates, group in groups.items():
+        held = group[0].taxes.sources
         for position, rate in enumerate(rates):
-            if not rate.compound:
+            if not held[position]:
                 carriers.setdefault(rate, []).append((group, position))
     for found in carriers.values():
         lines = found[0][0] if len(found) == 1 else [line for group, _ in found for line in group]
@@ -185,9 +216,9 @@ def _document_taxes(
         _apportion_tax(lines, places, [line.left for line in lines], rounding, currency, record)
     # Compound taxes: their base holds the line's taxes before them, so per group of lines.
     for group in groups.values():
-        for position, rate in enumerate(group[0].taxes.rates):
-            if rate.compound:
-                weights = [line.left + sum(line.tax[:position], _ZERO) for line in group]
+        for position, sources in enumerate(group[0].taxes.sources):
+            if sources:
+                weights = [line.left + sum((line.tax[i] for i in sources), _ZERO) for line in group]
                 _apportion_tax(group, position, weights, rounding, currency, record)
 
 
@@ -222,10 +253,11 @@ def _apportion_tax(  # noqa: PLR0917 - private, called from one place with the s
     every line).
     """
     subtotal = sum(bases, _ZERO)
-    if not subtotal:
-        return
     index = places if isinstance(places, int) else places[0]
     taxes = lines[0].taxes
+    if not subtotal:
+        _own_bases(lines, places, bases, rounding)
+        return
     tax, legal = _on_base(taxes, index, subtotal, rounding)
     if tax:
         parts = _split(tax, bases, rounding, currency)
@@ -255,6 +287,22 @@ def _apportion_tax(  # noqa: PLR0917 - private, called from one place with the s
         )
 
 
+def _own_bases(
+    lines: list[_Line], places: list[int] | int, bases: list[Decimal], rounding: _Rounder
+) -> None:
+    """Taxes on bases that cancel out, such as a refund line as large as a sale.
+
+    The document's tax is zero, and each line keeps the tax of its own base: they cancel
+    out too.
+    """
+    spots = [places] * len(lines) if isinstance(places, int) else places
+    for line, place, base in zip(lines, spots, bases, strict=True):
+        if base:
+            line.tax[place], legal = _on_base(line.taxes, place, base, rounding)
+            if legal is not None:
+                line.legal[place] = legal  # type: ignore[index] # set for every reduced base
+
+
 def _included_group(
     group: list[_Line], rounding: _Rounder, currency: str, record: _Recorder | None
 ) -> None:
@@ -262,6 +310,10 @@ def _included_group(
     taxes = group[0].taxes
     weights = [line.left for line in group]
     subtotal = sum(weights, _ZERO)
+    if not subtotal and taxes.rates and any(weights):
+        # Amounts that cancel out: each line's own taxes, which cancel out too.
+        _line_taxes(group, TaxMode.INCLUDED, rounding, currency)
+        return
     if not subtotal or not taxes.rates:
         return
     legals: _Legal | None = None
@@ -351,11 +403,11 @@ def _line_tax_records(
     currency = net_m.currency
     legals = line.legal
     records: list[LineTax] = []
-    before = _ZERO
     for index, rate in enumerate(taxes.rates):
         amount = line.tax[index]
-        if rate.compound:
-            base = net + before
+        sources = taxes.sources[index]
+        if sources:
+            base = net + sum((line.tax[i] for i in sources), _ZERO)
             base_m = _money(base, currency)
         else:
             base, base_m = net, net_m
@@ -368,14 +420,14 @@ def _line_tax_records(
                 effective_rate=taxes.effective[index],
                 base=base_m,
                 amount=amount_m,
-                compound=rate.compound,
+                compound=bool(sources),
                 treatment=rate.treatment,
                 legal_base=None if legal is None else _money(legal, currency),
                 exemption_reason=taxes.reasons[index],
                 exemption_code=taxes.codes[index],
+                kind=rate.kind,
             )
         )
-        before += amount
     return tuple(records)
 
 
@@ -436,6 +488,7 @@ def _summarise(priced: Sequence[PricedLine], currency: str) -> tuple[TaxSummary,
             legal_base=_money(legals[key], currency) if key in legals else None,
             exemption_reason=tax.exemption_reason,
             exemption_code=tax.exemption_code,
+            kind=tax.kind,
         )
         for key, tax in first.items()
     ]

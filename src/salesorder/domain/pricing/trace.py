@@ -26,8 +26,8 @@ from salesorder.domain.pricing.model import (
     TraceStep,
 )
 from salesorder.domain.promotions import Promotion
-from salesorder.domain.tax import TaxMode
-from salesorder.money import Money
+from salesorder.domain.tax import TaxKind, TaxMode
+from salesorder.money import Money, RoundingPolicy
 
 
 class _Recorder:
@@ -268,7 +268,7 @@ def _finish_trace(
     """Trace each line's net (its rounding, when tax is included) and taxes."""
     for line, done in zip(work, priced, strict=True):
         taxes = line.taxes
-        if tax_mode is TaxMode.INCLUDED and taxes.rates:
+        if tax_mode is TaxMode.INCLUDED and taxes.rates and not taxes.special:
             exact_net, net = line.left / taxes.multiplier, done.net.amount
             if exact_net != net:
                 cur = done.net.currency
@@ -299,6 +299,19 @@ def _finish_trace(
             )
 
 
+def _conventions_trace(steps: list[TraceStep], policy: RoundingPolicy) -> None:
+    """State the rounding policy's conventions (what is rounded first) as the last step."""
+    steps.append(
+        _new_step(
+            line_id="",
+            kind=TraceKind.POLICY,
+            source="rounding",
+            amount=None,
+            detail=f"rounding conventions: {policy.conventions}",
+        )
+    )
+
+
 def _tax_steps(
     steps: list[TraceStep],
     line: _Line,
@@ -314,7 +327,8 @@ def _tax_steps(
     rate = taxes.rates[index]
     code_ = rate.code
     line_id = line.source.line_id
-    from_net = tax_mode is TaxMode.EXCLUDED or taxes.from_net[index]
+    inside = tax_mode is TaxMode.INCLUDED if rate.included is None else rate.included
+    from_net = not inside or rate.kind is TaxKind.WITHHOLDING or taxes.from_net[index]
     detail = f"{taxes.prefixes[index]}{base}{taxes.notes[index]}"
     exact: Decimal | None = None
     if legal is not None and taxes.rounded_base[index]:
@@ -324,7 +338,7 @@ def _tax_steps(
             exact = legal * rate.rate
     elif legal is not None:
         detail += f", legal base {legal}"
-    if exact is None and from_net:
+    if exact is None and from_net and rate.kind is not TaxKind.FIXED:
         exact = base * taxes.effective[index]
     if not from_net:
         detail += f", included in {line.left} (share {taxes.shares[index]} of {taxes.multiplier})"
