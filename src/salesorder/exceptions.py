@@ -7,6 +7,8 @@ value, and every command that raises leaves all state as it was.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 __all__ = [
     "AllocationError",
     "AmbiguousTaxRate",
@@ -217,7 +219,9 @@ class DuplicateError(SalesOrderError, ValueError):
 class InsufficientStock(SalesOrderError, ValueError):
     """A reservation does not fit in what is available; nothing was reserved."""
 
-    def __init__(self, sku: str, warehouse: str, available: int, requested: int) -> None:
+    def __init__(
+        self, sku: str, warehouse: str, available: int | Decimal, requested: int | Decimal
+    ) -> None:
         self.sku = sku
         self.warehouse = warehouse
         self.available = available
@@ -250,7 +254,9 @@ class AmendmentRefused(SalesOrderError, ValueError):
 class ReturnExceedsDelivered(SalesOrderError, ValueError):
     """A return of more units than were delivered and not yet returned."""
 
-    def __init__(self, thing: str, line_id: str, requested: int, returnable: int) -> None:
+    def __init__(
+        self, thing: str, line_id: str, requested: int | Decimal, returnable: int | Decimal
+    ) -> None:
         self.thing = thing
         self.line_id = line_id
         self.requested = requested
@@ -381,7 +387,9 @@ class NotOnPickList(NotFound):
 class PackExceedsPicked(ValidationError):
     """A parcel that would hold more units of an order line than were picked and not packed."""
 
-    def __init__(self, order_id: str, line_id: str, requested: int, packable: int) -> None:
+    def __init__(
+        self, order_id: str, line_id: str, requested: int | Decimal, packable: int | Decimal
+    ) -> None:
         self.order_id = order_id
         self.line_id = line_id
         self.requested = requested

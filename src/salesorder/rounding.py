@@ -160,7 +160,8 @@ def _optional_digits(
         raise ValidationError(f"RoundingPolicy.digits must be None or 0 to 4, got {value!r}")
 
 
-@attrs.frozen(kw_only=True)
+# The hash is cached: pricing looks its rounder up by the policy once per order.
+@attrs.frozen(kw_only=True, cache_hash=True)
 class RoundingPolicy:
     """A rounding decision made explicit: the mode, the place and the digits.
 

@@ -34,6 +34,7 @@ from salesorder.domain.returns import (
 )
 from salesorder.domain.shipping import Shipment, ShipmentRequest, TrackingEvent
 from salesorder.domain.tax import TaxRate
+from salesorder.domain.units import Quantity
 from salesorder.money import Money, RoundingPolicy
 from salesorder.serialization import command_types, event_types, structure, unstructure
 from salesorder.services import commands
@@ -116,6 +117,9 @@ BY_TYPE: dict[Any, st.SearchStrategy[Any]] = {
     dt.date: st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31)),
     Money: sst.money("IDR"),
     Decimal: sst.decimals_for("IDR"),
+    # A quantity: whole, or exact to a thousandth (0.25 kg); above zero, as most fields want.
+    Quantity: st.integers(1, 100)
+    | st.decimals(min_value=Decimal("0.001"), max_value=Decimal(100), places=3),
     Product: sst.products("IDR"),
     Customer: sst.customers(),
     Warehouse: sst.warehouses(),

@@ -16,6 +16,7 @@ from salesorder.domain.inventory import Reservation, StockItem, reservation_key
 from salesorder.domain.marketplaces import read_webhook_body
 from salesorder.domain.orders import OrderLine
 from salesorder.domain.payments import PaymentMethod
+from salesorder.domain.units import TooManyDecimals
 from salesorder.exceptions import (
     CurrencyMismatch,
     DuplicateError,
@@ -51,9 +52,12 @@ def test_a_quantity_must_be_above_zero(quantity: object) -> None:
         OrderLine(line_id="1", sku="TSHIRT-RED-M", quantity=quantity, unit_price=idr("1"))  # type: ignore[arg-type]
 
 
-def test_a_fractional_quantity_is_refused() -> None:
-    with pytest.raises(InvalidQuantity, match="whole number"):
-        c.NewLine(sku="TSHIRT-RED-M", quantity="1.5")  # type: ignore[arg-type]
+def test_a_fractional_quantity_of_pieces_is_refused() -> None:
+    # A command takes any exact quantity (it does not know the product's unit); the line of
+    # a product sold by the piece refuses a fraction, naming the line, its SKU and the unit.
+    assert c.NewLine(sku="TSHIRT-RED-M", quantity="1.5").quantity == Decimal("1.5")  # type: ignore[arg-type]
+    with pytest.raises(TooManyDecimals, match=r"line '1' \(SKU 'TSHIRT-RED-M'\): 1.5 pcs"):
+        OrderLine(line_id="1", sku="TSHIRT-RED-M", quantity="1.5", unit_price=idr("1"))  # type: ignore[arg-type]
 
 
 def test_a_float_quantity_is_a_type_error() -> None:

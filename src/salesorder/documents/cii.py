@@ -100,9 +100,9 @@ def _line(transaction: ET.Element, line: Line) -> None:
     price = _sub(_sub(item, "ram:SpecifiedLineTradeAgreement"), "ram:NetPriceProductTradePrice")
     _sub(price, "ram:ChargeAmount", _number(line.price))
     if line.base_quantity is not None:
-        _sub(price, "ram:BasisQuantity", str(line.base_quantity), unitCode="C62")
+        _sub(price, "ram:BasisQuantity", str(line.base_quantity), unitCode=line.unit_code)
     delivery = _sub(item, "ram:SpecifiedLineTradeDelivery")
-    _sub(delivery, "ram:BilledQuantity", str(line.quantity), unitCode="C62")
+    _sub(delivery, "ram:BilledQuantity", str(line.quantity), unitCode=line.unit_code)
     settlement = _sub(item, "ram:SpecifiedLineTradeSettlement")
     _category(settlement, "ram:ApplicableTradeTax", line.category)
     summation = _sub(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")

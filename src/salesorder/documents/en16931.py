@@ -18,7 +18,9 @@ The mapping, by business term:
   never doubled. A document of category O may carry no VAT identifier (BR-O-02): the tax
   ids are then the legal registration identifiers (BT-30/BT-47).
 - BG-25 a line per goods line: the units (BT-129, the credited units on a credit note,
-  negative on a downward adjustment), the net (BT-131), the item, its one VAT category and
+  negative on a downward adjustment; exact, 0.25 for a quarter kilogram) and their unit of
+  measure (BT-130, the line's UN/ECE Rec 20 code: ``C62`` for pieces, ``KGM``, ``MTR``;
+  also the base quantity's), the net (BT-131), the item, its one VAT category and
   rate (BG-30), and the net unit price (BT-146) with, when needed, a base quantity
   (BT-149): see :func:`unit_price`. A line with two taxes (Malaysia's sales tax and service
   tax together) has no EN 16931 form and is refused.
@@ -66,6 +68,7 @@ import attrs
 from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, InvoiceLine, Party
 from salesorder.domain.pricing import LineTax, TaxSummary
 from salesorder.domain.terms import InstalmentDue, PaymentTerms, TermsKind
+from salesorder.domain.units import PIECE, Quantity
 from salesorder.exceptions import DocumentRuleError, IllegalTransition
 from salesorder.money import Money
 from salesorder.numbers import decimal_isolated
@@ -123,16 +126,21 @@ class TradeParty:
 
 @attrs.frozen(kw_only=True)
 class Line:
-    """An invoice line (BG-25): ``price`` x ``quantity`` / ``base_quantity`` == ``net``."""
+    """An invoice line (BG-25): ``price`` x ``quantity`` / ``base_quantity`` == ``net``.
+
+    ``unit_code`` is the UN/ECE Recommendation 20 code of the unit both quantities count
+    (BT-130).
+    """
 
     id: str
     sku: str
     name: str
-    quantity: int
+    quantity: Quantity
     net: Money
     price: Decimal
-    base_quantity: int | None
+    base_quantity: Quantity | None
     category: VatCategory
+    unit_code: str = PIECE.un_code
 
 
 @attrs.frozen(kw_only=True)
@@ -477,19 +485,21 @@ def _check_parties(
 
 
 @decimal_isolated
-def unit_price(net: Decimal, quantity: int) -> tuple[Decimal, int | None]:
+def unit_price(net: Decimal, quantity: Quantity) -> tuple[Decimal, Quantity | None]:
     """The net unit price (BT-146) and base quantity (BT-149) of ``quantity`` units at ``net``.
 
     ``|net| / quantity`` when that decimal terminates within the 18 digits every XML Schema
     processor supports (then no base quantity); otherwise the smallest base quantity ``b``
     (the factor of the quantity that makes the division recur) with the price of ``b``
     units, so ``price x quantity / b == |net|`` exactly: 100.00 for 3 units is 100.00 per
-    3, not 33.3333. A quantity of 0 (nothing counted) takes the net as the price.
+    3, not 33.3333; 0.25 kg for 30,000 is 120,000 per kg. A quantity of 0 (nothing counted)
+    takes the net as the price.
     """
     amount = abs(net)
     if quantity == 0:
         return amount, None
-    share = Fraction(amount) / abs(quantity)
+    count: Quantity = -quantity if quantity < 0 else quantity
+    share = Fraction(amount) / Fraction(count)
     recurring = share.denominator
     for factor in (2, 5):
         while recurring % factor == 0:
@@ -500,7 +510,7 @@ def unit_price(net: Decimal, quantity: int) -> tuple[Decimal, int | None]:
         context.prec = 60
         price = (Decimal(exact.numerator) / Decimal(exact.denominator)).normalize() + 0
     if len(price.as_tuple().digits) > _XSD_DIGITS:
-        return amount, abs(quantity)
+        return amount, count
     return price, base
 
 
@@ -515,6 +525,7 @@ def _line(line: InvoiceLine, category: tuple[VatCategory, LineTax | None]) -> Li
         price=price,
         base_quantity=base,
         category=category[0],
+        unit_code=line.unit.un_code,
     )
 
 

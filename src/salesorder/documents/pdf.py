@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salesorder.documents.preview import LABELS, heading, legal_bases
+from salesorder.documents.preview import LABELS, heading, legal_bases, quantity_text
 from salesorder.domain.invoicing import CreditNote, Invoice, Party
 from salesorder.money import Money, format_money
 
@@ -194,7 +194,7 @@ def render_pdf(
         [
             [
                 line.description,
-                str(line.quantity),
+                quantity_text(line),
                 money(line.unit_price),
                 money(line.net),
                 money(line.tax),

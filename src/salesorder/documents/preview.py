@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 
-from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, Party
+from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, InvoiceLine, Party
+from salesorder.domain.units import PIECE
 from salesorder.money import Money, format_money
 
-__all__ = ["LABELS", "heading", "legal_bases", "render_html"]
+__all__ = ["LABELS", "heading", "legal_bases", "quantity_text", "render_html"]
 
 _KEYS = (
     "invoice", "vat_invoice", "credit_note", "pro_forma", "adjustment", "replacement", "draft",
@@ -71,6 +72,15 @@ def heading(document: Invoice | CreditNote, t: dict[str, str]) -> tuple[str, str
     return title, document.corrects_number
 
 
+def quantity_text(line: InvoiceLine) -> str:
+    """A line's quantity as printed: exact, with its unit unless it counts pieces.
+
+    ``"3"`` for three pieces, ``"0.25 kg"`` and ``"1.5 m"`` for a product sold by the
+    kilogram or the metre: never rounded, never padded with zeros.
+    """
+    return str(line.quantity) if line.unit == PIECE else f"{line.quantity} {line.unit.code}"
+
+
 def legal_bases(document: Invoice | CreditNote) -> list[Money | None] | None:
     """Per tax row, the legal base (Indonesia's DPP nilai lain) when the row has one.
 
@@ -102,7 +112,7 @@ def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
         head.append(f"{t['corrects']}: {html.escape(corrects)}")
     head.append("</p>")
     rows = "".join(
-        f"<tr><td>{html.escape(line.description)}</td><td>{line.quantity}</td>"
+        f"<tr><td>{html.escape(line.description)}</td><td>{html.escape(quantity_text(line))}</td>"
         f"<td>{money(line.unit_price)}</td><td>{money(line.net)}</td>"
         f"<td>{money(line.tax)}</td><td>{money(line.gross)}</td></tr>"
         for line in document.lines

@@ -146,7 +146,7 @@ def _line(root: ET.Element, model: EN16931Invoice, line: Line) -> None:
     )
     element = _sub(root, tag)
     _sub(element, "cbc:ID", line.id)
-    _sub(element, quantity, str(line.quantity), unitCode="C62")
+    _sub(element, quantity, str(line.quantity), unitCode=line.unit_code)
     _amount(element, "cbc:LineExtensionAmount", line.net)
     item = _sub(element, "cac:Item")
     _sub(item, "cbc:Name", line.name)
@@ -156,7 +156,7 @@ def _line(root: ET.Element, model: EN16931Invoice, line: Line) -> None:
     price = _sub(element, "cac:Price")
     _sub(price, "cbc:PriceAmount", _number(line.price), currencyID=line.net.currency)
     if line.base_quantity is not None:
-        _sub(price, "cbc:BaseQuantity", str(line.base_quantity), unitCode="C62")
+        _sub(price, "cbc:BaseQuantity", str(line.base_quantity), unitCode=line.unit_code)
 
 
 @decimal_isolated

@@ -15,6 +15,7 @@ import attrs
 from salesorder.domain.common import as_tuple, aware_datetime, positive_int
 from salesorder.domain.order_lines import OrderLine, check_line_currency
 from salesorder.domain.pricing import PricedOrder
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import AmendmentRefused, CurrencyMismatch, DuplicateError
 from salesorder.money import Money
 
@@ -45,7 +46,7 @@ def check_amendment(
     thing: str,
     before: Sequence[OrderLine],
     after: Sequence[OrderLine],
-    shipped: Mapping[str, int],
+    shipped: Mapping[str, Quantity],
     *,
     currency: str,
     priced: PricedOrder,

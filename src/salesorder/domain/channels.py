@@ -30,13 +30,13 @@ from salesorder.domain.common import (
     money,
     non_empty,
     non_negative_int,
-    positive_int,
     reference,
     spelled,
     text,
 )
 from salesorder.domain.customers import Address
 from salesorder.domain.inventory import ChannelStockRule
+from salesorder.domain.units import Quantity, positive_quantity, quantity
 from salesorder.exceptions import CurrencyMismatch, RevisionConflict, ValidationError
 from salesorder.money import Money
 
@@ -112,10 +112,14 @@ _optional_money = attrs.validators.optional(money)
 
 @attrs.frozen(kw_only=True)
 class MarketplaceLine:
-    """A line as the marketplace sends it: its own SKU, quantity and unit price."""
+    """A line as the marketplace sends it: its own SKU, quantity and unit price.
+
+    ``quantity`` is exact (``int``, or a ``Decimal`` for 1.5 kg); the import checks it
+    against the catalog product's unit.
+    """
 
     channel_sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=quantity, validator=positive_quantity)
     unit_price: Money = attrs.field(validator=money)
     #: The marketplace's category of the item; commission rates depend on it.
     category: str = attrs.field(default="", validator=text)
@@ -510,8 +514,8 @@ class StockPush:
 
     channel: str
     channel_sku: str
-    quantity: int
-    previous: int | None
+    quantity: Quantity
+    previous: Quantity | None
 
 
 # ---------------------------------------------------------------------------------------
@@ -538,7 +542,7 @@ class ChannelAccount:
     channel: str = attrs.field(validator=code)
     sku_map: dict[str, str] = attrs.Factory(dict)
     stock_rule: ChannelStockRule | None = None
-    pushed_stock: dict[str, int] = attrs.Factory(dict)
+    pushed_stock: dict[str, Quantity] = attrs.Factory(dict)
     rejected: list[RejectedDelivery] = attrs.Factory(list)
     rejected_total: int = 0
     settlements: list[SettlementReport] = attrs.Factory(list)
@@ -556,11 +560,11 @@ class ChannelAccount:
             )
         self.sku_map[channel_sku] = sku
 
-    def set_stock_rule(self, buffer: int, share: object) -> None:
+    def set_stock_rule(self, buffer: Quantity, share: object) -> None:
         """Hold back ``buffer`` units and offer ``share`` of the rest on this channel."""
         self.stock_rule = ChannelStockRule(channel=self.channel, buffer=buffer, share=share)
 
-    def record_push(self, channel_sku: str, quantity: int) -> None:
+    def record_push(self, channel_sku: str, quantity: Quantity) -> None:
         """Remember that ``quantity`` of ``channel_sku`` was pushed."""
         self.pushed_stock[channel_sku] = quantity
 

@@ -7,6 +7,7 @@ import datetime as dt
 import attrs
 
 from salesorder.domain.common import aware_datetime
+from salesorder.domain.units import Quantity
 from salesorder.money import Money
 
 __all__ = [
@@ -176,10 +177,13 @@ class ReturnedToSender(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class ReturnReceived(DomainEvent):
-    """Goods the buyer returned arrived back (``return_id``, units per line)."""
+    """Goods the buyer returned arrived back (``return_id``; ``units``, all lines together).
+
+    ``units`` is exact: a ``Decimal`` when a line counts in a unit with decimals (0.1 kg).
+    """
 
     return_id: str = ""
-    units: int = 0
+    units: Quantity = 0
 
 
 @attrs.frozen(kw_only=True)

@@ -19,6 +19,7 @@ import attrs
 from salesorder.domain.allocation import Pick
 from salesorder.domain.common import as_tuple
 from salesorder.domain.lifecycle import IN_WAREHOUSE, OrderStatus
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import IllegalTransition, NotFound, ReturnExceedsDelivered
 
 __all__ = ["FulfilmentRecord", "LineFulfilment"]
@@ -32,25 +33,25 @@ class LineFulfilment:
     """
 
     line_id: str
-    ordered: int
-    reserved: int
-    shipped: int
-    returned: int
+    ordered: Quantity
+    reserved: Quantity
+    shipped: Quantity
+    returned: Quantity
 
     @property
-    def waiting(self) -> int:
+    def waiting(self) -> Quantity:
         """Units neither reserved nor shipped (a backorder, or not yet allocated)."""
-        return self.ordered - self.reserved - self.shipped
+        return to_quantity(self.ordered - self.reserved - self.shipped)
 
 
-def _units(picks: Iterable[Pick]) -> dict[str, int]:
-    units: dict[str, int] = {}
+def _units(picks: Iterable[Pick]) -> dict[str, Quantity]:
+    units: dict[str, Quantity] = {}
     for pick in picks:
-        units[pick.line_id] = units.get(pick.line_id, 0) + pick.quantity
+        units[pick.line_id] = to_quantity(units.get(pick.line_id, 0) + pick.quantity)
     return units
 
 
-def _known(ordered: Mapping[str, int], line_id: str, thing: str) -> None:
+def _known(ordered: Mapping[str, Quantity], line_id: str, thing: str) -> None:
     if line_id not in ordered:
         raise NotFound(f"line of {thing}", line_id)
 
@@ -78,17 +79,17 @@ class FulfilmentRecord:
     #: The picks that have left with a courier (where each unit shipped from).
     dispatched: tuple[Pick, ...] = attrs.field(default=(), converter=as_tuple)
     #: Units the buyer sent back and the seller received, per line id.
-    returned: dict[str, int] = attrs.Factory(dict)
+    returned: dict[str, Quantity] = attrs.Factory(dict)
 
     # -- facts ----------------------------------------------------------------------------
 
     @property
-    def reserved(self) -> dict[str, int]:
+    def reserved(self) -> dict[str, Quantity]:
         """Units reserved and not yet shipped, per line id."""
         return _units(self.picks)
 
     @property
-    def shipped(self) -> dict[str, int]:
+    def shipped(self) -> dict[str, Quantity]:
         """Units handed to couriers, per line id."""
         return _units(self.dispatched)
 
@@ -99,25 +100,25 @@ class FulfilmentRecord:
             return [] if self.warehouse is None else [self.warehouse]
         return list(dict.fromkeys(p.warehouse for p in self.picks))
 
-    def reserved_in(self, line_id: str, warehouse: str) -> int:
+    def reserved_in(self, line_id: str, warehouse: str) -> Quantity:
         """Units of ``line_id`` reserved in ``warehouse``."""
-        return sum(
-            p.quantity for p in self.picks if (p.line_id, p.warehouse) == (line_id, warehouse)
+        return to_quantity(
+            sum(p.quantity for p in self.picks if (p.line_id, p.warehouse) == (line_id, warehouse))
         )
 
-    def outstanding(self, ordered: Mapping[str, int], line_id: str) -> int:
+    def outstanding(self, ordered: Mapping[str, Quantity], line_id: str) -> Quantity:
         """Units of line ``line_id`` not yet handed to a courier."""
-        return ordered[line_id] - self.shipped.get(line_id, 0)
+        return to_quantity(ordered[line_id] - self.shipped.get(line_id, 0))
 
-    def unreserved(self, ordered: Mapping[str, int], line_id: str) -> int:
+    def unreserved(self, ordered: Mapping[str, Quantity], line_id: str) -> Quantity:
         """Units of line ``line_id`` still to ship and not reserved (a backorder)."""
-        return self.outstanding(ordered, line_id) - self.reserved.get(line_id, 0)
+        return to_quantity(self.outstanding(ordered, line_id) - self.reserved.get(line_id, 0))
 
-    def returnable(self, line_id: str) -> int:
+    def returnable(self, line_id: str) -> Quantity:
         """Units of ``line_id`` shipped and not yet returned."""
-        return self.shipped.get(line_id, 0) - self.returned.get(line_id, 0)
+        return to_quantity(self.shipped.get(line_id, 0) - self.returned.get(line_id, 0))
 
-    def completes(self, ordered: Mapping[str, int], warehouses: Iterable[str] | None) -> bool:
+    def completes(self, ordered: Mapping[str, Quantity], warehouses: Iterable[str] | None) -> bool:
         """True when shipping the picks from ``warehouses`` (None: all) leaves nothing to ship."""
         chosen = None if warehouses is None else set(warehouses)
         leaving = _units(p for p in self.picks if chosen is None or p.warehouse in chosen)
@@ -125,7 +126,7 @@ class FulfilmentRecord:
             self.outstanding(ordered, line_id) - leaving.get(line_id, 0) for line_id in ordered
         )
 
-    def lines(self, ordered: Mapping[str, int]) -> list[LineFulfilment]:
+    def lines(self, ordered: Mapping[str, Quantity]) -> list[LineFulfilment]:
         """Per line: units ordered, reserved (not shipped), shipped and returned."""
         reserved, shipped = self.reserved, self.shipped
         return [
@@ -143,7 +144,7 @@ class FulfilmentRecord:
 
     def reserving(
         self,
-        ordered: Mapping[str, int],
+        ordered: Mapping[str, Quantity],
         warehouse: str,
         picks: Sequence[Pick],
         at: dt.datetime,
@@ -163,7 +164,7 @@ class FulfilmentRecord:
         """
         short = False
         for line_id in ordered:
-            got = sum(p.quantity for p in picks if p.line_id == line_id)
+            got = to_quantity(sum(p.quantity for p in picks if p.line_id == line_id))
             left = self.outstanding(ordered, line_id)
             if got > left or (got < left and not partial):
                 raise IllegalTransition(
@@ -182,7 +183,7 @@ class FulfilmentRecord:
         self,
         line_id: str,
         warehouse: str,
-        short: int,
+        short: Quantity,
         at: dt.datetime,
         *,
         thing: str,
@@ -221,7 +222,7 @@ class FulfilmentRecord:
         return attrs.evolve(self, picks=picks).waiting(at)
 
     def adding(
-        self, pick: Pick, ordered: Mapping[str, int], *, thing: str, status: OrderStatus
+        self, pick: Pick, ordered: Mapping[str, Quantity], *, thing: str, status: OrderStatus
     ) -> FulfilmentRecord:
         """``pick`` re-reserves units elsewhere; the wait ends once nothing is unreserved.
 
@@ -270,7 +271,7 @@ class FulfilmentRecord:
         )
 
     def check_return(
-        self, ordered: Mapping[str, int], line_id: str, quantity: int, *, thing: str
+        self, ordered: Mapping[str, Quantity], line_id: str, quantity: Quantity, *, thing: str
     ) -> None:
         """Refuse a return of ``quantity`` units of ``line_id`` beyond what can come back.
 
@@ -282,9 +283,9 @@ class FulfilmentRecord:
         if quantity > self.returnable(line_id):
             raise ReturnExceedsDelivered(thing, line_id, quantity, self.returnable(line_id))
 
-    def receiving_back(self, units: Mapping[str, int]) -> FulfilmentRecord:
+    def receiving_back(self, units: Mapping[str, Quantity]) -> FulfilmentRecord:
         """The buyer's returned ``units`` (per line id) arrived back at the seller."""
         returned = dict(self.returned)
         for line_id, quantity in units.items():
-            returned[line_id] = returned.get(line_id, 0) + quantity
+            returned[line_id] = to_quantity(returned.get(line_id, 0) + quantity)
         return attrs.evolve(self, returned=returned)

@@ -22,12 +22,20 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from decimal import Decimal
-from typing import Protocol
+from decimal import ROUND_FLOOR, Decimal
+from typing import Protocol, overload
 
 import attrs
 
 from salesorder.domain.common import aware_datetime, code, non_negative_int, positive_int
+from salesorder.domain.units import (
+    MAX_QUANTITY_DECIMALS,
+    Quantity,
+    non_negative_quantity,
+    positive_quantity,
+    to_quantity,
+)
+from salesorder.domain.units import quantity as as_quantity
 from salesorder.exceptions import (
     DuplicateError,
     InsufficientStock,
@@ -58,12 +66,12 @@ def reservation_key(order_id: str, line_id: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class Reservation:
-    """Units of a SKU held in a warehouse for one order line."""
+    """Units of a SKU held in a warehouse for one order line (an exact quantity)."""
 
     key: str = attrs.field(validator=code)
     order_id: str = attrs.field(validator=code)
     line_id: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
     created_at: dt.datetime = attrs.field(validator=aware_datetime)
     expires_at: dt.datetime | None = None
 
@@ -72,7 +80,7 @@ class Reservation:
         cls,
         order_id: str,
         line_id: str,
-        quantity: int,
+        quantity: Quantity,
         created_at: dt.datetime,
         expires_at: dt.datetime | None = None,
     ) -> Reservation:
@@ -105,9 +113,10 @@ class MovementKind(str, enum.Enum):
 class StockMovement:
     """One entry of the stock ledger of (``warehouse``, ``sku``), numbered by ``seq`` from 1.
 
-    ``on_hand_change`` and ``reserved_change`` are signed unit counts; summed over an item's
-    ledger they give its ``on_hand`` and ``reserved``. ``document`` names the source (an order,
-    a purchase order, a receipt, a count, a transfer) and ``reason`` says why in words.
+    ``on_hand_change`` and ``reserved_change`` are signed exact quantities (in the product's
+    unit); summed over an item's ledger they give its ``on_hand`` and ``reserved``, exactly.
+    ``document`` names the source (an order, a purchase order, a receipt, a count, a
+    transfer) and ``reason`` says why in words.
     """
 
     warehouse: str = attrs.field(validator=code)
@@ -115,8 +124,8 @@ class StockMovement:
     seq: int = attrs.field(validator=positive_int)
     kind: MovementKind
     at: dt.datetime = attrs.field(validator=aware_datetime)
-    on_hand_change: int = 0
-    reserved_change: int = 0
+    on_hand_change: Quantity = attrs.field(default=0, converter=as_quantity)
+    reserved_change: Quantity = attrs.field(default=0, converter=as_quantity)
     document: str = ""
     reason: str = ""
 
@@ -130,6 +139,8 @@ class StockMovement:
 class StockItem:
     """On hand and reserved units of one SKU in one warehouse.
 
+    Every level is an exact quantity in the product's unit (an ``int`` for whole units, a
+    ``Decimal`` for 1.25 kg); the services check it against the unit's decimals.
     ``reorder_point`` and ``reorder_quantity`` drive purchase proposals (zero quantity: never
     reorder). ``movements`` counts the ledger entries posted for this item and
     ``last_movement_at`` is the time of the latest one (a count taken earlier is stale).
@@ -137,11 +148,19 @@ class StockItem:
 
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    on_hand: int = attrs.field(default=0, validator=non_negative_int)
-    safety_stock: int = attrs.field(default=0, validator=non_negative_int)
+    on_hand: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
+    safety_stock: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
     reservations: dict[str, Reservation] = attrs.Factory(dict)
-    reorder_point: int = attrs.field(default=0, validator=non_negative_int)
-    reorder_quantity: int = attrs.field(default=0, validator=non_negative_int)
+    reorder_point: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
+    reorder_quantity: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
     movements: int = attrs.field(default=0, validator=non_negative_int)
     last_movement_at: dt.datetime | None = None
 
@@ -151,17 +170,18 @@ class StockItem:
         return (self.warehouse, self.sku)
 
     @property
-    def reserved(self) -> int:
+    def reserved(self) -> Quantity:
         """Units held by active reservations."""
-        return sum(r.quantity for r in self.reservations.values())
+        return to_quantity(sum(r.quantity for r in self.reservations.values()))
 
     @property
-    def available(self) -> int:
+    def available(self) -> Quantity:
         """Units that may still be promised, on hand minus reserved minus safety stock."""
-        return max(0, self.on_hand - self.reserved - self.safety_stock)
+        return to_quantity(max(0, self.on_hand - self.reserved - self.safety_stock))
 
-    def receive(self, quantity: int) -> None:
+    def receive(self, quantity: Quantity) -> None:
         """Goods arrive: on hand rises by ``quantity`` (above zero)."""
+        quantity = to_quantity(quantity, what=f"receipt of SKU {self.sku!r} in {self.warehouse!r}")
         if quantity <= 0:
             raise InvalidQuantity(
                 f"receipt of SKU {self.sku!r} in {self.warehouse!r} must be > 0, got {quantity}"
@@ -199,7 +219,10 @@ class StockItem:
         """
         if self.reserved + reservation.quantity > self.on_hand:
             raise InsufficientStock(
-                self.sku, self.warehouse, self.on_hand - self.reserved, reservation.quantity
+                self.sku,
+                self.warehouse,
+                to_quantity(self.on_hand - self.reserved),
+                reservation.quantity,
             )
         self.reservations[reservation.key] = reservation
 
@@ -220,23 +243,23 @@ class StockItem:
         self.on_hand -= reservation.quantity
         return reservation
 
-    def take_out(self, quantity: int) -> None:
+    def take_out(self, quantity: Quantity) -> None:
         """Units leave without an order (write-off, transfer out): only unreserved ones.
 
         Raises:
             InvalidQuantity: ``quantity`` is not above zero.
             InsufficientStock: fewer unreserved units are on hand (nothing changes).
         """
+        what = f"removal of SKU {self.sku!r} from {self.warehouse!r}"
+        quantity = to_quantity(quantity, what=what)
         if quantity <= 0:
-            raise InvalidQuantity(
-                f"removal of SKU {self.sku!r} from {self.warehouse!r} must be > 0, got {quantity}"
-            )
-        free = self.on_hand - self.reserved
+            raise InvalidQuantity(f"{what} must be > 0, got {quantity}")
+        free = to_quantity(self.on_hand - self.reserved)
         if quantity > free:
             raise InsufficientStock(self.sku, self.warehouse, free, quantity)
         self.on_hand -= quantity
 
-    def count(self, counted: int, counted_at: dt.datetime) -> int:
+    def count(self, counted: Quantity, counted_at: dt.datetime) -> Quantity:
         """A stock count found ``counted`` units; on hand becomes it. Returns the variance.
 
         Raises:
@@ -244,6 +267,7 @@ class StockItem:
                 ship those reservations first).
             StaleCount: movements were posted after ``counted_at``.
         """
+        counted = to_quantity(counted, what=f"count of SKU {self.sku!r} in {self.warehouse!r}")
         if counted < 0:
             raise InvalidQuantity(
                 f"count of SKU {self.sku!r} in {self.warehouse!r} must be >= 0, got {counted}"
@@ -258,18 +282,20 @@ class StockItem:
                 f"count of SKU {self.sku!r} in {self.warehouse!r} found {counted}, "
                 f"below the {self.reserved} reserved"
             )
-        variance = counted - self.on_hand
+        variance = to_quantity(counted - self.on_hand)
         self.on_hand = counted
         return variance
 
-    def set_policy(self, *, safety_stock: int, reorder_point: int, reorder_quantity: int) -> None:
+    def set_policy(
+        self, *, safety_stock: Quantity, reorder_point: Quantity, reorder_quantity: Quantity
+    ) -> None:
         """Set the safety stock and the reorder point and quantity (each >= 0)."""
         for name, value in (
             ("safety_stock", safety_stock),
             ("reorder_point", reorder_point),
             ("reorder_quantity", reorder_quantity),
         ):
-            if value < 0:
+            if to_quantity(value, what=name) < 0:
                 raise InvalidQuantity(
                     f"{name} of SKU {self.sku!r} in {self.warehouse!r} must be >= 0, got {value}"
                 )
@@ -282,8 +308,8 @@ class StockItem:
         kind: MovementKind,
         at: dt.datetime,
         *,
-        on_hand_change: int = 0,
-        reserved_change: int = 0,
+        on_hand_change: Quantity = 0,
+        reserved_change: Quantity = 0,
         document: str = "",
         reason: str = "",
     ) -> StockMovement:
@@ -330,19 +356,44 @@ class ChannelStockRule:
     """How much of what is available a channel may sell.
 
     ``buffer`` units are held back first, then the channel gets ``share`` (0 to 1) of the rest,
-    rounded down to whole units, so several channels sharing one stock never offer more than
-    there is when their shares add up to at most 1.
+    rounded down (to whole units, or to the decimals :func:`available_to_sell` is given), so
+    several channels sharing one stock never offer more than there is when their shares add
+    up to at most 1.
     """
 
     channel: str = attrs.field(validator=code)
-    buffer: int = attrs.field(default=0, validator=non_negative_int)
+    buffer: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
     share: Decimal = attrs.field(default=Decimal(1), converter=_decimal, validator=_share)
 
 
-def available_to_sell(available: int, rule: ChannelStockRule) -> int:
-    """Units ``rule.channel`` may offer out of ``available`` (never below zero)."""
+@overload
+def available_to_sell(available: Quantity, rule: ChannelStockRule) -> int: ...
+
+
+@overload
+def available_to_sell(
+    available: Quantity, rule: ChannelStockRule, *, decimals: int
+) -> Quantity: ...
+
+
+def available_to_sell(
+    available: Quantity, rule: ChannelStockRule, *, decimals: int = 0
+) -> Quantity:
+    """Units ``rule.channel`` may offer out of ``available`` (never below zero).
+
+    Rounded down to ``decimals`` places: whole units by default (what marketplaces list),
+    the unit's decimals for a channel that sells 1.5 kg.
+    """
+    if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+        raise ValidationError(f"decimals must be a whole number >= 0, got {decimals!r}")
+    decimals = min(decimals, MAX_QUANTITY_DECIMALS)
     rest = max(0, available - rule.buffer)
-    return math.floor(rest * rule.share)
+    if not decimals:
+        return math.floor(rest * rule.share)
+    step = Decimal(1).scaleb(-decimals)
+    return to_quantity((Decimal(rest) * rule.share).quantize(step, rounding=ROUND_FLOOR))
 
 
 class WaitsForStock(Protocol):

@@ -11,7 +11,8 @@ its status itself and passes its name (``thing``) and currency for the messages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import attrs
 
@@ -20,7 +21,14 @@ from salesorder.domain.common import as_tuple
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.order_lines import OrderLine, check_line_currency
 from salesorder.domain.pricing import PricedOrder
-from salesorder.exceptions import CurrencyMismatch, DuplicateError, IllegalTransition, NotFound
+from salesorder.domain.units import Quantity
+from salesorder.exceptions import (
+    CurrencyMismatch,
+    DuplicateError,
+    IllegalTransition,
+    InvalidQuantity,
+    NotFound,
+)
 
 __all__ = ["OrderContents"]
 
@@ -58,9 +66,29 @@ class OrderContents:
             check_line_currency(currency, line)
 
     @property
-    def ordered(self) -> dict[str, int]:
+    def ordered(self) -> dict[str, Quantity]:
         """Units ordered, per line id, in line order."""
         return {line.line_id: line.quantity for line in self.lines}
+
+    def check_units(
+        self, units: Mapping[str, Quantity], *, thing: str, action: str = "return"
+    ) -> None:
+        """Raise unless each of ``units`` (line id -> units) is above zero and exact to its line.
+
+        ``thing`` names the order and ``action`` what the units are for, in the messages
+        (``"return of order 'SO-1' line '1' (SKU 'COFFEE'): ..."``).
+
+        Raises:
+            NotFound: a line id the contents do not have.
+            InvalidQuantity: a count that is not a quantity above zero.
+            TooManyDecimals: a count with more decimals than its line's unit allows.
+        """
+        for line_id, count in units.items():
+            line = self.line(line_id, thing=thing)
+            what = f"{action} of {thing} line {line_id!r} (SKU {line.sku!r})"
+            if isinstance(count, bool) or not isinstance(count, (int, Decimal)) or count <= 0:
+                raise InvalidQuantity(f"{what} needs units > 0, got {count!r}")
+            line.unit.check(count, what=what)
 
     def line(self, line_id: str, *, thing: str) -> OrderLine:
         """The line with ``line_id``.
@@ -100,8 +128,13 @@ class OrderContents:
         lines = (line for line in self.lines if line.line_id != line_id)
         return attrs.evolve(self, lines=lines, pricing=None)
 
-    def changing(self, line_id: str, quantity: int, *, thing: str) -> OrderContents:
-        """The contents with line ``line_id`` at ``quantity`` (above zero), unpriced."""
+    def changing(self, line_id: str, quantity: Quantity, *, thing: str) -> OrderContents:
+        """The contents with line ``line_id`` at ``quantity`` (above zero), unpriced.
+
+        Raises:
+            InvalidQuantity: ``quantity`` is not above zero.
+            TooManyDecimals: it has more decimals than the line's unit allows.
+        """
         updated = attrs.evolve(self.line(line_id, thing=thing), quantity=quantity)
         lines = (updated if line.line_id == line_id else line for line in self.lines)
         return attrs.evolve(self, lines=lines, pricing=None)

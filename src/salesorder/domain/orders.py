@@ -20,7 +20,7 @@ from salesorder.domain.allocation import Pick
 from salesorder.domain.amendments import Amendment, check_amendment
 from salesorder.domain.balance import OrderBalance
 from salesorder.domain.channels import Channel
-from salesorder.domain.common import Held, aware_datetime, code, positive_int
+from salesorder.domain.common import Held, aware_datetime, code
 from salesorder.domain.customers import Address
 from salesorder.domain.fulfilment import FulfilmentRecord, LineFulfilment
 from salesorder.domain.lifecycle import OrderAction, OrderStatus, StatusChange
@@ -30,6 +30,7 @@ from salesorder.domain.order_lines import OrderLine
 from salesorder.domain.order_progress import OrderProgress
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.pricing import PricedOrder, PricedShipping, TaxMode
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import (
     CurrencyMismatch,
     EmptyOrder,
@@ -215,20 +216,20 @@ class Order:
     backordered_since = Held[dt.datetime | None]("fulfilment_record", "When the wait began.")
     picks = Held[list[Pick]]("fulfilment_record", "Where each reserved unit comes from.", list)
     dispatched = Held[list[Pick]]("fulfilment_record", "Picks gone with a courier.", list)
-    returned = Held[dict[str, int]]("fulfilment_record", "Units sent back, per line id.", dict)
+    returned = Held[dict[str, Quantity]]("fulfilment_record", "Units sent back, per line.", dict)
     pick_warehouses = Held[list[str]]("fulfilment_record", "Where the reserved units are.")
-    shipped = Held[dict[str, int]]("fulfilment_record", "Units handed to couriers, per line.")
+    shipped = Held[dict[str, Quantity]]("fulfilment_record", "Units handed to couriers, per line.")
 
     def fulfilment(self) -> list[LineFulfilment]:
         """Per line: units ordered, reserved, shipped, returned; the status rolls them up."""
         return self.fulfilment_record.lines(self.contents.ordered)
 
-    def unreserved(self, line_id: str) -> int:
+    def unreserved(self, line_id: str) -> Quantity:
         """Units of line ``line_id`` still to ship and not reserved (a backorder)."""
         self.line(line_id)
         return self.fulfilment_record.unreserved(self.contents.ordered, line_id)
 
-    def outstanding(self, line_id: str) -> int:
+    def outstanding(self, line_id: str) -> Quantity:
         """Units of line ``line_id`` not yet handed to a courier."""
         self.line(line_id)
         return self.fulfilment_record.outstanding(self.contents.ordered, line_id)
@@ -238,7 +239,7 @@ class Order:
         """True when every unit of every line has been handed to a courier."""
         return all(self.outstanding(line.line_id) == 0 for line in self.lines)
 
-    def returnable(self, line_id: str) -> int:
+    def returnable(self, line_id: str) -> Quantity:
         """Units of ``line_id`` delivered and not yet returned."""
         self.line(line_id)
         return self.fulfilment_record.returnable(line_id)
@@ -264,8 +265,8 @@ class Order:
         self.check(OrderAction.EDIT)
         self.contents = self.contents.removing(line_id, thing=self.thing)
 
-    def change_quantity(self, line_id: str, quantity: int) -> None:
-        """Set a line's quantity (above zero); the order must be priced again."""
+    def change_quantity(self, line_id: str, quantity: Quantity) -> None:
+        """Set a line's quantity (above zero, exact to its unit); it must be priced again."""
         self.check(OrderAction.EDIT)
         self.contents = self.contents.changing(line_id, quantity, thing=self.thing)
 
@@ -351,7 +352,7 @@ class Order:
         )
         self._move(OrderAction.RESERVE, at, "partly: the rest waits" if short else "")
 
-    def short_picked(self, line_id: str, warehouse: str, short: int, at: dt.datetime) -> None:
+    def short_picked(self, line_id: str, warehouse: str, short: Quantity, at: dt.datetime) -> None:
         """``short`` reserved units of ``line_id`` were not found in ``warehouse``: they wait.
 
         See :meth:`~salesorder.domain.fulfilment.FulfilmentRecord.short_picked`.
@@ -423,9 +424,8 @@ class Order:
         :meth:`.OrderBalance.charging`); ``cash_rounding`` makes COD cash.
         """
         record = self.fulfilment_record
-        completes = record.completes(
-            self.contents.ordered, None if warehouse is None else [warehouse]
-        )
+        places = None if warehouse is None else [warehouse]
+        completes = record.completes(self.contents.ordered, places)
         action = OrderAction.SHIP if completes else OrderAction.SHIP_PART
         self.check(action)
         balance = self.balance.charging(
@@ -466,17 +466,18 @@ class Order:
         """The courier gives up and brings the parcel back to the seller."""
         self._move(OrderAction.RETURN_TO_SENDER, at, reason)
 
-    def record_return(self, units: dict[str, int], at: dt.datetime, note: str = "") -> None:
+    def record_return(self, units: dict[str, Quantity], at: dt.datetime, note: str = "") -> None:
         """The buyer's returned ``units`` (per line id) arrived back at the seller.
 
         Raises:
             IllegalTransition: the order was not delivered.
+            InvalidQuantity, TooManyDecimals: see :meth:`.OrderContents.check_units`.
             ReturnExceedsDelivered: more units than were delivered and not yet returned.
         """
         self.check(OrderAction.RETURN_PART)
         record = self.fulfilment_record
+        self.contents.check_units(units, thing=self.thing)
         for line_id, quantity in units.items():
-            positive_int(self, attrs.fields(OrderLine).quantity, quantity)
             record.check_return(self.contents.ordered, line_id, quantity, thing=self.thing)
         self.fulfilment_record = record.receiving_back(units)
         everything = all(self.returnable(line.line_id) == 0 for line in self.lines)

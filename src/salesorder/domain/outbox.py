@@ -31,6 +31,8 @@ import attrs
 from salesorder.domain.channels import Listing
 from salesorder.domain.common import aware_datetime, non_empty
 from salesorder.domain.notifications import Message
+from salesorder.domain.units import Quantity
+from salesorder.domain.units import quantity as as_quantity
 from salesorder.exceptions import IllegalTransition, ValidationError
 
 __all__ = [
@@ -70,8 +72,9 @@ class Call:
     notification channel; ``subject`` the shipment id (courier calls), the marketplace's
     order id, the channel SKU, the listing's item id, the invoice id or the message key.
     The other fields are what the kind sends: the courier booking reference or the tracking
-    number (``reference``), the courier of a tracking push, the quantity of a stock push,
-    the reason of an e-invoice cancellation, the listing to publish, the message to send.
+    number (``reference``), the courier of a tracking push, the quantity of a stock push (an
+    exact quantity, see :mod:`salesorder.domain.units`), the reason of an e-invoice
+    cancellation, the listing to publish, the message to send.
     """
 
     kind: CallKind
@@ -79,7 +82,9 @@ class Call:
     subject: str = attrs.field(validator=non_empty)
     reference: str = ""
     courier: str = ""
-    quantity: int | None = None
+    quantity: Quantity | None = attrs.field(
+        default=None, converter=attrs.converters.optional(as_quantity)
+    )
     reason: str = ""
     listing: Listing | None = None
     message: Message | None = None

@@ -16,28 +16,31 @@ import attrs
 from salesorder.domain.catalog import Dimensions, Product
 from salesorder.domain.lifecycle import IN_WAREHOUSE, OrderStatus
 from salesorder.domain.orders import Order
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.domain.warehouse import Parcel, ParcelItem, ParcelStatus, packable
 from salesorder.exceptions import IllegalTransition, InvalidQuantity, ValidationError
 
 __all__ = ["Measurement", "measure", "packed_units", "packs_the_order", "parcel_items"]
 
 
-def packed_units(parcels: Iterable[Parcel], status: ParcelStatus | None = None) -> dict[str, int]:
+def packed_units(
+    parcels: Iterable[Parcel], status: ParcelStatus | None = None
+) -> dict[str, Quantity]:
     """Units in ``parcels`` (those in ``status``, when given), per order line id."""
-    units: dict[str, int] = {}
+    units: dict[str, Quantity] = {}
     for parcel in parcels:
         if status is None or parcel.status is status:
             for line_id, quantity in parcel.units().items():
-                units[line_id] = units.get(line_id, 0) + quantity
+                units[line_id] = to_quantity(units.get(line_id, 0) + quantity)
     return units
 
 
 def parcel_items(
     order: Order,
     warehouse: str,
-    requested: Sequence[tuple[str, int]],
-    picked: Mapping[str, int],
-    packed: Mapping[str, int],
+    requested: Sequence[tuple[str, Quantity]],
+    picked: Mapping[str, Quantity],
+    packed: Mapping[str, Quantity],
 ) -> list[ParcelItem]:
     """What a new parcel of ``order`` from ``warehouse`` holds.
 
@@ -46,7 +49,7 @@ def parcel_items(
 
     Raises:
         IllegalTransition: the order's units are not in the warehouse.
-        InvalidQuantity: a requested line has fewer than one unit.
+        InvalidQuantity: a requested line has no units (zero or less).
         NotFound: a requested line is not on the order.
         ValidationError: nothing is requested and nothing is left to pack.
         PackExceedsPicked: a line would have more packed than was picked.
@@ -57,7 +60,7 @@ def parcel_items(
     for line_id, quantity in requested:
         if quantity <= 0:
             raise InvalidQuantity(
-                f"{order.thing} line {line_id!r}: a parcel holds at least one unit, got {quantity}"
+                f"{order.thing} line {line_id!r}: a parcel holds more than 0 units, got {quantity}"
             )
         items.append(ParcelItem(line_id=line_id, sku=order.line(line_id).sku, quantity=quantity))
     if not requested:
@@ -122,10 +125,10 @@ def packs_the_order(order: Order, parcels: Iterable[Parcel]) -> bool:
         waiting = packed_units(
             (p for p in parcels if p.warehouse == warehouse), ParcelStatus.PACKED
         )
-        reserved: dict[str, int] = {}
+        reserved: dict[str, Quantity] = {}
         for pick in order.picks:
             if pick.warehouse == warehouse:
-                reserved[pick.line_id] = reserved.get(pick.line_id, 0) + pick.quantity
+                reserved[pick.line_id] = to_quantity(reserved.get(pick.line_id, 0) + pick.quantity)
         if any(waiting.get(line_id, 0) < quantity for line_id, quantity in reserved.items()):
             return False
     return True

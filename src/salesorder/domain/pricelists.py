@@ -2,7 +2,10 @@
 
 A :class:`PriceList` is in one currency and says whether its prices include tax. Its
 :class:`PriceEntry` rows give a unit price per SKU from a minimum quantity (break prices:
-the entry with the highest ``min_quantity`` not above the line's quantity wins).
+the entry with the highest ``min_quantity`` not above the line's quantity wins). Quantities
+are exact, in the product's unit; a line of less than one unit (0.25 kg) that no tier
+reaches takes the tier from one unit (the default), so a list of prices per kilogram
+prices a quarter kilogram too.
 
 Which list prices a line (:func:`choose_price`), in this order:
 
@@ -34,11 +37,11 @@ from salesorder.domain.common import (
     money,
     non_empty,
     optional_code,
-    positive_int,
     spelled,
     text,
 )
 from salesorder.domain.tax import TaxMode
+from salesorder.domain.units import Quantity, positive_quantity, quantity
 from salesorder.exceptions import (
     CurrencyMismatch,
     PriceListConflict,
@@ -52,11 +55,14 @@ __all__ = ["PriceChoice", "PriceEntry", "PriceList", "PricingContext", "choose_p
 
 @attrs.frozen(kw_only=True)
 class PriceEntry:
-    """A unit price for ``sku`` from ``min_quantity`` units on (a quantity tier)."""
+    """A unit price for ``sku`` from ``min_quantity`` units on (a quantity tier).
+
+    ``min_quantity`` is exact, in the product's unit (a tier from 2.5 kg is ``"2.5"``).
+    """
 
     sku: str = attrs.field(validator=code)
     unit_price: Money = attrs.field(validator=money)
-    min_quantity: int = attrs.field(default=1, validator=positive_int)
+    min_quantity: Quantity = attrs.field(default=1, converter=quantity, validator=positive_quantity)
 
     def __attrs_post_init__(self) -> None:
         if self.unit_price.is_negative:
@@ -115,7 +121,7 @@ class PriceList:
                 f"price list {self.code!r} ends ({self.valid_to}) before it starts "
                 f"({self.valid_from})"
             )
-        seen: set[tuple[str, int]] = set()
+        seen: set[tuple[str, Quantity]] = set()
         for entry in self.entries:
             if entry.unit_price.currency != self.currency:
                 raise CurrencyMismatch(
@@ -152,14 +158,20 @@ class PriceList:
             and (self.customer_id is None or self.customer_id == context.customer_id)
         )
 
-    def entry_for(self, sku: str, quantity: int) -> PriceEntry | None:
-        """The tier for ``quantity`` units of ``sku``: highest ``min_quantity <= quantity``."""
+    def entry_for(self, sku: str, quantity: Quantity) -> PriceEntry | None:
+        """The tier for ``quantity`` units of ``sku``: highest ``min_quantity <= quantity``.
+
+        Less than one unit that no tier reaches takes the tier from one unit, if any.
+        """
         best: PriceEntry | None = None
-        for entry in self._by_sku.get(sku, ()):
+        entries = self._by_sku.get(sku, ())
+        for entry in entries:
             if entry.min_quantity <= quantity and (
                 best is None or entry.min_quantity > best.min_quantity
             ):
                 best = entry
+        if best is None and quantity < 1:
+            best = next((entry for entry in entries if entry.min_quantity == 1), None)
         return best
 
 
@@ -185,14 +197,14 @@ class PriceChoice:
     unit_price: Money
     tax_mode: TaxMode | None
     price_list: str | None
-    min_quantity: int
+    min_quantity: Quantity
     reason: str
 
 
 def choose_price(
     lists: Sequence[PriceList],
     sku: str,
-    quantity: int,
+    quantity: Quantity,
     context: PricingContext,
     *,
     fallback: Money,
@@ -227,7 +239,11 @@ def choose_price(
 
 
 def _ranked(
-    applicable: Sequence[PriceList], sku: str, quantity: int, context: PricingContext, currency: str
+    applicable: Sequence[PriceList],
+    sku: str,
+    quantity: Quantity,
+    context: PricingContext,
+    currency: str,
 ) -> list[tuple[PriceList, PriceEntry]]:
     """The lists of ``applicable`` that price the SKU, the winner first; empty when none does.
 

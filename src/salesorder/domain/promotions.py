@@ -140,8 +140,10 @@ class Promotion:
         percent: for the percent kinds, 0 < percent <= 100.
         amount: for the fixed kinds, the amount off (per eligible line for
             ``line_fixed``, off the order for ``order_fixed``); for ``bundle_price``, the
-            price of one bundle (one unit of each of ``skus``).
-        buy_quantity, get_quantity: buy X get Y free, per eligible line (same SKU).
+            price of one bundle (one unit of each of ``skus``; whole bundles only).
+        buy_quantity, get_quantity: buy X get Y free, per eligible line (same SKU). Only
+            whole groups of X + Y count: a line of a fractional quantity (2.5 kg, buy 1 get
+            1) gets the floor of its groups (one kilogram free), never a part of a group.
         skus: eligible SKUs (empty: every SKU); for a bundle, its members.
         min_spend: the order's goods at list prices (before any discount) must reach it,
             so that one discount never switches another off.

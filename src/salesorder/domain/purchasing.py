@@ -8,6 +8,10 @@ the discrepancies in words. Receiving more than was ordered is refused with
 
 :func:`propose_reorders` proposes what to buy when a SKU's stock position (available plus
 incoming on open purchase orders) is at or below its reorder point.
+
+Quantities are exact, in the product's own unit (the stock ledger's). A line or a receipt
+given in one of the product's purchase units (a box of 12) is converted by
+:func:`in_stock_unit`, exactly or not at all.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from salesorder.domain.catalog import Product
 from salesorder.domain.common import (
     MAX_DAYS,
     as_tuple,
@@ -28,11 +33,20 @@ from salesorder.domain.common import (
     int_between,
     money,
     non_empty,
-    non_negative_int,
-    positive_int,
+    optional_code,
     reason,
 )
 from salesorder.domain.inventory import StockItem
+from salesorder.domain.units import (
+    InexactConversion,
+    Quantity,
+    TooManyDecimals,
+    decimals_of,
+    non_negative_quantity,
+    positive_quantity,
+    to_quantity,
+)
+from salesorder.domain.units import quantity as as_quantity
 from salesorder.exceptions import (
     DuplicateError,
     IllegalTransition,
@@ -51,8 +65,45 @@ __all__ = [
     "ReorderProposal",
     "Supplier",
     "SupplierItem",
+    "in_stock_unit",
     "propose_reorders",
 ]
+
+
+def in_stock_unit(
+    product: Product, quantity: Quantity, unit: str | None = None, *, what: str
+) -> Quantity:
+    """``quantity`` of ``unit`` as an exact quantity of ``product``'s own unit.
+
+    ``unit`` None (or the product's unit code) takes ``quantity`` as it is; a purchase unit
+    of the product (``"box"``, a box of 12) is converted with its factor (3 boxes are 36
+    pieces). ``what`` names the line in messages.
+
+    Raises:
+        TooManyDecimals: ``quantity`` in the product's own unit has more decimals than
+            the unit allows (0.5 of a piece).
+        InexactConversion: the conversion does not come out as a quantity the product's
+            unit allows (0.1 box of 12 pieces is 1.2 pieces); nothing is rounded.
+        ValidationError: the product has no unit called ``unit``.
+    """
+    own = product.unit
+    if unit is None or unit == own.code:
+        return own.check(quantity, what=what)
+    conversion = product.purchase_unit(unit)
+    given = to_quantity(quantity, what=what)
+    try:
+        converted: Quantity | None = conversion.to_base(given, what=what)
+    except TooManyDecimals:  # more decimals than any quantity may have
+        converted = None
+    if converted is None or decimals_of(converted) > own.decimals:
+        exact = given * conversion.factor
+        shown = exact if isinstance(exact, int) else exact.normalize()
+        allowed = "whole units" if not own.decimals else f"{own.decimals} decimals"
+        raise InexactConversion(
+            f"{what}: {given} {unit} of {conversion.factor} {own.code} is {shown} {own.code}, "
+            f"{own.code} allows {allowed}"
+        )
+    return converted
 
 
 @attrs.frozen(kw_only=True)
@@ -62,7 +113,9 @@ class SupplierItem:
     sku: str = attrs.field(validator=code)
     unit_cost: Money = attrs.field(validator=money)
     lead_time_days: int = attrs.field(default=0, validator=int_between(0, MAX_DAYS))
-    min_quantity: int = attrs.field(default=1, validator=positive_int)
+    min_quantity: Quantity = attrs.field(
+        default=1, converter=as_quantity, validator=positive_quantity
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -92,27 +145,40 @@ class PurchaseOrderStatus(str, enum.Enum):
 
 @attrs.frozen(kw_only=True)
 class PurchaseLine:
-    """Units of a SKU ordered from the supplier, and how many have been received."""
+    """Units of a SKU ordered from the supplier, and how many have been received.
+
+    Both in the product's own unit (see :func:`in_stock_unit`).
+    """
 
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
     unit_cost: Money
-    received: int = attrs.field(default=0, validator=non_negative_int)
+    received: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
 
     @property
-    def outstanding(self) -> int:
+    def outstanding(self) -> Quantity:
         """Units still to come (never below zero)."""
-        return max(0, self.quantity - self.received)
+        return to_quantity(max(0, self.quantity - self.received))
 
 
 @attrs.frozen(kw_only=True)
 class ReceiptLine:
-    """What arrived of one SKU: ``quantity`` accepted into stock, ``rejected`` refused."""
+    """What arrived of one SKU: ``quantity`` accepted into stock, ``rejected`` refused.
+
+    ``unit`` names one of the product's purchase units (``"box"``) when the quantities are
+    counted in it; None counts them in the product's own unit. A purchase order records a
+    receipt in the product's own unit (see :func:`in_stock_unit`).
+    """
 
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=non_negative_int)
-    rejected: int = attrs.field(default=0, validator=non_negative_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=non_negative_quantity)
+    rejected: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
     note: str = attrs.field(default="", validator=reason)
+    unit: str | None = attrs.field(default=None, validator=optional_code)
 
     def __attrs_post_init__(self) -> None:
         if self.quantity == 0 and self.rejected == 0:
@@ -158,11 +224,11 @@ class PurchaseOrder:
         """True when sent and neither received in full nor closed (its units are incoming)."""
         return self.status in (PurchaseOrderStatus.SENT, PurchaseOrderStatus.PARTLY_RECEIVED)
 
-    def outstanding(self, sku: str) -> int:
+    def outstanding(self, sku: str) -> Quantity:
         """Units of ``sku`` still incoming (0 unless open)."""
         if not self.is_open:
             return 0
-        return sum(line.outstanding for line in self.lines if line.sku == sku)
+        return to_quantity(sum(line.outstanding for line in self.lines if line.sku == sku))
 
     def send(self) -> None:
         """The draft goes to the supplier; it must have lines."""
@@ -182,9 +248,13 @@ class PurchaseOrder:
     ) -> GoodsReceipt:
         """Record a delivery; returns the receipt (its accepted units go into stock).
 
+        ``lines`` count in the product's own unit (convert purchase units first with
+        :func:`in_stock_unit`).
+
         Raises:
             IllegalTransition: the order is not sent or partly received.
-            ValidationError: a SKU is not on the order, or repeated in the receipt.
+            ValidationError: a SKU is not on the order, or repeated in the receipt, or a
+                line is counted in a purchase unit.
             OverReceipt: more than outstanding, and ``accept_over`` is False.
             DuplicateError: ``receipt_id`` was already recorded.
         """
@@ -202,15 +272,19 @@ class PurchaseOrder:
             if line.sku in seen:
                 raise ValidationError(f"SKU {line.sku!r} appears twice in receipt {receipt_id!r}")
             seen.add(line.sku)
+            if line.unit is not None:
+                raise ValidationError(
+                    f"receipt {receipt_id!r} SKU {line.sku!r} counts in {line.unit!r}; "
+                    "convert it to the product's unit first"
+                )
             if line.quantity > ordered.outstanding:
                 if not accept_over:
                     raise OverReceipt(
                         f"{self.thing}: {line.quantity} of SKU {line.sku!r} received, "
                         f"{ordered.outstanding} outstanding; pass accept_over=True to accept"
                     )
-                discrepancies.append(
-                    f"{line.sku}: {line.quantity - ordered.outstanding} more than outstanding"
-                )
+                more = to_quantity(line.quantity - ordered.outstanding)
+                discrepancies.append(f"{line.sku}: {more} more than outstanding")
             if line.rejected:
                 discrepancies.append(f"{line.sku}: {line.rejected} rejected {line.note}".strip())
         receipt = GoodsReceipt(id=receipt_id, at=at, lines=lines, discrepancies=discrepancies)
@@ -237,7 +311,7 @@ class ReorderProposal:
     warehouse: str
     sku: str
     supplier: str
-    quantity: int
+    quantity: Quantity
     unit_cost: Money
     lead_time_days: int
     reason: str
@@ -245,7 +319,7 @@ class ReorderProposal:
 
 def propose_reorders(
     items: Iterable[StockItem],
-    incoming: Mapping[tuple[str, str], int],
+    incoming: Mapping[tuple[str, str], Quantity],
     suppliers: Iterable[Supplier],
 ) -> list[ReorderProposal]:
     """Proposals for every item whose position is at or below its reorder point.
@@ -261,7 +335,7 @@ def propose_reorders(
     for item in sorted(items, key=lambda i: i.key):
         if not item.reorder_quantity:
             continue
-        position = item.available + incoming.get(item.key, 0)
+        position = to_quantity(item.available + incoming.get(item.key, 0))
         if position > item.reorder_point:
             continue
         offers = [(s, s.item_for(item.sku)) for s in catalog]

@@ -16,6 +16,7 @@ import attrs
 from salesorder.domain.invoicing import SHIPPING_LINE, DocumentType, Invoice
 from salesorder.domain.payments import Payment
 from salesorder.domain.returns import ReturnOutcome, ReturnRequest
+from salesorder.domain.units import Quantity
 from salesorder.money import Money
 
 __all__ = ["InvoiceCredit", "ReturnSettlement", "settle_return", "shipping_to_give_back"]
@@ -31,7 +32,7 @@ class InvoiceCredit:
 
     invoice_id: str
     lines: Mapping[str, Money]
-    units: Mapping[str, int] = attrs.Factory(dict)
+    units: Mapping[str, Quantity] = attrs.Factory(dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -89,7 +90,7 @@ def _invoice_credits(
             continue
         listed = {line.line_id for line in invoice.lines}
         lines: dict[str, Money] = {}
-        units: dict[str, int] = {}
+        units: dict[str, Quantity] = {}
         for returned in request.lines:
             if returned.amount is None or returned.line_id not in listed:
                 continue

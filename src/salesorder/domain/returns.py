@@ -7,8 +7,9 @@ with an outcome (a refund, an exchange order, a credit note, or nothing). A wron
 :class:`~salesorder.exceptions.IllegalTransition` naming the return, its status and the move.
 
 Per line the quantities keep ``sellable + damaged == received <= requested`` (the sum holds
-once the return is inspected; before, both are zero). What the received units are worth is
-fixed at receipt by :func:`return_value`: a share of the line's gross, exact to the minor
+once the return is inspected; before, both are zero); they are exact, in the order line's
+unit (0.1 kg of coffee comes back as ``Decimal("0.1")``). What the received units are worth
+is fixed at receipt by :func:`return_value`: a share of the line's gross, exact to the minor
 unit, such that returning every unit of a line, in any number of returns, gives back
 exactly the line's gross.
 
@@ -25,14 +26,18 @@ from types import MappingProxyType
 
 import attrs
 
-from salesorder.domain.common import (
-    aware_datetime,
-    code,
-    non_negative_int,
-    positive_int,
-    whole_quantity,
+from salesorder.domain.common import aware_datetime, code
+from salesorder.domain.units import (
+    PIECE,
+    Quantity,
+    TooManyDecimals,
+    Unit,
+    non_negative_quantity,
+    positive_quantity,
 )
+from salesorder.domain.units import quantity as as_quantity
 from salesorder.exceptions import (
+    AllocationError,
     CurrencyMismatch,
     DuplicateError,
     IllegalTransition,
@@ -40,7 +45,7 @@ from salesorder.exceptions import (
     NotFound,
     ValidationError,
 )
-from salesorder.money import Money, apportion, currency_info
+from salesorder.money import Money, currency_info
 
 __all__ = [
     "RETURN_TRANSITIONS",
@@ -107,16 +112,27 @@ RETURN_TRANSITIONS = MappingProxyType(
 OPEN = frozenset({_S.REQUESTED, _S.APPROVED})
 
 
-def return_value(line_gross: Money, ordered: int, returned_before: int, units: int) -> Money:
+def return_value(
+    line_gross: Money,
+    ordered: Quantity,
+    returned_before: Quantity,
+    units: Quantity,
+    *,
+    unit: Unit = PIECE,
+) -> Money:
     """What ``units`` returned units of a line are worth, after ``returned_before`` others.
 
-    The line's gross is split over its ``ordered`` units with
-    :func:`~salesorder.money.apportion` (largest remainder, exact to the minor unit); the
-    units returned take the next shares in order. So the values of all the returns of a line
-    add up to exactly its gross once every unit is back, whatever the split into returns.
+    The line's gross is split over its ``ordered`` units, counted in the smallest step of
+    the line's ``unit`` (a piece; a gram of a product sold by the kilogram), as
+    :func:`~salesorder.money.apportion` splits it over equal weights (largest remainder,
+    exact to the minor unit, the earlier steps first to take a unit left over); the units
+    returned take the next steps in order. So the values of all the returns of a line add
+    up to exactly its gross once every unit is back, whatever the split into returns.
 
     Raises:
         InvalidQuantity: more units than ordered, or a negative count.
+        TooManyDecimals: a count finer than ``unit`` allows.
+        AllocationError: ``line_gross`` is not a whole number of its currency's minor unit.
     """
     if min(returned_before, units) < 0 or returned_before + units > ordered or ordered <= 0:
         raise InvalidQuantity(
@@ -124,8 +140,29 @@ def return_value(line_gross: Money, ordered: int, returned_before: int, units: i
         )
     if units == 0 or line_gross.is_zero:
         return Money.zero(line_gross.currency)
-    shares = apportion(line_gross, [1] * ordered)
-    return Money.sum(shares[returned_before : returned_before + units], line_gross.currency)
+    scale = 10**unit.decimals
+    steps = [value * scale for value in (ordered, returned_before, units)]
+    if any(step != int(step) for step in steps):
+        raise TooManyDecimals(
+            f"cannot value {units} {unit.code} returned after {returned_before} of {ordered}: "
+            f"{unit.code} allows {unit.decimals} decimals"
+        )
+    whole, before, count = (int(step) for step in steps)
+    quantum = line_gross.info.quantum
+    minor = line_gross.amount / quantum
+    if minor != minor.to_integral_value():
+        raise AllocationError(f"cannot split {line_gross}: it is not a whole number of {quantum}")
+    # Equal weights under the largest remainder method: every step gets the floor share and
+    # the first ``left`` steps one minor unit more (ties go to the earlier part).
+    share, left = divmod(abs(int(minor)), whole)
+
+    def first(steps: int) -> int:
+        return steps * share + min(steps, left)
+
+    value = first(before + count) - first(before)
+    return Money.of(
+        -value * quantum if line_gross.is_negative else value * quantum, line_gross.currency
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -149,11 +186,17 @@ class ReturnLine:
 
     line_id: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
     reason: str = ""
-    received: int = attrs.field(default=0, converter=whole_quantity, validator=non_negative_int)
-    sellable: int = attrs.field(default=0, converter=whole_quantity, validator=non_negative_int)
-    damaged: int = attrs.field(default=0, converter=whole_quantity, validator=non_negative_int)
+    received: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
+    sellable: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
+    damaged: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
     amount: Money | None = None
     warehouse: str | None = None
 
@@ -263,12 +306,12 @@ class ReturnRequest:
         raise NotFound(f"line of {self.thing}", line_id)
 
     @property
-    def requested_units(self) -> dict[str, int]:
+    def requested_units(self) -> dict[str, Quantity]:
         """Units requested, per order line id."""
         return {line.line_id: line.quantity for line in self.lines}
 
     @property
-    def received_units(self) -> dict[str, int]:
+    def received_units(self) -> dict[str, Quantity]:
         """Units received, per order line id (lines with none left out)."""
         return {line.line_id: line.received for line in self.lines if line.received}
 
@@ -305,7 +348,7 @@ class ReturnRequest:
         self._move(ReturnAction.REJECT, at, reason)
 
     def receive(
-        self, units: Mapping[str, int], amounts: Mapping[str, Money], at: dt.datetime
+        self, units: Mapping[str, Quantity], amounts: Mapping[str, Money], at: dt.datetime
     ) -> None:
         """The parcel is back with ``units`` per line id, worth ``amounts`` per line id.
 
@@ -333,7 +376,7 @@ class ReturnRequest:
 
     def inspect(
         self,
-        results: Mapping[str, tuple[int, int]],
+        results: Mapping[str, tuple[Quantity, Quantity]],
         warehouses: Mapping[str, str],
         at: dt.datetime,
     ) -> None:

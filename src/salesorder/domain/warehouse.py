@@ -35,9 +35,10 @@ from salesorder.domain.common import (
     aware_datetime,
     code,
     non_negative_decimal,
-    non_negative_int,
     positive_int,
 )
+from salesorder.domain.units import Quantity, non_negative_quantity, positive_quantity, to_quantity
+from salesorder.domain.units import quantity as as_quantity
 from salesorder.exceptions import (
     IllegalTransition,
     InvalidQuantity,
@@ -153,7 +154,7 @@ class PickRequest:
     order_id: str = attrs.field(validator=code)
     line_id: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
 
 
 @attrs.frozen(kw_only=True)
@@ -165,9 +166,11 @@ class WaveItem:
 
     order_id: str = attrs.field(validator=code)
     line_id: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
-    picked: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(non_negative_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
+    picked: Quantity | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(as_quantity),
+        validator=attrs.validators.optional(non_negative_quantity),
     )
 
     def __attrs_post_init__(self) -> None:
@@ -178,9 +181,9 @@ class WaveItem:
             )
 
     @property
-    def short(self) -> int:
+    def short(self) -> Quantity:
         """Units reserved but not found (0 until confirmed)."""
-        return 0 if self.picked is None else self.quantity - self.picked
+        return 0 if self.picked is None else to_quantity(self.quantity - self.picked)
 
 
 @attrs.frozen(kw_only=True)
@@ -192,9 +195,9 @@ class PickListLine:
     items: tuple[WaveItem, ...] = attrs.field(converter=as_tuple)
 
     @property
-    def quantity(self) -> int:
+    def quantity(self) -> Quantity:
         """Units to pick."""
-        return sum(item.quantity for item in self.items)
+        return to_quantity(sum(item.quantity for item in self.items))
 
     @property
     def confirmed(self) -> bool:
@@ -202,14 +205,14 @@ class PickListLine:
         return all(item.picked is not None for item in self.items)
 
     @property
-    def picked(self) -> int:
+    def picked(self) -> Quantity:
         """Units found (0 until confirmed)."""
-        return sum(item.picked or 0 for item in self.items)
+        return to_quantity(sum(item.picked or 0 for item in self.items))
 
     @property
-    def short(self) -> int:
+    def short(self) -> Quantity:
         """Units not found."""
-        return sum(item.short for item in self.items)
+        return to_quantity(sum(item.short for item in self.items))
 
 
 class WaveStatus(str, enum.Enum):
@@ -258,23 +261,23 @@ class Wave:
         """Every (SKU, item) on the pick list."""
         return [(line.sku, item) for line in self.lines for item in line.items]
 
-    def reserved(self) -> dict[tuple[str, str], int]:
+    def reserved(self) -> dict[tuple[str, str], Quantity]:
         """Units on the list per (order id, line id)."""
-        units: dict[tuple[str, str], int] = {}
+        units: dict[tuple[str, str], Quantity] = {}
         for _, item in self.entries():
             key = (item.order_id, item.line_id)
-            units[key] = units.get(key, 0) + item.quantity
+            units[key] = to_quantity(units.get(key, 0) + item.quantity)
         return units
 
-    def picked(self, order_id: str) -> dict[str, int]:
+    def picked(self, order_id: str) -> dict[str, Quantity]:
         """Units of ``order_id`` found, per line id (confirmed lines only)."""
-        units: dict[str, int] = {}
+        units: dict[str, Quantity] = {}
         for _, item in self.entries():
             if item.order_id == order_id and item.picked:
-                units[item.line_id] = units.get(item.line_id, 0) + item.picked
+                units[item.line_id] = to_quantity(units.get(item.line_id, 0) + item.picked)
         return units
 
-    def confirm(self, sku: str, picked: int) -> list[WaveItem]:
+    def confirm(self, sku: str, picked: Quantity) -> list[WaveItem]:
         """The picker found ``picked`` units of ``sku``; returns the items left short.
 
         The units found go to the items in list order (urgent and earlier orders first);
@@ -286,6 +289,7 @@ class Wave:
             InvalidQuantity: ``picked`` is negative or more than the line asks for.
         """
         line = self.line(sku)
+        picked = to_quantity(picked, what=f"{self.thing} SKU {sku!r} picked")
         if line.confirmed:
             raise IllegalTransition(
                 self.thing, self.status.value, f"confirm the pick of SKU {sku!r}", "it is done"
@@ -366,13 +370,13 @@ class ParcelItem:
 
     line_id: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
 
 
 def packable(
     order_id: str,
-    picked: Mapping[str, int],
-    packed: Mapping[str, int],
+    picked: Mapping[str, Quantity],
+    packed: Mapping[str, Quantity],
     items: Sequence[ParcelItem],
 ) -> None:
     """Check that ``items`` fit in what was ``picked`` and not yet ``packed`` (per line id).
@@ -380,13 +384,13 @@ def packable(
     Raises:
         PackExceedsPicked: a line would have more packed than picked.
     """
-    wanted: dict[str, int] = {}
+    wanted: dict[str, Quantity] = {}
     for item in items:
-        wanted[item.line_id] = wanted.get(item.line_id, 0) + item.quantity
-    for line_id, quantity in wanted.items():
-        left = picked.get(line_id, 0) - packed.get(line_id, 0)
-        if quantity > left:
-            raise PackExceedsPicked(order_id, line_id, quantity, left)
+        wanted[item.line_id] = to_quantity(wanted.get(item.line_id, 0) + item.quantity)
+    for line_id, units in wanted.items():
+        left = to_quantity(picked.get(line_id, 0) - packed.get(line_id, 0))
+        if units > left:
+            raise PackExceedsPicked(order_id, line_id, units, left)
 
 
 class ParcelStatus(str, enum.Enum):
@@ -432,11 +436,11 @@ class Parcel:
         """What couriers charge for: the larger of actual and volumetric weight."""
         return max(self.weight_kg, self.volumetric_weight_kg(divisor))
 
-    def units(self) -> dict[str, int]:
+    def units(self) -> dict[str, Quantity]:
         """Units per line id."""
-        units: dict[str, int] = {}
+        units: dict[str, Quantity] = {}
         for item in self.items:
-            units[item.line_id] = units.get(item.line_id, 0) + item.quantity
+            units[item.line_id] = to_quantity(units.get(item.line_id, 0) + item.quantity)
         return units
 
     def hand_over(self, manifest_id: str, shipment_id: str, tracking_number: str) -> None:

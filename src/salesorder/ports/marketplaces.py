@@ -16,6 +16,7 @@ from salesorder.domain.channels import (
     MarketplacePage,
     SettlementReport,
 )
+from salesorder.domain.units import Quantity
 
 __all__ = ["MarketplaceGateway"]
 
@@ -49,11 +50,11 @@ class MarketplaceGateway(Protocol):
         """Tell the marketplace the order was accepted. Idempotent."""
         ...
 
-    def push_stock(self, channel_sku: str, quantity: int) -> None:
-        """Set the quantity the marketplace may sell of ``channel_sku`` (>= 0)."""
+    def push_stock(self, channel_sku: str, quantity: Quantity) -> None:
+        """Set the quantity the marketplace may sell of ``channel_sku`` (>= 0, exact)."""
         ...
 
-    def fetch_stock(self, channel_skus: Collection[str]) -> dict[str, int]:
+    def fetch_stock(self, channel_skus: Collection[str]) -> dict[str, Quantity]:
         """The quantity the marketplace now shows for each of ``channel_skus`` it lists.
 
         A SKU the marketplace does not list is left out of the result.

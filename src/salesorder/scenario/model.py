@@ -7,10 +7,11 @@ import datetime as dt
 import attrs
 
 from salesorder.domain.catalog import Product
-from salesorder.domain.common import code, positive_int
+from salesorder.domain.common import code
 from salesorder.domain.customers import Customer, Warehouse
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.domain.units import Quantity, positive_quantity, quantity
 from salesorder.exceptions import ValidationError
 from salesorder.scenario.actions import Action
 from salesorder.services.app import Settings
@@ -39,11 +40,14 @@ class ProductEntry:
 
 @attrs.frozen(kw_only=True)
 class StockEntry:
-    """Opening stock: a goods receipt of ``quantity`` units of ``sku`` into ``warehouse``."""
+    """Opening stock: a goods receipt of ``quantity`` units of ``sku`` into ``warehouse``.
+
+    ``quantity`` is exact, in the product's unit (``"12.5"`` kg in the file).
+    """
 
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=quantity, validator=positive_quantity)
 
 
 @attrs.frozen(kw_only=True)

@@ -2,6 +2,8 @@
 
 Part of :mod:`salesorder.serialization` (the one place that knows JSON shapes), kept in a
 module of its own: the order is the one model whose document does not follow its fields.
+A line's ``unit`` (an order's, an invoice's or a credit note's) is written only when it is
+not the piece, so the documents of a shop that sells pieces look as they always did.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from typing import Any
 import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
-from cattrs.gen import make_dict_unstructure_fn
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from salesorder.domain.balance import OrderBalance
 from salesorder.domain.fulfilment import FulfilmentRecord
+from salesorder.domain.invoicing import InvoiceLine
 from salesorder.domain.order_contents import OrderContents
+from salesorder.domain.order_lines import OrderLine
 from salesorder.domain.order_progress import OrderProgress
 from salesorder.domain.orders import Order
 
@@ -58,7 +62,14 @@ def flat_keys(cls: type[Any]) -> list[str]:
 
 
 def register_order(conv: cattrs.Converter, structure_fields: StructureFactory) -> None:
-    """Orders (un)structure as one flat document; see :data:`ORDER_KEYS`."""
+    """Orders (un)structure as one flat document; see :data:`ORDER_KEYS`.
+
+    Order and invoice lines leave out their ``unit`` when it is the piece (the default).
+    """
+    for line in (OrderLine, InvoiceLine):
+        conv.register_unstructure_hook(
+            line, make_dict_unstructure_fn(line, conv, unit=override(omit_if_default=True))
+        )
     fields_out = make_dict_unstructure_fn(Order, conv)
     fields_in = structure_fields(Order, conv)
     inner = {

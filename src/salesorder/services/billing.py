@@ -45,6 +45,7 @@ from salesorder.domain.pricing import LineToPrice, price_order
 from salesorder.domain.returns import ReturnOutcome, ReturnStatus
 from salesorder.domain.tax import TaxMode
 from salesorder.domain.terms import PaymentTerms, TermsKind
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import (
     DuplicateError,
     IllegalTransition,
@@ -278,6 +279,7 @@ def _draft(app: SalesApp, tx: Transaction, command: IssueInvoice) -> tuple[Order
         order_id=order.id,
         pricing=order.pricing,
         descriptions={line.line_id: (line.sku, line.name or line.sku) for line in order.lines},
+        units={line.line_id: line.unit for line in order.lines},
         kind=kind,
         series=command.series,
         seller=app.settings.seller,
@@ -452,7 +454,7 @@ def credit_invoice(
     series_code: str = "CN",
     on_order: bool = True,
     lines: Mapping[str, Money] | None = None,
-    units: Mapping[str, int] | None = None,
+    units: Mapping[str, Quantity] | None = None,
 ) -> CreditNote:
     """Issue a credit note for ``amount`` (all that is left when None) of ``invoice``.
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from salesorder.domain.inventory import StockItem
-from salesorder.exceptions import ValidationError
+from salesorder.domain.purchasing import in_stock_unit
+from salesorder.domain.units import Quantity
+from salesorder.exceptions import UnknownSKU, ValidationError
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import AddCustomer, AddProduct, AddWarehouse, ReceiveStock
 from salesorder.services.inventory import receive
@@ -23,8 +25,10 @@ def add_customer(app: SalesApp, command: AddCustomer) -> None:
         tx.uow.customers.add(command.customer)
 
 
-def _receive(tx: Transaction, warehouse: str, sku: str, quantity: int) -> StockItem:
-    return receive(tx, warehouse, sku, quantity, document="", reason="goods receipt")
+def _receive(
+    tx: Transaction, warehouse: str, sku: str, quantity: Quantity, reason: str = "goods receipt"
+) -> StockItem:
+    return receive(tx, warehouse, sku, quantity, document="", reason=reason)
 
 
 def add_product(app: SalesApp, command: AddProduct) -> None:
@@ -45,8 +49,26 @@ def add_product(app: SalesApp, command: AddProduct) -> None:
             _receive(tx, command.warehouse, product.sku, product.initial_stock)
 
 
-def receive_stock(app: SalesApp, command: ReceiveStock) -> int:
-    """A goods receipt: stock of a known SKU rises in a known warehouse."""
+def receive_stock(app: SalesApp, command: ReceiveStock) -> Quantity:
+    """A goods receipt: stock of a known SKU rises in a known warehouse; returns on hand.
+
+    A quantity in one of the product's purchase units (``unit="box"``) is received in the
+    product's own unit, converted exactly (the ledger says what was given).
+
+    Raises:
+        TooManyDecimals: more decimals than the product's unit allows.
+        InexactConversion: the purchase unit does not convert exactly.
+    """
     with app.transaction() as tx:
-        item = _receive(tx, command.warehouse, command.sku, command.quantity)
+        reason = "goods receipt"
+        quantity = command.quantity
+        if command.unit is not None:
+            tx.uow.warehouses.get(command.warehouse)
+            product = tx.uow.products.find(command.sku)
+            if product is None:
+                raise UnknownSKU(command.sku)
+            what = f"receipt of SKU {command.sku!r} in {command.warehouse!r}"
+            quantity = in_stock_unit(product, quantity, command.unit, what=what)
+            reason = f"goods receipt of {command.quantity} {command.unit}"
+        item = _receive(tx, command.warehouse, command.sku, quantity, reason)
         return item.on_hand

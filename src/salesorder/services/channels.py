@@ -60,6 +60,7 @@ from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order, OrderLine
 from salesorder.domain.outbox import Call, CallKind
 from salesorder.domain.payments import PaymentMethod
+from salesorder.domain.units import Quantity, TooManyDecimals
 from salesorder.exceptions import (
     ConcurrencyConflict,
     DuplicateError,
@@ -142,6 +143,13 @@ def _plan(
         sku = catalog_sku(uow, known, line.channel_sku)
         if sku is None:
             problems.append(f"{channel.code} SKU {line.channel_sku!r} is mapped to no catalog SKU")
+            continue
+        product = uow.products.find(sku)
+        try:  # a quantity finer than the product's unit (1.5 of a piece) is parked
+            if product is not None:
+                product.unit.check(line.quantity, what=f"{channel.code} SKU {line.channel_sku!r}")
+        except TooManyDecimals as exc:
+            problems.append(str(exc))
             continue
         lines.append(NewLine(sku=sku, quantity=line.quantity, unit_price=line.unit_price))
     return "; ".join(problems) if problems else (status, lines)
@@ -238,7 +246,7 @@ def _apply(
     return order_id
 
 
-def _lines_of(lines: Iterable[NewLine | OrderLine]) -> list[tuple[str, int, Money | None]]:
+def _lines_of(lines: Iterable[NewLine | OrderLine]) -> list[tuple[str, Quantity, Money | None]]:
     return sorted(
         ((line.sku, line.quantity, line.unit_price) for line in lines),
         key=lambda t: (t[0], t[1], str(t[2])),

@@ -3,6 +3,9 @@
 Every change of a stock item's on hand or reserved units made here is posted to the stock
 ledger in the same unit of work (:func:`post`), so for every item ``on_hand`` equals the sum
 of its ledger's ``on_hand_change`` and ``reserved`` the sum of its ``reserved_change``.
+Quantities are exact, in the product's unit: before anything changes, each is checked against
+the unit's decimals (:class:`~salesorder.domain.units.TooManyDecimals` names the SKU, the
+warehouse or order line, and the unit).
 
 The reads of stock (the ledger, what is sellable, what each channel may offer) are in
 :mod:`salesorder.services.views`; their names are importable from here too.
@@ -11,6 +14,7 @@ The reads of stock (the ledger, what is sellable, what each channel may offer) a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 
@@ -26,6 +30,7 @@ from salesorder.domain.inventory import (
 )
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import IllegalTransition, InsufficientStock, UnknownSKU, ValidationError
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
@@ -70,8 +75,8 @@ def post(
     item: StockItem,
     kind: MovementKind,
     *,
-    on_hand_change: int = 0,
-    reserved_change: int = 0,
+    on_hand_change: Quantity = 0,
+    reserved_change: Quantity = 0,
     document: str = "",
     reason: str = "",
 ) -> StockMovement:
@@ -88,10 +93,24 @@ def post(
     return movement
 
 
-def _item(uow: UnitOfWork, warehouse: str, sku: str, *, create: bool = False) -> StockItem:
+def _item(
+    uow: UnitOfWork,
+    warehouse: str,
+    sku: str,
+    *,
+    create: bool = False,
+    checked: Iterable[tuple[str, Quantity]] = (),
+) -> StockItem:
+    """The stock item of ``sku`` in ``warehouse`` (created when ``create`` and missing).
+
+    Each ``(what, quantity)`` of ``checked`` is checked against the product's unit first.
+    """
     uow.warehouses.get(warehouse)
-    if uow.products.find(sku) is None:
+    product = uow.products.find(sku)
+    if product is None:
         raise UnknownSKU(sku)
+    for what, quantity in checked:
+        product.unit.check(quantity, what=what)
     item = uow.stock.find((warehouse, sku))
     if item is None:
         if not create:
@@ -105,14 +124,19 @@ def receive(
     tx: Transaction,
     warehouse: str,
     sku: str,
-    quantity: int,
+    quantity: Quantity,
     *,
     kind: MovementKind = MovementKind.RECEIPT,
     document: str = "",
     reason: str = "",
 ) -> StockItem:
-    """Units arrive in ``warehouse``: on hand rises, and the ledger says why."""
-    item = _item(tx.uow, warehouse, sku, create=True)
+    """Units arrive in ``warehouse``: on hand rises, and the ledger says why.
+
+    Raises:
+        TooManyDecimals: ``quantity`` has more decimals than the product's unit allows.
+    """
+    what = f"{kind.value.replace('_', ' ')} of SKU {sku!r} in {warehouse!r}"
+    item = _item(tx.uow, warehouse, sku, create=True, checked=[(what, quantity)])
     item.receive(quantity)
     post(tx, item, kind, on_hand_change=quantity, document=document, reason=reason)
     return item
@@ -147,9 +171,10 @@ def _refuse(
     """
     short = allocation.backorders[0]
     having = {w: i.available for (w, sku), i in stock.items() if sku == short.sku and i.available}
-    requested = short.quantity + sum(
-        p.quantity for p in allocation.picks if p.line_id == short.line_id
+    requested = to_quantity(
+        short.quantity + sum(p.quantity for p in allocation.picks if p.line_id == short.line_id)
     )
+    available: Quantity
     if not having:
         first = min(warehouses, key=lambda w: (w.priority, w.code))
         warehouse, available = first.code, 0
@@ -157,7 +182,7 @@ def _refuse(
         ((warehouse, available),) = having.items()
     else:
         warehouse = ", ".join(sorted(having)) or "any warehouse"
-        available = sum(having.values())
+        available = to_quantity(sum(having.values()))
     raise InsufficientStock(short.sku, warehouse, available, requested)
 
 
@@ -187,7 +212,13 @@ def _reserve(
     *,
     partial: bool = False,
 ) -> str:
-    """Reserve an allocation's picks (all of the order, or part of it when ``partial``)."""
+    """Reserve an allocation's picks (all of the order, or part of it when ``partial``).
+
+    Raises:
+        TooManyDecimals: a pick has more decimals than its product's unit allows now (the
+            catalog changed since the order was placed); nothing is reserved.
+    """
+    _check_units(tx.uow, order, allocation)
     expires = None
     if hold_minutes is not None:
         expires = tx.now + dt.timedelta(minutes=hold_minutes)
@@ -195,7 +226,7 @@ def _reserve(
     for pick in allocation.picks:
         item = stock[pick.warehouse, pick.sku]
         before = held.get((pick.warehouse, pick.line_id))
-        quantity = pick.quantity + (before.quantity if before is not None else 0)
+        quantity = to_quantity(pick.quantity + (before.quantity if before is not None else 0))
         if before is not None:  # a top-up: one reservation per line and warehouse, grown
             item.release(reservation_key(order.id, pick.line_id))
         item.reserve(Reservation.for_line(order.id, pick.line_id, quantity, tx.now, expires))
@@ -214,6 +245,14 @@ def _reserve(
     for warehouse in allocation.warehouses:
         tx.raise_event(StockReserved(order_id=order.id, at=tx.now, warehouse=warehouse))
     return allocation.warehouses[0]
+
+
+def _check_units(uow: UnitOfWork, order: Order, allocation: Allocation) -> None:
+    """Every fractional pick of ``allocation`` fits its product's unit (a whole one always does)."""
+    for pick in allocation.picks:
+        if not isinstance(pick.quantity, int):
+            what = f"{order.thing} line {pick.line_id!r} (SKU {pick.sku!r}) in {pick.warehouse!r}"
+            uow.products.get(pick.sku).unit.check(pick.quantity, what=what)
 
 
 def reserve_stock(app: SalesApp, command: ReserveStock) -> str:
@@ -240,9 +279,9 @@ def reserve_stock(app: SalesApp, command: ReserveStock) -> str:
         if command.split:
             allocation = app.allocation.allocate(_demand(order, warehouses), warehouses, available)
         else:
-            demand: dict[str, int] = {}
+            demand: dict[str, Quantity] = {}
             for line in order.lines:
-                demand[line.sku] = demand.get(line.sku, 0) + line.quantity
+                demand[line.sku] = to_quantity(demand.get(line.sku, 0) + line.quantity)
             try:
                 chosen = [choose_single_warehouse(demand, warehouses, stock)]
             except InsufficientStock:
@@ -330,10 +369,13 @@ def release_expired_reservations(app: SalesApp, command: ReleaseExpiredReservati
 # ---------------------------------------------------------------------------------------
 
 
-def count_stock(app: SalesApp, command: CountStock) -> int:
+def count_stock(app: SalesApp, command: CountStock) -> Quantity:
     """Post a stock count: the variance becomes a count adjustment. Returns the variance."""
     with app.transaction() as tx:
-        item = _item(tx.uow, command.warehouse, command.sku, create=True)
+        what = f"count of SKU {command.sku!r} in {command.warehouse!r}"
+        item = _item(
+            tx.uow, command.warehouse, command.sku, create=True, checked=[(what, command.counted)]
+        )
         variance = item.count(command.counted, command.counted_at)
         if variance:
             post(
@@ -347,7 +389,7 @@ def count_stock(app: SalesApp, command: CountStock) -> int:
         return variance
 
 
-def return_stock(app: SalesApp, command: ReturnStock) -> int:
+def return_stock(app: SalesApp, command: ReturnStock) -> Quantity:
     """Returned goods: back to stock when sellable, else received and written off.
 
     Returns the new quantity on hand.
@@ -377,7 +419,7 @@ def return_stock(app: SalesApp, command: ReturnStock) -> int:
 def _take_out(
     tx: Transaction,
     item: StockItem,
-    quantity: int,
+    quantity: Quantity,
     kind: MovementKind,
     *,
     document: str,
@@ -388,10 +430,11 @@ def _take_out(
     post(tx, item, kind, on_hand_change=-quantity, document=document, reason=reason)
 
 
-def write_off_stock(app: SalesApp, command: WriteOffStock) -> int:
+def write_off_stock(app: SalesApp, command: WriteOffStock) -> Quantity:
     """Damaged or lost units leave the books; returns the new quantity on hand."""
     with app.transaction() as tx:
-        item = _item(tx.uow, command.warehouse, command.sku)
+        what = f"write-off of SKU {command.sku!r} in {command.warehouse!r}"
+        item = _item(tx.uow, command.warehouse, command.sku, checked=[(what, command.quantity)])
         _take_out(
             tx,
             item,
@@ -408,9 +451,13 @@ def transfer_stock(app: SalesApp, command: TransferStock) -> None:
     if command.from_warehouse == command.to_warehouse:
         raise ValidationError(f"a transfer needs two warehouses, got {command.from_warehouse!r}")
     with app.transaction() as tx:
+        what = (
+            f"transfer of SKU {command.sku!r} from {command.from_warehouse!r} "
+            f"to {command.to_warehouse!r}"
+        )
         _take_out(
             tx,
-            _item(tx.uow, command.from_warehouse, command.sku),
+            _item(tx.uow, command.from_warehouse, command.sku, checked=[(what, command.quantity)]),
             command.quantity,
             MovementKind.TRANSFER_OUT,
             document=command.document,
@@ -430,7 +477,18 @@ def transfer_stock(app: SalesApp, command: TransferStock) -> None:
 def set_stock_policy(app: SalesApp, command: SetStockPolicy) -> None:
     """Set an item's safety stock and reorder point and quantity."""
     with app.transaction() as tx:
-        item = _item(tx.uow, command.warehouse, command.sku, create=True)
+        where = f"SKU {command.sku!r} in {command.warehouse!r}"
+        item = _item(
+            tx.uow,
+            command.warehouse,
+            command.sku,
+            create=True,
+            checked=[
+                (f"safety stock of {where}", command.safety_stock),
+                (f"reorder point of {where}", command.reorder_point),
+                (f"reorder quantity of {where}", command.reorder_quantity),
+            ],
+        )
         item.set_policy(
             safety_stock=command.safety_stock,
             reorder_point=command.reorder_point,
@@ -438,7 +496,7 @@ def set_stock_policy(app: SalesApp, command: SetStockPolicy) -> None:
         )
 
 
-def query_channel_availability(app: SalesApp, command: ChannelAvailability) -> dict[str, int]:
+def query_channel_availability(app: SalesApp, command: ChannelAvailability) -> dict[str, Quantity]:
     """Units of each SKU the channel may offer under its stock rule, by SKU.
 
     A query kept as a command; the answer is :func:`salesorder.services.views.available_on_channel`.

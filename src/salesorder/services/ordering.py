@@ -24,6 +24,7 @@ from salesorder.domain.invoicing import DocumentType, Invoice
 from salesorder.domain.lifecycle import OrderAction, OrderStatus
 from salesorder.domain.orders import Order, OrderLine
 from salesorder.domain.pricing import PricedOrder
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import (
     AmendmentRefused,
     DuplicateError,
@@ -77,7 +78,12 @@ __all__ = [
 
 
 def build_line(uow: UnitOfWork, line_id: str, new: NewLine) -> OrderLine:
-    """An order line for ``new``: catalog name, tax category and cost; price unless given."""
+    """An order line for ``new``: catalog name, unit, tax category and cost; price unless given.
+
+    Raises:
+        UnknownSKU: the catalog has no such product.
+        TooManyDecimals: the quantity has more decimals than the product's unit allows.
+    """
     product = uow.products.find(new.sku)
     if product is None:
         raise UnknownSKU(new.sku)
@@ -86,6 +92,7 @@ def build_line(uow: UnitOfWork, line_id: str, new: NewLine) -> OrderLine:
         sku=new.sku,
         name=product.name,
         quantity=new.quantity,
+        unit=product.unit,
         unit_price=new.unit_price if new.unit_price is not None else product.price,
         discount=new.discount,
         tax_category=product.tax_category,
@@ -358,7 +365,7 @@ def _amended(
     *,
     add: tuple[NewLine, ...] = (),
     remove: tuple[str, ...] = (),
-    quantities: dict[str, int],
+    quantities: dict[str, Quantity],
 ) -> tuple[list[OrderLine], list[str]]:
     """The order's lines after the change, and what changed, in words."""
     lines = {line.line_id: line for line in order.lines}
@@ -530,7 +537,10 @@ def cancel_lines(app: SalesApp, command: CancelLines) -> int:
                     f"line {part.line_id!r} has {left} unit(s) not shipped, "
                     f"{part.quantity} to cancel",
                 )
-            quantities[part.line_id] = order.line(part.line_id).quantity - part.quantity
+            line = order.line(part.line_id)
+            what = f"cancel on {order.thing} line {line.line_id!r} (SKU {line.sku!r})"
+            line.unit.check(part.quantity, what=what)
+            quantities[part.line_id] = to_quantity(line.quantity - part.quantity)
         if all(q == 0 for q in quantities.values()) and len(quantities) == len(order.lines):
             raise AmendmentRefused(order.thing, "every unit would be cancelled; cancel the order")
         lines, changes = _amended(tx.uow, order, quantities=quantities)

@@ -1,14 +1,24 @@
-"""Suppliers, purchase orders and goods receipts; receipts raise stock and serve backorders."""
+"""Suppliers, purchase orders and goods receipts; receipts raise stock and serve backorders.
+
+Lines and receipts may count in one of a product's purchase units (a box of 12): they are
+converted to the product's own unit exactly (:func:`~salesorder.domain.purchasing.in_stock_unit`)
+before anything changes, and the purchase order and the stock ledger keep the product's unit.
+"""
 
 from __future__ import annotations
+
+import attrs
 
 from salesorder.domain.inventory import MovementKind
 from salesorder.domain.purchasing import (
     PurchaseLine,
     PurchaseOrder,
+    ReceiptLine,
+    in_stock_unit,
     propose_reorders,
 )
 from salesorder.exceptions import UnknownSKU, ValidationError
+from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp
 from salesorder.services.commands import (
     AddSupplier,
@@ -47,16 +57,19 @@ def create_purchase_order(app: SalesApp, command: CreatePurchaseOrder) -> str:
         supplier = tx.uow.suppliers.get(command.supplier)
         tx.uow.warehouses.get(command.warehouse)
         lines = []
-        for line in command.lines:
+        for number, line in enumerate(command.lines, 1):
             offer = supplier.item_for(line.sku)
             cost = line.unit_cost or (offer.unit_cost if offer else None)
             if cost is None:
                 raise ValidationError(
                     f"supplier {supplier.code!r} does not sell SKU {line.sku!r}; give a unit_cost"
                 )
-            if tx.uow.products.find(line.sku) is None:
+            product = tx.uow.products.find(line.sku)
+            if product is None:
                 raise UnknownSKU(line.sku)
-            lines.append(PurchaseLine(sku=line.sku, quantity=line.quantity, unit_cost=cost))
+            what = f"purchase order line {number} (SKU {line.sku!r})"
+            quantity = in_stock_unit(product, line.quantity, line.unit, what=what)
+            lines.append(PurchaseLine(sku=line.sku, quantity=quantity, unit_cost=cost))
         po = PurchaseOrder(
             id=app.ids.next_id("purchase order"),
             supplier=supplier.code,
@@ -109,17 +122,43 @@ def send_purchase_order(app: SalesApp, command: SendPurchaseOrder) -> None:
         tx.uow.purchase_orders.get(command.purchase_order_id).send()
 
 
+def _in_stock_units(
+    uow: UnitOfWork, po: PurchaseOrder, lines: tuple[ReceiptLine, ...]
+) -> list[ReceiptLine]:
+    """The receipt's lines in their products' own units (converted from purchase units)."""
+    converted = []
+    for number, line in enumerate(lines, 1):
+        product = uow.products.find(line.sku)
+        if product is None:
+            raise UnknownSKU(line.sku)
+        what = f"receipt line {number} (SKU {line.sku!r}) for {po.thing}"
+        converted.append(
+            attrs.evolve(
+                line,
+                quantity=in_stock_unit(product, line.quantity, line.unit, what=what),
+                rejected=in_stock_unit(product, line.rejected, line.unit, what=f"{what} rejected"),
+                unit=None,
+            )
+        )
+    return converted
+
+
+def _given(line: ReceiptLine) -> str:
+    return f" ({line.quantity} {line.unit})" if line.unit is not None else ""
+
+
 def receive_goods(app: SalesApp, command: ReceiveGoods) -> str:
     """Record a goods receipt, raise stock by the accepted units, serve waiting backorders."""
     with app.transaction() as tx:
         po = tx.uow.purchase_orders.get(command.purchase_order_id)
+        lines = _in_stock_units(tx.uow, po, command.lines)
         receipt = po.receive(
             app.ids.next_id("goods receipt"),
-            command.lines,
+            lines,
             tx.now,
             accept_over=command.accept_over,
         )
-        for line in receipt.lines:
+        for line, given in zip(receipt.lines, command.lines, strict=True):
             if line.quantity:
                 receive(
                     tx,
@@ -128,7 +167,7 @@ def receive_goods(app: SalesApp, command: ReceiveGoods) -> str:
                     line.quantity,
                     kind=MovementKind.RECEIPT,
                     document=receipt.id,
-                    reason=f"goods receipt for {po.id} from {po.supplier}",
+                    reason=f"goods receipt for {po.id} from {po.supplier}{_given(given)}",
                 )
         reserve_waiting(app, tx)
         return receipt.id

@@ -5,7 +5,9 @@ Every step runs in one unit of work, and a step that raises changes nothing:
 - :func:`request_return` checks the units asked for against what was delivered and not yet
   returned or asked for by another open return
   (:class:`~salesorder.exceptions.ReturnExceedsDelivered`); the same idempotency key for
-  the same order answers with the first return's id.
+  the same order answers with the first return's id. Every count (asked for, received,
+  inspected) is exact to the order line's unit: 0.1 kg of coffee may come back, half a
+  T-shirt may not (:class:`~salesorder.domain.units.TooManyDecimals`).
 - :func:`receive_return` records the units on the order (``Order.record_return``: partly
   returned or returned) and fixes what they are worth with
   :func:`~salesorder.domain.returns.return_value`;
@@ -42,6 +44,7 @@ from salesorder.domain.returns import (
     ReturnRequest,
     return_value,
 )
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import (
     DuplicateError,
     IllegalTransition,
@@ -110,6 +113,7 @@ def request_return(app: SalesApp, command: RequestReturn) -> str:
                     f"a return of {order.thing} line {part.line_id!r} needs units > 0, "
                     f"got {part.quantity}"
                 )
+            line.unit.check(part.quantity, what=_named("a return of", order, line.line_id))
             asked = sum(r.requested_units.get(part.line_id, 0) for r in others if r.is_open)
             available = order.returnable(part.line_id) - asked
             if part.quantity > available:
@@ -167,12 +171,15 @@ def receive_return(app: SalesApp, command: ReceiveReturn) -> None:
         amounts = {}
         for line_id, quantity in units.items():
             request.line(line_id)
+            unit = order.line(line_id).unit
+            unit.check(quantity, what=_named(f"{request.thing}: units received on", order, line_id))
             if quantity and quantity <= request.line(line_id).quantity:
                 amounts[line_id] = return_value(
                     _line_gross(order, line_id),
                     order.line(line_id).quantity,
                     order.returned.get(line_id, 0),
                     quantity,
+                    unit=unit,
                 )
         request.receive(units, amounts, tx.now)
         order.record_return(request.received_units, tx.now, f"return {request.id}")
@@ -181,9 +188,14 @@ def receive_return(app: SalesApp, command: ReceiveReturn) -> None:
                 order_id=order.id,
                 at=tx.now,
                 return_id=request.id,
-                units=sum(request.received_units.values()),
+                units=to_quantity(sum(request.received_units.values())),
             )
         )
+
+
+def _named(action: str, order: Order, line_id: str) -> str:
+    """How a refused count names its line: ``"a return of order 'SO-1' line '1' (SKU 'X')"``."""
+    return f"{action} {order.thing} line {line_id!r} (SKU {order.line(line_id).sku!r})"
 
 
 def _line_gross(order: Order, line_id: str) -> Money:
@@ -209,9 +221,16 @@ def inspect_return(app: SalesApp, command: InspectReturn) -> None:
         request.check(ReturnAction.INSPECT)
         order = uow.orders.get(request.order_id)
         if command.lines:
-            results = {part.line_id: (part.sellable, part.damaged) for part in command.lines}
+            results: dict[str, tuple[Quantity, Quantity]] = {
+                part.line_id: (part.sellable, part.damaged) for part in command.lines
+            }
             if len(results) != len(command.lines):
                 raise DuplicateError(f"{request.thing}: a line id is inspected twice")
+            for line_id, counts in results.items():
+                request.line(line_id)
+                what = _named(f"{request.thing}: units inspected on", order, line_id)
+                for count in counts:
+                    order.line(line_id).unit.check(count, what=what)
         else:
             results = {line.line_id: (line.received, 0) for line in request.lines}
         warehouses = {

@@ -15,7 +15,6 @@ callers that only speak commands; their handlers answer with the functions here.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 
 from salesorder.domain.channels import MarketplaceRecord
@@ -29,6 +28,7 @@ from salesorder.domain.marketplaces import MarketplaceProfile
 from salesorder.domain.measures import OrderMeasures, measure_orders
 from salesorder.domain.purchasing import PurchaseOrderStatus
 from salesorder.domain.shipping import Shipment, ShipmentStatus, TrackingStatus
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import NotFound, UnknownSKU
 from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
@@ -83,10 +83,10 @@ class Sellable:
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
-        self._waiting: Counter[str] | None = None
-        self._units: dict[str, int] = {}
+        self._waiting: dict[str, Quantity] | None = None
+        self._units: dict[str, Quantity] = {}
 
-    def __call__(self, sku: str) -> int:
+    def __call__(self, sku: str) -> Quantity:
         """The units of ``sku`` free to sell (0 for a SKU without stock)."""
         units = self._units.get(sku)
         if units is None:
@@ -94,34 +94,37 @@ class Sellable:
             units = self._units[sku] = self._less_waiting(sku, available)
         return units
 
-    def every_sku(self) -> dict[str, int]:
+    def every_sku(self) -> dict[str, Quantity]:
         """Every SKU with stock: its units free to sell, by SKU, from one read of the stock."""
-        available: dict[str, int] = {}
+        available: dict[str, Quantity] = {}
         for item in self._uow.stock.list():
             available[item.sku] = available.get(item.sku, 0) + item.available
         for sku, units in available.items():
             self._units[sku] = self._less_waiting(sku, units)
         return {sku: self._units[sku] for sku in sorted(available)}
 
-    def _less_waiting(self, sku: str, available: int) -> int:
+    def _less_waiting(self, sku: str, available: Quantity) -> Quantity:
         if self._waiting is None:
-            self._waiting = Counter()
+            waiting: dict[str, Quantity] = {}
             for order in self._uow.orders.with_status(UNRESERVED):
                 for line in order.lines:
-                    self._waiting[line.sku] += line.quantity
-        return max(0, available - self._waiting[sku])
+                    waiting[line.sku] = waiting.get(line.sku, 0) + line.quantity
+            self._waiting = waiting
+        return to_quantity(max(0, available - self._waiting.get(sku, 0)))
 
 
 def channel_availability(
     app: SalesApp, sku: str, rules: Iterable[ChannelStockRule]
-) -> dict[str, int]:
+) -> dict[str, Quantity]:
     """Units of ``sku`` each channel may offer (see :class:`Sellable`), by channel."""
     with app.uow() as uow:
         units = Sellable(uow)(sku)
     return {rule.channel: available_to_sell(units, rule) for rule in rules}
 
 
-def available_on_channel(app: SalesApp, channel: str, skus: Iterable[str] = ()) -> dict[str, int]:
+def available_on_channel(
+    app: SalesApp, channel: str, skus: Iterable[str] = ()
+) -> dict[str, Quantity]:
     """Units of each SKU ``channel`` may offer under its stock rule, by SKU.
 
     With no ``skus``: every SKU with stock. This answers
@@ -145,9 +148,9 @@ def available_on_channel(app: SalesApp, channel: str, skus: Iterable[str] = ()) 
     return {sku: available_to_sell(count, rule) for sku, count in units.items()}
 
 
-def incoming(uow: UnitOfWork, *, drafts: bool = False) -> dict[tuple[str, str], int]:
+def incoming(uow: UnitOfWork, *, drafts: bool = False) -> dict[tuple[str, str], Quantity]:
     """Units outstanding on open purchase orders (and drafts, if asked), per (warehouse, SKU)."""
-    result: dict[tuple[str, str], int] = {}
+    result: dict[tuple[str, str], Quantity] = {}
     for po in uow.purchase_orders.list():
         draft = drafts and po.status is PurchaseOrderStatus.DRAFT
         for line in po.lines:

@@ -19,6 +19,7 @@ from salesorder.domain.inventory import MovementKind, Reservation, reservation_k
 from salesorder.domain.lifecycle import IN_WAREHOUSE, OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.packing import measure, packed_units, packs_the_order, parcel_items
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.domain.warehouse import (
     Manifest,
     ManifestEntry,
@@ -79,9 +80,9 @@ def set_bins(app: SalesApp, command: SetBins) -> None:
         layout.assign({entry.sku: entry.bin for entry in command.bins})
 
 
-def _sum(units: dict[str, int], more: Iterable[tuple[str, int]]) -> dict[str, int]:
+def _sum(units: dict[str, Quantity], more: Iterable[tuple[str, Quantity]]) -> dict[str, Quantity]:
     for key, quantity in more:
-        units[key] = units.get(key, 0) + quantity
+        units[key] = to_quantity(units.get(key, 0) + quantity)
     return units
 
 
@@ -92,18 +93,18 @@ def _waves_of(uow: UnitOfWork, warehouse: str) -> list[Wave]:
 def _to_pick(order: Order, warehouse: str, waves: list[Wave]) -> list[PickRequest]:
     """The order's reserved units in ``warehouse`` that are on no pick list yet."""
     reserved = _sum({}, ((p.line_id, p.quantity) for p in order.picks if p.warehouse == warehouse))
-    listed: dict[str, int] = {}
+    listed: dict[str, Quantity] = {}
     for wave in waves:
         for _, item in wave.entries():
             if item.order_id == order.id:
                 units = item.quantity if item.picked is None else item.picked
-                listed[item.line_id] = listed.get(item.line_id, 0) + units
+                listed[item.line_id] = to_quantity(listed.get(item.line_id, 0) + units)
     left = _sum(
         listed, ((p.line_id, -p.quantity) for p in order.dispatched if p.warehouse == warehouse)
     )
     requests = []
     for line_id, quantity in reserved.items():
-        todo = quantity - max(0, left.get(line_id, 0))
+        todo = to_quantity(quantity - max(0, left.get(line_id, 0)))
         if todo > 0:
             sku = order.line(line_id).sku
             requests.append(PickRequest(order_id=order.id, line_id=line_id, sku=sku, quantity=todo))
@@ -167,7 +168,7 @@ def create_wave(app: SalesApp, command: CreateWave) -> str:
 
 
 def _reallocate(
-    tx: Transaction, order: Order, line_id: str, *, sku: str, short: int, wave: Wave
+    tx: Transaction, order: Order, line_id: str, *, sku: str, short: Quantity, wave: Wave
 ) -> str:
     """Reserve ``short`` units of the line in another warehouse; "" when none has them."""
     uow = tx.uow
@@ -202,7 +203,7 @@ def _short_pick(
     *,
     sku: str,
     line_id: str,
-    short: int,
+    short: Quantity,
     command: ConfirmPick,
 ) -> None:
     """Correct the stock for ``short`` missing units and re-allocate or backorder them.
@@ -251,18 +252,23 @@ def _short_pick(
     _reallocate(tx, order, line_id, sku=sku, short=short, wave=wave)
 
 
-def confirm_pick(app: SalesApp, command: ConfirmPick) -> int:
+def confirm_pick(app: SalesApp, command: ConfirmPick) -> Quantity:
     """Record what the picker found for one pick list line; returns the units short.
 
     Each short order line loses the missing units from its reservation and from the stock
     (a count adjustment, or a write-off for damaged goods, both in the ledger) and is
     re-allocated from another warehouse with enough available, or backordered
     (``order.backordered_since`` is set).
+
+    Raises:
+        TooManyDecimals: ``picked`` has more decimals than the product's unit allows.
     """
     with app.transaction() as tx:
         uow = tx.uow
         wave = uow.waves.get(command.wave_id)
         line = wave.line(command.sku)
+        what = f"pick of SKU {command.sku!r} on {wave.thing} in {wave.warehouse!r}"
+        uow.products.get(command.sku).unit.check(command.picked, what=what)
         shorts = wave.confirm(command.sku, command.picked)
         for item in shorts:
             order = uow.orders.get(item.order_id)
@@ -275,11 +281,11 @@ def confirm_pick(app: SalesApp, command: ConfirmPick) -> int:
                 short=item.short,
                 command=command,
             )
-        return sum(item.short for item in shorts)
+        return to_quantity(sum(item.short for item in shorts))
 
 
-def _picked(uow: UnitOfWork, order_id: str, warehouse: str) -> dict[str, int]:
-    units: dict[str, int] = {}
+def _picked(uow: UnitOfWork, order_id: str, warehouse: str) -> dict[str, Quantity]:
+    units: dict[str, Quantity] = {}
     for wave in _waves_of(uow, warehouse):
         _sum(units, wave.picked(order_id).items())
     return units

@@ -22,6 +22,7 @@ from salesorder.domain.channels import (
 )
 from salesorder.domain.customers import Address
 from salesorder.domain.marketplaces import read_webhook_body
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import (
     InvalidQuantity,
     MalformedPayload,
@@ -56,7 +57,7 @@ class InMemoryMarketplace:
         self._secret = secret
         self._feed: list[MarketplaceOrder] = []
         self.acknowledged: set[str] = set()
-        self.stock: dict[str, int] = {}
+        self.stock: dict[str, Quantity] = {}
         self.tracking: dict[str, tuple[str, str]] = {}
         self.settlements: list[SettlementReport] = []
         self.listings: dict[str, Listing] = {}
@@ -151,14 +152,14 @@ class InMemoryMarketplace:
             self._known(external_id)
             self.acknowledged.add(external_id)
 
-    def push_stock(self, channel_sku: str, quantity: int) -> None:
+    def push_stock(self, channel_sku: str, quantity: Quantity) -> None:
         """Record the sellable quantity of ``channel_sku``."""
         if quantity < 0:
             raise InvalidQuantity(f"stock pushed for {channel_sku!r} must be >= 0, got {quantity}")
         with self._lock:
             self.stock[channel_sku] = quantity
 
-    def fetch_stock(self, channel_skus: Collection[str]) -> dict[str, int]:
+    def fetch_stock(self, channel_skus: Collection[str]) -> dict[str, Quantity]:
         """The quantity shown for each of ``channel_skus`` that has stock or a listing."""
         with self._lock:
             return {sku: self.stock[sku] for sku in channel_skus if sku in self.stock}

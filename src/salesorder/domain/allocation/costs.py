@@ -19,6 +19,7 @@ import attrs
 from salesorder.domain.allocation.model import Allocation, OrderDemand, ZoneTable
 from salesorder.domain.common import non_negative_decimal
 from salesorder.domain.customers import GeoPoint, Warehouse
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import ValidationError
 from salesorder.money import to_decimal
 
@@ -125,9 +126,9 @@ class _Context:
             result.append(km)
         return result
 
-    def shipment_cost(self, units: int, km: float) -> float:
+    def shipment_cost(self, units: Quantity, km: float) -> float:
         """The cost model's cost of one parcel of ``units`` shipped ``km``."""
-        return self.parcel + units * (self.unit + self.unit_km * km)
+        return self.parcel + float(units) * (self.unit + self.unit_km * km)
 
 
 def allocation_cost(
@@ -145,7 +146,7 @@ def allocation_cost(
     total = 0.0
     for allocation in allocations:
         km = ctx.distances(by_id[allocation.order_id])
-        units: dict[str, int] = {}
+        units: dict[str, Quantity] = {}
         for pick in allocation.picks:
             units[pick.warehouse] = units.get(pick.warehouse, 0) + pick.quantity
         total += sum(ctx.shipment_cost(u, km[index[w]]) for w, u in units.items())

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from salesorder.domain.allocation.costs import _Context
 from salesorder.domain.allocation.model import OrderDemand
 from salesorder.domain.allocation.priority import _StockIndex
+from salesorder.domain.units import Quantity
 
 
 def _regret(order: OrderDemand, ctx: _Context, km: list[float], index: _StockIndex) -> float:
@@ -32,7 +33,7 @@ def _regret(order: OrderDemand, ctx: _Context, km: list[float], index: _StockInd
     if len(able) == 1:
         return math.inf
     first, second = sorted([km[w] for w in able])[:2]
-    return order.units * ctx.unit_km * (second - first)
+    return float(order.units) * ctx.unit_km * (second - first)
 
 
 class _Exchange:
@@ -46,7 +47,7 @@ class _Exchange:
 
     def __init__(
         self,
-        plans: list[dict[int, dict[str, int]]],
+        plans: list[dict[int, dict[str, Quantity]]],
         holders: dict[tuple[int, str], set[int]],
         *,
         ids: list[str],
@@ -88,11 +89,11 @@ class _Exchange:
                 break
         return self.changed
 
-    def _gain(self, o: int, source: int, target: int, moved: int) -> float:
+    def _gain(self, o: int, source: int, target: int, moved: Quantity) -> float:
         """What moving ``moved`` units from ``source`` to ``target`` saves order ``o``."""
         plan = self.plans[o]
         km = self.kms[o]
-        saved = moved * self.ctx.unit_km * (km[source] - km[target])
+        saved = float(moved) * self.ctx.unit_km * (km[source] - km[target])
         if target not in plan:
             saved -= self.ctx.parcel
         if sum(plan[source].values()) == moved:
@@ -107,7 +108,8 @@ class _Exchange:
             return False
         km = self.kms[o]
         row = self.index.by_sku[sku]
-        best = (1e-9, -1, -1, 0)  # (saving, target, partner or -1, units)
+        # The best move so far: saving, target, partner (or -1) and units moved.
+        best: tuple[float, int, int, Quantity] = (1e-9, -1, -1, 0)
         # Warehouses nearer than the source, then the order's other parcels.
         targets = list(itertools.takewhile(lambda w: km[w] < km[source], ranked))
         targets += [w for w in plan if w != source and km[w] >= km[source]]
@@ -149,7 +151,7 @@ class _Exchange:
         self._move(o, sku, (source, target, moved), why)
         return True
 
-    def _move(self, o: int, sku: str, step: tuple[int, int, int], why: str) -> None:
+    def _move(self, o: int, sku: str, step: tuple[int, int, Quantity], why: str) -> None:
         source, target, moved = step
         plan = self.plans[o]
         plan[source][sku] -= moved

@@ -37,6 +37,7 @@ from salesorder.domain.allocation.strategies import (
     _units_per_warehouse,
 )
 from salesorder.domain.customers import Warehouse
+from salesorder.domain.units import Quantity, to_quantity
 
 __all__ = ["LowestCost"]
 
@@ -81,7 +82,7 @@ class LowestCost(BaseStrategy):
             single = {w: dict(enumerate(quantities))}
             # No split can cost less than two parcels with every unit from the nearest
             # warehouse: when the single shipment costs no more, the split is not priced.
-            bound = 2 * ctx.parcel + sum(quantities) * (ctx.unit + ctx.unit_km * min(km))
+            bound = 2 * ctx.parcel + float(sum(quantities)) * (ctx.unit + ctx.unit_km * min(km))
             single_cost = _plan_cost(single, ctx, km)
             if single_cost <= bound:
                 return _to_allocation(order, ctx, single, {w: why}, self.name)
@@ -97,7 +98,7 @@ class LowestCost(BaseStrategy):
         return _to_allocation(order, ctx, plan, reasons, self.name)
 
     def _split(
-        self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[int]]
+        self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[Quantity]]
     ) -> tuple[_Plan, dict[int, str]]:
         ranked = self._rank(order, ctx, km)
         cover = _improve(_greedy_cover(order, ctx, km, avail, ranked), ctx, km, avail)
@@ -143,7 +144,7 @@ class LowestCost(BaseStrategy):
             demands[o] = attrs.evolve(order, lines=lines)
             ctx.known[id(demands[o])] = kms[o]
         regret = [_regret(demand, ctx, km, index) for demand, km in zip(demands, kms, strict=True)]
-        plans: list[dict[int, dict[str, int]]] = [{} for _ in queue]
+        plans: list[dict[int, dict[str, Quantity]]] = [{} for _ in queue]
         planned: list[Allocation | None] = [None] * len(queue)
         holders: dict[tuple[int, str], set[int]] = {}
         rows, at = index.by_sku, index.index
@@ -196,24 +197,25 @@ def _reasons(allocation: Allocation, at: Mapping[str, int]) -> dict[tuple[int, s
 
 def _rebuild(
     order: OrderDemand,
-    plan: dict[int, dict[str, int]],
+    plan: dict[int, dict[str, Quantity]],
     reasons: dict[tuple[int, str], str],
     ctx: _Context,
     strategy: str,
 ) -> Allocation:
     """An allocation from units per warehouse and SKU, shared over the SKU's lines in order."""
-    left: dict[str, list[list[int]]] = {}
+    sources: dict[str, list[int]] = {}  # SKU -> warehouse indexes, in plan order
+    left: dict[tuple[int, str], Quantity] = {}
     for w, units in plan.items():
         for sku, n in units.items():
-            left.setdefault(sku, []).append([w, n])
+            sources.setdefault(sku, []).append(w)
+            left[w, sku] = n
     picks = []
     backorders = []
     for line in order.lines:
         need = line.quantity
-        for source in left.get(line.sku, ()):
-            take = min(need, source[1])
+        for w in sources.get(line.sku, ()):
+            take = min(need, left[w, line.sku])
             if take:
-                w = source[0]
                 picks.append(
                     Pick(
                         line_id=line.line_id,
@@ -223,9 +225,10 @@ def _rebuild(
                         reason=reasons[w, line.sku],
                     )
                 )
-                source[1] -= take
+                left[w, line.sku] -= take
                 need -= take
         if need:
+            need = to_quantity(need)
             backorders.append(
                 BackorderLine(
                     line_id=line.line_id,
@@ -243,7 +246,9 @@ def _rebuild(
     )
 
 
-def _line_availability(order: OrderDemand, ctx: _Context, available: Available) -> list[list[int]]:
+def _line_availability(
+    order: OrderDemand, ctx: _Context, available: Available
+) -> list[list[Quantity]]:
     """Units of each line each warehouse could give; a SKU on several lines shares stock."""
     skus = [line.sku for line in order.lines]
     unique = len(set(skus)) == len(skus)
@@ -267,8 +272,8 @@ def _line_availability(order: OrderDemand, ctx: _Context, available: Available) 
     return _units_per_warehouse(order.lines, ctx.codes, available)
 
 
-def _units(lines: Mapping[Any, int]) -> str:
-    units = sum(lines.values())
+def _units(lines: Mapping[Any, Quantity]) -> str:
+    units = to_quantity(sum(lines.values()))
     return f"{units} unit" if units == 1 else f"{units} units"
 
 
@@ -277,7 +282,11 @@ def _plan_cost(plan: _Plan, ctx: _Context, km: list[float]) -> float:
 
 
 def _greedy_cover(
-    order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[int]], ranked: list[int]
+    order: OrderDemand,
+    ctx: _Context,
+    km: list[float],
+    avail: list[list[Quantity]],
+    ranked: list[int],
 ) -> _Plan:
     plan: _Plan = {}
     need = [line.quantity for line in order.lines]
@@ -288,7 +297,7 @@ def _greedy_cover(
                 continue
             units = sum(min(n, a) for n, a in zip(need, avail[w], strict=True))
             if units:
-                rate = ctx.shipment_cost(units, km[w]) / units
+                rate = ctx.shipment_cost(units, km[w]) / float(units)
                 if rate < best_rate:
                     best, best_rate = w, rate
         if best < 0:
@@ -300,7 +309,7 @@ def _greedy_cover(
                 need[i] -= take
 
 
-def _nearest_per_line(order: OrderDemand, avail: list[list[int]], ranked: list[int]) -> _Plan:
+def _nearest_per_line(order: OrderDemand, avail: list[list[Quantity]], ranked: list[int]) -> _Plan:
     plan: _Plan = {}
     for i, line in enumerate(order.lines):
         need = line.quantity
@@ -315,7 +324,7 @@ def _nearest_per_line(order: OrderDemand, avail: list[list[int]], ranked: list[i
 
 
 def _improve(  # noqa: PLR0912 - two passes over a small plan
-    plan: _Plan, ctx: _Context, km: list[float], avail: list[list[int]]
+    plan: _Plan, ctx: _Context, km: list[float], avail: list[list[Quantity]]
 ) -> _Plan:
     """Close parcels whose units fit, more cheaply, in the other open parcels.
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, positive_int
+from salesorder.domain.common import as_tuple, code
 from salesorder.domain.customers import GeoPoint
+from salesorder.domain.units import Quantity, to_quantity
+from salesorder.domain.units import quantity as as_quantity
+from salesorder.exceptions import InvalidQuantity
 from salesorder.money import to_decimal
 
 __all__ = [
@@ -27,17 +31,28 @@ __all__ = [
     "ZoneTable",
 ]
 
-#: Units available to allocate, by (warehouse code, SKU); a missing pair has none.
-Available = Mapping[tuple[str, str], int]
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: Quantity) -> None:
+    # After the ``quantity`` converter, which made ``value`` an exact quantity: only the sign
+    # is left to check (allocation builds many picks, so the check is kept to that).
+    if value <= 0:
+        raise InvalidQuantity(
+            f"{type(instance).__name__}.{attribute.name} must be > 0, got {value!r}"
+        )
+
+
+#: Units available to allocate (exact quantities), by (warehouse code, SKU); a missing pair
+#: has none.
+Available = Mapping[tuple[str, str], Quantity]
 
 
 @attrs.frozen(kw_only=True)
 class DemandLine:
-    """Units of one SKU wanted by one order line."""
+    """Units of one SKU wanted by one order line (an exact quantity: 3, or 1.25 kg)."""
 
     line_id: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=_positive)
 
 
 @attrs.frozen(kw_only=True)
@@ -56,9 +71,9 @@ class OrderDemand:
     placed_at: dt.datetime | None = None
 
     @property
-    def units(self) -> int:
+    def units(self) -> Quantity:
         """Units ordered over all lines."""
-        return sum(line.quantity for line in self.lines)
+        return to_quantity(sum(line.quantity for line in self.lines))
 
 
 @attrs.frozen(kw_only=True)
@@ -68,7 +83,7 @@ class Pick:
     line_id: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
     warehouse: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=_positive)
     reason: str = ""
 
 
@@ -78,7 +93,7 @@ class BackorderLine:
 
     line_id: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=_positive)
     reason: str = ""
 
 
@@ -102,9 +117,9 @@ class Allocation:
         return not self.backorders
 
     @property
-    def units_allocated(self) -> int:
+    def units_allocated(self) -> Quantity:
         """Units picked over all lines."""
-        return sum(pick.quantity for pick in self.picks)
+        return to_quantity(sum(pick.quantity for pick in self.picks))
 
     def explain(self) -> list[str]:
         """One sentence per pick and backorder line: what went where, and why."""
@@ -137,9 +152,9 @@ class BatchAllocation:
         raise KeyError(order_id)
 
     @property
-    def backordered_units(self) -> int:
+    def backordered_units(self) -> Quantity:
         """Units no warehouse could serve, over the batch."""
-        return sum(b.quantity for a in self.allocations for b in a.backorders)
+        return to_quantity(sum(b.quantity for a in self.allocations for b in a.backorders))
 
 
 def _km_table(value: Mapping[tuple[str, str], object]) -> dict[tuple[str, str], Decimal]:

@@ -8,7 +8,8 @@ against, and prices plans with the same distances and costs they use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from salesorder.domain.allocation.batch import allocate_batch
@@ -25,6 +26,7 @@ from salesorder.domain.allocation.model import (
 )
 from salesorder.domain.allocation.priority import batch_order, units_in_turn
 from salesorder.domain.customers import Warehouse
+from salesorder.domain.units import Quantity, decimals_of, to_quantity
 from salesorder.exceptions import OptimizerUnavailable
 
 __all__ = ["ExactOptimizer"]
@@ -41,13 +43,48 @@ def _scipy() -> Any:
     return np, optimize, sparse
 
 
+class _Steps:
+    """Quantities as whole numbers of a batch's finest step, for the integer program.
+
+    The step is ``10**-places`` of a unit, ``places`` the most decimals of any quantity of
+    the batch (its lines, and what is available of their SKUs): 1 for whole units, 0.001
+    for 1.25 kg next to 0.375 kg. Conversions both ways are exact.
+    """
+
+    def __init__(self, orders: Sequence[OrderDemand], available: Available) -> None:
+        skus = {line.sku for order in orders for line in order.lines}
+        fractions: Iterable[Quantity] = [
+            *(line.quantity for order in orders for line in order.lines),
+            *(units for (_, sku), units in available.items() if sku in skus),
+        ]
+        self.places = max(
+            (decimals_of(units) for units in fractions if not isinstance(units, int)), default=0
+        )
+        self.size: int = 10**self.places
+
+    def of(self, units: Quantity) -> int:
+        """``units`` as a whole number of steps."""
+        if isinstance(units, int):
+            return units * self.size
+        numerator, denominator = units.as_integer_ratio()
+        return numerator * self.size // denominator
+
+    def units(self, steps: int) -> Quantity:
+        """``steps`` back in units, exactly."""
+        if not self.places:
+            return steps
+        return to_quantity(Decimal(f"{steps}E-{self.places}"))
+
+
 class ExactOptimizer:
     """Allocates a batch at the lowest cost (scipy MILP).
 
     The program, for orders ``o``, their lines ``l`` and warehouses ``w``:
 
     - ``x[o,l,w]`` whole units of line ``l`` from ``w``; ``y[o,w]`` is 1 when ``o`` gets a
-      parcel from ``w``;
+      parcel from ``w``. A batch with fractional quantities (1.25 kg) counts in steps of
+      its finest decimal instead of units (0.001 kg here), each step priced as that share
+      of a unit, and its picks come back in units, exactly;
     - each line gets at most what it ordered; each (warehouse, SKU) gives at most what is
       available; ``x[o,l,w] <= quantity * y[o,w]``;
     - by default (``honour_priority=True``) each line gets exactly the units the priority
@@ -121,6 +158,8 @@ class ExactOptimizer:
         if n == 0:
             return BatchAllocation(allocations=[_unserved(order) for order in orders])
         np, optimize, sparse = _scipy()
+        steps = _Steps(orders, available)
+        step = steps.of
         worst = max(
             ctx.shipment_cost(1, max(km)) for km in kms
         )  # the dearest unit, parcel included
@@ -129,7 +168,9 @@ class ExactOptimizer:
             queue = batch_order(orders)  # the same objects, in the order they are served
             served = units_in_turn(queue, warehouses, available)
             by_order = {id(order): units for order, units in zip(queue, served, strict=True)}
-            quotas: list[list[int]] | None = [by_order[id(order)] for order in orders]
+            quotas: list[list[int]] | None = [
+                [step(units) for units in by_order[id(order)]] for order in orders
+            ]
         else:
             quotas = None
         c = np.zeros(n)
@@ -138,8 +179,9 @@ class ExactOptimizer:
         # would only add a constant that loosens the solver's relative gap on the real cost.
         reward = 0 if quotas is not None else penalty
         for k, (o, i, w) in enumerate(xs):
-            c[k] = ctx.unit + ctx.unit_km * kms[o][w] - reward
-            upper[k] = orders[o].lines[i].quantity
+            # The cost of a unit, shared over its steps (a step is a unit in whole batches).
+            c[k] = (ctx.unit + ctx.unit_km * kms[o][w]) / steps.size - reward
+            upper[k] = step(orders[o].lines[i].quantity)
         for k in ys.values():
             c[k] = ctx.parcel
             upper[k] = 1
@@ -163,14 +205,14 @@ class ExactOptimizer:
         for k, (o, i, w) in enumerate(xs):
             per_line.setdefault((o, i), []).append(k)
             per_stock.setdefault((w, orders[o].lines[i].sku), []).append(k)
-            row([(k, 1.0), (ys[o, w], -float(orders[o].lines[i].quantity))], 0.0)
+            row([(k, 1.0), (ys[o, w], -float(step(orders[o].lines[i].quantity)))], 0.0)
         for (o, i), ks in per_line.items():
             if quotas is None:
-                row([(k, 1.0) for k in ks], float(orders[o].lines[i].quantity))
+                row([(k, 1.0) for k in ks], float(step(orders[o].lines[i].quantity)))
             else:  # exactly what the priority rule gives the line
                 row([(k, 1.0) for k in ks], float(quotas[o][i]), float(quotas[o][i]))
         for (w, sku), ks in per_stock.items():
-            row([(k, 1.0) for k in ks], float(available.get((codes[w], sku), 0)))
+            row([(k, 1.0) for k in ks], float(step(available.get((codes[w], sku), 0))))
         matrix = sparse.csr_array((vals, (rows, cols)), shape=(len(upper_b), n))
         solved = optimize.milp(
             c,
@@ -185,12 +227,13 @@ class ExactOptimizer:
             raise RuntimeError(f"the MILP solver failed: {solved.message}")
         optimal = "optimal" if solved.status == 0 else f"best found ({solved.message})"
         picks: list[list[Pick]] = [[] for _ in orders]
-        got: dict[tuple[int, int], int] = {}
+        got: dict[tuple[int, int], int] = {}  # steps
         for k, (o, i, w) in enumerate(xs):
-            units = round(solved.x[k])
-            if units > 0:
+            taken = round(solved.x[k])
+            if taken > 0:
                 line = orders[o].lines[i]
-                got[o, i] = got.get((o, i), 0) + units
+                got[o, i] = got.get((o, i), 0) + taken
+                units = steps.units(taken)
                 picks[o].append(
                     Pick(
                         line_id=line.line_id,
@@ -211,11 +254,11 @@ class ExactOptimizer:
                 BackorderLine(
                     line_id=line.line_id,
                     sku=line.sku,
-                    quantity=line.quantity - got.get((o, i), 0),
+                    quantity=to_quantity(line.quantity - steps.units(got.get((o, i), 0))),
                     reason=short.format(line.sku),
                 )
                 for i, line in enumerate(order.lines)
-                if line.quantity > got.get((o, i), 0)
+                if step(line.quantity) > got.get((o, i), 0)
             ]
             allocations.append(
                 Allocation(

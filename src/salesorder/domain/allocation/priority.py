@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from salesorder.domain.allocation.model import Available, OrderDemand
 from salesorder.domain.customers import Warehouse
+from salesorder.domain.units import Quantity, to_quantity
 
 __all__ = ["batch_order", "units_in_turn"]
 
@@ -30,7 +31,7 @@ def batch_order(orders: Iterable[OrderDemand]) -> list[OrderDemand]:
 
 def units_in_turn(
     orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
-) -> list[list[int]]:
+) -> list[list[Quantity]]:
     """Units of each line the priority rule gives it, ``[order][line]``, for orders in turn.
 
     Each order, in the order given (use :func:`batch_order`), takes of each SKU as much as
@@ -44,9 +45,9 @@ def units_in_turn(
 
 def _in_turn(
     orders: Sequence[OrderDemand], codes: set[str], available: Available
-) -> tuple[list[list[int]], set[int]]:
+) -> tuple[list[list[Quantity]], set[int]]:
     """See :func:`units_in_turn`; also the orders (by position) that do not get everything."""
-    left: dict[str, int] = {}
+    left: dict[str, Quantity] = {}
     for (warehouse, sku), units in available.items():
         if warehouse in codes and units > 0:
             left[sku] = left.get(sku, 0) + units
@@ -62,26 +63,26 @@ def _in_turn(
             else:
                 if have:
                     left[line.sku] = 0
-                row.append(have)
+                row.append(to_quantity(have))
                 short.add(o)
         result.append(row)
     return result, short
 
 
-class _StockIndex(Mapping[tuple[str, str], int]):
+class _StockIndex(Mapping[tuple[str, str], Quantity]):
     """What is left during a batch, by SKU: one list of units per SKU, in warehouse rank."""
 
     def __init__(self, codes: list[str], available: Available) -> None:
         self.codes = codes
         self.index = {code_: i for i, code_ in enumerate(codes)}
-        self.zeros = [0] * len(codes)
-        self.by_sku: dict[str, list[int]] = {}
+        self.zeros: list[Quantity] = [0] * len(codes)
+        self.by_sku: dict[str, list[Quantity]] = {}
         for (warehouse, sku), units in available.items():
             w = self.index.get(warehouse)
             if w is not None and units > 0:
                 self.by_sku.setdefault(sku, [0] * len(codes))[w] = units
 
-    def __getitem__(self, key: tuple[str, str]) -> int:
+    def __getitem__(self, key: tuple[str, str]) -> Quantity:
         row = self.by_sku.get(key[1])
         w = self.index.get(key[0])
         if row is None or w is None:
@@ -94,6 +95,6 @@ class _StockIndex(Mapping[tuple[str, str], int]):
     def __len__(self) -> int:
         return len(self.by_sku) * len(self.codes)
 
-    def take(self, warehouse: str, sku: str, units: int) -> None:
+    def take(self, warehouse: str, sku: str, units: Quantity) -> None:
         """Take ``units`` of ``sku`` from what is left in ``warehouse``."""
         self.by_sku[sku][self.index[warehouse]] -= units

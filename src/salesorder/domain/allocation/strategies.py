@@ -31,6 +31,7 @@ from salesorder.domain.allocation.model import (
 from salesorder.domain.allocation.priority import _StockIndex, batch_order
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.inventory import StockItem
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import InsufficientStock, ValidationError
 
 __all__ = [
@@ -42,7 +43,7 @@ __all__ = [
     "choose_single_warehouse",
 ]
 
-_Plan = dict[int, dict[int, int]]  # warehouse index -> line index -> units
+_Plan = dict[int, dict[int, Quantity]]  # warehouse index -> line index -> units
 
 
 class BaseStrategy:
@@ -93,9 +94,9 @@ class BaseStrategy:
         skus = [line.sku for line in order.lines]
         if len(set(skus)) == len(skus):
             return self._plan(order, ctx, available)
-        merged: dict[str, int] = {}
+        merged: dict[str, Quantity] = {}
         for line in order.lines:
-            merged[line.sku] = merged.get(line.sku, 0) + line.quantity
+            merged[line.sku] = to_quantity(merged.get(line.sku, 0) + line.quantity)
         plan = self._plan(
             attrs.evolve(
                 order,
@@ -107,26 +108,26 @@ class BaseStrategy:
         picks: list[Pick] = []
         backorders: list[BackorderLine] = []
         for sku in merged:
-            sources: list[list[object]] = [
-                [p.warehouse, p.quantity, p.reason] for p in plan.picks if p.sku == sku
-            ]
+            sources = [p for p in plan.picks if p.sku == sku]
+            left = [p.quantity for p in sources]
             for line in (line for line in order.lines if line.sku == sku):
                 need = line.quantity
-                for source in sources:
-                    take = min(need, int(str(source[1])))
+                for s, source in enumerate(sources):
+                    take = min(need, left[s])
                     if take:
                         picks.append(
                             Pick(
                                 line_id=line.line_id,
                                 sku=sku,
-                                warehouse=str(source[0]),
+                                warehouse=source.warehouse,
                                 quantity=take,
-                                reason=str(source[2]),
+                                reason=source.reason,
                             )
                         )
-                        source[1] = int(str(source[1])) - take
+                        left[s] -= take
                         need -= take
                 if need:
+                    need = to_quantity(need)
                     backorders.append(
                         BackorderLine(
                             line_id=line.line_id,
@@ -152,7 +153,7 @@ class BaseStrategy:
         return able[0], f"first by {self.name} of {len(able)} that can serve the whole order"
 
     def _split(
-        self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[int]]
+        self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[Quantity]]
     ) -> tuple[_Plan, dict[int, str]]:
         """Fill lines from warehouses in rank order; ``avail[w][line]`` is consumed."""
         plan: _Plan = {}
@@ -240,14 +241,15 @@ class FewestShipments(BaseStrategy):
     name = "fewest shipments"
 
     def _split(
-        self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[int]]
+        self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[Quantity]]
     ) -> tuple[_Plan, dict[int, str]]:
         plan: _Plan = {}
         reasons: dict[int, str] = {}
         need = [line.quantity for line in order.lines]
         ranked = self._rank(order, ctx, km)
         while True:
-            best, covered = -1, 0
+            best = -1
+            covered: Quantity = 0
             for w in ranked:
                 if w in plan:
                     continue
@@ -261,16 +263,16 @@ class FewestShipments(BaseStrategy):
                 if take:
                     plan.setdefault(best, {})[i] = take
                     need[i] -= take
-            reasons[best] = f"covers the most remaining units ({covered})"
+            reasons[best] = f"covers the most remaining units ({to_quantity(covered)})"
 
 
 def _units_per_warehouse(
     lines: Sequence[DemandLine], codes: Sequence[str], available: Available
-) -> list[list[int]]:
+) -> list[list[Quantity]]:
     """Units of each line each warehouse could give; a SKU on several lines shares stock."""
-    result: list[list[int]] = []
+    result: list[list[Quantity]] = []
     for code_ in codes:
-        left: dict[str, int] = {}
+        left: dict[str, Quantity] = {}
         row = []
         for line in lines:
             have = left.get(line.sku)
@@ -287,7 +289,7 @@ def _backorders(lines: Sequence[DemandLine], plan: _Plan) -> list[BackorderLine]
     """What ``plan`` leaves unserved of each line, as backorder lines with their reason."""
     backorders = []
     for i, line in enumerate(lines):
-        short = line.quantity - sum(p.get(i, 0) for p in plan.values())
+        short = to_quantity(line.quantity - sum(p.get(i, 0) for p in plan.values()))
         if short > 0:
             backorders.append(
                 BackorderLine(
@@ -314,7 +316,7 @@ class GreedyNearestPerLine(BaseStrategy):
     def _plan(self, order: OrderDemand, ctx: _Context, available: Available) -> Allocation:
         km = ctx.distances(order)
         ranked = self._rank(order, ctx, km)
-        left: dict[tuple[int, str], int] = {}
+        left: dict[tuple[int, str], Quantity] = {}
         picks = []
         backorders = []
         for line in order.lines:
@@ -340,6 +342,7 @@ class GreedyNearestPerLine(BaseStrategy):
                 if not need:
                     break
             if need:
+                need = to_quantity(need)
                 backorders.append(
                     BackorderLine(
                         line_id=line.line_id,
@@ -354,7 +357,7 @@ class GreedyNearestPerLine(BaseStrategy):
 
 
 def choose_single_warehouse(
-    demand: Mapping[str, int],
+    demand: Mapping[str, Quantity],
     warehouses: Sequence[Warehouse],
     stock: Mapping[tuple[str, str], StockItem],
 ) -> Warehouse:
@@ -374,7 +377,7 @@ def choose_single_warehouse(
         raise ValidationError("there are no warehouses to allocate from")
     ordered = sorted(warehouses, key=lambda w: (w.priority, w.code))
 
-    def available(warehouse: str, sku: str) -> int:
+    def available(warehouse: str, sku: str) -> Quantity:
         item = stock.get((warehouse, sku))
         return 0 if item is None else item.available
 

@@ -12,6 +12,7 @@ from salesorder.domain.invoicing.invoice import Invoice
 from salesorder.domain.invoicing.lines import InvoiceLine, _summarise
 from salesorder.domain.invoicing.model import EInvoiceStatus, Party
 from salesorder.domain.pricing import TaxSummary
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import IllegalTransition, ValidationError
 from salesorder.money import Money
 
@@ -49,7 +50,7 @@ class CreditNote:
     einvoice: EInvoiceStatus | None = None
     #: The units taken back per invoice line id (a return, a credit by units); lines
     #: credited by amount alone are absent.
-    units: dict[str, int] = attrs.Factory(dict)
+    units: dict[str, Quantity] = attrs.Factory(dict)
 
     @classmethod
     def for_invoice(
@@ -63,7 +64,7 @@ class CreditNote:
         amount: Money | None = None,
         reason: str = "",
         lines: Mapping[str, Money] | None = None,
-        units: Mapping[str, int] | None = None,
+        units: Mapping[str, Quantity] | None = None,
     ) -> CreditNote:
         """A credit note for ``amount`` (gross) of ``invoice``, or for the given ``lines``.
 

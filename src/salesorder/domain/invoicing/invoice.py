@@ -11,6 +11,7 @@ from salesorder.domain.common import as_tuple, aware_datetime, code
 from salesorder.domain.invoicing.lines import (
     InvoiceLine,
     _balanced_charges,
+    _check_credit_units,
     _credited_line,
     _summarise,
 )
@@ -26,6 +27,7 @@ from salesorder.domain.invoicing.model import (
 )
 from salesorder.domain.pricing import PricedOrder, TaxSummary
 from salesorder.domain.terms import InstalmentDue, PaymentTerms
+from salesorder.domain.units import PIECE, Quantity, Unit, to_quantity
 from salesorder.exceptions import (
     CreditLimitExceeded,
     CurrencyMismatch,
@@ -85,7 +87,7 @@ class Invoice:
     paid: Money = attrs.Factory(_zero, takes_self=True)
     credited: Money = attrs.Factory(_zero, takes_self=True)
     credited_lines: dict[str, Money] = attrs.Factory(dict)
-    credited_units: dict[str, int] = attrs.Factory(dict)
+    credited_units: dict[str, Quantity] = attrs.Factory(dict)
     payment_means: PaymentMeans | None = None
     rounding: Money = attrs.Factory(_zero, takes_self=True)
 
@@ -113,6 +115,7 @@ class Invoice:
         charges: Sequence[InvoiceLine] = (),
         payment_means: PaymentMeans | None = None,
         rounding: Money | None = None,
+        units: Mapping[str, Unit] | None = None,
     ) -> Invoice:
         """A draft invoice with the order's priced lines (all, or those in ``line_ids``).
 
@@ -132,6 +135,7 @@ class Invoice:
             charges: the order's charges to invoice too (shipping), as charge lines.
             payment_means: how the buyer pays, as printed.
             rounding: the cash rounding of a COD collection (zero when None).
+            units: per line id, the unit its quantity counts (pieces when absent).
         """
         if kind is InvoiceKind.VAT and not buyer.tax_id:
             raise ValidationError(f"a VAT invoice for order {order_id!r} needs the buyer's tax id")
@@ -158,6 +162,8 @@ class Invoice:
             )
             for p in priced
         ]
+        if units:
+            goods = [attrs.evolve(g, unit=units.get(g.line_id, PIECE)) for g in goods]
         if charges and pricing.policy.place is RoundingPlace.PER_DOCUMENT:
             charges = _balanced_charges(goods, charges, pricing.policy)
         lines = (*goods, *charges)
@@ -277,39 +283,22 @@ class Invoice:
         """
         return self._line(line_id).gross - self.line_credited(line_id)
 
-    def units_creditable(self, line_id: str) -> int:
+    def units_creditable(self, line_id: str) -> Quantity:
         """The units of line ``line_id`` no credit note took back yet.
 
         Raises:
             ValidationError: this invoice has no such line.
         """
-        return self._line(line_id).quantity - self.credited_units.get(line_id, 0)
-
-    def _check_units(self, units: Mapping[str, int], parts: Mapping[str, Money]) -> None:
-        for line_id, count in units.items():
-            if line_id not in parts:
-                raise ValidationError(
-                    f"a credit of {self.thing} gives units for line {line_id!r} but no amount"
-                )
-            if isinstance(count, bool) or not isinstance(count, int) or count <= 0:
-                raise ValidationError(
-                    f"a credit of line {line_id!r} of {self.thing} needs a positive whole "
-                    f"number of units, got {count!r}"
-                )
-            left = self.units_creditable(line_id)
-            if count > left:
-                raise CreditLimitExceeded(
-                    f"a credit of {count} units of line {line_id!r} of {self.thing} is more "
-                    f"than it has left to credit ({left} of {self._line(line_id).quantity})"
-                )
+        return to_quantity(self._line(line_id).quantity - self.credited_units.get(line_id, 0))
 
     def credit_lines(
-        self, parts: Mapping[str, Money], units: Mapping[str, int] | None = None
+        self, parts: Mapping[str, Money], units: Mapping[str, Quantity] | None = None
     ) -> tuple[InvoiceLine, ...]:
         """The credit-note lines that credit ``parts`` (line id -> gross) of this invoice.
 
         ``units`` (line id -> units) says how many units a line's credit takes back (a
-        return of 2 of 3): the credit line states them as its quantity. A line credited
+        return of 2 of 3, exact to the line's unit): the credit line states them as its
+        quantity. A line credited
         without units states the line's quantity (an amount off every unit).
 
         Nothing changes here (:meth:`record_credit` counts the credit). Each line's gross
@@ -324,8 +313,9 @@ class Invoice:
             CurrencyMismatch: an amount in another currency.
             CreditLimitExceeded: an amount more than that line has left to credit, or more
                 units than it has left.
+            TooManyDecimals: units finer than the line's unit allows.
         """
-        self._check_units(units or {}, parts)
+        _check_credit_units(self.lines, self.credited_units, units or {}, parts, self.thing)
         for line_id, gross in parts.items():
             self._same_currency(gross, "credit")
             line = self._line(line_id)
@@ -546,7 +536,7 @@ class Invoice:
         self.paid = self.paid - amount
 
     def record_credit(
-        self, lines: Iterable[InvoiceLine], units: Mapping[str, int] | None = None
+        self, lines: Iterable[InvoiceLine], units: Mapping[str, Quantity] | None = None
     ) -> Money:
         """Count a credit note's ``lines``; returns what was paid beyond the new balance.
 
@@ -587,7 +577,7 @@ class Invoice:
         self.credited_lines = credited
         taken = dict(self.credited_units)
         for line_id, count in counted.items():
-            taken[line_id] = taken.get(line_id, 0) + count
+            taken[line_id] = to_quantity(taken.get(line_id, 0) + count)
         self.credited_units = taken
         self.credited = self.credited + amount
         excess = self.paid - self.payable

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
 from salesorder.domain.pricing import LineTax, PricedLine, TaxSummary
 from salesorder.domain.tax import TaxTreatment
+from salesorder.domain.units import PIECE, Quantity, Unit
+from salesorder.exceptions import CreditLimitExceeded, ValidationError
 from salesorder.money import Money, RoundingPolicy, apportion
 from salesorder.numbers import decimal_isolated
 
@@ -29,13 +31,14 @@ class InvoiceLine:
     the order (shipping, a COD fee) it is the charge's UNCL 7161 reason code (``"FC"``
     for freight) and ``description`` its text: documents print it as a document-level
     charge (EN 16931 BG-21). ``quantity`` is the units the line invoices, or credits on a
-    credit note.
+    credit note: exact (an ``int``, or a ``Decimal`` such as 0.25), counted in ``unit``,
+    whose UN/ECE code e-invoices write (``C62`` for pieces, ``KGM`` for kilograms).
     """
 
     line_id: str
     sku: str
     description: str
-    quantity: int
+    quantity: Quantity
     unit_price: Money
     discount: Money
     net: Money
@@ -45,13 +48,22 @@ class InvoiceLine:
     tax_rate: Decimal
     taxes: tuple[LineTax, ...] = ()
     charge: str = ""
+    #: The unit ``quantity`` counts: the order line's (pieces for charges).
+    unit: Unit = PIECE
 
     @classmethod
     def from_priced(
-        cls, priced: PricedLine, *, sku: str, description: str, charge: str = ""
+        cls,
+        priced: PricedLine,
+        *,
+        sku: str,
+        description: str,
+        charge: str = "",
+        unit: Unit = PIECE,
     ) -> InvoiceLine:
         """The invoice line of a priced line (of goods, or of a charge when ``charge``)."""
         return cls(
+            unit=unit,
             line_id=priced.line_id,
             sku=sku,
             description=description,
@@ -141,6 +153,49 @@ def _summarise(
             )
         )
     return tuple(summaries)
+
+
+def _check_credit_units(
+    lines: Sequence[InvoiceLine],
+    credited: Mapping[str, Quantity],
+    units: Mapping[str, Quantity],
+    parts: Mapping[str, Money],
+    thing: str,
+) -> None:
+    """Refuse ``units`` (line id -> units a credit takes back) that ``lines`` cannot give.
+
+    A line gives back at most its quantity less what was ``credited`` on it before, and in
+    its own unit's precision. ``parts`` are the amounts credited (a line's units come with
+    its amount); ``thing`` names the invoice.
+
+    Raises:
+        ValidationError: units for a line without an amount, or for no line of ``lines``,
+            or a count that is not a quantity above zero.
+        TooManyDecimals: a count with more decimals than its line's unit allows.
+        CreditLimitExceeded: more units than the line has left to credit.
+    """
+    by_id = {line.line_id: line for line in lines}
+    for line_id, count in units.items():
+        if line_id not in parts:
+            raise ValidationError(
+                f"a credit of {thing} gives units for line {line_id!r} but no amount"
+            )
+        line = by_id.get(line_id)
+        if line is None:
+            raise ValidationError(f"{thing} has no line {line_id!r} to credit")
+        if isinstance(count, bool) or not isinstance(count, (int, Decimal)) or count <= 0:
+            unit = line.unit
+            wanted = f"number of {unit.code}" if unit.decimals else "whole number of units"
+            raise ValidationError(
+                f"a credit of line {line_id!r} of {thing} needs a positive {wanted}, got {count!r}"
+            )
+        line.unit.check(count, what=f"a credit of line {line_id!r} of {thing}")
+        left = line.quantity - credited.get(line_id, 0)
+        if count > left:
+            raise CreditLimitExceeded(
+                f"a credit of {count} units of line {line_id!r} of {thing} is more "
+                f"than it has left to credit ({left} of {line.quantity})"
+            )
 
 
 def _tax_and_net(line: InvoiceLine, gross: Money) -> tuple[Money, Money]:

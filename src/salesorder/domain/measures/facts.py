@@ -12,6 +12,7 @@ import attrs
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import FeePayer, Shipment
+from salesorder.domain.units import Quantity
 from salesorder.money import Money
 
 __all__ = ["STAGES", "OrderFacts", "order_facts"]
@@ -105,7 +106,7 @@ def _stage_times(order: Order) -> dict[OrderStatus, dt.timedelta]:
     return spent
 
 
-def _kept_share(amount: Money, kept: int, quantity: int) -> Money:
+def _kept_share(amount: Money, kept: Quantity, quantity: Quantity) -> Money:
     """The share of a line's ``amount`` that belongs to ``kept`` of its ``quantity`` units.
 
     Split exactly with :func:`~salesorder.money.apportion` (largest remainder), so the kept
@@ -129,7 +130,7 @@ def _kept(order: Order) -> tuple[Money, Money]:
     back_to_sender = _reached(order, OrderStatus.RETURNED_TO_SENDER)
     revenue, cost = Money.zero(order.currency), Money.zero(order.currency)
     for line in order.pricing.lines:
-        kept = 0
+        kept: Quantity = 0
         if not back_to_sender:
             kept = shipped.get(line.line_id, 0) - order.returned.get(line.line_id, 0)
         revenue = revenue + _kept_share(line.revenue, kept, line.quantity)

@@ -10,6 +10,7 @@ import attrs
 
 from salesorder.domain.inventory import MovementKind, StockMovement
 from salesorder.domain.measures.stats import _MICROSECOND, _half_even
+from salesorder.domain.units import Quantity
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money
 
@@ -71,9 +72,9 @@ def inventory_turnover(
     unit_time: dict[str, Decimal] = {}  # cost x microseconds on hand, per currency
     for (_, sku), entries in by_item.items():
         cost = unit_costs[sku]
-        units_out = 0
-        on_hand = 0
-        weighted = 0  # unit-microseconds on hand within the period
+        units_out: Quantity = 0
+        on_hand: Quantity = 0
+        weighted: Quantity = 0  # unit-microseconds on hand within the period
         since = start
         for entry in entries:
             if entry.at > start:

@@ -108,7 +108,7 @@ def _price_trace(
     steps: list[TraceStep], work: list[_Line], tax_mode: TaxMode, context: PricingContext
 ) -> None:
     """Trace each line's list price: where it comes from, and its rounding."""
-    reasons: dict[tuple[int, int], str] = {}
+    reasons: dict[tuple[int, int | Decimal], str] = {}
     for line in work:
         _price_steps(steps, line, tax_mode, context, reasons)
 
@@ -118,7 +118,7 @@ def _price_steps(
     work_line: _Line,
     tax_mode: TaxMode,
     context: PricingContext,
-    reasons: dict[tuple[int, int], str],
+    reasons: dict[tuple[int, int | Decimal], str],
 ) -> None:
     line, listed, unit = work_line.source, work_line.listed, work_line.unit
     exact, list_amount = work_line.exact, work_line.list_amount

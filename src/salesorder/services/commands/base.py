@@ -11,9 +11,10 @@ from typing import ClassVar, Generic, TypeVar
 
 import attrs
 
-from salesorder.domain.common import code, non_negative_int, spelled, whole_quantity
+from salesorder.domain.common import code, spelled
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.shipping import FeePayer, ServiceLevel
+from salesorder.domain.units import Quantity, non_negative_quantity, quantity
 
 __all__ = [
     "Command",
@@ -36,10 +37,14 @@ class Command(Generic[R]):
 
 @attrs.frozen(kw_only=True)
 class LineQuantity:
-    """A quantity of one order line (to set, to cancel or to return)."""
+    """A quantity of one order line (to set, to cancel or to return).
+
+    ``quantity`` is exact (``int`` or ``Decimal``, see :mod:`salesorder.domain.units`);
+    the handler checks it against the line's unit.
+    """
 
     line_id: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+    quantity: Quantity = attrs.field(converter=quantity, validator=non_negative_quantity)
 
 
 # Converters of the enum fields several contexts' commands share: each takes the member or

@@ -20,7 +20,6 @@ from salesorder.domain.common import (
     int_between,
     member_of,
     money,
-    positive_int,
     rate,
     reference,
     spelled,
@@ -29,6 +28,7 @@ from salesorder.domain.common import reason as reason_text
 from salesorder.domain.invoicing import DocumentType, EInvoiceState, InvoiceKind, Party
 from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.terms import TermsKind
+from salesorder.domain.units import Quantity, positive_quantity, quantity
 from salesorder.money import Money
 from salesorder.services.commands.base import Command, to_payment_method
 
@@ -145,14 +145,17 @@ class IssueDraftInvoice(Command[str]):
 class CreditLine:
     """The gross to credit on one invoice line (a credit note of some lines).
 
-    ``quantity`` is the units the credit takes back (a return of 2 of 3); the credit note
-    states it. None: an amount off the line's every unit.
+    ``quantity`` is the units the credit takes back (a return of 2 of 3, or 0.1 of 0.5 kg),
+    exact to the invoice line's unit; the credit note states it. None: an amount off the
+    line's every unit.
     """
 
     line_id: str = attrs.field(validator=code)
     amount: Money = attrs.field(validator=money)
-    quantity: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(positive_int)
+    quantity: Quantity | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(quantity),
+        validator=attrs.validators.optional(positive_quantity),
     )
 
 

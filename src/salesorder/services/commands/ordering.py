@@ -26,10 +26,8 @@ from salesorder.domain.common import (
     non_empty,
     not_empty,
     optional_code,
-    positive_int,
     reference,
     text,
-    whole_quantity,
 )
 from salesorder.domain.common import (
     reason as reason_text,
@@ -39,6 +37,7 @@ from salesorder.domain.payments import PaymentMethod
 from salesorder.domain.pricelists import PriceList
 from salesorder.domain.pricing import Discount
 from salesorder.domain.promotions import Promotion, Voucher
+from salesorder.domain.units import Quantity, positive_quantity, quantity
 from salesorder.money import Money
 from salesorder.services.commands.base import Command, LineQuantity, to_payment_method
 
@@ -128,10 +127,15 @@ class SetVouchers(Command[None]):
 
 @attrs.frozen(kw_only=True)
 class NewLine:
-    """A line to add to an order. ``unit_price`` defaults to the catalog price."""
+    """A line to add to an order. ``unit_price`` defaults to the catalog price.
+
+    ``quantity`` is exact, in the product's unit (0.25 for 250 g of a product sold by the
+    kilogram); it may have no more decimals than that unit allows, which is checked when
+    the line is made (:class:`~salesorder.domain.units.TooManyDecimals`).
+    """
 
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=quantity, validator=positive_quantity)
     unit_price: Money | None = attrs.field(default=None, validator=attrs.validators.optional(money))
     discount: Discount | None = attrs.field(
         default=None, validator=attrs.validators.optional(instance_of(Discount))
@@ -189,12 +193,12 @@ class RemoveLine(Command[None]):
 
 @attrs.frozen(kw_only=True)
 class ChangeQuantity(Command[None]):
-    """Change a line's quantity on a new order."""
+    """Change a line's quantity on a new order (exact, in the line's unit)."""
 
     tag: ClassVar[str] = "change_quantity"
     order_id: str = attrs.field(validator=reference)
     line_id: str = attrs.field(validator=reference)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=quantity, validator=positive_quantity)
 
 
 @attrs.frozen(kw_only=True)

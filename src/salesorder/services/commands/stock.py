@@ -29,12 +29,11 @@ from salesorder.domain.common import (
     money,
     non_empty,
     non_negative_decimal,
-    non_negative_int,
     not_empty,
+    optional_code,
     positive_int,
     reference,
     spelled,
-    whole_quantity,
 )
 from salesorder.domain.common import (
     reason as reason_text,
@@ -42,6 +41,8 @@ from salesorder.domain.common import (
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.purchasing import ReceiptLine, Supplier
 from salesorder.domain.shipping import FeePayer, ServiceLevel
+from salesorder.domain.units import Quantity, non_negative_quantity, positive_quantity
+from salesorder.domain.units import quantity as as_quantity
 from salesorder.domain.warehouse import BinLocation
 from salesorder.money import Money, to_decimal
 from salesorder.services.commands.base import Command, LineQuantity, to_fee_payer, to_service_level
@@ -90,13 +91,19 @@ class AddWarehouse(Command[None]):
 
 
 @attrs.frozen(kw_only=True)
-class ReceiveStock(Command[int]):
-    """Goods received into a warehouse; returns the new quantity on hand."""
+class ReceiveStock(Command[Quantity]):
+    """Goods received into a warehouse; returns the new quantity on hand.
+
+    ``quantity`` is exact, in the product's unit, or in one of its purchase units when
+    ``unit`` names one (``unit="box"``: boxes of 12 pieces); see
+    :func:`~salesorder.domain.purchasing.in_stock_unit`.
+    """
 
     tag: ClassVar[str] = "receive_stock"
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
+    unit: str | None = attrs.field(default=None, validator=optional_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -130,45 +137,45 @@ class ReleaseExpiredReservations(Command["list[str]"]):
 
 
 @attrs.frozen(kw_only=True)
-class CountStock(Command[int]):
+class CountStock(Command[Quantity]):
     """A stock count found ``counted`` units at ``counted_at``; returns the variance posted."""
 
     tag: ClassVar[str] = "count_stock"
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    counted: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+    counted: Quantity = attrs.field(converter=as_quantity, validator=non_negative_quantity)
     counted_at: dt.datetime = attrs.field(validator=aware_datetime)
     reason: str = attrs.field(default="", validator=reason_text)
     document: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
-class ReturnStock(Command[int]):
+class ReturnStock(Command[Quantity]):
     """Goods come back: to stock when ``sellable``, else written off; returns on hand."""
 
     tag: ClassVar[str] = "return_stock"
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
     sellable: bool = attrs.field(default=True, validator=boolean)
     reason: str = attrs.field(default="", validator=reason_text)
     document: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
-class WriteOffStock(Command[int]):
+class WriteOffStock(Command[Quantity]):
     """Damaged or lost unreserved units leave the books; returns on hand."""
 
     tag: ClassVar[str] = "write_off_stock"
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
     reason: str = attrs.field(validator=[non_empty, reason_text])
     document: str = attrs.field(default="", validator=reference)
 
 
 @attrs.frozen(kw_only=True)
-class ChannelAvailability(Command["dict[str, int]"]):
+class ChannelAvailability(Command["dict[str, Quantity]"]):
     """A query: units of each SKU ``channel`` may offer, by its stock rule.
 
     What all warehouses have available (on hand minus reserved minus safety stock) minus
@@ -191,7 +198,7 @@ class TransferStock(Command[None]):
     from_warehouse: str = attrs.field(validator=code)
     to_warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
     document: str = attrs.field(default="", validator=reference)
 
 
@@ -202,9 +209,15 @@ class SetStockPolicy(Command[None]):
     tag: ClassVar[str] = "set_stock_policy"
     warehouse: str = attrs.field(validator=code)
     sku: str = attrs.field(validator=code)
-    safety_stock: int = attrs.field(default=0, validator=non_negative_int)
-    reorder_point: int = attrs.field(default=0, validator=non_negative_int)
-    reorder_quantity: int = attrs.field(default=0, validator=non_negative_int)
+    safety_stock: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
+    reorder_point: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
+    reorder_quantity: Quantity = attrs.field(
+        default=0, converter=as_quantity, validator=non_negative_quantity
+    )
 
 
 # -- purchasing (services.purchasing) ---------------------------------------------------------
@@ -220,11 +233,18 @@ class AddSupplier(Command[None]):
 
 @attrs.frozen(kw_only=True)
 class PurchaseLineRequest:
-    """A line of a new purchase order; ``unit_cost`` defaults to the supplier's."""
+    """A line of a new purchase order; ``unit_cost`` defaults to the supplier's.
+
+    ``quantity`` is exact, in the product's unit, or in one of its purchase units when
+    ``unit`` names one (``unit="box"``); the purchase order records it in the product's unit
+    (see :func:`~salesorder.domain.purchasing.in_stock_unit`). ``unit_cost`` is per unit of
+    the product, as the supplier's.
+    """
 
     sku: str = attrs.field(validator=code)
-    quantity: int = attrs.field(converter=whole_quantity, validator=positive_int)
+    quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
     unit_cost: Money | None = attrs.field(default=None, validator=attrs.validators.optional(money))
+    unit: str | None = attrs.field(default=None, validator=optional_code)
 
 
 @attrs.frozen(kw_only=True)
@@ -262,7 +282,10 @@ class ReceiveGoods(Command[str]):
     """A goods receipt against a purchase order; returns the receipt id.
 
     Accepted units go into stock; then waiting backorders are reserved, oldest first.
-    ``accept_over=True`` accepts more than was outstanding (recorded as a discrepancy).
+    ``accept_over=True`` accepts more than was outstanding (recorded as a discrepancy). A
+    line may count in one of the product's purchase units (``ReceiptLine(unit="box")``): it
+    is converted to the product's unit exactly, or refused
+    (:class:`~salesorder.domain.units.InexactConversion`).
     """
 
     tag: ClassVar[str] = "receive_goods"
@@ -345,7 +368,7 @@ def _short_pick_reason(value: ShortPickReason | str) -> ShortPickReason:
 
 
 @attrs.frozen(kw_only=True)
-class ConfirmPick(Command[int]):
+class ConfirmPick(Command[Quantity]):
     """The picker found ``picked`` units of ``sku`` for wave ``wave_id``; returns units short.
 
     A shortfall is taken off the stock (a count adjustment, or a write-off when
@@ -356,7 +379,7 @@ class ConfirmPick(Command[int]):
     tag: ClassVar[str] = "confirm_pick"
     wave_id: str = attrs.field(validator=reference)
     sku: str = attrs.field(validator=code)
-    picked: int = attrs.field(converter=whole_quantity, validator=non_negative_int)
+    picked: Quantity = attrs.field(converter=as_quantity, validator=non_negative_quantity)
     reason: ShortPickReason = attrs.field(
         default=ShortPickReason.NOT_FOUND,
         converter=_short_pick_reason,

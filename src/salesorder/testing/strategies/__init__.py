@@ -65,7 +65,7 @@ from salesorder.testing.strategies.pricing import (
     tax_rates,
 )
 from salesorder.testing.strategies.shipping import shipment_requests, shipments, tracking_events
-from salesorder.testing.strategies.stock import reservations, stock_items
+from salesorder.testing.strategies.stock import reservations, stock_items, stock_quantities
 
 __all__ = [
     "CURRENCIES",
@@ -98,6 +98,7 @@ __all__ = [
     "shipment_requests",
     "shipments",
     "stock_items",
+    "stock_quantities",
     "tax_modes",
     "tax_rates",
     "texts",
