@@ -104,6 +104,11 @@ class LineToPrice:
             raise ValidationError(
                 f"line {self.line_id!r} gives both tax_rate and taxes; give one of them"
             )
+        if len(self.taxes) > 1:
+            codes = [rate.code for rate in self.taxes]
+            for code_ in codes:
+                if codes.count(code_) > 1:
+                    raise ValidationError(f"line {self.line_id!r} carries tax {code_!r} twice")
 
     @property
     def rates(self) -> tuple[TaxRate, ...]:
