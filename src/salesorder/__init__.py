@@ -232,7 +232,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         TaxTreatment,
         default_tax_table,
     )
-    from salesorder.domain.taxids import TaxIdentifier, validate_tax_id
+    from salesorder.domain.taxids import PartyIdentifier, TaxIdentifier, validate_tax_id
     from salesorder.domain.terms import (
         Instalment,
         InstalmentDue,
@@ -399,6 +399,7 @@ _LAZY = {
     "StockItem": "salesorder.domain.inventory",
     "StockMovement": "salesorder.domain.inventory",
     "StockPush": "salesorder.domain.channels",
+    "PartyIdentifier": "salesorder.domain.taxids",
     "TaxIdentifier": "salesorder.domain.taxids",
     "TaxMode": "salesorder.domain.pricing",
     "TaxKind": "salesorder.domain.tax",
@@ -590,6 +591,7 @@ __all__ = [
     "Parcel",
     "ParcelStatus",
     "Party",
+    "PartyIdentifier",
     "Payment",
     "PaymentAllocation",
     "PaymentError",

@@ -20,6 +20,7 @@ from salesorder.domain.common import (
     spelled,
     text,
 )
+from salesorder.domain.taxids import PartyIdentifier
 from salesorder.exceptions import InvalidAddress, ValidationError
 from salesorder.money import to_decimal
 
@@ -104,6 +105,10 @@ class Customer:
     opt_out: tuple[str, ...] = attrs.field(default=(), converter=as_tuple, validator=each(text))
     #: The locale messages to the customer are written in ("" for the shop's locale).
     locale: str = attrs.field(default="", validator=text)
+    #: Identifiers beside the tax id that e-invoice formats ask for (NIK, BRN, passport...).
+    identifiers: tuple[PartyIdentifier, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(PartyIdentifier))
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.kind is CustomerKind.BUSINESS and not self.company_name.strip():

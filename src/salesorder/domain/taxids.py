@@ -21,9 +21,10 @@ import re
 
 import attrs
 
+from salesorder.domain.common import reference, text
 from salesorder.exceptions import InvalidTaxId
 
-__all__ = ["TaxIdentifier", "validate_tax_id"]
+__all__ = ["PartyIdentifier", "TaxIdentifier", "validate_tax_id"]
 
 _EU = frozenset(
     [
@@ -68,6 +69,23 @@ class TaxIdentifier:
     scheme: str
     compact: str
     formatted: str
+
+
+@attrs.frozen(kw_only=True)
+class PartyIdentifier:
+    """An identifier of a party beside its tax id, by scheme, for the formats that want one.
+
+    The schemes e-invoice formats read: ``"ID-TKU"`` (Indonesia's 22-digit place-of-business
+    id), ``"NIK"`` (Indonesian national id), ``"PASSPORT"``, ``"BRN"`` (Malaysian business
+    registration number), ``"NRIC"`` (Malaysian identity card), ``"ARMY"``, ``"SST"``
+    (Malaysian SST registration), ``"TTX"`` (Malaysian tourism tax), ``"MSIC"`` (Malaysian
+    industry code) with its ``description``. Each format checks the ones it needs and names
+    any that is missing or malformed.
+    """
+
+    scheme: str = attrs.field(validator=reference)
+    value: str = attrs.field(validator=reference)
+    description: str = attrs.field(default="", validator=text)
 
 
 def _stdnum(module: object, scheme: str, value: str, whose: str) -> TaxIdentifier:

@@ -253,6 +253,9 @@ def _draft(app: SalesApp, tx: Transaction, command: IssueInvoice) -> tuple[Order
         name=customer.company_name if business else customer.name,
         address=order.shipping_address,
         tax_id=customer.tax_id,
+        identifiers=customer.identifiers,
+        email=customer.email,
+        phone=customer.phone,
     )
     kind = command.kind
     if kind is None:

@@ -6,10 +6,10 @@ import enum
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, non_empty
+from salesorder.domain.common import as_tuple, code, each, instance_of, non_empty, text
 from salesorder.domain.customers import Address
 from salesorder.domain.payments import PaymentMethod
-from salesorder.domain.taxids import validate_tax_id
+from salesorder.domain.taxids import PartyIdentifier, validate_tax_id
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money
 
@@ -98,6 +98,18 @@ class Party:
     name: str = attrs.field(validator=non_empty)
     address: Address | None = None
     tax_id: str = ""
+    identifiers: tuple[PartyIdentifier, ...] = attrs.field(
+        default=(), converter=as_tuple, validator=each(instance_of(PartyIdentifier))
+    )
+    email: str = attrs.field(default="", validator=text)
+    phone: str = attrs.field(default="", validator=text)
+
+    def identifier(self, scheme: str) -> PartyIdentifier | None:
+        """The party's identifier of ``scheme`` (``"ID-TKU"``, ``"BRN"``...), or None."""
+        for found in self.identifiers:
+            if found.scheme == scheme:
+                return found
+        return None
 
     @property
     def country(self) -> str | None:
