@@ -46,7 +46,10 @@ _STDLIB = (
     r"abc|decimal|datetime|dt|enum|fractions|pathlib|uuid|types|typing|typing_extensions"
     r"|os|collections\.abc|xml\.etree\.ElementTree"
 )
-_THIRD_PARTY = r"attrs|attr|cattrs|babel|dateutil|stdnum|hypothesis|sqlalchemy|psycopg"
+_THIRD_PARTY = (
+    r"attrs|attr|cattrs|babel|dateutil|stdnum|hypothesis|sqlalchemy|psycopg"
+    r"|httpx|num2words|cryptography|lxml"
+)
 nitpick_ignore_regex = [
     (r"py:.*", rf"({_STDLIB})\..*"),
     (r"py:.*", rf"({_THIRD_PARTY})(\..*)?"),
