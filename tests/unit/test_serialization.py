@@ -507,7 +507,23 @@ def test_float_money_is_refused() -> None:
 def test_strict_scalars() -> None:
     with pytest.raises(ScenarioError, match="expected a whole number, got the string '3'"):
         structure(
-            {"warehouse": "W", "sku": "A", "quantity": "3", "type": "receive_stock"}, c.Command
+            {
+                "warehouse": "W",
+                "bins": [{"sku": "A", "aisle": "3", "position": 1}],
+                "type": "set_bins",
+            },
+            c.Command,
+        )
+    # A quantity may be a decimal string ("0.25" kg): "3" is 3, a word is refused.
+    received = structure(
+        {"warehouse": "W", "sku": "A", "quantity": "3", "type": "receive_stock"}, c.Command
+    )
+    assert isinstance(received, c.ReceiveStock)
+    assert received.quantity == 3
+    with pytest.raises(ScenarioError, match="'three' is not a decimal number"):
+        structure(
+            {"warehouse": "W", "sku": "A", "quantity": "three", "type": "receive_stock"},
+            c.Command,
         )
     with pytest.raises(ScenarioError, match="expected a string, got the number 5"):
         structure({"line1": 5, "city": "x", "country": "ID"}, Address)

@@ -59,7 +59,7 @@ __all__ = [
     "unit_named",
 ]
 
-#: An exact quantity: ``int`` when whole, ``Decimal`` when it has a fraction.
+#: An exact quantity, an ``int`` when whole and a ``Decimal`` when it has a fraction.
 Quantity: TypeAlias = int | Decimal
 
 #: The most decimals any quantity may have (a milligram of a product sold by the kilogram).

@@ -55,7 +55,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from salesorder.domain import events as _events
 from salesorder.exceptions import (
@@ -451,7 +451,40 @@ def make_converter() -> cattrs.Converter:
         conv, _events.DomainEvent, event_types(), tag=lambda cls: cls.__name__, what="event type"
     )
     register_order(conv, _attrs_factory)
+    _register_quiet_defaults(conv)
     return conv
+
+
+def _quiet_fields() -> dict[type[Any], tuple[str, ...]]:
+    """Fields added after documents were stored, written only when not at their default.
+
+    A document written before them reads and writes back the same, and a shop that uses
+    none of them sees the JSON it always had.
+    """
+    from salesorder.domain.catalog import Product  # noqa: PLC0415 - the models load late
+    from salesorder.domain.customers import Customer  # noqa: PLC0415
+    from salesorder.domain.invoicing import Party  # noqa: PLC0415
+    from salesorder.domain.pricing import LineTax, PricedLine, PricedOrder, TaxSummary  # noqa: PLC0415
+    from salesorder.domain.tax import TaxRate  # noqa: PLC0415
+    from salesorder.money import RoundingPolicy  # noqa: PLC0415
+
+    return {
+        TaxRate: ("kind", "amount", "per_unit", "affects", "included"),
+        LineTax: ("kind",),
+        TaxSummary: ("kind",),
+        PricedLine: ("withheld",),
+        PricedOrder: ("withheld",),
+        RoundingPolicy: ("included", "tax_split", "discount"),
+        Party: ("identifiers", "email", "phone"),
+        Customer: ("identifiers",),
+        Product: ("unit", "purchase_units"),
+    }
+
+
+def _register_quiet_defaults(conv: cattrs.Converter) -> None:
+    for cls, names in _quiet_fields().items():
+        quiet = {name: override(omit_if_default=True) for name in names}
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **quiet))
 
 
 @functools.lru_cache(maxsize=1)

@@ -11,11 +11,12 @@ changed are committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from salesorder.domain.channels import ChannelAccount, StockPush
 from salesorder.domain.inventory import available_to_sell
 from salesorder.domain.outbox import Call, CallKind
+from salesorder.domain.units import Quantity
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.channel_accounts import account, gateway
 from salesorder.services.commands import CheckChannelStock, SetChannelStockRule, SyncChannelStock
@@ -54,7 +55,7 @@ def targets(
 def _push(
     tx: Transaction,
     channel: str,
-    changes: dict[str, tuple[int, int | None]],
+    changes: Mapping[str, tuple[Quantity, Quantity | None]],
     *,
     force: bool = False,
 ) -> list[StockPush]:

@@ -325,7 +325,7 @@ class PricedOrder:
 
     @property
     def payable(self) -> Money:
-        """What the buyer pays for the goods: the gross less what is withheld."""
+        """The gross less what is withheld, what the buyer pays for the goods."""
         return self.gross if self.withheld is None else self.gross - self.withheld
 
     @property

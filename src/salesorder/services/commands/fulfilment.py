@@ -18,17 +18,16 @@ from salesorder.domain.common import (
     each,
     instance_of,
     member_of,
-    non_negative_int,
     not_empty,
     optional_code,
     reference,
     spelled,
-    whole_quantity,
 )
 from salesorder.domain.common import reason as reason_text
 from salesorder.domain.customers import Address
 from salesorder.domain.returns import ReturnOutcome
 from salesorder.domain.shipping import FeePayer, ServiceLevel, ShipmentStatus, TrackingEvent
+from salesorder.domain.units import Quantity, non_negative_quantity, quantity
 from salesorder.services.commands.base import Command, LineQuantity, to_fee_payer, to_service_level
 
 __all__ = [
@@ -234,11 +233,15 @@ class ReceiveReturn(Command[None]):
 
 @attrs.frozen(kw_only=True)
 class InspectedLine:
-    """What inspection found of one returned line: units sellable and units damaged."""
+    """What inspection found of one returned line: units sellable and units damaged.
+
+    Both are exact, in the order line's unit (0.05 kg sellable, 0.05 kg damaged); the
+    handler checks them against the unit.
+    """
 
     line_id: str = attrs.field(validator=code)
-    sellable: int = attrs.field(default=0, converter=whole_quantity, validator=non_negative_int)
-    damaged: int = attrs.field(default=0, converter=whole_quantity, validator=non_negative_int)
+    sellable: Quantity = attrs.field(default=0, converter=quantity, validator=non_negative_quantity)
+    damaged: Quantity = attrs.field(default=0, converter=quantity, validator=non_negative_quantity)
 
 
 @attrs.frozen(kw_only=True)
