@@ -484,7 +484,9 @@ def _quiet_fields() -> dict[type[Any], tuple[str, ...]]:
 def _register_quiet_defaults(conv: cattrs.Converter) -> None:
     for cls, names in _quiet_fields().items():
         quiet = {name: override(omit_if_default=True) for name in names}
-        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **quiet))
+        # The overrides are keyed by field name; mypy cannot tell them from the named flags.
+        hook = make_dict_unstructure_fn(cls, conv, **quiet)  # type: ignore[arg-type]
+        conv.register_unstructure_hook(cls, hook)
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -55,7 +56,7 @@ def _is_frozen(cls: type) -> bool:
 
 def _clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
     """A deep copy that shares immutable values (the hot path of every unit of work)."""
-    if isinstance(value, (str, int, bool)) or value is None:
+    if isinstance(value, (str, int, bool, Decimal)) or value is None:  # immutable
         return value
     cls = type(value)
     if attrs.has(cls):

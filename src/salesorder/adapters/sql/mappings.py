@@ -7,12 +7,16 @@ builds them). A :class:`Layout` is needed only where the database must query or 
 fields of the aggregate itself: each such :class:`Field` pairs its column with the function
 that reads its value from the aggregate at every insert and update, so a column and the
 stored document never disagree.
+
+Stock levels and ledger changes are exact quantities (1.25 kg as well as 3 pieces): their
+columns are ``QuantityType``, exact on both databases.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -22,19 +26,60 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from salesorder.domain.inventory import waiting_since
+from salesorder.domain.units import MAX_QUANTITY_DECIMALS, Quantity, to_quantity
 from salesorder.money import Money
 
-__all__ = ["KEY", "LAYOUTS", "Field", "Layout", "layout", "utc_text"]
+__all__ = ["KEY", "LAYOUTS", "Field", "Layout", "QuantityType", "layout", "utc_text"]
 
 #: The type of key and reference columns.
 KEY = String(120)
+
+
+class QuantityType(TypeDecorator[Quantity]):
+    """A column holding an exact quantity (:data:`~salesorder.domain.units.Quantity`).
+
+    On PostgreSQL a ``NUMERIC(16, 6)``: every quantity up to
+    :data:`~salesorder.domain.common.MAX_QUANTITY` at six decimals, exact. On SQLite, which
+    has no exact decimal type, an ``INTEGER`` column (as whole quantities always had): a whole
+    quantity is stored as an integer, a fractional one as the nearest REAL, which tells every
+    quantity of at most 15 significant digits (all of them: nine before the point, six after)
+    apart from every other, so comparisons and CHECK constraints stay exact, and which is read
+    back by its shortest representation, the quantity written. Whole quantities read back as
+    ``int`` on both.
+    """
+
+    impl = Integer
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """``NUMERIC(16, 6)`` on PostgreSQL, ``INTEGER`` elsewhere (SQLite)."""
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Numeric(16, MAX_QUANTITY_DECIMALS, asdecimal=True))
+        return dialect.type_descriptor(Integer())
+
+    def process_bind_param(self, value: Quantity | None, dialect: Dialect) -> object:
+        """The value as the database driver takes it."""
+        if value is None or isinstance(value, int) or dialect.name == "postgresql":
+            return value
+        return float(value)
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Quantity | None:
+        """The stored value as an exact quantity."""
+        del dialect
+        if value is None:
+            return None
+        if isinstance(value, float):
+            return to_quantity(Decimal(repr(value)))
+        return to_quantity(value)
 
 
 def _e4(amount: Money | None) -> int | None:
@@ -139,8 +184,8 @@ LAYOUTS: Mapping[str, Layout] = {
     "stock": Layout(
         table="so_stock_items",
         fields=(
-            Field(Column("on_hand", Integer, nullable=False), lambda s: s.on_hand),
-            Field(Column("reserved", Integer, nullable=False), lambda s: s.reserved),
+            Field(Column("on_hand", QuantityType, nullable=False), lambda s: s.on_hand),
+            Field(Column("reserved", QuantityType, nullable=False), lambda s: s.reserved),
         ),
         constraints=(
             CheckConstraint("on_hand >= 0", name="on_hand"),

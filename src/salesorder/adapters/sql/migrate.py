@@ -11,6 +11,12 @@ database is at one version or the next, never between.
   created; every customer message of ``so_notifications`` moves into the outbox (a sent one
   stays sent, a failed one is due again with its attempts), and ``so_notifications`` is
   dropped.
+- **4 -> 5**: fractional quantities. The stock levels (``so_stock_items.on_hand`` and
+  ``reserved``) and the ledger's changes (``so_stock_ledger.on_hand_change`` and
+  ``reserved_change``) become exact decimals, ``NUMERIC(16, 6)``, on PostgreSQL, whose
+  ``INTEGER`` would round 1.25 kg to 1; every stored whole quantity keeps its value and the
+  CHECK constraints stay. SQLite's ``INTEGER`` columns already hold a fractional quantity
+  exactly (see :class:`~salesorder.adapters.sql.mappings.QuantityType`): nothing to change.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from salesorder.adapters.sql import schema
-from salesorder.adapters.sql.mappings import layout
+from salesorder.adapters.sql.mappings import QuantityType, layout
 from salesorder.domain.notifications import OutboxEntry, OutboxStatus
 from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState
 from salesorder.exceptions import PersistenceError, SchemaVersionError
@@ -130,8 +136,29 @@ def _three_to_four(conn: Any) -> None:
     _NOTIFICATIONS.drop(conn)
 
 
+#: (table, column) of every quantity column that schema 4 had as an INTEGER.
+_QUANTITY_COLUMNS = (
+    (schema.tables["stock"].name, "on_hand"),
+    (schema.tables["stock"].name, "reserved"),
+    (schema.stock_ledger.name, "on_hand_change"),
+    (schema.stock_ledger.name, "reserved_change"),
+)
+
+
+def _four_to_five(conn: Any) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    exact = QuantityType().load_dialect_impl(conn.dialect).compile(dialect=conn.dialect)
+    for table, column in _QUANTITY_COLUMNS:
+        conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {exact}"))
+
+
 #: version -> the step that brings a database from it to the next version
-_STEPS: dict[int, Callable[[Any], None]] = {2: _two_to_three, 3: _three_to_four}
+_STEPS: dict[int, Callable[[Any], None]] = {
+    2: _two_to_three,
+    3: _three_to_four,
+    4: _four_to_five,
+}
 
 
 @decimal_isolated

@@ -7,7 +7,9 @@ database must index or guard itself:
 
 - keys, and unique constraints that make idempotency a database guarantee (an order's
   (channel, external ref), a payment's reference, an invoice's (series, number));
-- stock levels with CHECK constraints, so no writer can store negative or over-reserved stock;
+- stock levels with CHECK constraints, so no writer can store negative or over-reserved stock
+  (exact quantities, whole or fractional:
+  :class:`~salesorder.adapters.sql.mappings.QuantityType`);
 - amounts as exact integers at a fixed scale of four decimal places (``gross_e4`` is the
   gross times 10**4) with their currency (order gross, payment amount), the same on SQLite
   and PostgreSQL. The scale is fixed, never a currency's digits: no currency table, money
@@ -29,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from salesorder.adapters.sql.mappings import KEY, layout
+from salesorder.adapters.sql.mappings import KEY, QuantityType, layout
 from salesorder.ports.repositories import REPOSITORIES, RepositorySpec
 
 __all__ = ["SCHEMA_VERSION", "metadata"]
@@ -41,7 +43,9 @@ __all__ = ["SCHEMA_VERSION", "metadata"]
 #: 3: amount columns at a fixed scale (``*_minor`` became ``*_e4``; docs/persistence.md).
 #: 4: the outbox (``so_outbox``, which took in ``so_notifications``) and the log of refused
 #: webhook deliveries (``so_refused_deliveries``); docs/outbox.md.
-SCHEMA_VERSION = 4
+#: 5: stock levels and ledger changes hold exact fractional quantities (1.25 kg):
+#: ``NUMERIC(16, 6)`` on PostgreSQL (see :class:`~salesorder.adapters.sql.mappings.QuantityType`).
+SCHEMA_VERSION = 5
 
 metadata = MetaData(
     naming_convention={
@@ -92,8 +96,8 @@ stock_ledger = Table(
     Column("seq", Integer, primary_key=True),
     Column("kind", String(40), nullable=False),
     Column("at", String(40), nullable=False),  # ISO 8601 with its UTC offset
-    Column("on_hand_change", Integer, nullable=False),
-    Column("reserved_change", Integer, nullable=False),
+    Column("on_hand_change", QuantityType, nullable=False),
+    Column("reserved_change", QuantityType, nullable=False),
     Column("document", KEY, nullable=False),
     Column("reason", String(400), nullable=False),
     CheckConstraint("seq > 0", name="seq"),

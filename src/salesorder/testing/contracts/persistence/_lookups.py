@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from salesorder.domain.channels import (
@@ -13,6 +14,7 @@ from salesorder.domain.channels import (
 )
 from salesorder.domain.inventory import (
     MovementKind,
+    Reservation,
     StockItem,
     StockMovement,
 )
@@ -299,3 +301,64 @@ class LookupChecks(KitBase):
         with factory() as uow:
             assert uow.stock.find((SEED_WAREHOUSES[1], SEED_SKUS[0])) is None, "atomic"
             assert uow.stock_ledger.for_item(*key) == [entry(1, 3), entry(2, 5)]
+
+    def test_fractional_stock_and_ledger_are_stored_exactly(self) -> None:
+        """Quantities with a fraction (1.25 kg) come back as they went in, whole ones as ints.
+
+        The extremes are included: the most decimals (six) at the largest quantity, whose
+        fifteen significant digits no float-backed column may round.
+        """
+        factory = self._factory()
+        key = (SEED_WAREHOUSES[1], SEED_SKUS[1])
+        changes: list[tuple[int | Decimal, int | Decimal]] = [
+            (Decimal("999999998.999999"), 0),
+            (Decimal("-0.000001"), Decimal("0.125")),
+            (Decimal("-123456789.000001"), Decimal("-0.125")),
+            (7, 0),
+            (Decimal("-876543210.499997"), Decimal("5.5")),
+        ]
+        entries = [
+            StockMovement(
+                warehouse=key[0],
+                sku=key[1],
+                seq=seq,
+                kind=MovementKind.COUNT_ADJUSTMENT,
+                at=T0,
+                on_hand_change=on_hand,
+                reserved_change=reserved,
+            )
+            for seq, (on_hand, reserved) in enumerate(changes, 1)
+        ]
+        on_hand = sum(change for change, _ in changes)
+        assert on_hand == Decimal("6.5"), "the kit's own figures"
+        item = StockItem(
+            warehouse=key[0],
+            sku=key[1],
+            on_hand=on_hand,
+            safety_stock=Decimal("0.001"),
+            reservations={
+                "O-1/1": Reservation.for_line("O-1", "1", Decimal("2.5"), T0),
+                "O-2/1": Reservation.for_line("O-2", "1", 3, T0),
+            },
+        )
+        with factory() as uow:
+            uow.stock.add(item)
+            for entry in entries:
+                uow.stock_ledger.append(entry)
+            uow.commit()
+        with factory() as uow:
+            stored = uow.stock.get(key)
+            assert stored == item, f"stock item {stored} != {item}"
+            assert (stored.on_hand, stored.reserved, stored.available) == (
+                Decimal("6.5"),
+                Decimal("5.5"),
+                Decimal("0.999"),
+            )
+            assert type(stored.reservations["O-2/1"].quantity) is int, "a whole quantity"
+            ledger = uow.stock_ledger.for_item(*key)
+            assert ledger == entries, f"ledger {ledger} != {entries}"
+            assert [type(e.on_hand_change) for e in ledger] == [
+                type(e.on_hand_change) for e in entries
+            ], "whole changes come back as ints, fractional ones as Decimals"
+            assert sum(e.on_hand_change for e in ledger) == stored.on_hand
+            assert sum(e.reserved_change for e in ledger) == stored.reserved

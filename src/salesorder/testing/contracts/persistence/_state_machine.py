@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from decimal import Decimal
 
 import attrs
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from salesorder.domain.inventory import (
     StockItem,
     reservation_key,
 )
+from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import (
     DuplicateError,
     InsufficientStock,
@@ -36,12 +38,18 @@ from salesorder.testing.contracts.persistence._cases import (
 
 @attrs.define
 class _ModelItem:
-    on_hand: int = 0
-    reservations: dict[str, int] = attrs.Factory(dict)
+    on_hand: Quantity = 0
+    reservations: dict[str, Quantity] = attrs.Factory(dict)
 
     @property
-    def available(self) -> int:
+    def available(self) -> Quantity:
         return self.on_hand - sum(self.reservations.values())
+
+
+def _quantities(most: int) -> st.SearchStrategy[Quantity]:
+    """Whole units up to ``most``, and kilograms to the gram: adapters keep both exact."""
+    grams = st.integers(1, most * 1000).map(lambda g: to_quantity(Decimal(g).scaleb(-3)))
+    return st.integers(1, most) | grams
 
 
 _runs = itertools.count(1)
@@ -62,6 +70,8 @@ def make_stock_state_machine(uow_factory: UowFactory) -> type[RuleBasedStateMach
 
     Every run of the machine uses its own warehouse and SKU codes, so one store can serve
     every example; the warehouses and products are added first, for adapters with foreign keys.
+    Quantities are whole units and fractional ones (1.25 kg) alike: both must come back
+    exactly.
     """
 
     class StockStateMachine(RuleBasedStateMachine):
@@ -91,8 +101,8 @@ def make_stock_state_machine(uow_factory: UowFactory) -> type[RuleBasedStateMach
             key = self.keys[index]
             return self.uow.stock.find(key), self.pending.get(key)
 
-        @rule(index=st.integers(0, 3), quantity=st.integers(1, 20))
-        def receive(self, index: int, quantity: int) -> None:
+        @rule(index=st.integers(0, 3), quantity=_quantities(20))
+        def receive(self, index: int, quantity: Quantity) -> None:
             item, model = self._item(index)
             if item is None:
                 assert model is None, f"{self.keys[index]} vanished from the open unit"
@@ -103,8 +113,8 @@ def make_stock_state_machine(uow_factory: UowFactory) -> type[RuleBasedStateMach
             item.receive(quantity)
             model.on_hand += quantity
 
-        @rule(index=st.integers(0, 3), order=st.integers(1, 6), quantity=st.integers(1, 15))
-        def reserve(self, index: int, order: int, quantity: int) -> None:
+        @rule(index=st.integers(0, 3), order=st.integers(1, 6), quantity=_quantities(15))
+        def reserve(self, index: int, order: int, quantity: Quantity) -> None:
             item, model = self._item(index)
             if item is None or model is None:
                 assert item is None, f"{self.keys[index]} is not in the model"
