@@ -65,8 +65,10 @@ from fractions import Fraction
 
 import attrs
 
+from salesorder.documents.notes import _percent, tax_notes
 from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, InvoiceLine, Party
-from salesorder.domain.pricing import LineTax, TaxSummary
+from salesorder.domain.pricing import LineTax
+from salesorder.domain.tax import TaxKind
 from salesorder.domain.terms import InstalmentDue, PaymentTerms, TermsKind
 from salesorder.domain.units import PIECE, Quantity
 from salesorder.exceptions import DocumentRuleError, IllegalTransition
@@ -270,7 +272,10 @@ class EN16931Invoice:
             issue_date=issued,
             type_code=type_code,
             currency=document.currency,
-            notes=(*notes, *_legal_base_notes(document.tax_summary)),
+            notes=(
+                *notes,
+                *tax_notes(document.tax_summary),
+            ),
             preceding=preceding,
             seller=_party(document.seller, vat=not only_o),
             buyer=_party(document.buyer, vat=not only_o),
@@ -335,13 +340,18 @@ def _party(party: Party, *, vat: bool) -> TradeParty:
 # -- VAT -------------------------------------------------------------------------------------
 
 
-def _percent(rate: Decimal) -> Decimal:
-    return (rate * _HUNDRED).normalize() + 0  # "+ 0" turns -0 and 0E+2 into 0
-
-
 def _category(document: str, line: InvoiceLine) -> tuple[VatCategory, LineTax | None]:
     """The line's one VAT category; a line with no tax at all is O (outside the tax)."""
-    records = line.tax_records
+    # A withholding tax is no VAT: the buyer's share for the state is stated as prepaid.
+    records = tuple(r for r in line.tax_records if r.kind is not TaxKind.WITHHOLDING)
+    fixed = [r.tax_code for r in records if r.kind is TaxKind.FIXED]
+    if fixed:
+        raise DocumentRuleError(
+            document,
+            "BG-30",
+            f"carries the fixed tax {fixed[0]!r}; EN 16931 has VAT categories only",
+            line=line.line_id,
+        )
     if len(records) > 1:
         taxes = ", ".join(f"{t.tax_code} {_percent(t.tax_rate):f}%" for t in records)
         raise DocumentRuleError(
@@ -420,26 +430,6 @@ def _exemption(code: str, records: list[LineTax]) -> tuple[str, str]:
     codes = {r.exemption_code for r in records}
     text = "; ".join(reasons) or _FALLBACK_REASON[code]
     return text, codes.pop() if len(codes) == 1 else ""
-
-
-def _legal_base_notes(summary: Iterable[TaxSummary]) -> tuple[str, ...]:
-    notes = []
-    for part in summary:
-        if part.effective_rate == part.tax_rate or not part.tax_rate:
-            continue
-        legal = part.legal_base
-        if legal is None:
-            amount = (part.base.amount * part.effective_rate / part.tax_rate).quantize(
-                part.base.info.quantum
-            )
-        else:
-            amount = legal.amount
-        notes.append(
-            f"{part.tax_code}: {_percent(part.tax_rate):f}% on a reduced base of "
-            f"{amount:f} {part.base.currency} = {part.tax.amount:f}; shown as the "
-            f"effective {_percent(part.effective_rate):f}% of {part.base.amount:f}"
-        )
-    return tuple(notes)
 
 
 def _check_parties(
@@ -546,7 +536,9 @@ def _totals(
     # cash rounding of a COD invoice.
     difference = invoice.gross - inclusive
     zero = Money.zero(currency)
-    paid = invoice.prepaid if isinstance(invoice, Invoice) else zero
+    # What the buyer withholds for the state is settled like a payment: EN 16931 has no
+    # withholding total, so it is stated with the prepaid amount (and in a note, BT-22).
+    paid = invoice.prepaid + invoice.withheld if isinstance(invoice, Invoice) else zero
     rounding = difference + (invoice.rounding if isinstance(invoice, Invoice) else zero)
     return Totals(
         lines=lines,

@@ -28,7 +28,8 @@ from salesorder.documents.coretax.model import (
     TaxInvoice,
     TransactionCode,
 )
-from salesorder.documents.en16931 import _identity, _percent
+from salesorder.documents.en16931 import _identity
+from salesorder.documents.notes import _percent
 from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, InvoiceLine, Party
 from salesorder.domain.pricing import LineTax
 from salesorder.domain.tax import TaxKind, TaxTreatment

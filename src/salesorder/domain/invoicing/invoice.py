@@ -13,6 +13,7 @@ from salesorder.domain.invoicing.lines import (
     _balanced_charges,
     _check_credit_units,
     _credited_line,
+    _share,
     _summarise,
 )
 from salesorder.domain.invoicing.model import (
@@ -482,20 +483,31 @@ class Invoice:
         return self.paid
 
     @property
+    def withheld(self) -> Money:
+        """What the buyer withholds for the state (withholding taxes, such as PPh 23)."""
+        return Money.sum((line.withheld for line in self.lines), self.currency)
+
+    @property
     def amount_due(self) -> Money:
-        """What the document asks the buyer to pay, gross - prepaid + rounding (BT-115)."""
-        return self.gross - self.prepaid + self.rounding
+        """What the document asks the buyer to pay (BT-115).
+
+        The gross - prepaid + rounding, less what the buyer withholds for the state.
+        """
+        return self.gross - self.prepaid + self.rounding - self.withheld
 
     @property
     def payable(self) -> Money:
         """What the buyer pays for this invoice in all, less what credit notes took back.
 
-        The gross plus the cash ``rounding``, minus what was credited; zero once the whole
-        gross is credited (the rounding goes with the last of it), never below zero.
+        The gross plus the cash ``rounding``, minus what was credited and what the buyer
+        withholds for the state; zero once the whole gross is credited (the rounding goes
+        with the last of it), never below zero.
         """
         if self.credited == self.gross:
             return Money.zero(self.currency)
-        left = self.gross + self.rounding - self.credited
+        # What the buyer still withholds: its share of what is left after the credits.
+        withheld = _share(self.withheld, self.gross - self.credited, self.gross)
+        left = self.gross + self.rounding - self.credited - withheld
         return left if left.is_positive else Money.zero(self.currency)
 
     @property

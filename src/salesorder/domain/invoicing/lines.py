@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from salesorder.domain.pricing import LineTax, PricedLine, TaxSummary
-from salesorder.domain.tax import TaxTreatment
+from salesorder.domain.tax import TaxKind, TaxTreatment
 from salesorder.domain.units import PIECE, Quantity, Unit
 from salesorder.exceptions import CreditLimitExceeded, ValidationError
 from salesorder.money import Money, RoundingPolicy, apportion
@@ -77,6 +77,13 @@ class InvoiceLine:
             tax_rate=priced.tax_rate,
             taxes=priced.taxes,
             charge=charge,
+        )
+
+    @property
+    def withheld(self) -> Money:
+        """What the buyer withholds on this line for the state (its withholding taxes)."""
+        return -Money.sum(
+            (t.amount for t in self.taxes if t.kind is TaxKind.WITHHOLDING), self.net.currency
         )
 
     @property
@@ -150,6 +157,7 @@ def _summarise(
                 legal_base=Money.sum(legal, currency) if legal else None,
                 exemption_reason=first.exemption_reason,
                 exemption_code=first.exemption_code,
+                kind=first.kind,
             )
         )
     return tuple(summaries)
@@ -324,11 +332,18 @@ def _taxes_at(line: InvoiceLine, credited: Money) -> tuple[LineTax, ...]:
     if not records:
         return ()
     tax, net = _tax_and_net(line, credited)
-    weights = [abs(r.amount.amount) for r in records]
+    # A withholding tax is not in the line's tax: it goes with the credited net instead.
+    charged = [r for r in records if r.kind is not TaxKind.WITHHOLDING]
+    weights = [abs(r.amount.amount) for r in charged]
     if tax.is_zero or not any(weights):
-        amounts = [Money.zero(tax.currency)] * len(records)
+        shares = [Money.zero(tax.currency)] * len(charged)
     else:
-        amounts = apportion(tax, weights)
+        shares = apportion(tax, weights)
+    parts = iter(shares)
+    amounts = [
+        _share(r.amount, net, line.net) if r.kind is TaxKind.WITHHOLDING else next(parts)
+        for r in records
+    ]
     result: list[LineTax] = []
     before = Money.zero(tax.currency)
     for record, amount in zip(records, amounts, strict=True):
