@@ -6,7 +6,7 @@ from typing import Protocol, runtime_checkable
 
 from salesorder.domain.invoicing import EInvoiceStatus, Invoice
 
-__all__ = ["EInvoiceProvider"]
+__all__ = ["DocumentCheck", "EInvoiceProvider"]
 
 
 @runtime_checkable
@@ -58,5 +58,24 @@ class EInvoiceProvider(Protocol):
         Raises:
             NotFound: the provider does not know ``provider_ref``.
             IllegalTransition: the replacement is not issued.
+        """
+        ...
+
+
+@runtime_checkable
+class DocumentCheck(Protocol):
+    """A provider that can tell whether its format carries an invoice, before it is submitted.
+
+    Optional beside :class:`EInvoiceProvider`: when the app's provider has it, issuing an
+    invoice calls :meth:`check` on the numbered invoice inside the issue's unit of work, so
+    an invoice the format would refuse is refused at issue and takes no number.
+    """
+
+    def check(self, invoice: Invoice) -> None:
+        """Refuse ``invoice`` if the provider's format cannot carry it; nothing is sent.
+
+        Raises:
+            DocumentRuleError: a rule of the format, naming the field.
+            InvalidTaxId: a party's tax identifier is invalid for the format.
         """
         ...

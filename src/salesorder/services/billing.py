@@ -54,6 +54,7 @@ from salesorder.exceptions import (
     ValidationError,
 )
 from salesorder.money import Money
+from salesorder.ports.einvoice import DocumentCheck
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp, Transaction
 from salesorder.services.commands import (
@@ -353,6 +354,9 @@ def _issue(app: SalesApp, tx: Transaction, order: Order, invoice: Invoice) -> st
     uow = tx.uow
     number = _series(uow, invoice.series).take()
     invoice.issue(number, tx.now)
+    if isinstance(app.einvoice, DocumentCheck) and invoice.document is not DocumentType.PRO_FORMA:
+        # Refused here, the whole unit of work is undone: the number is not taken.
+        app.einvoice.check(invoice)
     if invoice.document is DocumentType.INVOICE:
         returned, sources = _returned_before(uow, invoice)
         if returned:

@@ -139,6 +139,14 @@ class MyInvoisProvider:
 
         return write
 
+    def check(self, invoice: Invoice) -> None:
+        """Write ``invoice`` as it would be submitted, sending nothing (the app's issue check).
+
+        Raises:
+            DocumentRuleError: MyInvois cannot carry it (see the MyInvois writer).
+        """
+        self._writer(invoice)
+
     @property
     def code(self) -> str:
         """The provider's code, ``"myinvois"`` unless set."""
