@@ -273,14 +273,18 @@ def _memory() -> Iterator[SalesApp]:
 
 def _sqlite() -> Iterator[SalesApp]:
     app = build(Settings(), database_url="sqlite://")
-    yield app
-    app.uow.dispose()  # type: ignore[attr-defined]
+    try:
+        yield app
+    finally:  # the test closes the generator: without finally, nothing after yield runs
+        app.uow.dispose()  # type: ignore[attr-defined]
 
 
 def _postgresql() -> Iterator[SalesApp]:
     app = build(Settings(), database_url=fresh_postgres())
-    yield app
-    app.uow.dispose()  # type: ignore[attr-defined]
+    try:
+        yield app
+    finally:
+        app.uow.dispose()  # type: ignore[attr-defined]
 
 
 BACKENDS: dict[str, tuple[Callable[[], Iterator[SalesApp]], int]] = {

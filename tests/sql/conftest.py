@@ -36,6 +36,8 @@ def _postgres_problem() -> str | None:
 
 
 _STATE: dict[str, str | None] = {}
+#: The environment variable holding this run's own database URL (see fresh_postgres).
+_RUN_DATABASE = f"_SALESORDER_TEST_RUN_DATABASE_{os.getpid()}"
 
 
 def _own_database() -> str:
@@ -77,10 +79,12 @@ def fresh_postgres() -> str:
     problem = postgres_problem()
     if problem:
         pytest.skip(f"{problem}; set SALESORDER_TEST_POSTGRES_URL to run these tests")
-    if "url" not in _STATE:
-        _STATE["url"] = _own_database()
-    url = _STATE["url"]
-    assert url is not None
+    # Kept in the environment, not only in this module: test modules outside tests/sql import
+    # this file as ``tests.sql.conftest``, a second instance beside pytest's own, and two
+    # instances must share one database (a second would drop the first's in use).
+    url = os.environ.get(_RUN_DATABASE)
+    if url is None:
+        url = os.environ[_RUN_DATABASE] = _own_database()
     engine = create_engine(url)
     metadata.drop_all(engine)
     engine.dispose()
