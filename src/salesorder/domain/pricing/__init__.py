@@ -36,12 +36,25 @@ lists, promotions and vouchers. The rules, in order, for every line:
    remainder): for each (code, rate) the document's tax is round(rate x sum of bases), as
    EN 16931's BR-CO-17 wants. Compound taxes, and every tax when included, are computed
    once per group of lines with the same taxes (their base depends on the line's other
-   taxes), on the group's sum, and apportioned back.
+   taxes), on the group's sum, and apportioned back. Weights of either sign (a refund or
+   a discount line) are split by largest remainder over their signed shares; lines whose
+   amounts cancel out keep their own taxes. Identical taxes on a line (CGST and SGST) are
+   always equal: a unit they cannot share equally stays in the net.
+5. **Other kinds of tax** (:class:`~salesorder.domain.tax.TaxKind`): a fixed tax is its
+   amount per unit (or per line); a withholding tax is a negative rate of the net, reported
+   as ``withheld`` and never in the tax or the gross; ``TaxRate.affects`` names the later
+   taxes whose base holds a tax; ``TaxRate.included`` puts a tax in the price or on top
+   whatever the document's mode. A line with any of these is priced by ``kinds`` (per
+   document: per group of lines with the same taxes, on the group's sum).
+6. **Conventions.** Where two readings of a rule differ by a minor unit, the policy names
+   the one followed (``RoundingPolicy.included``, ``tax_split``, ``discount``; see
+   docs/conformance.md), and the trace's last step (``TraceKind.POLICY``) states them.
 
 Invariants, on every line and on the document: ``net + tax + rounding_difference ==
 gross`` (the difference is zero unless a rate computes an included tax from the net);
 document totals are the exact sums of the lines; the tax summary, one row per (code, rate),
-adds up to the document tax; the discount parts add up to each promotion's total. Every
+adds up to the document tax once its withholding rows (``kind`` WITHHOLDING, whose sum is
+``-withheld``) are left out; the discount parts add up to each promotion's total. Every
 step is recorded in
 :class:`PricingTrace` (``str(priced.trace)`` prints it for a person). The run keeps the
 figures behind each step and words them on the first read of ``priced.trace.steps``, so
