@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from salesorder.documents.myinvois.model import MyDocument, MyLine, MyParty, MyTax
+from salesorder.documents.ubl import _sub  # the same UBL 2.1 namespaces
 from salesorder.money import Money
 
 __all__ = ["NAMESPACES", "write_json", "write_xml"]
@@ -25,8 +26,6 @@ NAMESPACES = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
-_CAC = "{%s}" % NAMESPACES["cac"]  # noqa: UP031 - Clark notation prefix
-_CBC = "{%s}" % NAMESPACES["cbc"]  # noqa: UP031
 # Elements whose value is a number in LHDN's JSON form (amounts, quantities, rates).
 _NUMBERS = frozenset(
     [
@@ -46,14 +45,6 @@ _NUMBERS = frozenset(
     ]
 )
 _TAX_SCHEME = {"schemeID": "UN/ECE 5153", "schemeAgencyID": "6"}
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    prefix = _CBC if tag.startswith("cbc:") else _CAC
-    element = ET.SubElement(parent, prefix + tag[4:], attrib)
-    if text is not None:
-        element.text = text
-    return element
 
 
 def _amount(parent: ET.Element, tag: str, money: Money) -> None:
