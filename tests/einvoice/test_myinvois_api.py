@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Sequence
 
+import attrs
 import httpx
 import pytest
 from tests.einvoice.myinvois_mock import CLIENT_ID, CLIENT_SECRET, MyInvoisMock
+from tests.einvoice.test_myinvois import fan_invoice
 
 from salesorder.adapters.memory import ManualClock
 from salesorder.adapters.myinvois import (
@@ -16,7 +19,8 @@ from salesorder.adapters.myinvois import (
     MyInvoisRefused,
     MyInvoisUnavailable,
 )
-from salesorder.domain.invoicing import EInvoiceState, Invoice
+from salesorder.documents.myinvois import document_hash, to_myinvois_json
+from salesorder.domain.invoicing import EInvoiceState, Invoice, InvoiceStatus
 from salesorder.exceptions import (
     DocumentRuleError,
     IllegalTransition,
@@ -411,3 +415,55 @@ def test_the_secret_is_not_in_the_repr() -> None:
 def test_constructing_the_provider_calls_nothing() -> None:
     _, server, _ = make()
     assert server.requests == []
+
+
+class TestMyInvoisContractWithTheRealDocument(TestMyInvoisContract):
+    """The kit again, submitting the real MyInvois document of a Malaysian invoice.
+
+    The kit's own invoice is in rupiah with Indonesian PPN, which a MyInvois document cannot
+    state; here each invoice is RM300.00 with sales tax 10% and service tax 8% (the
+    document tests' invoice), numbered as the kit numbers its own, and the provider writes
+    it with its default writer.
+    """
+
+    def make_provider(self) -> MyInvoisProvider:
+        clock = ManualClock()
+        server = MyInvoisMock(clock)
+        provider = MyInvoisProvider(
+            client=httpx.Client(transport=httpx.MockTransport(server)),
+            credentials=CREDENTIALS,
+            clock=clock,
+        )
+        provider.mock = server  # type: ignore[attr-defined]
+        return provider
+
+    def make_invoice(self, invoice_id: str, *, issued: bool = True) -> Invoice:
+        document = attrs.evolve(fan_invoice(), id=invoice_id, number=f"{invoice_id}-NO")
+        if issued:
+            return document
+        return attrs.evolve(document, status=InvoiceStatus.DRAFT, number=None, issued_at=None)
+
+
+def test_the_real_document_is_what_is_submitted() -> None:
+    clock = ManualClock()
+    server = MyInvoisMock(clock)
+    bodies: list[bytes] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        if request.url.path.rstrip("/").endswith("/documentsubmissions"):
+            bodies.append(request.content)
+        return server(request)
+
+    provider = MyInvoisProvider(
+        client=httpx.Client(transport=httpx.MockTransport(record)),
+        credentials=CREDENTIALS,
+        clock=clock,
+    )
+    invoice = TestMyInvoisContractWithTheRealDocument().make_invoice("INV-9")
+    provider.submit(invoice)
+    (body,) = bodies
+    (sent,) = json.loads(body)["documents"]
+    document = base64.b64decode(sent["document"])
+    assert sent["format"] == "JSON"
+    assert sent["documentHash"] == document_hash(document)
+    assert document == to_myinvois_json(invoice)
