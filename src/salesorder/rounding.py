@@ -113,9 +113,9 @@ class RoundingPlace(str, enum.Enum):
 class IncludedRounding(str, enum.Enum):
     """Which of net and tax a tax-included price rounds first when they tie on a half unit.
 
-    ``NET_FIRST`` (the default; SAP, older Odoo and ERPNext): net = round(gross / (1 + rate)),
-    tax = gross - net. ``TAX_FIRST`` (Odoo 17+, Saleor): tax = round(gross - gross /
-    (1 + rate)), net = gross - tax. They differ only when the exact tax ends on a half unit:
+    ``NET_FIRST`` (the default, as Saleor's flat-rate taxes): net = round(gross / (1 +
+    rate)), tax = gross - net. ``TAX_FIRST`` (as newer ERP tax engines): tax = round(gross -
+    gross / (1 + rate)), net = gross - tax. They differ only when the exact tax ends on a half unit:
     a gross of 0.03 at 20% is net 0.03 + tax 0.00 net first, net 0.02 + tax 0.01 tax first.
     """
 
@@ -140,7 +140,7 @@ class TaxSplit(str, enum.Enum):
 class DiscountRounding(str, enum.Enum):
     """What a percentage discount rounds: the discount, or the discounted subtotal.
 
-    ``DISCOUNT`` (the default; Saleor, Shopee and Lazada statements): discount =
+    ``DISCOUNT`` (the default; the amount marketplace statements report): discount =
     round(amount x percent), subtotal = amount - discount. ``SUBTOTAL`` (Odoo, ERPNext):
     subtotal = round(amount x (1 - percent)), discount = amount - subtotal. They differ
     when the exact discount ends on a half unit: 50% of 0.05 is 0.03 off (0.02 left) by
