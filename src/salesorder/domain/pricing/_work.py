@@ -114,6 +114,7 @@ class _Taxes:
         "from_net",
         "multiplier",
         "notes",
+        "one",
         "plain",
         "prefixes",
         "rates",
@@ -185,6 +186,9 @@ class _Taxes:
         for index, (share, sources) in enumerate(zip(shares, self.sources, strict=True)):
             alike.setdefault((share, sources), []).append(index)
         self.twins = [group for group in alike.values() if len(group) > 1]
+        #: A line's one tax when it is a percentage that follows the document's mode (its
+        #: base is the net, its amount the line's tax), else None.
+        self.one = rates[0] if len(rates) == 1 and not self.special else None
         #: The effective rate of a line's one simple tax (the common case: a full base, not
         #: compound, balancing the gross), else None.
         self.single = (

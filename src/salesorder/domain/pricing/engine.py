@@ -337,20 +337,22 @@ def _finish(
     net_m = list_m if not net.compare_total(line.list_amount) else _money(net, currency)
     tax_m = _money(tax, currency)
     gross_m = list_m if not gross.compare_total(line.list_amount) else _money(gross, currency)
-    if taxes.single is not None:
-        # One simple tax (the common case): the loop of _line_tax_records, unrolled.
-        rate = rates[0]
+    one = taxes.one
+    if one is not None:
+        # One tax (the common case): its base is the net, its amount the line's tax; the
+        # loop of _line_tax_records, unrolled.
         amount = amounts[0]
+        legal = line.legal
         line_taxes: tuple[LineTax, ...] = (
             _new_line_tax(  # positional, in LineTax's field order
-                rate.code,  # tax_code
-                rate.rate,  # tax_rate
-                taxes.single,  # effective_rate
+                one.code,  # tax_code
+                one.rate,  # tax_rate
+                taxes.effective[0],  # effective_rate
                 net_m,  # base
                 tax_m if not amount.compare_total(tax) else _money(amount, currency),  # amount
                 False,  # compound
-                rate.treatment,  # treatment
-                None,  # legal_base: a full base
+                one.treatment,  # treatment
+                None if legal is None or legal[0] is None else _money(legal[0], currency),
                 taxes.reasons[0],  # exemption_reason
                 taxes.codes[0],  # exemption_code
                 TaxKind.PERCENT,  # kind

@@ -436,20 +436,27 @@ def _tax_summary(
 ) -> tuple[TaxSummary, ...]:
     """The tax summary per (code, rate); ``net`` and ``tax`` are the document's."""
     shared = work[0].taxes if work else None
-    if shared is None or shared.single is None or any(line.taxes is not shared for line in work):
+    if shared is None or shared.one is None or any(line.taxes is not shared for line in work):
         return _summarise(priced, currency)
-    # Every line carries the same one simple tax: each line's base is its net and its tax
-    # that one tax, so the summary's base and tax are the document's net and tax (summed
-    # from the same figures in the same order), with no second pass over the lines.
-    rate = shared.rates[0]
+    # Every line carries the same one tax: each line's base is its net and its tax that one
+    # tax, so the summary's base and tax are the document's net and tax (summed from the
+    # same figures in the same order), with no second pass over the priced lines.
+    rate = shared.one
+    legal_base: Money | None = None
+    if shared.factors[0] is not None:
+        legal_total = _ZERO
+        for line in work:
+            legal_total += line.legal[0]  # type: ignore[index,operator] # set on a reduced base
+        legal_base = _money(legal_total, currency)
     return (
         TaxSummary(
             tax_code=rate.code,
             tax_rate=rate.rate,
-            effective_rate=shared.single,
+            effective_rate=shared.effective[0],
             base=_money(net, currency),
             tax=_money(tax, currency),
             treatment=rate.treatment,
+            legal_base=legal_base,
             exemption_reason=shared.reasons[0],
             exemption_code=shared.codes[0],
         ),
