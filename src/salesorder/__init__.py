@@ -113,6 +113,13 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         validate_ubl,
         validate_vn_einvoice,
     )
+    from salesorder.documents.templating import (
+        JinjaTemplates,
+        TemplateFieldError,
+        TemplateSandboxError,
+        TemplatesUnavailable,
+        UnknownTemplate,
+    )
     from salesorder.domain.allocation import (
         Allocation,
         AllocationStrategy,
@@ -189,6 +196,8 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
     from salesorder.domain.measures import OrderMeasures, measure_orders
     from salesorder.domain.notifications import (
         Message,
+        MessageTemplates,
+        MessageText,
         NotificationChannel,
         NotificationKind,
         Template,
@@ -278,6 +287,13 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
 #: Public names and the module each is loaded from on first use: importing salesorder stays
 #: cheap (a few milliseconds), and a program pays only for the parts it touches.
 _LAZY = {
+    "JinjaTemplates": "salesorder.documents.templating",
+    "TemplateFieldError": "salesorder.documents.templating",
+    "TemplateSandboxError": "salesorder.documents.templating",
+    "TemplatesUnavailable": "salesorder.documents.templating",
+    "UnknownTemplate": "salesorder.documents.templating",
+    "MessageText": "salesorder.domain.notifications",
+    "MessageTemplates": "salesorder.domain.notifications",
     "GRAM": "salesorder.domain.units",
     "KILOGRAM": "salesorder.domain.units",
     "LITRE": "salesorder.domain.units",
@@ -570,6 +586,7 @@ __all__ = [
     "InvoiceRule",
     "InvoiceSeries",
     "InvoiceStatus",
+    "JinjaTemplates",
     "Label",
     "LabelFormat",
     "LineToPrice",
@@ -587,6 +604,8 @@ __all__ = [
     "MarketplaceProfile",
     "MarketplaceRecord",
     "Message",
+    "MessageTemplates",
+    "MessageText",
     "MissingExchangeRate",
     "Money",
     "MoneyPolicy",
@@ -681,6 +700,9 @@ __all__ = [
     "Template",
     "TemplateBook",
     "TemplateError",
+    "TemplateFieldError",
+    "TemplateSandboxError",
+    "TemplatesUnavailable",
     "TermsKind",
     "TooManyDecimals",
     "TooManyDigits",
@@ -695,6 +717,7 @@ __all__ = [
     "UnknownSKU",
     "UnknownShipment",
     "UnknownShop",
+    "UnknownTemplate",
     "UnsafeXml",
     "ValidationError",
     "VariantAttribute",

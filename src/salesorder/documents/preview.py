@@ -9,12 +9,23 @@ HTML-escaped. The same facts as a PDF: :func:`salesorder.documents.pdf.render_pd
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator, Mapping
+from typing import Any
 
+from salesorder.documents.templating import INVOICE_PREVIEW, JinjaTemplates
 from salesorder.domain.invoicing import CreditNote, DocumentType, Invoice, InvoiceLine, Party
 from salesorder.domain.units import PIECE
 from salesorder.money import Money, format_money
+from salesorder.translations import CATALOG_LANGUAGES, language_of, translations
 
-__all__ = ["LABELS", "heading", "legal_bases", "quantity_text", "render_html"]
+__all__ = [
+    "LABELS",
+    "heading",
+    "legal_bases",
+    "preview_values",
+    "quantity_text",
+    "render_html",
+]
 
 _KEYS = (
     "invoice", "vat_invoice", "credit_note", "pro_forma", "adjustment", "replacement", "draft",
@@ -22,33 +33,34 @@ _KEYS = (
     "tax", "gross", "rate", "base", "corrects", "legal_base",
 )  # fmt: skip
 
-#: Labels per language (the locale's language part).
-LABELS: dict[str, dict[str, str]] = {
-    "en": dict(zip(_KEYS, (
-        "Invoice", "VAT invoice", "Credit note", "Pro forma invoice", "Adjustment invoice",
-        "Replacement invoice", "DRAFT", "Number", "Date", "Due date", "Seller", "Buyer",
-        "Tax ID", "Item", "Qty", "Unit price", "Net", "Tax", "Total", "Rate", "Base",
-        "Corrects invoice", "Legal base (DPP)",
-    ), strict=True)),
-    "id": dict(zip(_KEYS, (
-        "Faktur", "Faktur pajak", "Nota kredit", "Faktur proforma", "Faktur penyesuaian",
-        "Faktur pengganti", "DRAF", "Nomor", "Tanggal", "Jatuh tempo", "Penjual", "Pembeli",
-        "NPWP", "Barang", "Jml", "Harga satuan", "DPP", "PPN", "Total", "Tarif", "Dasar",
-        "Mengoreksi faktur", "DPP nilai lain",
-    ), strict=True)),
-    "vi": dict(zip(_KEYS, (
-        "Hóa đơn", "Hóa đơn GTGT", "Giấy báo có", "Hóa đơn chiếu lệ", "Hóa đơn điều chỉnh",
-        "Hóa đơn thay thế", "NHÁP", "Số", "Ngày", "Hạn thanh toán", "Người bán", "Người mua",
-        "MST", "Hàng hóa", "SL", "Đơn giá", "Tiền hàng", "Thuế GTGT", "Tổng cộng", "Thuế suất",
-        "Giá tính thuế", "Điều chỉnh cho hóa đơn", "Giá tính thuế theo luật (DPP)",
-    ), strict=True)),
-    "ms": dict(zip(_KEYS, (
-        "Invois", "Invois cukai", "Nota kredit", "Invois proforma", "Invois pelarasan",
-        "Invois gantian", "DRAF", "Nombor", "Tarikh", "Tarikh akhir", "Penjual", "Pembeli",
-        "TIN", "Barang", "Kuantiti", "Harga seunit", "Bersih", "Cukai", "Jumlah", "Kadar",
-        "Asas", "Membetulkan invois", "Asas sah (DPP)",
-    ), strict=True)),
-}  # fmt: skip
+
+class _Labels(Mapping[str, dict[str, str]]):
+    """The preview's labels of each catalog language, read from the catalogs on first use."""
+
+    def __getitem__(self, language: str) -> dict[str, str]:
+        if language not in CATALOG_LANGUAGES:
+            raise KeyError(language)
+        catalog = translations(language)
+        return {key: catalog.pgettext("invoice", text) for key, text in _ENGLISH.items()}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CATALOG_LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(CATALOG_LANGUAGES)
+
+
+_ENGLISH = dict(zip(_KEYS, (
+    "Invoice", "VAT invoice", "Credit note", "Pro forma invoice", "Adjustment invoice",
+    "Replacement invoice", "DRAFT", "Number", "Date", "Due date", "Seller", "Buyer",
+    "Tax ID", "Item", "Qty", "Unit price", "Net", "Tax", "Total", "Rate", "Base",
+    "Corrects invoice", "Legal base (DPP)",
+), strict=True))  # fmt: skip
+
+#: Labels per language (the locale's language part), read from the catalogs. They are the
+#: English messages of context ``invoice``, translated by
+#: :func:`salesorder.translations.translations`.
+LABELS: Mapping[str, dict[str, str]] = _Labels()
 
 
 def _party(party: Party, label: str, tax_label: str) -> str:
@@ -90,8 +102,86 @@ def legal_bases(document: Invoice | CreditNote) -> list[Money | None] | None:
     return bases if any(base is not None for base in bases) else None
 
 
-def render_html(document: Invoice | CreditNote, locale: str = "en_US") -> str:
-    """A standalone HTML page showing ``document`` in ``locale``."""
+def _party_values(party: Party) -> dict[str, str]:
+    address = party.address
+    return {
+        "name": party.name,
+        "address": f"{address.line1}, {address.city}" if address is not None else "",
+        "tax_id": party.tax_id,
+    }
+
+
+def preview_values(document: Invoice | CreditNote, locale: str) -> dict[str, Any]:
+    """What the preview's Jinja2 template is given, by name.
+
+    The names are :data:`~salesorder.documents.templating.PREVIEW_FIELDS`. Every amount,
+    date and rate is a string formatted for ``locale`` by babel; the title and the draft
+    number are translated. Plain values only: a template sees no domain object, so
+    it cannot call one's methods.
+    """
+    from babel.dates import format_date  # noqa: PLC0415 - babel data loads on first use
+    from babel.numbers import format_percent  # noqa: PLC0415
+
+    t = LABELS.get(language_of(locale), LABELS["en"])
+    title, corrects = heading(document, t)
+    due = document.due_date if isinstance(document, Invoice) else None
+    legal = legal_bases(document)
+    rows = zip(document.tax_summary, legal or [None] * len(document.tax_summary), strict=True)
+    return {
+        "title": title,
+        "number": document.number or t["draft"],
+        "issued": ""
+        if document.issued_at is None
+        else format_date(document.issued_at.date(), locale=locale),
+        "due": "" if due is None else format_date(due, locale=locale),
+        "corrects": corrects or "",
+        "seller": _party_values(document.seller),
+        "buyer": _party_values(document.buyer),
+        "lines": [
+            {
+                "description": line.description,
+                "quantity": quantity_text(line),
+                "unit_price": format_money(line.unit_price, locale),
+                "net": format_money(line.net, locale),
+                "tax": format_money(line.tax, locale),
+                "gross": format_money(line.gross, locale),
+            }
+            for line in document.lines
+        ],
+        "taxes": [
+            {
+                "rate": format_percent(part.tax_rate, locale=locale, decimal_quantization=False),
+                "base": format_money(part.base, locale),
+                "legal_base": "" if base is None else format_money(base, locale),
+                "tax": format_money(part.tax, locale),
+            }
+            for part, base in rows
+        ],
+        "show_legal_base": legal is not None,
+        "net": format_money(document.net, locale),
+        "tax": format_money(document.tax, locale),
+        "gross": format_money(document.gross, locale),
+    }
+
+
+def render_html(
+    document: Invoice | CreditNote,
+    locale: str = "en_US",
+    *,
+    templates: JinjaTemplates | None = None,
+) -> str:
+    """A standalone HTML page showing ``document`` in ``locale``.
+
+    With ``templates``, the page is their ``invoice/preview.html`` (a shop's override or
+    the shipped one) rendered with :func:`preview_values`, sandboxed and autoescaped; without,
+    the same page is built in Python (no extra needed).
+
+    Raises:
+        TemplateError: the shop's template fails (see
+            :class:`~salesorder.documents.templating.JinjaTemplates`).
+    """
+    if templates is not None:
+        return templates.render(INVOICE_PREVIEW, locale, preview_values(document, locale))
     from babel.dates import format_date  # noqa: PLC0415 - babel data loads on first use
     from babel.numbers import format_percent  # noqa: PLC0415
 

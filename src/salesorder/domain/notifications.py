@@ -3,8 +3,11 @@
 A :class:`Template` is checked when it is made: every ``{field}`` it uses must be one its
 kind of event provides (:data:`FIELDS`), else :class:`~salesorder.exceptions.TemplateError`
 names the field. :meth:`TemplateBook.default` holds the shipped templates in Indonesian,
-Vietnamese, Malay and English; amounts and dates are formatted with babel for the locale
-(babel is imported when a message is rendered, never at import time).
+Vietnamese, Malay and English, worded by the Babel message catalogs of
+:mod:`salesorder.translations`; amounts and dates are formatted with babel for the locale
+(babel is imported when a message is rendered, never at import time). Templates a shop
+writes in Jinja2, sandboxed, are
+:class:`salesorder.documents.templating.JinjaTemplates`; both are :class:`MessageTemplates`.
 
 One event gives at most one message per channel: a message's ``key`` is the event's identity
 and the channel, and the outbox keeps one :class:`OutboxEntry` per key with its status.
@@ -16,6 +19,7 @@ import datetime as dt
 import enum
 import string
 from collections.abc import Mapping
+from typing import Protocol
 
 import attrs
 
@@ -32,11 +36,15 @@ from salesorder.domain.events import (
 )
 from salesorder.exceptions import TemplateError
 from salesorder.money import format_money
+from salesorder.translations import format_placeholders, translations
 
 __all__ = [
     "FIELDS",
     "LOCALES",
+    "MESSAGES",
     "Message",
+    "MessageTemplates",
+    "MessageText",
     "NotificationChannel",
     "NotificationKind",
     "OutboxEntry",
@@ -164,139 +172,73 @@ class Template:
 
 
 _K = NotificationKind
-_DEFAULTS: dict[str, dict[NotificationKind, tuple[str, str]]] = {
-    "en_US": {
-        _K.ORDER_CONFIRMED: (
-            "Order {order_id} confirmed",
-            "Hi {customer_name}, your order {order_id} of {total} is confirmed ({date}).",
-        ),
-        _K.ORDER_SHIPPED: (
-            "Order {order_id} is on its way",
-            "Hi {customer_name}, order {order_id} left with {courier} on {date}. "
-            "Tracking number {tracking_number}: {tracking_link}",
-        ),
-        _K.SHIPMENT_DELAYED: (
-            "Order {order_id} is delayed",
-            "Hi {customer_name}, the delivery of order {order_id} is delayed: {reason}.",
-        ),
-        _K.DELIVERY_FAILED: (
-            "We could not deliver order {order_id}",
-            "Hi {customer_name}, the courier could not deliver order {order_id} on {date}: "
-            "{reason}.",
-        ),
-        _K.ORDER_DELIVERED: (
-            "Order {order_id} delivered",
-            "Hi {customer_name}, order {order_id} was delivered on {date}. Thank you!",
-        ),
-        _K.RETURN_RECEIVED: (
-            "Return for order {order_id} received",
-            "Hi {customer_name}, we received {units} returned item(s) of order {order_id}.",
-        ),
-        _K.REFUND_SENT: (
-            "Refund for order {order_id}",
-            "Hi {customer_name}, we refunded {amount} for order {order_id} on {date}.",
-        ),
-    },
-    "id_ID": {
-        _K.ORDER_CONFIRMED: (
-            "Pesanan {order_id} dikonfirmasi",
-            "Halo {customer_name}, pesanan {order_id} sebesar {total} telah dikonfirmasi ({date}).",
-        ),
-        _K.ORDER_SHIPPED: (
-            "Pesanan {order_id} sedang dikirim",
-            "Halo {customer_name}, pesanan {order_id} dikirim dengan {courier} pada {date}. "
-            "Nomor resi {tracking_number}: {tracking_link}",
-        ),
-        _K.SHIPMENT_DELAYED: (
-            "Pengiriman pesanan {order_id} tertunda",
-            "Halo {customer_name}, pengiriman pesanan {order_id} tertunda: {reason}.",
-        ),
-        _K.DELIVERY_FAILED: (
-            "Pesanan {order_id} gagal diantar",
-            "Halo {customer_name}, kurir gagal mengantar pesanan {order_id} pada {date}: {reason}.",
-        ),
-        _K.ORDER_DELIVERED: (
-            "Pesanan {order_id} telah diterima",
-            "Halo {customer_name}, pesanan {order_id} telah diantar pada {date}. Terima kasih!",
-        ),
-        _K.RETURN_RECEIVED: (
-            "Retur pesanan {order_id} diterima",
-            "Halo {customer_name}, kami telah menerima {units} barang retur dari pesanan "
-            "{order_id}.",
-        ),
-        _K.REFUND_SENT: (
-            "Pengembalian dana pesanan {order_id}",
-            "Halo {customer_name}, dana sebesar {amount} untuk pesanan {order_id} telah "
-            "dikembalikan pada {date}.",
-        ),
-    },
-    "vi_VN": {
-        _K.ORDER_CONFIRMED: (
-            "Đơn hàng {order_id} đã được xác nhận",
-            "Chào {customer_name}, đơn hàng {order_id} trị giá {total} đã được xác nhận ({date}).",
-        ),
-        _K.ORDER_SHIPPED: (
-            "Đơn hàng {order_id} đang được giao",
-            "Chào {customer_name}, đơn hàng {order_id} đã giao cho {courier} ngày {date}. "
-            "Mã vận đơn {tracking_number}: {tracking_link}",
-        ),
-        _K.SHIPMENT_DELAYED: (
-            "Đơn hàng {order_id} bị chậm",
-            "Chào {customer_name}, việc giao đơn hàng {order_id} bị chậm: {reason}.",
-        ),
-        _K.DELIVERY_FAILED: (
-            "Giao đơn hàng {order_id} không thành công",
-            "Chào {customer_name}, đơn hàng {order_id} chưa giao được ngày {date}: {reason}.",
-        ),
-        _K.ORDER_DELIVERED: (
-            "Đơn hàng {order_id} đã giao",
-            "Chào {customer_name}, đơn hàng {order_id} đã được giao ngày {date}. Cảm ơn bạn!",
-        ),
-        _K.RETURN_RECEIVED: (
-            "Đã nhận hàng trả của đơn {order_id}",
-            "Chào {customer_name}, chúng tôi đã nhận {units} sản phẩm trả lại của đơn hàng "
-            "{order_id}.",
-        ),
-        _K.REFUND_SENT: (
-            "Hoàn tiền đơn hàng {order_id}",
-            "Chào {customer_name}, chúng tôi đã hoàn {amount} cho đơn hàng {order_id} ngày {date}.",
-        ),
-    },
-    "ms_MY": {
-        _K.ORDER_CONFIRMED: (
-            "Pesanan {order_id} disahkan",
-            "Hai {customer_name}, pesanan {order_id} berjumlah {total} telah disahkan ({date}).",
-        ),
-        _K.ORDER_SHIPPED: (
-            "Pesanan {order_id} dalam perjalanan",
-            "Hai {customer_name}, pesanan {order_id} dihantar melalui {courier} pada {date}. "
-            "Nombor penjejakan {tracking_number}: {tracking_link}",
-        ),
-        _K.SHIPMENT_DELAYED: (
-            "Pesanan {order_id} lewat",
-            "Hai {customer_name}, penghantaran pesanan {order_id} lewat: {reason}.",
-        ),
-        _K.DELIVERY_FAILED: (
-            "Pesanan {order_id} gagal dihantar",
-            "Hai {customer_name}, kurier gagal menghantar pesanan {order_id} pada {date}: "
-            "{reason}.",
-        ),
-        _K.ORDER_DELIVERED: (
-            "Pesanan {order_id} telah dihantar",
-            "Hai {customer_name}, pesanan {order_id} telah dihantar pada {date}. Terima kasih!",
-        ),
-        _K.RETURN_RECEIVED: (
-            "Pemulangan pesanan {order_id} diterima",
-            "Hai {customer_name}, kami telah menerima {units} barang yang dipulangkan dari "
-            "pesanan {order_id}.",
-        ),
-        _K.REFUND_SENT: (
-            "Bayaran balik pesanan {order_id}",
-            "Hai {customer_name}, kami telah membayar balik {amount} untuk pesanan {order_id} "
-            "pada {date}.",
-        ),
-    },
+#: The shipped wording of each kind as (subject, body), in English. They are the messages
+#: of the catalogs (``salesorder/locale``) whose translations :meth:`TemplateBook.default`
+#: reads. The shipped Jinja2 templates (``salesorder/templates/notifications``) say the same.
+MESSAGES: Mapping[NotificationKind, tuple[str, str]] = {
+    _K.ORDER_CONFIRMED: (
+        "Order %(order_id)s confirmed",
+        "Hi %(customer_name)s, your order %(order_id)s of %(total)s is confirmed (%(date)s).",
+    ),
+    _K.ORDER_SHIPPED: (
+        "Order %(order_id)s is on its way",
+        "Hi %(customer_name)s, order %(order_id)s left with %(courier)s on %(date)s. "
+        "Tracking number %(tracking_number)s: %(tracking_link)s",
+    ),
+    _K.SHIPMENT_DELAYED: (
+        "Order %(order_id)s is delayed",
+        "Hi %(customer_name)s, the delivery of order %(order_id)s is delayed: %(reason)s.",
+    ),
+    _K.DELIVERY_FAILED: (
+        "We could not deliver order %(order_id)s",
+        "Hi %(customer_name)s, the courier could not deliver order %(order_id)s on %(date)s: "
+        "%(reason)s.",
+    ),
+    _K.ORDER_DELIVERED: (
+        "Order %(order_id)s delivered",
+        "Hi %(customer_name)s, order %(order_id)s was delivered on %(date)s. Thank you!",
+    ),
+    _K.RETURN_RECEIVED: (
+        "Return for order %(order_id)s received",
+        "Hi %(customer_name)s, we received %(units)s returned item(s) of order %(order_id)s.",
+    ),
+    _K.REFUND_SENT: (
+        "Refund for order %(order_id)s",
+        "Hi %(customer_name)s, we refunded %(amount)s for order %(order_id)s on %(date)s.",
+    ),
 }
+
+
+@attrs.frozen(kw_only=True)
+class MessageText:
+    """A rendered message: its subject (used for email only), body and the locale it is in.
+
+    ``locale`` is the one whose wording was used, which is the fallback locale when the
+    customer's has none.
+    """
+
+    locale: str
+    subject: str
+    body: str
+
+
+class MessageTemplates(Protocol):
+    """What the :class:`~salesorder.services.notifications.Notifier` renders messages with.
+
+    :class:`TemplateBook` (``str.format`` templates, no extra needed) and
+    :class:`salesorder.documents.templating.JinjaTemplates` (Jinja2, the ``templates``
+    extra) are two.
+    """
+
+    def message(
+        self, kind: NotificationKind, locale: str, values: Mapping[str, str]
+    ) -> MessageText:
+        """The message of ``kind`` in ``locale`` (or a fallback) with ``values`` filled in.
+
+        Raises:
+            TemplateError: no template for ``kind``, or the template cannot be rendered.
+        """
+        ...
 
 
 @attrs.define
@@ -308,11 +250,23 @@ class TemplateBook:
 
     @classmethod
     def default(cls) -> TemplateBook:
-        """The shipped templates for every kind in id_ID, vi_VN, ms_MY and en_US."""
+        """The shipped templates for every kind in id_ID, vi_VN, ms_MY and en_US.
+
+        Their wording is :data:`MESSAGES` translated by the shipped catalogs
+        (:func:`salesorder.translations.translations`), read on the first call.
+        """
         book = cls()
-        for locale, kinds in _DEFAULTS.items():
-            for kind, (subject, body) in kinds.items():
-                book.register(Template(kind=kind, locale=locale, subject=subject, body=body))
+        for locale in LOCALES:
+            catalog = translations(locale)
+            for kind, (subject, body) in MESSAGES.items():
+                book.register(
+                    Template(
+                        kind=kind,
+                        locale=locale,
+                        subject=format_placeholders(catalog.gettext(subject)),
+                        body=format_placeholders(catalog.gettext(body)),
+                    )
+                )
         return book
 
     def register(self, template: Template) -> None:
@@ -329,6 +283,18 @@ class TemplateBook:
         if found is None:
             raise TemplateError(f"no template for {kind.value!r} in {locale} or {self.fallback}")
         return found
+
+    def message(
+        self, kind: NotificationKind, locale: str, values: Mapping[str, str]
+    ) -> MessageText:
+        """The template of ``kind`` in ``locale`` (or the fallback) rendered with ``values``.
+
+        Raises:
+            TemplateError: neither locale has a template, or a value is missing.
+        """
+        template = self.get(kind, locale)
+        subject, body = template.render(values)
+        return MessageText(locale=template.locale, subject=subject, body=body)
 
 
 def event_values(

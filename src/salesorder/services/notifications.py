@@ -26,6 +26,7 @@ from salesorder.domain.customers import Customer
 from salesorder.domain.events import DomainEvent
 from salesorder.domain.notifications import (
     Message,
+    MessageTemplates,
     NotificationChannel,
     OutboxEntry,
     OutboxStatus,
@@ -113,7 +114,8 @@ class Notifier:
         clock: stamps sent messages.
         locale: the shop's locale, for customers without one.
         templates: the message templates (default:
-            :meth:`~salesorder.domain.notifications.TemplateBook.default`).
+            :meth:`~salesorder.domain.notifications.TemplateBook.default`); a shop's own
+            Jinja2 templates are :class:`salesorder.documents.templating.JinjaTemplates`.
         channels: the channels the shop uses.
         tracking_link: the tracking page pattern (``{courier}``, ``{tracking_number}``).
         policy: backoff and dead-lettering of failed messages.
@@ -126,7 +128,7 @@ class Notifier:
         clock: Clock,
         *,
         locale: str = "id_ID",
-        templates: TemplateBook | None = None,
+        templates: MessageTemplates | None = None,
         channels: Sequence[NotificationChannel] = tuple(NotificationChannel),
         tracking_link: str = DEFAULT_TRACKING_LINK,
         policy: RetryPolicy | None = None,
@@ -135,7 +137,9 @@ class Notifier:
         self.sender = sender
         self.clock = clock
         self.locale = locale
-        self.templates = templates or TemplateBook.default()
+        self.templates: MessageTemplates = (
+            templates if templates is not None else TemplateBook.default()
+        )
         self.channels = tuple(channels)
         self.tracking_link = tracking_link
         self.policy = policy or RetryPolicy()
@@ -162,7 +166,6 @@ class Notifier:
                 return []
             customer = uow.customers.find(order.customer_id)
             locale = (customer.locale if customer else "") or self.locale
-            template = self.templates.get(kind, locale)
             values = event_values(
                 event,
                 locale=locale,
@@ -170,7 +173,7 @@ class Notifier:
                 total=format_money(order.total, locale) if order.pricing else "",
                 tracking_link=self.tracking_link,
             )
-            subject, body = template.render(values)
+            text = self.templates.message(kind, locale, values)
             entries = []
             for channel in wanted:
                 recipient = _recipient(channel, customer, order)
@@ -182,9 +185,9 @@ class Notifier:
                     recipient=recipient,
                     order_id=order.id,
                     kind=kind,
-                    locale=template.locale,
-                    subject=subject if channel is NotificationChannel.EMAIL else "",
-                    body=body,
+                    locale=text.locale,
+                    subject=text.subject if channel is NotificationChannel.EMAIL else "",
+                    body=text.body,
                 )
                 entry = OutboxItem(
                     call=message_call(message), written_at=self.clock.now(), seq=next(self._seq)
