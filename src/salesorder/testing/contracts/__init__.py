@@ -11,6 +11,10 @@ adapter::
         def make_uow_factory(self):
             return MyStore(url="sqlite://").unit_of_work
 
+An adapter another package publishes as a plugin (:mod:`salesorder.adapters.plugins`) is
+checked in one line: ``TestAcme = check_plugin("salesorder.couriers", "acme", hooks=...)``
+(:func:`~salesorder.testing.contracts.check_plugin`).
+
 The kit classes are not named ``Test*``, so pytest does not collect the abstract kits
 themselves. The kits need hypothesis (for the state machine), not pytest. The in-memory
 adapters in :mod:`salesorder.adapters.memory` pass every kit; salesorder's own suite runs them
@@ -28,7 +32,9 @@ from salesorder.testing.contracts.couriers import CourierGatewayContract
 from salesorder.testing.contracts.einvoice import EInvoiceProviderContract
 from salesorder.testing.contracts.events import EventPublisherContract
 from salesorder.testing.contracts.marketplaces import MarketplaceGatewayContract
+from salesorder.testing.contracts.notifications import NotificationSenderContract
 from salesorder.testing.contracts.persistence import UnitOfWorkContract, make_stock_state_machine
+from salesorder.testing.contracts.plugins import check_plugin, kit_for
 
 __all__ = [
     "ClockContract",
@@ -37,6 +43,9 @@ __all__ = [
     "EventPublisherContract",
     "IdGeneratorContract",
     "MarketplaceGatewayContract",
+    "NotificationSenderContract",
     "UnitOfWorkContract",
+    "check_plugin",
+    "kit_for",
     "make_stock_state_machine",
 ]
