@@ -37,7 +37,13 @@ are not part of the API; everything public is re-exported here.
 """
 
 from salesorder.domain.allocation.batch import allocate_batch
-from salesorder.domain.allocation.costs import CostModel, allocation_cost, haversine_km
+from salesorder.domain.allocation.costs import (
+    CostModel,
+    GreatCircle,
+    Planar,
+    allocation_cost,
+    haversine_km,
+)
 from salesorder.domain.allocation.lowest_cost import LowestCost
 from salesorder.domain.allocation.model import (
     Allocation,
@@ -71,11 +77,13 @@ __all__ = [
     "CostModel",
     "DemandLine",
     "FewestShipments",
+    "GreatCircle",
     "GreedyNearestPerLine",
     "LowestCost",
     "Nearest",
     "OrderDemand",
     "Pick",
+    "Planar",
     "ZoneTable",
     "allocate_batch",
     "allocation_cost",

@@ -1,8 +1,12 @@
 """Distances and the planning cost of shipments.
 
-Every distance in allocation comes from one function, :func:`_great_circle_km` (the
-haversine formula on the mean Earth radius): the strategies, the batch planner and the exact
-optimizer through :class:`_Context`, callers through :func:`haversine_km`.
+Every distance in allocation comes from :class:`_Context`, for the strategies, the batch
+planner and the exact optimizer alike, by the cost model's ``distance``:
+
+- :class:`GreatCircle` (the default): the haversine formula on the mean Earth radius
+  (:func:`_great_circle_km`; callers have it as :func:`haversine_km`);
+- :class:`Planar`: straight lines between x/y positions in km on a flat map;
+- :class:`~salesorder.domain.allocation.ZoneTable`: km looked up per (zone, warehouse).
 
 Costs are planning scores in the cost model's units (floats for speed), never amounts
 charged; the courier's quote is what an order is billed.
@@ -11,7 +15,7 @@ charged; the courier's quote is what an order is billed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -23,7 +27,7 @@ from salesorder.domain.units import Quantity
 from salesorder.exceptions import ValidationError
 from salesorder.money import to_decimal
 
-__all__ = ["CostModel", "allocation_cost", "haversine_km"]
+__all__ = ["CostModel", "GreatCircle", "Planar", "allocation_cost", "haversine_km"]
 
 _EARTH_RADIUS_KM = 6371.0088
 
@@ -61,10 +65,72 @@ def haversine_km(a: GeoPoint, b: GeoPoint) -> float:
 
 
 @attrs.frozen(kw_only=True)
+class GreatCircle:
+    """Km along the Earth's surface between coordinates (haversine, mean Earth radius).
+
+    The default distance; a warehouse or customer without coordinates is ``unknown_km``
+    away.
+    """
+
+
+def _positions(
+    value: Mapping[str, tuple[object, object]],
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Positions as Decimal km; refuses what no position can be.
+
+    Raises:
+        ValidationError: a key that is not non-empty text, or a position that is not a
+            pair of finite numbers.
+    """
+    result = {}
+    for place, position in value.items():
+        if not isinstance(place, str) or not place:
+            raise ValidationError(f"planar positions are keyed by non-empty text, got {place!r}")
+        if not isinstance(position, tuple) or len(position) != 2:
+            raise ValidationError(
+                f"the position of {place!r} must be an (x, y) pair of km, got {position!r}"
+            )
+        x, y = (to_decimal(v, what=f"the position of {place!r}") for v in position)
+        result[place] = (x, y)
+    return result
+
+
+@attrs.frozen(kw_only=True)
+class Planar:
+    """Straight-line km between x/y positions on a flat map (a city grid, a site plan).
+
+    ``positions`` maps a warehouse code, or a customer's zone (``OrderDemand.zone``; a zone
+    may be as small as one address), to its ``(x, y)`` in km. A warehouse or customer
+    without a position is the cost model's ``unknown_km`` away.
+
+    Raises:
+        ValidationError: a key that is not non-empty text, or a position that is not a pair
+            of finite numbers (Decimal, int or str; a float is refused, as for amounts).
+    """
+
+    positions: Mapping[str, tuple[Decimal, Decimal]] = attrs.field(converter=_positions)
+
+
+def _distance(value: object) -> GreatCircle | Planar | ZoneTable:
+    if not isinstance(value, (GreatCircle, Planar, ZoneTable)):
+        raise ValidationError(
+            f"CostModel.distance must be GreatCircle(), Planar(...) or ZoneTable(...), "
+            f"got {value!r}"
+        )
+    return value
+
+
+@attrs.frozen(kw_only=True)
 class CostModel:
     """The planning cost of a shipment: ``per_parcel + units * (per_unit + per_unit_km * km)``.
 
-    Unknown distances (no coordinates, no zone entry) count as ``unknown_km``.
+    ``distance`` says how km are measured: :class:`GreatCircle` between coordinates (the
+    default), :class:`Planar` between x/y positions in km, or a
+    :class:`~salesorder.domain.allocation.ZoneTable` of km per (zone, warehouse). Unknown
+    distances (no coordinates, no position, no table entry) count as ``unknown_km``.
+
+    Raises:
+        ValidationError: a negative cost, or a ``distance`` that is none of those.
     """
 
     per_parcel: Decimal = attrs.field(
@@ -78,6 +144,9 @@ class CostModel:
     )
     unknown_km: Decimal = attrs.field(
         default=Decimal(0), converter=to_decimal, validator=non_negative_decimal
+    )
+    distance: GreatCircle | Planar | ZoneTable = attrs.field(
+        factory=GreatCircle, converter=_distance
     )
 
 
@@ -94,7 +163,16 @@ class _Context:
         self.prepared = [
             None if w.coordinates is None else _point(w.coordinates) for w in self.warehouses
         ]
-        self.zones = {} if zones is None else {k: float(v) for k, v in zones.distances.items()}
+        table = zones
+        if table is None and isinstance(cost.distance, ZoneTable):
+            table = cost.distance
+        self.zones = {} if table is None else {k: float(v) for k, v in table.distances.items()}
+        # Planar positions in km (x, y) of the warehouses, in rank order, and of the zones.
+        self.planar: dict[str, tuple[float, float]] | None = None
+        self.placed: list[tuple[float, float] | None] = []
+        if isinstance(cost.distance, Planar):
+            self.planar = {k: (float(x), float(y)) for k, (x, y) in cost.distance.positions.items()}
+            self.placed = [self.planar.get(code_) for code_ in self.codes]
         self.parcel = float(cost.per_parcel)
         self.unit = float(cost.per_unit)
         self.unit_km = float(cost.per_unit_km)
@@ -111,6 +189,8 @@ class _Context:
         known = self.known.get(id(order))
         if known is not None:
             return known
+        if self.planar is not None:
+            return self._planar(order, self.planar)
         dest = order.destination
         point = None if dest is None else _point(dest)
         zones = self.zones if order.zone else None
@@ -125,6 +205,17 @@ class _Context:
                     km = _great_circle_km(point[0] - lat, point[1] - lon, cos, point[2])
             result.append(km)
         return result
+
+    def _planar(self, order: OrderDemand, planar: dict[str, tuple[float, float]]) -> list[float]:
+        """Straight-line km from each warehouse to the position of the order's zone."""
+        at = planar.get(order.zone) if order.zone else None
+        if at is None:
+            return [self.unknown] * len(self.codes)
+        x, y = at
+        return [
+            self.unknown if where is None else math.hypot(where[0] - x, where[1] - y)
+            for where in self.placed
+        ]
 
     def shipment_cost(self, units: Quantity, km: float) -> float:
         """The cost model's cost of one parcel of ``units`` shipped ``km``."""

@@ -17,6 +17,11 @@ from salesorder.domain.allocation.model import OrderDemand
 from salesorder.domain.allocation.priority import _StockIndex
 from salesorder.domain.units import Quantity
 
+#: Orders holding a SKU in a warehouse that a move looks at for a swap, at most. Small
+#: batches have fewer; on a popular SKU in a large batch, scanning thousands of holders for
+#: every move cost seconds and found little the first few did not.
+_PARTNERS = 8
+
 
 def _regret(order: OrderDemand, ctx: _Context, km: list[float], index: _StockIndex) -> float:
     """How much dearer an order's second-best single warehouse is than its best.
@@ -54,9 +59,17 @@ class _Exchange:
         kms: list[list[float]],
         ctx: _Context,
         index: _StockIndex,
+        shortfall: dict[str, dict[int, Quantity]] | None = None,
     ) -> None:
-        """``holders[warehouse, sku]``: the orders whose plan takes ``sku`` there."""
+        """``holders[warehouse, sku]``: the orders whose plan takes ``sku`` there.
+
+        ``shortfall[sku][order]``: units of ``sku`` the order lacks, when the batch may give
+        them to any order (the whole-batch mode); an order may then hand its units to one
+        that lacks them, whenever that lowers the batch's cost. ``None`` under the priority
+        rule, where no line's units change.
+        """
         self.plans, self.ids, self.kms = plans, ids, kms
+        self.shortfall = shortfall
         # Why units moved: order position -> (warehouse index, SKU) -> reason.
         self.reasons: dict[int, dict[tuple[int, str], str]] = {}
         self.ctx, self.index = ctx, index
@@ -68,6 +81,7 @@ class _Exchange:
     def run(self, rounds: int) -> set[int]:
         """Improve until a pass finds nothing, at most ``rounds`` passes; the orders changed."""
         nearest = [min(km) for km in self.kms]
+        shortfall = self.shortfall
         for turn in range(rounds):
             # After the first pass, only orders a move may have helped are looked at again:
             # those holding a SKU whose stock changed or that an order which moved holds
@@ -78,13 +92,23 @@ class _Exchange:
                     touched.update(units)
             self.touched, self.moved = set(), set()
             for o, plan in enumerate(self.plans):
-                if len(plan) == 1 and self.kms[o][next(iter(plan))] <= nearest[o]:
+                if (
+                    len(plan) == 1
+                    and self.kms[o][next(iter(plan))] <= nearest[o]
+                    and not (
+                        shortfall and any(sku in shortfall for u in plan.values() for sku in u)
+                    )
+                ):
                     continue  # one parcel from its nearest warehouse: nothing to save
                 if turn and all(touched.isdisjoint(units) for units in plan.values()):
                     continue
                 ranked = sorted(range(len(self.kms[o])), key=self.kms[o].__getitem__)
                 for source, sku in [(w, sku) for w, units in plan.items() for sku in units]:
                     self._better(o, sku, source, ranked)
+                if len(plan) > 1:
+                    for source in sorted(plan, key=lambda w: sum(plan[w].values())):
+                        if source in plan and len(plan) > 1:
+                            self._close(o, source)
             if not self.moved:
                 break
         return self.changed
@@ -100,7 +124,9 @@ class _Exchange:
             saved += self.ctx.parcel
         return saved
 
-    def _better(self, o: int, sku: str, source: int, ranked: list[int]) -> bool:
+    def _better(  # noqa: PLR0912, PLR0915 - one scan of the moves, kept in one loop for speed
+        self, o: int, sku: str, source: int, ranked: list[int]
+    ) -> bool:
         """Make the best move of order ``o``'s units of ``sku`` in ``source``, if any saves."""
         plan = self.plans[o]
         units = plan.get(source, {}).get(sku, 0)
@@ -110,6 +136,8 @@ class _Exchange:
         row = self.index.by_sku[sku]
         # The best move so far: saving, target, partner (or -1) and units moved.
         best: tuple[float, int, int, Quantity] = (1e-9, -1, -1, 0)
+        unit_km, parcel = self.ctx.unit_km, self.ctx.parcel
+        closing = parcel if sum(plan[source].values()) == units else 0.0
         # Warehouses nearer than the source, then the order's other parcels.
         targets = list(itertools.takewhile(lambda w: km[w] < km[source], ranked))
         targets += [w for w in plan if w != source and km[w] >= km[source]]
@@ -121,14 +149,36 @@ class _Exchange:
                 if saved > best[0]:
                     best = (saved, target, -1, moved)
                 continue
-            for partner in self.holders.get((target, sku), ()):
-                if partner != o:
-                    moved = min(units, self.plans[partner][target][sku])
+            own = float(units) * unit_km * (km[source] - km[target])
+            opening = parcel if target not in plan else 0.0
+            for partner in itertools.islice(self.holders.get((target, sku), ()), _PARTNERS):
+                if partner == o:
+                    continue
+                theirs = self.plans[partner]
+                held = theirs[target][sku]
+                if held >= units:
+                    moved, saved = units, own - opening + closing
+                else:
+                    moved = held
                     saved = self._gain(o, source, target, moved)
-                    saved += self._gain(partner, target, source, moved)
-                    if saved > best[0]:
-                        best = (saved, target, partner, moved)
+                saved += (
+                    float(moved) * unit_km * (self.kms[partner][target] - self.kms[partner][source])
+                )
+                if source not in theirs:
+                    saved -= parcel
+                if sum(theirs[target].values()) == moved:
+                    saved += parcel
+                if saved > best[0]:
+                    best = (saved, target, partner, moved)
+        lacking = self.shortfall.get(sku) if self.shortfall else None
+        if lacking:
+            best, handed = self._hand_over(o, source, units, lacking, best)
+        else:
+            handed = -1
         saved, target, partner, moved = best
+        if handed >= 0:
+            self._give(o, handed, sku, source, moved, saved)
+            return True
         if target < 0:
             return False
         codes = self.ctx.codes
@@ -167,3 +217,203 @@ class _Exchange:
         self.changed.add(o)
         self.moved.add(o)
         self.touched.add(sku)
+
+    def _hand_over(
+        self,
+        o: int,
+        source: int,
+        units: Quantity,
+        lacking: dict[int, Quantity],
+        best: tuple[float, int, int, Quantity],
+    ) -> tuple[tuple[float, int, int, Quantity], int]:
+        """The best move so far, or handing ``o``'s units in ``source`` to an order lacking them.
+
+        The receiving order takes them in the same warehouse; the units the batch serves of
+        the SKU do not change. Returns the best move and the receiving order (or -1).
+        """
+        plan = self.plans[o]
+        km = self.kms[o]
+        unit_km, parcel = self.ctx.unit_km, self.ctx.parcel
+        in_parcel = sum(plan[source].values())
+        handed = -1
+        for p, short in lacking.items():
+            if p == o:
+                continue
+            moved = min(units, short)
+            saved = float(moved) * unit_km * (km[source] - self.kms[p][source])
+            if in_parcel == moved:
+                saved += parcel
+            if source not in self.plans[p]:
+                saved -= parcel
+            if saved > best[0]:
+                best, handed = (saved, source, -1, moved), p
+        return best, handed
+
+    def _give(  # noqa: PLR0917 - the parts of one hand-over
+        self, o: int, p: int, sku: str, source: int, moved: Quantity, saved: float
+    ) -> None:
+        """Order ``o`` hands ``moved`` units of ``sku`` in ``source`` to order ``p``."""
+        assert self.shortfall is not None  # noqa: S101 - only the whole-batch mode hands over
+        lacking = self.shortfall[sku]
+        plan = self.plans[o]
+        plan[source][sku] -= moved
+        if not plan[source][sku]:
+            del plan[source][sku]
+            self.holders[source, sku].discard(o)
+            if not plan[source]:
+                del plan[source]
+        lacking[o] = lacking.get(o, 0) + moved
+        left = lacking[p] - moved
+        if left:
+            lacking[p] = left
+        else:
+            del lacking[p]
+        units = self.plans[p].setdefault(source, {})
+        units[sku] = units.get(sku, 0) + moved
+        self.holders.setdefault((source, sku), set()).add(p)
+        codes = self.ctx.codes
+        self.reasons.setdefault(p, {})[source, sku] = (
+            f"handed on by order {self.ids[o]} in {codes[source]}: saves {saved:.2f} on the batch"
+        )
+        for order in (o, p):
+            self.changed.add(order)
+            self.moved.add(order)
+        self.touched.add(sku)
+
+    def _cost(self, o: int) -> float:
+        """The cost of order ``o``'s parcels."""
+        ctx, km = self.ctx, self.kms[o]
+        return sum(ctx.shipment_cost(sum(u.values()), km[w]) for w, u in self.plans[o].items())
+
+    def _closable(self, o: int, source: int) -> bool:
+        """Whether each SKU of ``o``'s parcel from ``source`` could go somewhere else at all."""
+        plan = self.plans[o]
+        lacking = self.shortfall
+        for sku in plan[source]:
+            if lacking and lacking.get(sku):
+                continue
+            row = self.index.by_sku[sku]
+            for target in plan:
+                if target != source and (
+                    row[target] > 0 or any(p != o for p in self.holders.get((target, sku), ()))
+                ):
+                    break
+            else:
+                return False
+        return True
+
+    def _close(  # noqa: PLR0912, PLR0915 - a trial of several moves and its undo, in one place
+        self, o: int, source: int
+    ) -> bool:
+        """Close order ``o``'s parcel from ``source``, moving its SKUs to the order's other parcels.
+
+        Each SKU goes to stock left there, a swap with an order holding it there, or (whole
+        batch) an order lacking it.
+
+        Kept when the batch's cost falls, undone otherwise: a parcel of several SKUs is
+        only worth closing as a whole, which no single move of one SKU sees.
+        """
+        plan = self.plans[o]
+        if not self._closable(o, source):
+            return False
+        km = self.kms[o]
+        unit_km = self.ctx.unit_km
+        before = {o: self._cost(o)}
+        undo: list[tuple[int, str, tuple[int, int, Quantity], int]] = []
+        reasons = {o: dict(self.reasons.get(o, {}))}
+        fresh = [order for order in (o,) if order not in self.changed]
+        for sku in list(plan[source]):
+            row = self.index.by_sku[sku]
+            while plan.get(source, {}).get(sku, 0):
+                units = plan[source][sku]
+                best: tuple[float, int, int, Quantity] = (-math.inf, -1, -1, 0)
+                for target in plan:
+                    if target == source:
+                        continue
+                    have = row[target]
+                    if have > 0:
+                        moved = min(units, have)
+                        gain = float(moved) * unit_km * (km[source] - km[target])
+                        if gain > best[0]:
+                            best = (gain, target, -1, moved)
+                        continue
+                    for partner in itertools.islice(self.holders.get((target, sku), ()), _PARTNERS):
+                        if partner != o:
+                            moved = min(units, self.plans[partner][target][sku])
+                            gain = float(moved) * unit_km * (km[source] - km[target])
+                            gain += self._gain(partner, target, source, moved)
+                            if gain > best[0]:
+                                best = (gain, target, partner, moved)
+                lacking = self.shortfall.get(sku) if self.shortfall else None
+                handed = -1
+                for receiver, short in (lacking or {}).items():
+                    if receiver != o:
+                        moved = min(units, short)
+                        gain = float(moved) * unit_km * (km[source] - self.kms[receiver][source])
+                        if source not in self.plans[receiver]:
+                            gain -= self.ctx.parcel
+                        if gain > best[0]:
+                            best, handed = (gain, source, -1, moved), receiver
+                _, target, partner, moved = best
+                if handed >= 0:
+                    if handed not in before:
+                        before[handed] = self._cost(handed)
+                        reasons[handed] = dict(self.reasons.get(handed, {}))
+                        if handed not in self.changed:
+                            fresh.append(handed)
+                    self._give(o, handed, sku, source, moved, 0.0)
+                    undo.append((handed, sku, (source, -1, moved), -1))
+                    continue
+                if target < 0:
+                    break
+                if partner < 0:
+                    row[target] -= moved
+                    row[source] += moved
+                else:
+                    if partner not in before:
+                        before[partner] = self._cost(partner)
+                        reasons[partner] = dict(self.reasons.get(partner, {}))
+                        if partner not in self.changed:
+                            fresh.append(partner)
+                    self._move(partner, sku, (target, source, moved), "")
+                self._move(o, sku, (source, target, moved), "")
+                undo.append((partner, sku, (source, target, moved), target))
+            if plan.get(source, {}).get(sku, 0):
+                break
+        saved = sum(cost - self._cost(order) for order, cost in before.items())
+        if source not in plan and saved > 1e-9:
+            codes = self.ctx.codes
+            for partner, sku, (_, target, _), _ in undo:
+                if target < 0:
+                    self.reasons[partner][source, sku] = (
+                        f"handed on by order {self.ids[o]}, which closed its parcel from "
+                        f"{codes[source]}: saves {saved:.2f} on the batch"
+                    )
+                    continue
+                self.reasons[o][target, sku] = (
+                    f"moved from {codes[source]} to close that parcel: saves {saved:.2f} on "
+                    "the batch"
+                )
+                if partner >= 0:
+                    self.reasons[partner][source, sku] = (
+                        f"exchanged with order {self.ids[o]}, which closed its parcel from "
+                        f"{codes[source]}: saves {saved:.2f} on the batch"
+                    )
+            return True
+        for partner, sku, (from_, target, moved), _ in reversed(undo):
+            if target < 0:  # handed to ``partner``: it hands them back
+                self._give(partner, o, sku, from_, moved, 0.0)
+                continue
+            self._move(o, sku, (target, from_, moved), "")
+            if partner < 0:
+                row = self.index.by_sku[sku]
+                row[target] += moved
+                row[from_] -= moved
+            else:
+                self._move(partner, sku, (from_, target, moved), "")
+        for order, kept in reasons.items():
+            self.reasons[order] = kept
+        for order in fresh:
+            self.changed.discard(order)
+            self.moved.discard(order)
+        return False

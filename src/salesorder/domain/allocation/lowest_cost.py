@@ -51,15 +51,27 @@ class LowestCost(BaseStrategy):
     then improved by moving units to nearer open parcels and closing parcels whose units
     fit, more cheaply, in the others. Batches are planned as :meth:`allocate_batch` says;
     ``rounds`` bounds its passes of exchanges (0: none).
+
+    ``honour_priority=False`` plans the whole batch instead (the heuristic counterpart of
+    ``ExactOptimizer(honour_priority=False)``): each SKU still serves as many units as it
+    can, but scarce units go to the orders cheapest to serve rather than to the first in
+    turn, and the exchanges may hand units from one order to another that lacks them when
+    that lowers the batch's cost. Allocations still come back in the order of service.
     """
 
     name = "lowest cost"
 
     def __init__(
-        self, *, cost: CostModel | None = None, zones: ZoneTable | None = None, rounds: int = 3
+        self,
+        *,
+        cost: CostModel | None = None,
+        zones: ZoneTable | None = None,
+        rounds: int = 3,
+        honour_priority: bool = True,
     ) -> None:
         super().__init__(cost=cost, zones=zones)
         self.rounds = rounds
+        self.honour_priority = honour_priority
 
     def _rank(self, order: OrderDemand, ctx: _Context, km: list[float]) -> list[int]:
         return sorted(range(len(ctx.codes)), key=km.__getitem__)
@@ -109,7 +121,7 @@ class LowestCost(BaseStrategy):
         }
         return plan, reasons
 
-    def allocate_batch(
+    def allocate_batch(  # noqa: PLR0912, PLR0915 - the three steps the docstring lists
         self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
     ) -> BatchAllocation:
         """Allocate a batch under the priority rule, then lower its cost by exchanges.
@@ -123,16 +135,26 @@ class LowestCost(BaseStrategy):
            each order finds its units.
         3. Local improvement: a line's units move to another warehouse of the same order
            (one with stock left, or in exchange with another order holding that SKU there)
-           whenever the batch's cost falls; at most ``rounds`` passes.
+           whenever the batch's cost falls, and a parcel is closed when all its SKUs can
+           move to the order's other parcels for less than the parcel costs; at most
+           ``rounds`` passes.
+
+        With ``honour_priority=False``, step 1 serves the orders cheapest to serve per unit
+        first instead, and step 3 may also hand units to an order lacking them.
 
         Allocations come back in the order of service (priority, date, id).
         """
         queue = batch_order(orders)
         ctx = self._context(warehouses)
         index = _StockIndex(ctx.codes, available)
-        quotas, short = _in_turn(queue, set(ctx.codes), available)
         kms = [ctx.distances(order) for order in queue]
         ctx.known = {id(order): km for order, km in zip(queue, kms, strict=True)}
+        if self.honour_priority:
+            quotas, short = _in_turn(queue, set(ctx.codes), available)
+            shortfall = None
+        else:
+            quotas, short = _cheapest_first(queue, ctx, kms, available)
+            shortfall = _shortfall(queue, quotas, short)
         demands = list(queue)
         for o in short:  # the rest of its SKUs went to orders served before it
             order = queue[o]
@@ -168,7 +190,9 @@ class LowestCost(BaseStrategy):
                     held.add(o)
             planned[o] = allocation
         ids = [order.order_id for order in queue]
-        exchange = _Exchange(plans, holders, ids=ids, kms=kms, ctx=ctx, index=index)
+        exchange = _Exchange(
+            plans, holders, ids=ids, kms=kms, ctx=ctx, index=index, shortfall=shortfall
+        )
         changed = exchange.run(self.rounds)
         allocations = []
         for o, order in enumerate(queue):
@@ -186,8 +210,46 @@ class LowestCost(BaseStrategy):
             else:
                 reasons = {} if first is None else _reasons(first, at)
             reasons.update(exchange.reasons.get(o, {}))
-            allocations.append(_rebuild(order, plans[o], reasons, ctx, self.name))
+            allocations.append(
+                _rebuild(order, plans[o], reasons, ctx, self.name, self.honour_priority)
+            )
         return BatchAllocation(allocations=allocations)
+
+
+def _cheapest_first(
+    queue: Sequence[OrderDemand], ctx: _Context, kms: list[list[float]], available: Available
+) -> tuple[list[list[Quantity]], set[int]]:
+    """Units per line for the whole-batch mode: scarce stock to the orders cheapest to serve.
+
+    Orders take what is left of their SKUs in turn as under the priority rule, but in the
+    order of what a unit costs them when shipped alone from their nearest warehouse (a
+    parcel's fixed cost spread over its units, plus the unit's own cost); the exchanges
+    then hand units on where that lowers the batch's cost.
+    """
+
+    def per_unit(o: int) -> float:
+        units = float(queue[o].units)
+        return ctx.shipment_cost(queue[o].units, min(kms[o])) / units
+
+    turn = sorted(range(len(queue)), key=per_unit)
+    rows, short = _in_turn([queue[o] for o in turn], set(ctx.codes), available)
+    quotas: list[list[Quantity]] = [[] for _ in queue]
+    for position, o in enumerate(turn):
+        quotas[o] = rows[position]
+    return quotas, {turn[position] for position in short}
+
+
+def _shortfall(
+    queue: Sequence[OrderDemand], quotas: list[list[Quantity]], short: set[int]
+) -> dict[str, dict[int, Quantity]]:
+    """Units of each SKU each order lacks: ``{sku: {order position: units}}``."""
+    lacking: dict[str, dict[int, Quantity]] = {}
+    for o in short:
+        for line, units in zip(queue[o].lines, quotas[o], strict=True):
+            if units < line.quantity:
+                per_order = lacking.setdefault(line.sku, {})
+                per_order[o] = to_quantity(per_order.get(o, 0) + line.quantity - units)
+    return lacking
 
 
 def _reasons(allocation: Allocation, at: Mapping[str, int]) -> dict[tuple[int, str], str]:
@@ -195,12 +257,13 @@ def _reasons(allocation: Allocation, at: Mapping[str, int]) -> dict[tuple[int, s
     return {(at[p.warehouse], p.sku): p.reason for p in allocation.picks}
 
 
-def _rebuild(
+def _rebuild(  # noqa: PLR0917 - the last flag says which rule left lines short
     order: OrderDemand,
     plan: dict[int, dict[str, Quantity]],
     reasons: dict[tuple[int, str], str],
     ctx: _Context,
     strategy: str,
+    honour_priority: bool = True,
 ) -> Allocation:
     """An allocation from units per warehouse and SKU, shared over the SKU's lines in order."""
     sources: dict[str, list[int]] = {}  # SKU -> warehouse indexes, in plan order
@@ -237,6 +300,9 @@ def _rebuild(
                     reason=(
                         f"no warehouse has {need} more of SKU {line.sku!r} available after "
                         "the orders served before it (priority, then date)"
+                        if honour_priority
+                        else f"{need} of SKU {line.sku!r} backordered: the batch's stock of it "
+                        "went to lines cheaper to serve"
                     ),
                 )
             )

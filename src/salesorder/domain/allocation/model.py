@@ -17,7 +17,7 @@ from salesorder.domain.common import as_tuple, code
 from salesorder.domain.customers import GeoPoint
 from salesorder.domain.units import Quantity, to_quantity
 from salesorder.domain.units import quantity as as_quantity
-from salesorder.exceptions import InvalidQuantity
+from salesorder.exceptions import InvalidQuantity, ValidationError
 from salesorder.money import to_decimal
 
 __all__ = [
@@ -158,7 +158,30 @@ class BatchAllocation:
 
 
 def _km_table(value: Mapping[tuple[str, str], object]) -> dict[tuple[str, str], Decimal]:
-    return {key: to_decimal(km, what="distance") for key, km in value.items()}
+    """The table with its distances as Decimals; refuses what no distance can be.
+
+    Raises:
+        ValidationError: a key that is not a (zone, warehouse) pair of non-empty strings, or
+            a distance that is not a finite number of km of zero or more.
+    """
+    table = {}
+    for key, km in value.items():
+        if not (
+            isinstance(key, tuple)
+            and len(key) == 2
+            and all(isinstance(part, str) and part for part in key)
+        ):
+            raise ValidationError(
+                f"a distance table is keyed by (zone, warehouse) pairs of non-empty text, "
+                f"got {key!r}"
+            )
+        distance = to_decimal(km, what=f"the distance from {key[1]!r} to zone {key[0]!r}")
+        if distance < 0:
+            raise ValidationError(
+                f"the distance from {key[1]!r} to zone {key[0]!r} must be >= 0 km, got {km!r}"
+            )
+        table[key] = distance
+    return table
 
 
 @attrs.frozen(kw_only=True)
@@ -166,7 +189,13 @@ class ZoneTable:
     """Distances in km from each warehouse to each delivery zone: ``{(zone, warehouse): km}``.
 
     Used where customers have a zone (a postcode area, a city) instead of coordinates; a
-    pair that is missing falls back to coordinates.
+    pair that is missing falls back to coordinates (great-circle), then to the cost model's
+    ``unknown_km``. Give it to a strategy (``zones=``) or make it the cost model's distance
+    (``CostModel(distance=ZoneTable(...))``).
+
+    Raises:
+        ValidationError: a key that is not a (zone, warehouse) pair of non-empty strings, or
+            a distance that is negative or not a finite number.
     """
 
     distances: Mapping[tuple[str, str], Decimal] = attrs.field(converter=_km_table)

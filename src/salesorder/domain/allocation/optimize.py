@@ -8,9 +8,13 @@ against, and prices plans with the same distances and costs they use.
 
 from __future__ import annotations
 
+import enum
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
+
+import attrs
 
 from salesorder.domain.allocation.batch import allocate_batch
 from salesorder.domain.allocation.costs import CostModel, _Context
@@ -27,9 +31,9 @@ from salesorder.domain.allocation.model import (
 from salesorder.domain.allocation.priority import batch_order, units_in_turn
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.units import Quantity, decimals_of, to_quantity
-from salesorder.exceptions import OptimizerUnavailable
+from salesorder.exceptions import OptimizerUnavailable, ValidationError
 
-__all__ = ["ExactOptimizer"]
+__all__ = ["ExactOptimizer", "ExactSolution", "SolveStatus"]
 
 
 def _scipy() -> Any:
@@ -76,6 +80,79 @@ class _Steps:
         return to_quantity(Decimal(f"{steps}E-{self.places}"))
 
 
+class SolveStatus(enum.Enum):
+    """How far the exact optimizer's plan is from the optimum, as far as it is proven."""
+
+    #: The plan's cost equals the proven lower bound: no plan is cheaper.
+    OPTIMAL = "optimal"
+    #: The solver stopped at the requested ``gap``: the plan is at most that far above the
+    #: optimum, by the proven bound.
+    WITHIN_GAP = "within gap"
+    #: The time limit stopped the solver: the best plan found, its proven gap reported.
+    STOPPED = "stopped"
+    #: Too large for the program (``max_variables``): planned by the heuristic, no bound.
+    HEURISTIC = "heuristic"
+
+
+@attrs.frozen(kw_only=True)
+class ExactSolution:
+    """What :meth:`ExactOptimizer.solve` found: the plan, its cost and how close it is proven.
+
+    ``cost`` is the planning cost of the plan under the optimizer's
+    :class:`~salesorder.domain.allocation.CostModel` (as
+    :func:`~salesorder.domain.allocation.allocation_cost` prices it); ``bound`` is a lower
+    bound the solver proved on the cost of any plan under the same rule (``None`` when the
+    heuristic planned the batch). Both are of the real cost: no penalty is added to it.
+    """
+
+    allocation: BatchAllocation
+    status: SolveStatus
+    cost: float
+    bound: float | None
+
+    @property
+    def gap(self) -> float | None:
+        """The proven relative gap ``(cost - bound) / cost``; 0 for a free plan, else ``None``.
+
+        ``None`` when there is no bound (the heuristic planned the batch).
+        """
+        if self.bound is None:
+            return None
+        if self.cost <= 0:
+            return 0.0
+        return max(0.0, (self.cost - self.bound) / self.cost)
+
+
+def _positive_seconds(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        raise ValidationError(
+            f"ExactOptimizer.{attribute.name} must be a positive number of seconds or None, "
+            f"got {value!r}"
+        )
+
+
+def _relative_gap(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValidationError(
+            f"ExactOptimizer.{attribute.name} must be a number from 0 to below 1 "
+            f"(a share of the cost), got {value!r}"
+        )
+
+
+def _positive_count(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            f"ExactOptimizer.{attribute.name} must be a whole number of at least 1, got {value!r}"
+        )
+
+
+def _cost_model(value: CostModel | None) -> CostModel:
+    return CostModel() if value is None else value
+
+
+@attrs.define(kw_only=True)
 class ExactOptimizer:
     """Allocates a batch at the lowest cost (scipy MILP).
 
@@ -86,40 +163,50 @@ class ExactOptimizer:
       its finest decimal instead of units (0.001 kg here), each step priced as that share
       of a unit, and its picks come back in units, exactly;
     - each line gets at most what it ordered; each (warehouse, SKU) gives at most what is
-      available; ``x[o,l,w] <= quantity * y[o,w]``;
+      available; ``x[o,l,w] <= min(units the line may get, available at w) * y[o,w]``;
     - by default (``honour_priority=True``) each line gets exactly the units the priority
       rule gives it (:func:`~salesorder.domain.allocation.units_in_turn`: orders in turn by
       priority, then date, then id, each taking what is left of its SKUs), which is what
       every strategy serving orders in turn gives it; the program then only chooses where
       the units come from, at the lowest :class:`~salesorder.domain.allocation.CostModel`
       cost. This is the optimum the default heuristic is measured against;
-    - with ``honour_priority=False`` the batch is served as a whole: the program minimises
-      the cost minus a penalty per unit allocated that is larger than any shipment's cost,
-      so the most units are served first and then as cheaply as possible, whichever orders
-      get them. When stock is short this is cheaper (it may serve a later order before an
-      earlier one) and breaks the priority rule.
+    - with ``honour_priority=False`` the batch is served as a whole: each SKU serves as many
+      units as it can (what was ordered of it, or all there is), and the program chooses
+      which lines get them and from where at the lowest cost, whichever orders they are.
+      When stock is short this is cheaper (it may serve a later order before an earlier
+      one) and breaks the priority rule. The objective is the real cost, with no penalty
+      added, so the solver's gap is the gap of the cost.
 
-    Batches whose program has more than ``max_variables`` variables are allocated by the
-    heuristic :class:`~salesorder.domain.allocation.LowestCost` instead, and say so.
+    Options:
+
+    - ``time_limit``: seconds the solver may take (``None``: no limit). When it runs out,
+      the best plan found is returned, with status ``STOPPED`` and its proven gap;
+    - ``gap``: the relative gap at which the solver may stop (HiGHS's ``mip_rel_gap``;
+      scipy's default 1e-4). 0 asks for a proven optimum;
+    - ``presolve``: HiGHS's presolve, off by default: with scipy 1.17.1 it proved a dearer
+      plan optimal on some small batches the property tests generate, and without it the
+      optimum is found. It may be turned on for speed on large batches, where the proven gap
+      (:attr:`ExactSolution.gap`) still tells how good the plan is;
+    - ``max_variables``: batches whose program has more variables are allocated by the
+      heuristic :class:`~salesorder.domain.allocation.LowestCost` instead, and say so.
+
+    Every pick's reason says what was proven: ``optimal`` only when the plan's cost equals
+    the proven lower bound. :meth:`solve` returns the status, the cost and the bound.
+
+    Raises:
+        ValidationError: a time limit that is not a positive number of seconds, a gap outside
+            [0, 1), or ``max_variables`` below 1.
     """
 
-    name = "exact"
+    name: ClassVar[str] = "exact"
 
-    def __init__(
-        self,
-        *,
-        cost: CostModel | None = None,
-        zones: ZoneTable | None = None,
-        max_variables: int = 20_000,
-        time_limit: float = 30.0,
-        honour_priority: bool = True,
-    ) -> None:
-        self.cost = cost or CostModel()
-        self.zones = zones
-        self.max_variables = max_variables
-        self.time_limit = time_limit
-        self.honour_priority = honour_priority
-        self._fallback = LowestCost(cost=self.cost, zones=zones)
+    cost: CostModel = attrs.field(factory=CostModel, converter=_cost_model)
+    zones: ZoneTable | None = None
+    max_variables: int = attrs.field(default=20_000, validator=_positive_count)
+    time_limit: float | None = attrs.field(default=30.0, validator=_positive_seconds)
+    gap: float = attrs.field(default=1e-4, validator=_relative_gap)
+    presolve: bool = False
+    honour_priority: bool = True
 
     def allocate(
         self, order: OrderDemand, warehouses: Sequence[Warehouse], available: Available
@@ -127,11 +214,23 @@ class ExactOptimizer:
         """Allocate one order exactly (a batch of one)."""
         return self.allocate_batch([order], warehouses, available).allocations[0]
 
-    def allocate_batch(  # noqa: PLR0912, PLR0915 - one linear program, built in one place
+    def allocate_batch(
         self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
     ) -> BatchAllocation:
-        """Solve the batch; see the class docstring for the program."""
-        ctx = _Context(warehouses, self.zones, self.cost)
+        """Solve the batch; see the class docstring for the program and :meth:`solve`."""
+        return self.solve(orders, warehouses, available).allocation
+
+    def solve(  # noqa: PLR0912, PLR0915 - one linear program, built in one place
+        self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
+    ) -> ExactSolution:
+        """Solve the batch: the plan, its cost, the proven bound and the status.
+
+        Raises:
+            ValidationError: there are no warehouses.
+            OptimizerUnavailable: scipy is not installed.
+        """
+        cost = self.cost
+        ctx = _Context(warehouses, self.zones, cost)
         codes = ctx.codes
         # Variables: x for every (order, line, warehouse with that SKU), y per (order, wh).
         xs: list[tuple[int, int, int]] = []
@@ -148,40 +247,41 @@ class ExactOptimizer:
             ys[key] = n_x + index
         n = n_x + len(ys)
         if n > self.max_variables:
-            result = allocate_batch(orders, warehouses, available, self._fallback)
-            return BatchAllocation(
-                allocations=[
-                    _annotate(a, f"batch too large for the exact optimizer ({n} variables)")
-                    for a in result.allocations
-                ]
+            fallback = LowestCost(cost=cost, zones=self.zones, honour_priority=self.honour_priority)
+            result = allocate_batch(orders, warehouses, available, fallback)
+            note = f"batch too large for the exact optimizer ({n} variables)"
+            planned = BatchAllocation(allocations=[_annotate(a, note) for a in result.allocations])
+            return ExactSolution(
+                allocation=planned,
+                status=SolveStatus.HEURISTIC,
+                cost=_cost(planned, orders, ctx, kms),
+                bound=None,
             )
         if n == 0:
-            return BatchAllocation(allocations=[_unserved(order) for order in orders])
+            return ExactSolution(
+                allocation=BatchAllocation(allocations=[_unserved(order) for order in orders]),
+                status=SolveStatus.OPTIMAL,
+                cost=0.0,
+                bound=0.0,
+            )
         np, optimize, sparse = _scipy()
         steps = _Steps(orders, available)
         step = steps.of
-        worst = max(
-            ctx.shipment_cost(1, max(km)) for km in kms
-        )  # the dearest unit, parcel included
-        penalty = 2 * worst + 1
+        # Steps each line may get: exactly its share under the priority rule, or up to what
+        # it ordered (and then each SKU's lines together get as much as there is of it).
         if self.honour_priority:
             queue = batch_order(orders)  # the same objects, in the order they are served
             served = units_in_turn(queue, warehouses, available)
             by_order = {id(order): units for order, units in zip(queue, served, strict=True)}
-            quotas: list[list[int]] | None = [
-                [step(units) for units in by_order[id(order)]] for order in orders
-            ]
+            quotas = [[step(units) for units in by_order[id(order)]] for order in orders]
         else:
-            quotas = None
+            quotas = [[step(line.quantity) for line in order.lines] for order in orders]
         c = np.zeros(n)
         upper = np.zeros(n)
-        # With the units fixed by the priority rule there is nothing to reward: the penalty
-        # would only add a constant that loosens the solver's relative gap on the real cost.
-        reward = 0 if quotas is not None else penalty
         for k, (o, i, w) in enumerate(xs):
             # The cost of a unit, shared over its steps (a step is a unit in whole batches).
-            c[k] = (ctx.unit + ctx.unit_km * kms[o][w]) / steps.size - reward
-            upper[k] = step(orders[o].lines[i].quantity)
+            c[k] = (ctx.unit + ctx.unit_km * kms[o][w]) / steps.size
+            upper[k] = min(quotas[o][i], step(available.get((codes[w], orders[o].lines[i].sku), 0)))
         for k in ys.values():
             c[k] = ctx.parcel
             upper[k] = 1
@@ -202,73 +302,131 @@ class ExactOptimizer:
 
         per_line: dict[tuple[int, int], list[int]] = {}
         per_stock: dict[tuple[int, str], list[int]] = {}
+        per_sku: dict[str, list[int]] = {}
         for k, (o, i, w) in enumerate(xs):
+            sku = orders[o].lines[i].sku
             per_line.setdefault((o, i), []).append(k)
-            per_stock.setdefault((w, orders[o].lines[i].sku), []).append(k)
-            row([(k, 1.0), (ys[o, w], -float(step(orders[o].lines[i].quantity)))], 0.0)
+            per_stock.setdefault((w, sku), []).append(k)
+            per_sku.setdefault(sku, []).append(k)
+            # A pick needs its parcel; its bound is the tightest the data allow.
+            row([(k, 1.0), (ys[o, w], -float(upper[k]))], 0.0)
         for (o, i), ks in per_line.items():
-            if quotas is None:
-                row([(k, 1.0) for k in ks], float(step(orders[o].lines[i].quantity)))
-            else:  # exactly what the priority rule gives the line
+            if self.honour_priority:  # exactly what the priority rule gives the line
                 row([(k, 1.0) for k in ks], float(quotas[o][i]), float(quotas[o][i]))
+            else:
+                row([(k, 1.0) for k in ks], float(quotas[o][i]))
+        supply: dict[str, int] = {}
         for (w, sku), ks in per_stock.items():
-            row([(k, 1.0) for k in ks], float(step(available.get((codes[w], sku), 0))))
+            units = step(available.get((codes[w], sku), 0))
+            supply[sku] = supply.get(sku, 0) + units
+            row([(k, 1.0) for k in ks], float(units))
+        if not self.honour_priority:
+            # The most units there can be: of each SKU, what was ordered or all there is.
+            ordered: dict[str, int] = {}
+            for o, i in per_line:
+                sku = orders[o].lines[i].sku
+                ordered[sku] = ordered.get(sku, 0) + quotas[o][i]
+            for sku, ks in per_sku.items():
+                most = float(min(ordered[sku], supply[sku]))
+                row([(k, 1.0) for k in ks], most, most)
         matrix = sparse.csr_array((vals, (rows, cols)), shape=(len(upper_b), n))
+        options: dict[str, object] = {"presolve": self.presolve, "mip_rel_gap": self.gap}
+        if self.time_limit is not None:
+            options["time_limit"] = self.time_limit
         solved = optimize.milp(
             c,
             constraints=optimize.LinearConstraint(matrix, lower_b, upper_b),
             integrality=np.ones(n),
             bounds=optimize.Bounds(np.zeros(n), upper),
-            # HiGHS's presolve (scipy 1.17.1) proved a dearer plan optimal on some small
-            # batches that the property tests generate; without it the optimum is found.
-            options={"time_limit": self.time_limit, "presolve": False},
+            options=options,
         )
-        if solved.x is None:  # pragma: no cover - the program is always feasible (all zero)
+        if solved.x is None:  # pragma: no cover - the program is always feasible
             raise RuntimeError(f"the MILP solver failed: {solved.message}")
-        optimal = "optimal" if solved.status == 0 else f"best found ({solved.message})"
-        picks: list[list[Pick]] = [[] for _ in orders]
-        got: dict[tuple[int, int], int] = {}  # steps
+        taken = [round(solved.x[k]) for k in range(n_x)]
+        picks: list[list[tuple[int, int, int]]] = [[] for _ in orders]
         for k, (o, i, w) in enumerate(xs):
-            taken = round(solved.x[k])
-            if taken > 0:
-                line = orders[o].lines[i]
-                got[o, i] = got.get((o, i), 0) + taken
-                units = steps.units(taken)
-                picks[o].append(
-                    Pick(
-                        line_id=line.line_id,
-                        sku=line.sku,
-                        warehouse=codes[w],
-                        quantity=units,
-                        reason=f"{optimal} for the batch of {len(orders)} (MILP)",
-                    )
-                )
-        short = (
-            "the rest of SKU {!r} went to orders served before it (priority, then date)"
-            if self.honour_priority
-            else "the batch's stock of SKU {!r} does not reach this line"
+            if taken[k] > 0:
+                picks[o].append((i, w, taken[k]))
+        plan_cost = sum(
+            ctx.shipment_cost(steps.units(sum(t for _, at, t in picks[o] if at == w)), kms[o][w])
+            for o in range(len(orders))
+            for w in {at for _, at, _ in picks[o]}
         )
-        allocations = []
-        for o, order in enumerate(orders):
-            backorders = [
-                BackorderLine(
+        bound = solved.mip_dual_bound
+        bound = plan_cost if bound is None or not math.isfinite(bound) else min(bound, plan_cost)
+        status = _status(solved.status, plan_cost, bound)
+        why = _why(status, plan_cost, bound, self.gap, len(orders))
+        allocation = _allocations(
+            orders, picks, steps, codes, why, name=self.name, honour_priority=self.honour_priority
+        )
+        return ExactSolution(allocation=allocation, status=status, cost=plan_cost, bound=bound)
+
+
+def _status(solver_status: int, cost: float, bound: float) -> SolveStatus:
+    """``OPTIMAL`` only when the plan's cost meets the proven bound (to rounding)."""
+    if cost - bound <= 1e-9 * max(1.0, abs(cost)):
+        return SolveStatus.OPTIMAL
+    return SolveStatus.WITHIN_GAP if solver_status == 0 else SolveStatus.STOPPED
+
+
+def _why(status: SolveStatus, cost: float, bound: float, gap: float, orders: int) -> str:
+    batch = f"for the batch of {orders} (MILP)"
+    proven = 0.0 if cost <= 0 else 100 * (cost - bound) / cost
+    if status is SolveStatus.OPTIMAL:
+        return f"optimal {batch}"
+    if status is SolveStatus.WITHIN_GAP:
+        return f"at most {proven:.4g}% above the optimum {batch}; gap setting {100 * gap:g}%"
+    return f"best found before the time limit, at most {proven:.4g}% above the optimum {batch}"
+
+
+def _allocations(
+    orders: Sequence[OrderDemand],
+    picks: list[list[tuple[int, int, int]]],
+    steps: _Steps,
+    codes: Sequence[str],
+    why: str,
+    *,
+    name: str,
+    honour_priority: bool,
+) -> BatchAllocation:
+    """The solved program's picks (line, warehouse, steps) as allocations, with backorders."""
+    short = (
+        "the rest of SKU {!r} went to orders served before it (priority, then date)"
+        if honour_priority
+        else "the batch's stock of SKU {!r} went to lines cheaper to serve"
+    )
+    allocations = []
+    for order, chosen in zip(orders, picks, strict=True):
+        got: dict[int, int] = {}
+        order_picks = []
+        for i, w, taken in chosen:
+            line = order.lines[i]
+            got[i] = got.get(i, 0) + taken
+            order_picks.append(
+                Pick(
                     line_id=line.line_id,
                     sku=line.sku,
-                    quantity=to_quantity(line.quantity - steps.units(got.get((o, i), 0))),
-                    reason=short.format(line.sku),
-                )
-                for i, line in enumerate(order.lines)
-                if step(line.quantity) > got.get((o, i), 0)
-            ]
-            allocations.append(
-                Allocation(
-                    order_id=order.order_id,
-                    strategy=self.name,
-                    picks=picks[o],
-                    backorders=backorders,
+                    warehouse=codes[w],
+                    quantity=steps.units(taken),
+                    reason=why,
                 )
             )
-        return BatchAllocation(allocations=allocations)
+        backorders = [
+            BackorderLine(
+                line_id=line.line_id,
+                sku=line.sku,
+                quantity=to_quantity(line.quantity - steps.units(got.get(i, 0))),
+                reason=short.format(line.sku),
+            )
+            for i, line in enumerate(order.lines)
+            if steps.of(line.quantity) > got.get(i, 0)
+        ]
+        allocations.append(
+            Allocation(
+                order_id=order.order_id, strategy=name, picks=order_picks, backorders=backorders
+            )
+        )
+    return BatchAllocation(allocations=allocations)
 
 
 def _unserved(order: OrderDemand) -> Allocation:
@@ -304,3 +462,19 @@ def _annotate(allocation: Allocation, note: str) -> Allocation:
         picks=picks,
         backorders=allocation.backorders,
     )
+
+
+def _cost(
+    planned: BatchAllocation, orders: Sequence[OrderDemand], ctx: _Context, kms: list[list[float]]
+) -> float:
+    """The planning cost of ``planned`` (its allocations in the order of ``orders`` or not)."""
+    at = {code_: w for w, code_ in enumerate(ctx.codes)}
+    km_of = {order.order_id: km for order, km in zip(orders, kms, strict=True)}
+    total = 0.0
+    for allocation in planned.allocations:
+        units: dict[int, Quantity] = {}
+        for pick in allocation.picks:
+            w = at[pick.warehouse]
+            units[w] = units.get(w, 0) + pick.quantity
+        total += sum(ctx.shipment_cost(u, km_of[allocation.order_id][w]) for w, u in units.items())
+    return total
