@@ -93,6 +93,13 @@ from salesorder.money import (
 if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checkers see them here
     __version__: str
 
+    from salesorder.adapters.plugins import (
+        InvalidPlugin,
+        PluginConflict,
+        PluginError,
+        PluginGroup,
+        UnknownPlugin,
+    )
     from salesorder.bootstrap import in_memory
     from salesorder.documents import (
         CoretaxOptions,
@@ -128,10 +135,12 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         CostModel,
         DemandLine,
         FewestShipments,
+        GreatCircle,
         LowestCost,
         Nearest,
         OrderDemand,
         Pick,
+        Planar,
         ZoneTable,
         allocate_batch,
     )
@@ -203,6 +212,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         Template,
         TemplateBook,
     )
+    from salesorder.domain.optimize import ExactSolution, SolveStatus
     from salesorder.domain.order_charges import OrderCharge
     from salesorder.domain.orders import Order, OrderLine
     from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState, RetryPolicy
@@ -287,6 +297,15 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
 #: Public names and the module each is loaded from on first use: importing salesorder stays
 #: cheap (a few milliseconds), and a program pays only for the parts it touches.
 _LAZY = {
+    "PluginError": "salesorder.adapters.plugins",
+    "UnknownPlugin": "salesorder.adapters.plugins",
+    "InvalidPlugin": "salesorder.adapters.plugins",
+    "PluginConflict": "salesorder.adapters.plugins",
+    "PluginGroup": "salesorder.adapters.plugins",
+    "GreatCircle": "salesorder.domain.allocation",
+    "Planar": "salesorder.domain.allocation",
+    "ExactSolution": "salesorder.domain.optimize",
+    "SolveStatus": "salesorder.domain.optimize",
     "JinjaTemplates": "salesorder.documents.templating",
     "TemplateFieldError": "salesorder.documents.templating",
     "TemplateSandboxError": "salesorder.documents.templating",
@@ -560,12 +579,14 @@ __all__ = [
     "EInvoiceState",
     "EInvoiceStatus",
     "EmptyOrder",
+    "ExactSolution",
     "FeePayer",
     "FeeRule",
     "FewestShipments",
     "FloatMoneyError",
     "Funder",
     "GeoPoint",
+    "GreatCircle",
     "IllegalTransition",
     "IncludedRounding",
     "IncludedTax",
@@ -577,6 +598,7 @@ __all__ = [
     "InstalmentRemainder",
     "InsufficientStock",
     "InvalidAddress",
+    "InvalidPlugin",
     "InvalidPromotion",
     "InvalidQuantity",
     "InvalidTaxId",
@@ -643,6 +665,10 @@ __all__ = [
     "PaymentTerms",
     "Payout",
     "Pick",
+    "Planar",
+    "PluginConflict",
+    "PluginError",
+    "PluginGroup",
     "PriceEntry",
     "PriceList",
     "PriceListConflict",
@@ -684,6 +710,7 @@ __all__ = [
     "SettlementReport",
     "Shipment",
     "ShipmentRequest",
+    "SolveStatus",
     "StaleCount",
     "StockItem",
     "StockMovement",
@@ -714,6 +741,7 @@ __all__ = [
     "UnitConversion",
     "UnknownCurrency",
     "UnknownParcel",
+    "UnknownPlugin",
     "UnknownSKU",
     "UnknownShipment",
     "UnknownShop",
