@@ -297,6 +297,10 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
 #: Public names and the module each is loaded from on first use: importing salesorder stays
 #: cheap (a few milliseconds), and a program pays only for the parts it touches.
 _LAZY = {
+    "BusinessCalendar": "salesorder.domain.calendar",
+    "ClosedDayRule": "salesorder.domain.calendar",
+    "InvalidPhone": "salesorder.domain.contacts",
+    "InvalidEmail": "salesorder.domain.contacts",
     "PluginError": "salesorder.adapters.plugins",
     "UnknownPlugin": "salesorder.adapters.plugins",
     "InvalidPlugin": "salesorder.adapters.plugins",
@@ -543,6 +547,7 @@ __all__ = [
     "AmountOutOfRange",
     "BackorderLine",
     "BinLocation",
+    "BusinessCalendar",
     "ByPriority",
     "Call",
     "CallKind",
@@ -553,6 +558,7 @@ __all__ = [
     "ChannelKind",
     "ChannelStockRule",
     "CldrDifference",
+    "ClosedDayRule",
     "CodDifferenceKind",
     "CodReconciliation",
     "ConcurrencyConflict",
@@ -598,6 +604,8 @@ __all__ = [
     "InstalmentRemainder",
     "InsufficientStock",
     "InvalidAddress",
+    "InvalidEmail",
+    "InvalidPhone",
     "InvalidPlugin",
     "InvalidPromotion",
     "InvalidQuantity",

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from salesorder.domain.calendar import BusinessCalendar
 from salesorder.domain.catalog import Product
 from salesorder.domain.common import (
     MAX_DAYS,
@@ -65,6 +66,7 @@ __all__ = [
     "ReorderProposal",
     "Supplier",
     "SupplierItem",
+    "expected_delivery",
     "in_stock_unit",
     "propose_reorders",
 ]
@@ -315,12 +317,31 @@ class ReorderProposal:
     unit_cost: Money
     lead_time_days: int
     reason: str
+    #: When the goods are due if ordered on the day given to :func:`propose_reorders`
+    #: (None when no day was given).
+    expected_on: dt.date | None = None
+
+
+def expected_delivery(
+    ordered_on: dt.date, lead_time_days: int, calendar: BusinessCalendar | None = None
+) -> dt.date:
+    """The day goods ordered on ``ordered_on`` arrive, ``lead_time_days`` later.
+
+    With a ``calendar`` the lead time counts its business days (weekends, public holidays
+    and the shop's closed days are skipped); without one, every day counts.
+    """
+    if calendar is None:
+        return ordered_on + dt.timedelta(days=lead_time_days)
+    return calendar.add_business_days(ordered_on, lead_time_days)
 
 
 def propose_reorders(
     items: Iterable[StockItem],
     incoming: Mapping[tuple[str, str], Quantity],
     suppliers: Iterable[Supplier],
+    *,
+    ordered_on: dt.date | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> list[ReorderProposal]:
     """Proposals for every item whose position is at or below its reorder point.
 
@@ -328,7 +349,8 @@ def propose_reorders(
     (outstanding on open purchase orders). The supplier is the one with the shortest lead
     time, then the lowest unit cost, then its code; the quantity is the reorder quantity,
     raised to the supplier's minimum. Items with no reorder quantity, or no supplier, get no
-    proposal.
+    proposal. Given ``ordered_on``, each proposal's ``expected_on`` is
+    :func:`expected_delivery` on ``calendar``.
     """
     catalog = list(suppliers)
     proposals = []
@@ -354,6 +376,11 @@ def propose_reorders(
                 quantity=max(item.reorder_quantity, offer.min_quantity),
                 unit_cost=offer.unit_cost,
                 lead_time_days=offer.lead_time_days,
+                expected_on=(
+                    None
+                    if ordered_on is None
+                    else expected_delivery(ordered_on, offer.lead_time_days, calendar)
+                ),
                 reason=(
                     f"position {position} (available {item.available} + incoming "
                     f"{incoming.get(item.key, 0)}) is at or below the reorder point "

@@ -10,6 +10,11 @@ Dates are computed with python-dateutil's ``relativedelta`` from the invoice's i
   units left over go where the terms' :class:`InstalmentRemainder` says: to the largest
   remainders (:func:`salesorder.money.apportion`, the default), all to the first
   instalment, or one each to the instalments from the first on.
+
+Given a :class:`~salesorder.domain.calendar.BusinessCalendar` (the shop's
+``Settings.calendar``), a date that falls on a day the shop is closed (a weekend, a public
+holiday, one of its own closed days) moves as the calendar's ``due_date_rule`` says: to the
+next business day, the previous one, or nowhere. Without one, dates are as computed.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from decimal import Decimal
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from salesorder.domain.calendar import BusinessCalendar
 from salesorder.domain.common import as_tuple
 from salesorder.exceptions import ValidationError
 from salesorder.money import Money, apportion, to_decimal
@@ -146,22 +152,32 @@ class PaymentTerms:
             remainder=remainder,
         )
 
-    def due_date(self, issued: dt.date) -> dt.date:
-        """When the last amount falls due."""
+    def due_date(self, issued: dt.date, calendar: BusinessCalendar | None = None) -> dt.date:
+        """When the last amount falls due, moved off a closed day of ``calendar`` if given."""
         if self.kind is TermsKind.IMMEDIATE:
-            return issued
-        if self.kind is TermsKind.NET:
-            return issued + relativedelta(days=self.days)
-        if self.kind is TermsKind.END_OF_MONTH:
-            return issued + relativedelta(day=31) + relativedelta(days=self.days)
-        return issued + relativedelta(days=max(i.days for i in self.instalments))
+            due = issued
+        elif self.kind is TermsKind.NET:
+            due = issued + relativedelta(days=self.days)
+        elif self.kind is TermsKind.END_OF_MONTH:
+            due = issued + relativedelta(day=31) + relativedelta(days=self.days)
+        else:
+            due = issued + relativedelta(days=max(i.days for i in self.instalments))
+        return due if calendar is None else calendar.due_date(due)
 
-    def schedule(self, total: Money, issued: dt.date) -> tuple[InstalmentDue, ...]:
-        """The amounts due and their dates; they add up to ``total`` exactly."""
+    def schedule(
+        self, total: Money, issued: dt.date, calendar: BusinessCalendar | None = None
+    ) -> tuple[InstalmentDue, ...]:
+        """The amounts due and their dates; they add up to ``total`` exactly.
+
+        Each date is moved off a closed day of ``calendar`` when one is given.
+        """
         if self.kind is not TermsKind.INSTALMENTS:
-            return (InstalmentDue(due_date=self.due_date(issued), amount=total),)
+            return (InstalmentDue(due_date=self.due_date(issued, calendar), amount=total),)
         parts = _split(total, [i.share for i in self.instalments], self.remainder)
-        return tuple(
-            InstalmentDue(due_date=issued + relativedelta(days=i.days), amount=part)
-            for i, part in zip(self.instalments, parts, strict=True)
-        )
+        dues = []
+        for instalment, part in zip(self.instalments, parts, strict=True):
+            due = issued + relativedelta(days=instalment.days)
+            if calendar is not None:
+                due = calendar.due_date(due)
+            dues.append(InstalmentDue(due_date=due, amount=part))
+        return tuple(dues)

@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 import attrs
 
 from salesorder.domain.allocation import AllocationStrategy, LowestCost
+from salesorder.domain.calendar import BusinessCalendar
+from salesorder.domain.common import boolean, instance_of
 from salesorder.domain.customers import Address
 from salesorder.domain.events import DomainEvent
 from salesorder.domain.invoicing import InvoiceRule, Party
@@ -97,6 +99,13 @@ class Settings:
             the buyer pays, which invoices list as a charge; None: shipping is outside tax.
         payment_account: the account buyers pay bank transfers into, printed on invoices
             as their payment means (EN 16931 BT-84); empty: the means is "not defined".
+        check_contacts: check and normalise new customers' and addresses' contact details
+            (country and subdivision codes, phones to E.164, e-mail syntax) in the commands
+            that take them; needs the ``contacts`` extra. See
+            :mod:`salesorder.domain.contacts`.
+        calendar: the shop's business days (weekends, public holidays, its own closed
+            days): payment due dates that fall on a closed day move as it says; None: no
+            date moves. See :mod:`salesorder.domain.calendar`.
     """
 
     currency: str = attrs.field(default="IDR", validator=lambda _s, _a, code: currency_info(code))
@@ -113,6 +122,10 @@ class Settings:
     money: tuple[MoneyPolicy, ...] = attrs.field(default=(), converter=tuple)
     shipping_tax_category: str | None = "standard"
     payment_account: str = ""
+    check_contacts: bool = attrs.field(default=False, validator=boolean)
+    calendar: BusinessCalendar | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(BusinessCalendar))
+    )
 
     @money.validator
     def _one_policy_per_currency(

@@ -353,7 +353,7 @@ def _issue(app: SalesApp, tx: Transaction, order: Order, invoice: Invoice) -> st
     """
     uow = tx.uow
     number = _series(uow, invoice.series).take()
-    invoice.issue(number, tx.now)
+    invoice.issue(number, tx.now, calendar=app.settings.calendar)
     if isinstance(app.einvoice, DocumentCheck) and invoice.document is not DocumentType.PRO_FORMA:
         # Refused here, the whole unit of work is undone: the number is not taken.
         app.einvoice.check(invoice)

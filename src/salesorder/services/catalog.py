@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from salesorder.domain.contacts import checked_customer
 from salesorder.domain.inventory import StockItem
 from salesorder.domain.purchasing import in_stock_unit
 from salesorder.domain.units import Quantity
@@ -20,9 +21,22 @@ def add_warehouse(app: SalesApp, command: AddWarehouse) -> None:
 
 
 def add_customer(app: SalesApp, command: AddCustomer) -> None:
-    """Register a customer (its id must be new)."""
+    """Register a customer (its id must be new).
+
+    With ``Settings.check_contacts``, its addresses, phones and e-mail are checked and
+    normalised first (:func:`~salesorder.domain.contacts.checked_customer`): phones are
+    stored in E.164.
+
+    Raises:
+        InvalidAddress: an address's country or subdivision code is unknown.
+        InvalidPhone: a phone number does not parse.
+        InvalidEmail: the e-mail address's syntax is wrong.
+    """
+    customer = command.customer
+    if app.settings.check_contacts:
+        customer = checked_customer(customer, region=app.settings.jurisdiction)
     with app.transaction() as tx:
-        tx.uow.customers.add(command.customer)
+        tx.uow.customers.add(customer)
 
 
 def _receive(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import attrs
 
+from salesorder.domain.contacts import checked_address
 from salesorder.domain.customers import Address
 from salesorder.domain.events import (
     OrderAmended,
@@ -101,8 +102,26 @@ def build_line(uow: UnitOfWork, line_id: str, new: NewLine) -> OrderLine:
     )
 
 
+def _new_address(app: SalesApp, address: Address | None, field: str) -> Address | None:
+    """A new address given to a command, checked when ``Settings.check_contacts`` is set.
+
+    Marketplace imports (:func:`place`, :func:`readdress` called by the channel services)
+    are not checked: a marketplace masks buyers' phones, and its data is what it is.
+    """
+    if address is None or not app.settings.check_contacts:
+        return address
+    return checked_address(address, field=field)
+
+
 def place_order(app: SalesApp, command: PlaceOrder) -> str:
-    """Capture an order; it is priced at once. Returns its id."""
+    """Capture an order; it is priced at once. Returns its id.
+
+    With ``Settings.check_contacts``, a shipping address given with the command is checked
+    and its phone stored in E.164 (:func:`~salesorder.domain.contacts.checked_address`).
+    """
+    address = _new_address(app, command.shipping_address, "PlaceOrder.shipping_address")
+    if address is not command.shipping_address:
+        command = attrs.evolve(command, shipping_address=address)
     with app.transaction() as tx:
         return place(app, tx, command)
 
@@ -178,7 +197,13 @@ def change_quantity(app: SalesApp, command: ChangeQuantity) -> None:
 
 
 def change_address(app: SalesApp, command: ChangeAddress) -> None:
-    """Change where an order goes: an edit while new, an amendment once confirmed."""
+    """Change where an order goes: an edit while new, an amendment once confirmed.
+
+    With ``Settings.check_contacts`` the address is checked first, as by :func:`place_order`.
+    """
+    address = _new_address(app, command.address, "ChangeAddress.address")
+    if address is not command.address and address is not None:
+        command = attrs.evolve(command, address=address)
     with app.transaction() as tx:
         readdress(app, tx, command)
 
@@ -494,7 +519,13 @@ def _to_amend(tx: Transaction, order_id: str, key: str) -> tuple[Order, int | No
 
 
 def amend_order(app: SalesApp, command: AmendOrder) -> int:
-    """Amend a confirmed order whole, or refuse; returns the amendment version."""
+    """Amend a confirmed order whole, or refuse; returns the amendment version.
+
+    With ``Settings.check_contacts`` an address is checked first, as by :func:`place_order`.
+    """
+    address = _new_address(app, command.address, "AmendOrder.address")
+    if address is not command.address:
+        command = attrs.evolve(command, address=address)
     with app.transaction() as tx:
         order, done = _to_amend(tx, command.order_id, command.key)
         if done is not None:

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from salesorder.domain.calendar import BusinessCalendar
 from salesorder.domain.common import as_tuple, aware_datetime, code
+from salesorder.domain.invoicing.corrections import check_correctable
 from salesorder.domain.invoicing.lines import (
     InvoiceLine,
     _balanced_charges,
@@ -18,7 +20,6 @@ from salesorder.domain.invoicing.lines import (
 )
 from salesorder.domain.invoicing.model import (
     DocumentType,
-    EInvoiceState,
     EInvoiceStatus,
     InvoiceKind,
     InvoiceStatus,
@@ -209,19 +210,7 @@ class Invoice:
             IllegalTransition: this invoice is not issued (a draft, replaced), is a pro forma,
                 or its e-invoice was cancelled.
         """
-        if document not in (DocumentType.ADJUSTMENT, DocumentType.REPLACEMENT):
-            raise ValidationError(f"a correction is an adjustment or a replacement, not {document}")
-        if self.status is not InvoiceStatus.ISSUED or self.document is DocumentType.PRO_FORMA:
-            raise IllegalTransition(self.thing, self.status.value, f"issue a {document.value} of")
-        if self.einvoice is not None and self.einvoice.state is EInvoiceState.CANCELLED:
-            raise IllegalTransition(
-                self.thing,
-                self.status.value,
-                f"issue a {document.value} of",
-                "its e-invoice was cancelled",
-            )
-        if document is DocumentType.ADJUSTMENT and not lines:
-            raise ValidationError(f"an adjustment of {self.thing} needs the lines it adjusts")
+        check_correctable(self, document, lines)
         chosen = tuple(lines) if lines else self.lines
         rates = {t.tax_code: t.effective_rate for t in self.tax_summary}
         return Invoice(
@@ -414,10 +403,17 @@ class Invoice:
         self.seller.check_tax_id("seller")
         self.buyer.check_tax_id("buyer")
 
-    def issue(self, number: str, at: dt.datetime, due_date: dt.date | None = None) -> None:
+    def issue(
+        self,
+        number: str,
+        at: dt.datetime,
+        due_date: dt.date | None = None,
+        calendar: BusinessCalendar | None = None,
+    ) -> None:
         """Give the draft its number and freeze it.
 
-        The due dates come from the payment terms (``due_date`` overrides the last one).
+        The due dates come from the payment terms (``due_date`` overrides the last one),
+        each moved off a closed day of ``calendar`` when one is given.
 
         Raises:
             IllegalTransition: the invoice is not a draft.
@@ -434,10 +430,13 @@ class Invoice:
                 f"a VAT invoice needs the seller's tax id; seller {self.seller.name!r} has none",
             )
         self.check_parties()
-        schedule = self.terms.schedule(self.gross, at.date()) if self.gross.is_positive else ()
+        issued = at.date()
+        schedule = (
+            self.terms.schedule(self.gross, issued, calendar) if self.gross.is_positive else ()
+        )
         self.number = number
         self.issued_at = at
-        self.due_date = due_date or self.terms.due_date(at.date())
+        self.due_date = due_date or self.terms.due_date(issued, calendar)
         self.schedule = schedule
         self.status = InvoiceStatus.ISSUED
 

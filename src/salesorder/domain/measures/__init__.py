@@ -23,7 +23,10 @@ Definitions (each figure is also documented where it is computed):
   were confirmed and are not cancelled.
 - **On-time delivery**: orders delivered on or before their deadline over delivered orders
   that have one. The deadline is the order's ``requested_delivery_date`` (a date in
-  ``timezone``), else placement plus ``promised_lead_time`` when given.
+  ``timezone``), else placement plus ``promised_lead_time`` when given, or the
+  ``promised_business_days``-th business day of ``calendar`` after the day of placement
+  (:class:`~salesorder.domain.calendar.BusinessCalendar`: weekends and public holidays
+  do not count).
 - **Return rate**: delivered orders with at least one unit returned by the buyer over
   delivered orders (a parcel returned to sender was never delivered and is not a return).
 - **Cancellation rate**: orders cancelled in full over all orders.

@@ -9,10 +9,12 @@ from typing import Any
 
 import attrs
 
+from salesorder.domain.calendar import BusinessCalendar
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import FeePayer, Shipment
 from salesorder.domain.units import Quantity
+from salesorder.exceptions import ValidationError
 from salesorder.money import Money
 
 __all__ = ["STAGES", "OrderFacts", "order_facts"]
@@ -138,24 +140,50 @@ def _kept(order: Order) -> tuple[Money, Money]:
     return revenue, cost
 
 
+def _check_promise(
+    promised_lead_time: dt.timedelta | None, promised_business_days: int | None
+) -> None:
+    """Refuse two delivery promises at once (a duration and a count of business days).
+
+    Raises:
+        ValidationError: both are given.
+    """
+    if promised_lead_time is not None and promised_business_days is not None:
+        raise ValidationError(
+            f"give promised_lead_time ({promised_lead_time}) or promised_business_days "
+            f"({promised_business_days}), not both"
+        )
+
+
 def order_facts(
     order: Order,
     *,
     shipments: Iterable[Shipment] = (),
     promised_lead_time: dt.timedelta | None = None,
+    promised_business_days: int | None = None,
+    calendar: BusinessCalendar | None = None,
     timezone: dt.tzinfo = dt.timezone.utc,
     cycle_end: OrderStatus = OrderStatus.DELIVERED,
 ) -> OrderFacts:
     """The facts of one ``order``; ``shipments`` may hold other orders' shipments too.
 
     See :func:`measure_orders` for the arguments.
+
+    Raises:
+        ValidationError: both ``promised_lead_time`` and ``promised_business_days`` given.
     """
+    _check_promise(promised_lead_time, promised_business_days)
     delivered_at = _first_reached(order, OrderStatus.DELIVERED)
     ended_at = _first_reached(order, cycle_end)
     on_time = None
     if delivered_at is not None:
+        delivered_on = delivered_at.astimezone(timezone).date()
         if order.requested_delivery_date is not None:
-            on_time = delivered_at.astimezone(timezone).date() <= order.requested_delivery_date
+            on_time = delivered_on <= order.requested_delivery_date
+        elif promised_business_days is not None:
+            placed_on = order.placed_at.astimezone(timezone).date()
+            days = calendar or BusinessCalendar()
+            on_time = delivered_on <= days.add_business_days(placed_on, promised_business_days)
         elif promised_lead_time is not None:
             on_time = delivered_at <= order.placed_at + promised_lead_time
     seller_shipping = Money.sum(

@@ -9,9 +9,10 @@ from typing import Any
 
 import attrs
 
+from salesorder.domain.calendar import BusinessCalendar
 from salesorder.domain.inventory import StockMovement
 from salesorder.domain.lifecycle import OrderStatus
-from salesorder.domain.measures.facts import STAGES, OrderFacts, order_facts
+from salesorder.domain.measures.facts import STAGES, OrderFacts, _check_promise, order_facts
 from salesorder.domain.measures.profit import ProfitPerOrder, _profits
 from salesorder.domain.measures.stats import Durations, Rate, _percent, format_duration
 from salesorder.domain.measures.turnover import InventoryTurnover, inventory_turnover
@@ -197,6 +198,8 @@ def measure_orders(
     unit_costs: Mapping[str, Money] | None = None,
     period: tuple[dt.datetime, dt.datetime] | None = None,
     promised_lead_time: dt.timedelta | None = None,
+    promised_business_days: int | None = None,
+    calendar: BusinessCalendar | None = None,
     timezone: dt.tzinfo = dt.timezone.utc,
     cycle_end: OrderStatus = OrderStatus.DELIVERED,
 ) -> OrderMeasures:
@@ -211,9 +214,15 @@ def measure_orders(
             to the last entry of any order's history.
         promised_lead_time: the delivery promise for orders without a requested delivery
             date (none: such orders are not in the on-time rate).
+        promised_business_days: the delivery promise as a count of business days of
+            ``calendar`` after the day of placement (in ``timezone``), instead of
+            ``promised_lead_time``: delivered on or before that day is on time.
+        calendar: the business days ``promised_business_days`` counts (none: Monday to
+            Friday; see :class:`~salesorder.domain.calendar.BusinessCalendar`).
         timezone: where a requested delivery date is a day.
         cycle_end: the status that ends the cycle time (delivered, or completed).
     """
+    _check_promise(promised_lead_time, promised_business_days)
     orders = list(orders)
     shipments = list(shipments)
     facts = tuple(
@@ -221,6 +230,8 @@ def measure_orders(
             order,
             shipments=shipments,
             promised_lead_time=promised_lead_time,
+            promised_business_days=promised_business_days,
+            calendar=calendar,
             timezone=timezone,
             cycle_end=cycle_end,
         )
