@@ -2,9 +2,13 @@
 
 ``salesorder demo`` (or ``python -m salesorder demo``) runs the scenario shipped in
 ``salesorder/data/demo.json`` and tells the order-to-cash story step by step, with amounts
-formatted for the shop's locale. ``salesorder run FILE`` runs a scenario file and prints the
-resulting state as JSON (``--measures``: the measures over its orders as a table instead);
+formatted for the shop's locale, in lines of at most 100 columns. ``salesorder run FILE``
+runs a scenario file and prints the resulting state as JSON (``--show`` picks a part of it:
+``orders``, ``stock``, ``invoices``, ``ledger``..., or ``summary``, the demo's closing
+summary as text; ``--measures``: the measures over its orders as a table instead);
 ``salesorder check FILE`` only validates it. ``-`` as the file reads standard input.
+``salesorder init [PATH]`` writes a starter scenario (never over an existing file without
+``--force``), and ``salesorder schema`` prints the JSON Schema of scenario files.
 ``--database URL`` keeps the orders in a database, all or nothing (see
 :meth:`~salesorder.scenario.ScenarioRun.into_database`).
 
@@ -20,42 +24,47 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.resources
 import json
 import os
 import sys
-from collections import Counter
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
 from salesorder import __version__
 from salesorder.bootstrap import build
-from salesorder.domain.lifecycle import OrderStatus
-from salesorder.domain.measures import format_duration
 from salesorder.domain.outbox import OutboxState
 from salesorder.exceptions import PersistenceError, SalesOrderError, ScenarioError
-from salesorder.money import Money, format_money
-from salesorder.scenario import (
-    AdvanceClock,
-    CourierUpdate,
-    MarketplaceOrderArrives,
-    Scenario,
-    ScenarioRun,
-    StepOutcome,
-    load_demo,
-    parse_scenario,
-)
+from salesorder.scenario import Scenario, ScenarioRun, load_demo, parse_scenario
 from salesorder.scenario.database import check_schema, dispose
+from salesorder.scenario.schema import shipped_schema_text
+from salesorder.scenario.story import Story
 from salesorder.services import commands as c
 from salesorder.services.views import measure
 
-if TYPE_CHECKING:
-    from salesorder.ports.persistence import UnitOfWork
-
-__all__ = ["main"]
+__all__ = ["SHOW", "main"]
 
 #: A valid scenario failed while running.
 EXIT_FAILED = 1
 #: The input is missing or invalid, or the command line is wrong; nothing was run.
 EXIT_INVALID = 2
+
+#: What ``salesorder run --show`` prints: the keys of the resulting state printed as JSON
+#: (``ledger`` is the ``stock_ledger``); ``all`` the whole state (the default), ``summary``
+#: the demo's closing summary, ``measures`` the measures' table.
+SHOW = {
+    "all": None,
+    "orders": "orders",
+    "stock": "stock",
+    "invoices": "invoices",
+    "payments": "payments",
+    "shipments": "shipments",
+    "ledger": "stock_ledger",
+    "events": "events",
+    "summary": None,
+    "measures": None,
+}
+#: Where ``salesorder init`` writes when no path is given.
+DEFAULT_INIT_PATH = "scenario.json"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,11 +83,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     run = sub.add_parser("run", help="run a scenario file and print the resulting state as JSON")
     run.add_argument("scenario", help="the scenario file (JSON); - reads standard input")
-    run.add_argument(
+    shown = run.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--show",
+        choices=tuple(SHOW),
+        default="all",
+        help="what to print: all the resulting state as JSON (default), one part of it as "
+        "JSON (orders, stock, invoices, payments, shipments, ledger: every stock movement, "
+        "events), summary: each order's money, invoices and times and the stock left, as "
+        "text; measures: as --measures",
+    )
+    shown.add_argument(
         "--measures",
         action="store_true",
         help="print the measures over the orders (cycle time, rates, profit...) as a table "
-        "instead of the JSON state",
+        "instead of the JSON state (the same as --show measures)",
     )
     for command in (demo, run):
         command.add_argument(
@@ -90,6 +109,26 @@ def _parser() -> argparse.ArgumentParser:
         )
     check = sub.add_parser("check", help="validate a scenario file without running it")
     check.add_argument("scenario", help="the scenario file (JSON); - reads standard input")
+    init = sub.add_parser(
+        "init",
+        help="write a starter scenario file to edit and run",
+        description="Write a starter scenario: a shop, two products, a customer and one "
+        "cash-on-delivery order from capture to cash. Run it with `salesorder run PATH`.",
+    )
+    init.add_argument(
+        "path",
+        nargs="?",
+        default=DEFAULT_INIT_PATH,
+        help=f"where to write it (default: {DEFAULT_INIT_PATH}); - prints it",
+    )
+    init.add_argument("--force", action="store_true", help="replace the file if it exists")
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files (for editors and validators)",
+        description="Print the JSON Schema (draft 7) of scenario files. Save it next to your "
+        'scenarios and point your editor at it ("$schema" in the file, or the editor\'s '
+        "settings) for completion and checks while you write.",
+    )
     outbox = sub.add_parser(
         "outbox",
         help="list the calls to the outside world a database keeps, retry or discard them",
@@ -145,13 +184,13 @@ def _opened(
 
 
 def _run(
-    scenario: Scenario, story: bool, database_url: str | None = None, *, measures: bool = False
+    scenario: Scenario, story: bool, database_url: str | None = None, *, show: str = "all"
 ) -> int:
     running = False
     try:
         with _opened(scenario, database_url) as run:
             running = True
-            result = _perform(run, story=story, measures=measures)
+            result = _perform(run, story=story, show=show)
     except ScenarioError as exc:
         _error(exc.path, exc.message)
         return EXIT_FAILED
@@ -163,21 +202,49 @@ def _run(
     return 0
 
 
-def _perform(run: ScenarioRun, *, story: bool, measures: bool) -> str | None:
-    """Run the steps; the story is told as they run, the measures or the JSON state returned."""
-    teller = _Story(run) if story else None
+def _perform(run: ScenarioRun, *, story: bool, show: str) -> str | None:
+    """Run the steps; the story is told as they run, else what ``show`` names is returned."""
+    teller = Story(run) if story else None
     run.setup()
     if teller is not None:
-        teller.opening()
+        teller.opening(f"salesorder {__version__} demo")
     for outcome in run.steps():
         if teller is not None:
             teller.step(outcome)
     if teller is not None:
         teller.summary()
         return None
-    if measures:
+    if show == "measures":
         return str(measure(run.app))
-    return json.dumps(run.state(), indent=2, ensure_ascii=False)
+    if show == "summary":
+        lines: list[str] = []
+        Story(run, out=lines.append).summary()
+        return "\n".join(lines[1:]).rstrip("\n")  # without the blank line that opens it
+    state = run.state()
+    key = SHOW[show]
+    return json.dumps(state if key is None else state[key], indent=2, ensure_ascii=False)
+
+
+def _init(args: argparse.Namespace) -> int:
+    """The ``init`` command: write the starter scenario, never over a file unless forced."""
+    path: str = args.path
+    force: bool = args.force
+    resource = importlib.resources.files("salesorder.scenario").joinpath("starter.json")
+    text = resource.read_text(encoding="utf-8")
+    if path == "-":
+        print(text, end="")
+        return 0
+    try:
+        with open(path, "w" if force else "x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        _error(path, "already exists; give another path, or --force to replace it")
+        return EXIT_INVALID
+    except OSError as exc:
+        _error(path, f"cannot write the file: {exc.strerror or exc}")
+        return EXIT_INVALID
+    print(f"wrote {path}: run it with `salesorder run {path}`")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,9 +300,20 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(_args: argparse.Namespace) -> int:
+    """The ``schema`` command: the shipped JSON Schema, as it is (no JSON library needed)."""
+    print(shipped_schema_text(), end="")
+    return 0
+
+
 def _command(args: argparse.Namespace) -> int:
-    if args.command == "outbox":
-        return _outbox(args)
+    simple: dict[str, Callable[[argparse.Namespace], int]] = {
+        "outbox": _outbox,
+        "schema": _schema,
+        "init": _init,
+    }
+    if args.command in simple:
+        return simple[args.command](args)
     if args.command == "demo":
         return _run(load_demo(), story=not args.json, database_url=args.database)
     scenario = _read(args.scenario)
@@ -244,206 +322,8 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "check":
         print(f"ok: {args.scenario}: {len(scenario.commands)} steps")
         return 0
-    return _run(scenario, story=False, database_url=args.database, measures=args.measures)
-
-
-# ---------------------------------------------------------------------------------------
-# The story: one line per step, then a summary
-# ---------------------------------------------------------------------------------------
-
-
-#: Steps whose line needs nothing but the order's new status.
-_SIMPLE_DETAILS: dict[type[Any], str] = {
-    c.ConfirmOrder: "verified and confirmed",
-    c.MarkDelivered: "delivered (recorded by hand)",
-    c.CancelOrder: "cancelled",
-}
-
-
-class _Story:
-    """Prints a run for a person, in the shop's locale."""
-
-    def __init__(self, run: ScenarioRun) -> None:
-        self.run = run
-        self.app = run.app
-        self.locale = run.app.settings.locale
-        self.tax_names = {
-            rule.rate.code: rule.rate.name for rule in run.app.settings.tax_table.rules
-        }
-
-    def money(self, amount: Money) -> str:
-        return format_money(amount, self.locale)
-
-    def opening(self) -> None:
-        scenario = self.run.scenario
-        settings = self.app.settings
-        print(f"salesorder {__version__} demo: {scenario.description}".rstrip(": "))
-        print(
-            f"Shop: {settings.seller.name}; prices in {settings.currency}, tax "
-            f"{settings.tax_mode.value} ({settings.jurisdiction}); locale {settings.locale}"
-        )
-        counts = (
-            (len(scenario.warehouses), "warehouse"),
-            (len(scenario.products), "product"),
-            (len(scenario.customers), "customer"),
-            (len(scenario.stock), "goods receipt"),
-        )
-        print("Set up: " + ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts))
-        print()
-
-    # -- one line per step --------------------------------------------------------------
-
-    def step(self, outcome: StepOutcome) -> None:
-        with self.app.uow() as uow:
-            details = self.details(uow, outcome)
-            statuses = ", ".join(
-                f"{order_id} {uow.orders.get(order_id).status.value}"
-                for order_id in outcome.order_ids
-            )
-        tag = type(outcome.action).tag
-        after = f"  [{statuses}]" if statuses else ""
-        print(f"{outcome.index:>2}. {outcome.at:%a %d %b %H:%M}  {tag:<25} {details}{after}")
-
-    def details(self, uow: UnitOfWork, outcome: StepOutcome) -> str:
-        """What the step did, in a few words."""
-        action, result = outcome.action, outcome.result
-        simple = _SIMPLE_DETAILS.get(type(action))
-        if simple is not None:
-            return simple
-        if isinstance(action, (c.PlaceOrder, c.RecordPayment, c.CompleteOrder)):
-            return self.order_details(uow, action, result)
-        if isinstance(action, (c.IssueInvoice, c.SubmitEInvoice, c.RefreshEInvoice)):
-            return self.invoice_details(uow, action, result)
-        if isinstance(action, c.ShipOrder):
-            shipment = uow.shipments.get(result)
-            cod = f", COD {self.money(shipment.cod_amount)}" if shipment.cod_amount else ""
-            return (
-                f"{shipment.courier} {shipment.service.value}, "
-                f"tracking {shipment.tracking_number}, "
-                f"fee {self.money(shipment.fee)} paid by {shipment.fee_payer.value}{cod}"
-            )
-        return self.world_details(action, result)
-
-    def order_details(
-        self, uow: UnitOfWork, action: c.PlaceOrder | c.RecordPayment | c.CompleteOrder, result: Any
-    ) -> str:
-        """Placing, paying and closing orders."""
-        if isinstance(action, c.PlaceOrder):
-            order = uow.orders.get(result)
-            lines = ", ".join(f"{line.quantity} x {line.sku}" for line in order.lines)
-            return (
-                f"{order.channel.name} order from {order.customer_id}: {lines}; "
-                f"gross {self.money(order.total)}"
-            )
-        order = uow.orders.get(action.order_id)
-        if isinstance(action, c.RecordPayment):
-            return (
-                f"received {self.money(action.amount)} by {action.method.value} "
-                f"({action.reference}); balance {self.money(order.balance_due)}"
-            )
-        return f"delivered and paid ({self.money(order.paid)}): closed"
-
-    def invoice_details(
-        self,
-        uow: UnitOfWork,
-        action: c.IssueInvoice | c.SubmitEInvoice | c.RefreshEInvoice,
-        result: Any,
-    ) -> str:
-        """Invoices and e-invoices."""
-        if isinstance(action, c.IssueInvoice):
-            invoice = uow.invoices.get(result)
-            return (
-                f"{invoice.kind.value} invoice {invoice.number} to {invoice.buyer.name}, "
-                f"gross {self.money(invoice.gross)}, due {invoice.due_date}"
-            )
-        invoice = uow.invoices.get(action.invoice_id)
-        code = invoice.einvoice.authority_code if invoice.einvoice else ""
-        authority = f", tax authority code {code}" if code else ""
-        return f"e-invoice of {invoice.number}: {result.value}{authority}"
-
-    def world_details(self, action: Any, result: Any) -> str:  # noqa: PLR0911 - a case per step
-        """Stock, marketplaces, tracking, and the steps that script the in-memory world."""
-        if isinstance(action, c.ReserveStock):
-            return f"stock reserved in {result}"
-        if isinstance(action, c.ImportMarketplaceOrders):
-            if not result:
-                return f"{action.channel}: nothing new (already imported, no duplicate)"
-            return f"{action.channel}: imported {', '.join(result)}"
-        if isinstance(action, c.SyncTracking):
-            return f"shipment {action.shipment_id} is {result.value}"
-        if isinstance(action, MarketplaceOrderArrives):
-            incoming = action.order
-            cod = ", cash on delivery" if incoming.cash_on_delivery else ""
-            return (
-                f"{action.channel} sends order {incoming.external_id} "
-                f"(revision {incoming.revision}) from {incoming.buyer_name}{cod}"
-            )
-        if isinstance(action, AdvanceClock):
-            return f"{format_duration(action.delta)} later"
-        if isinstance(action, CourierUpdate):
-            note = f" ({action.note})" if action.note else ""
-            return f"courier reports {action.status.value} for {result}{note}"
-        tag: str = action.tag
-        return tag.replace("_", " ") if result is None else f"{tag.replace('_', ' ')}: {result}"
-
-    # -- the summary --------------------------------------------------------------------
-
-    def summary(self) -> None:
-        print()
-        with self.app.uow() as uow:
-            for order in uow.orders.list():
-                self.order_summary(uow, order.id)
-            print("Stock left:")
-            for item in uow.stock.list():
-                print(
-                    f"  {item.warehouse:<6} {item.sku:<14} {item.on_hand:>4} on hand, "
-                    f"{item.available:>4} available"
-                )
-        events = Counter(type(e).__name__ for e in getattr(self.app.events, "published", []))
-        print(
-            f"Events published: {sum(events.values())} ("
-            + ", ".join(f"{name} {count}" for name, count in events.items())
-            + ")"
-        )
-
-    def order_summary(self, uow: UnitOfWork, order_id: str) -> None:
-        order = uow.orders.get(order_id)
-        customer = uow.customers.get(order.customer_id)
-        buyer = customer.company_name or customer.name
-        print(
-            f"{order.id}  {order.channel.name}, {buyer}, paid by {order.payment_method.value}: "
-            f"{order.status.value}"
-        )
-        pricing = order.pricing
-        if pricing is not None:
-            print(f"  net      {self.money(pricing.net)}")
-            for rate in pricing.tax_summary:
-                name = self.tax_names.get(rate.tax_code, rate.tax_code)
-                print(f"  tax      {name} on {self.money(rate.base)}: {self.money(rate.tax)}")
-            print(f"  gross    {self.money(pricing.gross)}")
-        if not order.shipping_charge.is_zero:
-            print(f"  shipping {self.money(order.shipping_charge)} (paid by the buyer)")
-        payments = [p for p in uow.payments.list() if p.order_id == order.id]
-        cod = [p.amount for p in payments if p.method.value == "cod"]
-        if cod:
-            print(f"  COD      {self.money(Money.sum(cod, order.currency))} collected")
-        print(f"  paid     {self.money(order.paid)}, due {self.money(order.balance_due)}")
-        for invoice_id in order.invoice_ids:
-            invoice = uow.invoices.get(invoice_id)
-            line = f"  invoice  {invoice.number} ({invoice.kind.value})"
-            if invoice.einvoice is not None:
-                line += f", e-invoice {invoice.einvoice.state.value}"
-                if invoice.einvoice.authority_code:
-                    line += f", tax authority code {invoice.einvoice.authority_code}"
-            print(line)
-        spent = order.time_in_status()
-        times = ", ".join(
-            f"{status.value} {format_duration(spent[status])}"
-            for status in OrderStatus
-            if status in spent
-        )
-        print(f"  time     {times}")
-        print()
+    show = "measures" if args.measures else args.show
+    return _run(scenario, story=False, database_url=args.database, show=show)
 
 
 if __name__ == "__main__":  # pragma: no cover

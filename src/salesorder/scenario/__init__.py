@@ -18,10 +18,15 @@ an unknown version or a reference to a name no earlier step defines raise
 resulting state as JSON-ready data; a step that fails raises ``ScenarioError`` with the
 step's path (``commands[4]``) and the library's message.
 
+:func:`scenario_schema` is the format's JSON Schema, shipped with salesorder and printed by
+``salesorder schema``, for editors' completion and for validators; it is generated from the
+models (:func:`generate_scenario_schema`), so it cannot drift from what the loader reads.
+
 Import from this package; its modules are how it is built, one concern each: ``model`` the
 file's sections and its version, ``actions`` the steps that script the in-memory world,
-``loading`` the JSON converter and the checks before anything runs, and ``run`` the run
-itself and the resulting state.
+``loading`` the JSON converter and the checks before anything runs, ``run`` the run
+itself and the resulting state, ``schema`` the JSON Schema, and ``story`` a run told for a
+person (``salesorder demo``).
 """
 
 from salesorder.scenario.actions import (
@@ -46,6 +51,7 @@ from salesorder.scenario.loading import (
 from salesorder.scenario.model import FORMAT, VERSION, ProductEntry, Scenario, Step, StockEntry
 from salesorder.scenario.model import RESULT_FORMAT as RESULT_FORMAT
 from salesorder.scenario.run import ScenarioRun, StepOutcome, run_scenario
+from salesorder.scenario.schema import generate_scenario_schema, scenario_schema
 
 __all__ = [
     "FORMAT",
@@ -67,9 +73,11 @@ __all__ = [
     "StepOutcome",
     "StockEntry",
     "dump_scenario",
+    "generate_scenario_schema",
     "load_demo",
     "load_scenario",
     "parse_scenario",
     "run_scenario",
     "scenario_converter",
+    "scenario_schema",
 ]

@@ -28,6 +28,7 @@ from salesorder.serialization import InvalidField
 
 __all__ = [
     "MAX_SCENARIO_BYTES",
+    "SCHEMA_KEY",
     "dump_scenario",
     "load_demo",
     "load_scenario",
@@ -37,6 +38,8 @@ __all__ = [
 
 #: The largest scenario file read: 16 MiB of UTF-8.
 MAX_SCENARIO_BYTES = 16 * 1024 * 1024
+#: The top-level key that tells editors where the file's JSON Schema is; the loader skips it.
+SCHEMA_KEY = "$schema"
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
@@ -143,7 +146,8 @@ def load_scenario(data: Any) -> Scenario:
     """Validate a whole scenario (as ``json.load`` gives it) and return it.
 
     Nothing is run: the file is checked from top to bottom first, so a bad file changes
-    nothing.
+    nothing. A top-level ``"$schema"`` key (where an editor finds the file's JSON Schema,
+    see :func:`~salesorder.scenario.scenario_schema`) is allowed and skipped.
 
     Raises:
         ScenarioError: the first problem, with the path of the bad field, such as
@@ -154,6 +158,13 @@ def load_scenario(data: Any) -> Scenario:
         raise ScenarioError(serialization.ROOT, "a scenario is a JSON object")
     if _too_deep(data):
         raise ScenarioError(serialization.ROOT, f"nested deeper than {MAX_JSON_DEPTH} levels")
+    if SCHEMA_KEY in data:  # where an editor finds the JSON Schema; nothing for the loader
+        if not isinstance(data[SCHEMA_KEY], str):
+            raise ScenarioError(
+                SCHEMA_KEY,
+                f"expected the URL or path of the schema (a string), got {data[SCHEMA_KEY]!r}",
+            )
+        data = {key: value for key, value in data.items() if key != SCHEMA_KEY}
     # Say "wrong format" or "wrong version" before anything else the version might explain.
     if data.get("format") != FORMAT:
         fmt = data.get("format")
