@@ -135,7 +135,13 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - one retu
         return BY_TYPE[tp]
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        return st.one_of([strategy_for(arg) for arg in typing.get_args(tp)])
+        args = typing.get_args(tp)
+        if {int, Decimal} <= set(args):
+            # ``Quantity | None`` flattens to (int, Decimal, None): the int and the Decimal
+            # are one quantity, not any int and any decimal (0 and negatives are refused).
+            others = [arg for arg in args if arg not in (int, Decimal)]
+            return st.one_of([BY_TYPE[Quantity], *(strategy_for(arg) for arg in others)])
+        return st.one_of([strategy_for(arg) for arg in args])
     if tp is type(None):
         return st.none()
     if origin is tuple:
