@@ -10,17 +10,58 @@ from __future__ import annotations
 
 import abc
 import builtins
+import copy
+import datetime as dt
+import enum
+import functools
 from collections.abc import Callable, Hashable, Iterable
-from typing import Generic, TypeVar
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 import attrs
 
 from salesorder.exceptions import DuplicateError, NotFound, UniquenessConflict
 
-__all__ = ["Pending", "StoredRow", "TrackingRepository"]
+__all__ = ["Pending", "StoredRow", "TrackingRepository", "clone"]
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
+
+
+#: Values that are never changed in place, shared by a clone instead of copied.
+_IMMUTABLE = (str, int, bool, Decimal, dt.date, dt.time, dt.timedelta, enum.Enum, frozenset)
+
+
+@functools.cache
+def _is_frozen(cls: type) -> bool:
+    # attrs' frozen classes install this __setattr__; their fields hold only immutable values
+    # (tuples, Decimals, other frozen classes), so they can be shared instead of copied.
+    return getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
+
+
+def clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
+    """A deep copy that shares immutable values (the hot path of every unit of work).
+
+    Working copies are clones of a pristine stored aggregate that is never handed out, so
+    the pristine one is the snapshot a working copy is compared with (attrs equality).
+    """
+    if isinstance(value, _IMMUTABLE) or value is None:
+        return value
+    cls = type(value)
+    if attrs.has(cls):
+        if _is_frozen(cls):
+            return value
+        copied = object.__new__(cls)
+        for field in attrs.fields(cls):
+            object.__setattr__(copied, field.name, clone(getattr(value, field.name)))
+        return copied
+    if cls is list:
+        return [clone(item) for item in value]
+    if cls is dict:
+        return {key: clone(item) for key, item in value.items()}
+    if cls is tuple:
+        return tuple(clone(item) for item in value)
+    return copy.deepcopy(value)
 
 
 @attrs.frozen

@@ -10,18 +10,13 @@ the other gets :class:`~salesorder.exceptions.ConcurrencyConflict`.
 from __future__ import annotations
 
 import builtins
-import copy
 import datetime as dt
-import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable
-from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-import attrs
-
-from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
+from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository, clone
 from salesorder.domain.catalog import Product
 from salesorder.domain.channels import ChannelAccount, MarketplaceRecord, RefusalSlot
 from salesorder.domain.cod import RemittanceStatement
@@ -45,34 +40,6 @@ __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
-
-
-@functools.cache
-def _is_frozen(cls: type) -> bool:
-    # attrs' frozen classes install this __setattr__; their fields hold only immutable values
-    # (tuples, Decimals, other frozen classes), so they can be shared instead of copied.
-    return getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
-
-
-def _clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
-    """A deep copy that shares immutable values (the hot path of every unit of work)."""
-    if isinstance(value, (str, int, bool, Decimal)) or value is None:  # immutable
-        return value
-    cls = type(value)
-    if attrs.has(cls):
-        if _is_frozen(cls):
-            return value
-        clone = object.__new__(cls)
-        for field in attrs.fields(cls):
-            object.__setattr__(clone, field.name, _clone(getattr(value, field.name)))
-        return clone
-    if cls is list:
-        return [_clone(item) for item in value]
-    if cls is dict:
-        return {key: _clone(item) for key, item in value.items()}
-    if cls is tuple:
-        return tuple(_clone(item) for item in value)
-    return copy.deepcopy(value)
 
 
 class _Table(Generic[T, K]):
@@ -122,7 +89,7 @@ class _Repository(TrackingRepository[T, K]):
         version, stored = row
         # Stored objects are never mutated (writes store a fresh clone), so the stored object
         # itself is the snapshot a working copy is compared with.
-        return StoredRow(version, _clone(stored), stored)
+        return StoredRow(version, clone(stored), stored)
 
     def _keys(self) -> Iterable[K]:
         with self._store.lock:
@@ -167,7 +134,7 @@ class _Repository(TrackingRepository[T, K]):
         """Store ``changes`` with their versions moved on (store lock held)."""
         for change in changes:
             row = self.table.rows.get(change.key)
-            self.table.rows[change.key] = ((row[0] + 1) if row else 1, _clone(change.item))
+            self.table.rows[change.key] = ((row[0] + 1) if row else 1, clone(change.item))
 
 
 class _OrderRepository(_Repository[Order, str]):

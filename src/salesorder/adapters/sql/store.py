@@ -1,8 +1,9 @@
 """The SQLAlchemy persistence adapter: SQLite by default, PostgreSQL when one process is not enough.
 
 :class:`SqlStore` owns the engine and checks the schema version; each
-:class:`SqlUnitOfWork` reads through one connection and writes every change in one database
-transaction at commit:
+:class:`SqlUnitOfWork` opens the repositories a command uses, reads through one connection
+(statements and decoded documents are reused: ``salesorder.adapters.sql.rows``) and writes
+every change in one database transaction at commit:
 
 - an aggregate that changed is written with ``UPDATE ... WHERE version = <version read>``;
   when no row matches, another unit committed first and
@@ -30,7 +31,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     URL,
@@ -42,19 +43,19 @@ from sqlalchemy import (
     inspect,
     make_url,
     select,
-    update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from salesorder.adapters.sql import schema
 from salesorder.adapters.sql.mappings import layout, utc_text
-from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository
+from salesorder.adapters.sql.rows import Documents, StockLedgerRows, statements
+from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository, clone
 from salesorder.domain.catalog import Product
 from salesorder.domain.channels import ChannelAccount, MarketplaceRecord, RefusalSlot
 from salesorder.domain.cod import RemittanceStatement
 from salesorder.domain.customers import Customer, Warehouse
-from salesorder.domain.inventory import MovementKind, StockItem, StockMovement, waiting_since
+from salesorder.domain.inventory import StockItem, waiting_since
 from salesorder.domain.invoicing import CreditNote, Invoice, InvoiceSeries
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
@@ -83,6 +84,9 @@ K = TypeVar("K", bound=Hashable)
 # SQLSTATEs a retry cures: serialization failure, deadlock detected.
 _RETRYABLE = {"40001", "40P01"}
 
+#: Rows a commit wrote: (repository name, key, document, aggregate).
+_Written = builtins.list[tuple[str, Hashable, object, object]]
+
 
 class _SqlRepository(TrackingRepository[T, K]):
     """Working copies of one table, read through the unit's connection."""
@@ -93,23 +97,26 @@ class _SqlRepository(TrackingRepository[T, K]):
         self.spec = spec
         self.layout = layout(spec.name)
         self.table = schema.tables[spec.name]
-
-    def _key_values(self, key: K) -> dict[str, object]:
-        values = key if isinstance(key, tuple) else (key,)
-        return dict(zip(self.spec.key_fields, values, strict=True))
-
-    def _where(self, key: K) -> list[Any]:
-        return [self.table.c[name] == value for name, value in self._key_values(key).items()]
+        self.statements = statements(spec.name)
 
     def _read(self, key: K) -> StoredRow[T] | None:
-        table = self.table
-        query = select(table.c.version, table.c.doc).where(*self._where(key))
-        if self.layout.lock_on_read:
-            query = query.with_for_update()
-        row = self._uow.execute(lambda conn: conn.execute(query).first())
+        params = self.statements.key_params(key)
+        query = self.statements.read
+        # A locking read takes its lock in the unit's transaction, held until the unit ends.
+        locking = self.layout.lock_on_read
+        row = self._uow.execute(
+            lambda conn: (
+                (self._uow.transactional() if locking else conn).execute(query, params).first()
+            )
+        )
         if row is None:
             return None
-        return StoredRow(row.version, structure(row.doc, self.spec.aggregate), row.doc)
+        documents = self._uow.store.documents
+        pristine = documents.get(self.spec.name, key, row.doc)
+        if pristine is None:
+            pristine = structure(row.doc, self.spec.aggregate)
+            documents.remember(self.spec.name, key, row.doc, pristine)
+        return StoredRow(row.version, clone(pristine), pristine)
 
     def _select_keys(self, *where: Any) -> builtins.list[K]:
         fields = self.spec.key_fields
@@ -123,7 +130,8 @@ class _SqlRepository(TrackingRepository[T, K]):
         return self._select_keys()
 
     def is_changed(self, item: T, snapshot: object) -> bool:
-        return bool(unstructure(item) != snapshot)
+        # The snapshot is the pristine aggregate the working copy was cloned from.
+        return bool(item != snapshot)
 
     def _found_by(self, keys: Iterable[K], predicate: Callable[[T], bool]) -> builtins.list[T]:
         """Stored matches by an indexed query, plus working copies matching ``predicate``."""
@@ -135,25 +143,39 @@ class _SqlRepository(TrackingRepository[T, K]):
         found.update(self.working)
         return [item for _, item in sorted(found.items()) if predicate(item)]
 
-    def write(self, conn: Connection, changes: builtins.list[Pending[T, K]]) -> None:
-        """Insert new rows, update changed ones where the version is still the one read."""
-        table = self.table
+    def write(self, conn: Connection, changes: builtins.list[Pending[T, K]]) -> _Written:
+        """Insert new rows, update changed ones where the version is still the one read.
+
+        Returns the documents written, for the store to remember once the commit is done.
+        """
+        shape = self.statements
+        written: _Written = []
         for change in sorted(changes, key=lambda c: c.key):  # type: ignore[arg-type,return-value]
-            values = {"doc": unstructure(change.item), **self.layout.values(change.item)}
+            doc = unstructure(change.item)
+            columns = self.layout.values(change.item)
             if change.seen is None:
                 conn.execute(
-                    insert(table).values(version=1, **self._key_values(change.key), **values)
+                    shape.insert,
+                    {**shape.key_values(change.key), "version": 1, "doc": doc, **columns},
                 )
-                continue
-            result = conn.execute(
-                update(table)
-                .where(*self._where(change.key), table.c.version == change.seen)
-                .values(version=change.seen + 1, **values)
-            )
-            if result.rowcount != 1:
-                raise ConcurrencyConflict(
-                    f"{self.kind} {change.key!r} was changed by another unit of work; retry"
+            else:
+                params = {f"v_{name}": value for name, value in columns.items()}
+                result = conn.execute(
+                    shape.update,
+                    {
+                        **shape.key_params(change.key),
+                        "k_version": change.seen,
+                        "v_version": change.seen + 1,
+                        "v_doc": doc,
+                        **params,
+                    },
                 )
+                if result.rowcount != 1:
+                    raise ConcurrencyConflict(
+                        f"{self.kind} {change.key!r} was changed by another unit of work; retry"
+                    )
+            written.append((self.spec.name, change.key, doc, change.item))
+        return written
 
 
 class _OrderRepository(_SqlRepository[Order, str]):
@@ -182,62 +204,6 @@ class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
     def for_sku(self, sku: str) -> builtins.list[StockItem]:
         keys = self._select_keys(self.table.c.sku == sku)
         return self._found_by(keys, lambda s: s.sku == sku)
-
-
-class _StockLedger:
-    """The stock ledger inside a unit of work: rows are inserted at commit, never updated."""
-
-    def __init__(self, uow: SqlUnitOfWork) -> None:
-        self._uow = uow
-        self.appended: builtins.list[StockMovement] = []
-
-    def append(self, movement: StockMovement) -> None:
-        self.appended.append(movement)
-
-    def for_item(self, warehouse: str, sku: str) -> builtins.list[StockMovement]:
-        table = schema.stock_ledger
-        query = (
-            select(table)
-            .where(table.c.warehouse == warehouse, table.c.sku == sku)
-            .order_by(table.c.seq)
-        )
-        rows = self._uow.execute(lambda conn: conn.execute(query).all())
-        stored = [
-            StockMovement(
-                warehouse=row.warehouse,
-                sku=row.sku,
-                seq=row.seq,
-                kind=MovementKind(row.kind),
-                at=dt.datetime.fromisoformat(row.at),
-                on_hand_change=row.on_hand_change,
-                reserved_change=row.reserved_change,
-                document=row.document,
-                reason=row.reason,
-            )
-            for row in rows
-        ]
-        mine = [m for m in self.appended if m.warehouse == warehouse and m.sku == sku]
-        return sorted(stored + mine, key=lambda m: m.seq)
-
-    def write(self, conn: Connection) -> None:
-        if self.appended:
-            conn.execute(
-                insert(schema.stock_ledger),
-                [
-                    {
-                        "warehouse": m.warehouse,
-                        "sku": m.sku,
-                        "seq": m.seq,
-                        "kind": m.kind.value,
-                        "at": m.at.isoformat(),
-                        "on_hand_change": m.on_hand_change,
-                        "reserved_change": m.reserved_change,
-                        "document": m.document,
-                        "reason": m.reason,
-                    }
-                    for m in sorted(self.appended, key=lambda m: m.key)
-                ],
-            )
 
 
 class _PaymentRepository(_SqlRepository[Payment, str]):
@@ -300,11 +266,15 @@ _FINDERS: dict[str, type[_SqlRepository[Any, Any]]] = {
 }
 
 
+_SPECS = {spec.name: spec for spec in REPOSITORIES}
+_ORDER = tuple(spec.name for spec in REPOSITORIES)
+
+
 class SqlUnitOfWork:
     """A unit of work over a :class:`SqlStore`; see the persistence port's contract."""
 
-    # One attribute per entry of REPOSITORIES, set in __init__; declared for type checkers
-    # (tests/contracts/test_registry.py keeps the names in step with the registry).
+    # One attribute per entry of REPOSITORIES, set when first used; declared for type
+    # checkers (tests/contracts/test_registry.py keeps the names in step with the registry).
     products: _SqlRepository[Product, str]
     customers: _SqlRepository[Customer, str]
     warehouses: _SqlRepository[Warehouse, str]
@@ -335,14 +305,34 @@ class SqlUnitOfWork:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
         self._conn: Connection | None = None
+        self._autocommit = False  # the connection runs each statement on its own
         self._locked = False
-        self.stock_ledger = _StockLedger(self)
-        # Fixed write order: kinds as the registry lists them, keys sorted within a kind.
-        self._repositories: tuple[_SqlRepository[Any, Any], ...] = tuple(
-            _FINDERS.get(spec.name, _SqlRepository)(self, spec) for spec in REPOSITORIES
-        )
-        for repo in self._repositories:
-            setattr(self, repo.spec.name, repo)
+        self.stock_ledger = StockLedgerRows(self)
+        # Repositories are opened on first use (see __getattr__): a command touches a few of
+        # them, and building, checking and clearing every one in every unit cost more than
+        # many commands' own work.
+        self._opened: dict[str, _SqlRepository[Any, Any]] = {}
+
+    if not TYPE_CHECKING:  # type checkers see the declared repositories, nothing else
+
+        def __getattr__(self, name: str) -> _SqlRepository[Any, Any]:
+            """Open the repository ``name`` (called only for attributes not set yet)."""
+            spec = _SPECS.get(name)
+            if spec is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            repo = _FINDERS.get(name, _SqlRepository)(self, spec)
+            self._opened[name] = repo
+            setattr(self, name, repo)
+            return repo
+
+    @property
+    def _repositories(self) -> tuple[_SqlRepository[Any, Any], ...]:
+        """Every repository, in the registry's order (opening those not used yet)."""
+        return tuple(getattr(self, spec.name) for spec in REPOSITORIES)
+
+    def _in_write_order(self) -> builtins.list[_SqlRepository[Any, Any]]:
+        """The repositories this unit opened, in the fixed write order of the registry."""
+        return [self._opened[name] for name in _ORDER if name in self._opened]
 
     def _connection(self) -> Connection:
         if self._conn is None:
@@ -350,11 +340,30 @@ class SqlUnitOfWork:
                 self.store.lock.acquire()
                 self._locked = True
             try:
-                self._conn = self.store.engine.connect()
+                conn = self.store.engine.connect()
+                if self.store.autocommit_reads:
+                    conn.execution_options(isolation_level="AUTOCOMMIT")
+                    self._autocommit = True
             except DBAPIError as error:
                 self._release()
                 raise _translate(error) from error
+            self._conn = conn
         return self._conn
+
+    def transactional(self) -> Connection:
+        """This unit's connection inside a database transaction, from now until the unit ends.
+
+        Reads before it ran outside one (see ``SqlStore.autocommit_reads``), each seeing
+        what was committed when it ran, as every statement of a read committed transaction
+        does; a read that locks a row (``SELECT ... FOR UPDATE``) and a commit of several
+        statements need the transaction.
+        """
+        conn = self._connection()
+        if self._autocommit:
+            conn.commit()  # ends the autocommit block: nothing was written in it
+            conn.execution_options(isolation_level=conn.default_isolation_level)
+            self._autocommit = False
+        return conn
 
     def execute(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` on this unit's connection, translating database errors."""
@@ -377,12 +386,16 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         """Write every change in one transaction, or nothing."""
-        planned = [(repo, repo.pending()) for repo in self._repositories]
-        if any(changes for _, changes in planned) or self.stock_ledger.appended:
-            conn = self._connection()
+        planned = [(repo, repo.pending()) for repo in self._in_write_order()]
+        written: _Written = []
+        # Ledger entries go in one executemany, which runs a statement per entry.
+        statements = sum(len(changes) for _, changes in planned) + len(self.stock_ledger.appended)
+        if statements:
+            # One statement is atomic on its own: it needs no BEGIN and COMMIT round trips.
+            conn = self._connection() if statements == 1 else self.transactional()
             try:
                 for repo, changes in planned:
-                    repo.write(conn, changes)
+                    written += repo.write(conn, changes)
                 self.stock_ledger.write(conn)
                 conn.commit()
             except DBAPIError as error:
@@ -391,6 +404,9 @@ class SqlUnitOfWork:
             except BaseException:
                 self._end()
                 raise
+        documents = self.store.documents
+        for name, key, doc, item in written:
+            documents.remember(name, key, doc, clone(item))
         self._end()
 
     def rollback(self) -> None:
@@ -398,7 +414,7 @@ class SqlUnitOfWork:
         self._end()
 
     def _end(self) -> None:
-        for repo in self._repositories:
+        for repo in self._opened.values():
             repo.forget()
         self.stock_ledger.appended.clear()
         if self._conn is not None:
@@ -409,6 +425,7 @@ class SqlUnitOfWork:
                 pass
             finally:
                 self._conn = None
+                self._autocommit = False
         self._release()
 
     def _release(self) -> None:
@@ -468,7 +485,16 @@ class SqlStore:
             self.engine = create_engine(url)
         if self.engine.url.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            if not _is_memory_sqlite(self.engine.url):
+                event.listen(self.engine, "connect", _sqlite_wal)
         self.lock = threading.RLock() if _is_memory_sqlite(self.engine.url) else None
+        #: Whether units read outside a transaction (on PostgreSQL) and begin one only for a
+        #: locking read or a commit of several statements (one statement needs none), which
+        #: spares two round trips of every unit that writes one row or none.
+        self.autocommit_reads = self.engine.url.get_backend_name() == "postgresql"
+        #: The last document read or written of each row, and its aggregate (see
+        #: ``salesorder.adapters.sql.rows.Documents``).
+        self.documents = Documents()
         try:
             if create:
                 try:
@@ -496,4 +522,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_wal(dbapi_connection: Any, _record: object) -> None:
+    # A file database keeps a write-ahead log (docs/persistence.md): a commit appends to the
+    # log with one sync instead of rewriting pages through a rollback journal, and readers
+    # never wait for a writer. The mode is stored in the file; synchronous stays FULL, so a
+    # committed unit survives a power cut.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
