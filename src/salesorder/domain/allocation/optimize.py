@@ -83,14 +83,14 @@ class _Steps:
 class SolveStatus(enum.Enum):
     """How far the exact optimizer's plan is from the optimum, as far as it is proven."""
 
-    #: The plan's cost equals the proven lower bound: no plan is cheaper.
+    #: The plan's cost equals the proven lower bound, so no plan is cheaper.
     OPTIMAL = "optimal"
-    #: The solver stopped at the requested ``gap``: the plan is at most that far above the
+    #: The solver stopped at the requested ``gap``; the plan is at most that far above the
     #: optimum, by the proven bound.
     WITHIN_GAP = "within gap"
-    #: The time limit stopped the solver: the best plan found, its proven gap reported.
+    #: The time limit stopped the solver; the best plan found, with its proven gap.
     STOPPED = "stopped"
-    #: Too large for the program (``max_variables``): planned by the heuristic, no bound.
+    #: Too large for the program (``max_variables``), so planned by the heuristic, no bound.
     HEURISTIC = "heuristic"
 
 
