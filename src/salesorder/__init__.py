@@ -144,6 +144,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         ZoneTable,
         allocate_batch,
     )
+    from salesorder.domain.calendar import BusinessCalendar, ClosedDayRule
     from salesorder.domain.catalog import Dimensions, Product, VariantAttribute
     from salesorder.domain.channels import (
         Channel,
@@ -170,6 +171,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         RemittanceStatement,
     )
     from salesorder.domain.common import MAX_QUANTITY
+    from salesorder.domain.contacts import InvalidEmail, InvalidPhone
     from salesorder.domain.couriers import CourierProfile
     from salesorder.domain.customers import Address, Customer, CustomerKind, GeoPoint, Warehouse
     from salesorder.domain.fees import FeeRule, Payout, Profit, Reconciliation, expected_payout

@@ -21,8 +21,8 @@ import builtins
 import datetime as dt
 import functools
 import threading
-from collections.abc import Hashable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol, TypeVar
 
 import attrs
 from sqlalchemy import Connection, Insert, Select, Update, bindparam, insert, select, update
@@ -32,8 +32,14 @@ from salesorder.adapters.sql.mappings import layout
 from salesorder.domain.inventory import MovementKind, StockMovement
 from salesorder.ports.repositories import repository
 
-if TYPE_CHECKING:
-    from salesorder.adapters.sql.store import SqlUnitOfWork
+_T = TypeVar("_T")
+
+
+class _Executes(Protocol):
+    """What the ledger needs of its unit of work (a ``SqlUnitOfWork``): run on its connection."""
+
+    def execute(self, work: Callable[[Connection], _T]) -> _T: ...
+
 
 __all__ = ["Documents", "Statements", "StockLedgerRows", "statements"]
 
@@ -127,7 +133,7 @@ class Documents:
 class StockLedgerRows:
     """The stock ledger inside a unit of work: rows are inserted at commit, never updated."""
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
+    def __init__(self, uow: _Executes) -> None:
         self._uow = uow
         self.appended: builtins.list[StockMovement] = []
 
