@@ -201,8 +201,8 @@ class _Exchange:
         self._move(o, sku, (source, target, moved), why)
         return True
 
-    def _move(self, o: int, sku: str, step: tuple[int, int, Quantity], why: str) -> None:
-        source, target, moved = step
+    def _take(self, o: int, sku: str, source: int, moved: Quantity) -> None:
+        """Take ``moved`` units of ``sku`` in warehouse ``source`` off order ``o``'s plan."""
         plan = self.plans[o]
         plan[source][sku] -= moved
         if not plan[source][sku]:
@@ -210,6 +210,11 @@ class _Exchange:
             self.holders[source, sku].discard(o)
             if not plan[source]:
                 del plan[source]
+
+    def _move(self, o: int, sku: str, step: tuple[int, int, Quantity], why: str) -> None:
+        source, target, moved = step
+        self._take(o, sku, source, moved)
+        plan = self.plans[o]
         units = plan.setdefault(target, {})
         units[sku] = units.get(sku, 0) + moved
         self.holders.setdefault((target, sku), set()).add(o)
@@ -255,13 +260,7 @@ class _Exchange:
         """Order ``o`` hands ``moved`` units of ``sku`` in ``source`` to order ``p``."""
         assert self.shortfall is not None  # noqa: S101 - only the whole-batch mode hands over
         lacking = self.shortfall[sku]
-        plan = self.plans[o]
-        plan[source][sku] -= moved
-        if not plan[source][sku]:
-            del plan[source][sku]
-            self.holders[source, sku].discard(o)
-            if not plan[source]:
-                del plan[source]
+        self._take(o, sku, source, moved)
         lacking[o] = lacking.get(o, 0) + moved
         left = lacking[p] - moved
         if left:
