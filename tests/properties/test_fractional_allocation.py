@@ -252,3 +252,19 @@ def test_a_worked_split_of_kilograms() -> None:
     assert [(b.quantity, b.reason) for b in short.backorders] == [
         (D("0.25"), "no warehouse has 0.25 more of SKU 'COFFEE' available")
     ]
+
+
+@given(orders, stock, coordinates)
+def test_a_callers_decimal_context_never_changes_a_plan(batch, available, coords):
+    """At two significant digits, kilogram plans are those of the default context."""
+    import decimal
+
+    whs = _warehouses(coords)
+    for strategy in HEURISTICS:
+        expected = allocate_batch(batch, whs, available, strategy)
+        with decimal.localcontext() as context:
+            context.prec = 2
+            got = allocate_batch(batch, whs, available, strategy)
+            single = [strategy.allocate(order, whs, available) for order in batch]
+        assert got == expected
+        assert single == [strategy.allocate(order, whs, available) for order in batch]

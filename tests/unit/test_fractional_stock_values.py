@@ -222,3 +222,27 @@ def test_purchase_lines_and_receipts_hold_exact_quantities() -> None:
 
 def test_a_kilogram_product_takes_its_unit_check() -> None:
     assert KILOGRAM.check(D("1.250"), what="x") == D("1.25")
+
+
+def test_a_callers_decimal_context_never_rounds_a_quantity() -> None:
+    # A caller working at two significant digits: 12.5 kg + 0.125 kg must stay 12.625 kg,
+    # and reading, checking and converting quantities must neither round nor raise.
+    import decimal
+
+    from salesorder.domain.inventory import ChannelStockRule, StockItem, available_to_sell
+    from salesorder.domain.units import KILOGRAM, UnitConversion, decimals_of, to_quantity
+
+    item = StockItem(warehouse="W", sku="COFFEE", on_hand=Decimal("12.5"))
+    rule = ChannelStockRule(channel="shopee", share=Decimal("0.5"))
+    with decimal.localcontext() as context:
+        context.prec = 2
+        context.traps[decimal.Inexact] = True
+        assert to_quantity("0.125") == Decimal("0.125")
+        assert decimals_of(Decimal("0.125")) == 3
+        assert KILOGRAM.check("12.625") == Decimal("12.625")
+        assert UnitConversion(unit="sack", un_code="XSA", factor="2.5").from_base("12.5") == 5
+        item.receive(Decimal("0.125"))
+        item.take_out(Decimal("0.001"))
+        assert item.available == Decimal("12.624")
+        assert available_to_sell(item.available, rule, decimals=3) == Decimal("6.312")
+    assert item.on_hand == Decimal("12.624")

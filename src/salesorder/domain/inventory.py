@@ -44,7 +44,7 @@ from salesorder.exceptions import (
     StaleCount,
     ValidationError,
 )
-from salesorder.money import to_decimal
+from salesorder.money import decimal_isolated, to_decimal
 
 __all__ = [
     "ChannelStockRule",
@@ -170,15 +170,18 @@ class StockItem:
         return (self.warehouse, self.sku)
 
     @property
+    @decimal_isolated
     def reserved(self) -> Quantity:
         """Units held by active reservations."""
         return to_quantity(sum(r.quantity for r in self.reservations.values()))
 
     @property
+    @decimal_isolated
     def available(self) -> Quantity:
         """Units that may still be promised, on hand minus reserved minus safety stock."""
         return to_quantity(max(0, self.on_hand - self.reserved - self.safety_stock))
 
+    @decimal_isolated
     def receive(self, quantity: Quantity) -> None:
         """Goods arrive: on hand rises by ``quantity`` (above zero)."""
         quantity = to_quantity(quantity, what=f"receipt of SKU {self.sku!r} in {self.warehouse!r}")
@@ -188,6 +191,7 @@ class StockItem:
             )
         self.on_hand += quantity
 
+    @decimal_isolated
     def reserve(self, reservation: Reservation) -> bool:
         """Hold units for an order line; True if new, False if it was already held.
 
@@ -208,6 +212,7 @@ class StockItem:
         self.reservations[reservation.key] = reservation
         return True
 
+    @decimal_isolated
     def hold_again(self, reservation: Reservation) -> None:
         """Hold ``reservation`` again after its key was released, for at most what it held.
 
@@ -243,6 +248,7 @@ class StockItem:
         self.on_hand -= reservation.quantity
         return reservation
 
+    @decimal_isolated
     def take_out(self, quantity: Quantity) -> None:
         """Units leave without an order (write-off, transfer out): only unreserved ones.
 
@@ -259,6 +265,7 @@ class StockItem:
             raise InsufficientStock(self.sku, self.warehouse, free, quantity)
         self.on_hand -= quantity
 
+    @decimal_isolated
     def count(self, counted: Quantity, counted_at: dt.datetime) -> Quantity:
         """A stock count found ``counted`` units; on hand becomes it. Returns the variance.
 
@@ -378,6 +385,7 @@ def available_to_sell(
 ) -> Quantity: ...
 
 
+@decimal_isolated
 def available_to_sell(
     available: Quantity, rule: ChannelStockRule, *, decimals: int = 0
 ) -> Quantity:

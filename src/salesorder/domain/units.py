@@ -36,7 +36,7 @@ import attrs
 from salesorder.domain.common import MAX_QUANTITY, int_between, show
 from salesorder.domain.common import code as _code
 from salesorder.exceptions import InvalidQuantity, QuantityOutOfRange, ValidationError
-from salesorder.numbers import to_decimal
+from salesorder.numbers import decimal_isolated, to_decimal
 
 __all__ = [
     "GRAM",
@@ -76,6 +76,7 @@ class InexactConversion(InvalidQuantity):
     """A conversion between units that does not come out as an exact quantity."""
 
 
+@decimal_isolated
 def to_quantity(value: object, *, what: str = "quantity") -> Quantity:
     """``value`` as an exact quantity: an ``int`` when whole, else a normalised ``Decimal``.
 
@@ -110,6 +111,7 @@ def quantity(value: object) -> Quantity:
     return to_quantity(value)
 
 
+@decimal_isolated
 def decimals_of(value: Quantity) -> int:
     """How many decimals ``value`` has (0 for a whole quantity)."""
     if isinstance(value, int):
@@ -211,10 +213,12 @@ class UnitConversion:
     factor: Quantity = attrs.field(converter=quantity, validator=positive_quantity)
     name: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
+    @decimal_isolated
     def to_base(self, value: object, *, what: str = "quantity") -> Quantity:
         """``value`` of this unit in the product's own unit (3 boxes -> 36 pieces)."""
         return to_quantity(to_quantity(value, what=what) * self.factor, what=what)
 
+    @decimal_isolated
     def from_base(self, value: object, *, what: str = "quantity") -> Quantity:
         """``value`` of the product's own unit in this unit (36 pieces -> 3 boxes).
 

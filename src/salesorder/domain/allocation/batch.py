@@ -13,10 +13,12 @@ from salesorder.domain.allocation.model import Available, BatchAllocation, Order
 from salesorder.domain.allocation.priority import batch_order
 from salesorder.domain.allocation.protocols import AllocationStrategy, BatchStrategy
 from salesorder.domain.customers import Warehouse
+from salesorder.numbers import decimal_isolated
 
 __all__ = ["allocate_batch"]
 
 
+@decimal_isolated
 def allocate_batch(
     orders: Iterable[OrderDemand],
     warehouses: Sequence[Warehouse],

@@ -38,6 +38,7 @@ from salesorder.domain.allocation.strategies import (
 )
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.units import Quantity, to_quantity
+from salesorder.numbers import decimal_isolated
 
 __all__ = ["LowestCost"]
 
@@ -121,6 +122,7 @@ class LowestCost(BaseStrategy):
         }
         return plan, reasons
 
+    @decimal_isolated
     def allocate_batch(  # noqa: PLR0912, PLR0915 - the three steps the docstring lists
         self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
     ) -> BatchAllocation:

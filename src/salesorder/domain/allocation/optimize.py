@@ -32,6 +32,7 @@ from salesorder.domain.allocation.priority import batch_order, units_in_turn
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.units import Quantity, decimals_of, to_quantity
 from salesorder.exceptions import OptimizerUnavailable, ValidationError
+from salesorder.numbers import decimal_isolated
 
 __all__ = ["ExactOptimizer", "ExactSolution", "SolveStatus"]
 
@@ -208,12 +209,14 @@ class ExactOptimizer:
     presolve: bool = False
     honour_priority: bool = True
 
+    @decimal_isolated
     def allocate(
         self, order: OrderDemand, warehouses: Sequence[Warehouse], available: Available
     ) -> Allocation:
         """Allocate one order exactly (a batch of one)."""
         return self.allocate_batch([order], warehouses, available).allocations[0]
 
+    @decimal_isolated
     def allocate_batch(
         self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
     ) -> BatchAllocation:

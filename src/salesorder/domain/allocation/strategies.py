@@ -33,6 +33,7 @@ from salesorder.domain.customers import Warehouse
 from salesorder.domain.inventory import StockItem
 from salesorder.domain.units import Quantity, to_quantity
 from salesorder.exceptions import InsufficientStock, ValidationError
+from salesorder.numbers import decimal_isolated
 
 __all__ = [
     "BaseStrategy",
@@ -64,12 +65,14 @@ class BaseStrategy:
         """The warehouses prepared once for many orders (ranked, coordinates as floats)."""
         return _Context(warehouses, self.zones, self.cost)
 
+    @decimal_isolated
     def allocate(
         self, order: OrderDemand, warehouses: Sequence[Warehouse], available: Available
     ) -> Allocation:
         """See :meth:`AllocationStrategy.allocate`."""
         return self._plan_merged(order, self._context(warehouses), available)
 
+    @decimal_isolated
     def allocate_batch(
         self, orders: Sequence[OrderDemand], warehouses: Sequence[Warehouse], available: Available
     ) -> BatchAllocation:
