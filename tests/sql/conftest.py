@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -111,3 +112,19 @@ def sql_store(
     store = SqlStore(url)
     yield store
     store.dispose()
+
+
+@pytest.fixture(params=["sqlite-file", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """An empty database: a SQLite file, then PostgreSQL (skipped when unreachable)."""
+    if request.param == "sqlite-file":
+        return f"sqlite:///{tmp_path / 'shop.db'}"
+    return fresh_postgres()
+
+
+@pytest.fixture
+def engine(url: str) -> Iterator[Any]:
+    """An engine on :func:`url`'s database, disposed after the test."""
+    engine = create_engine(url)
+    yield engine
+    engine.dispose()

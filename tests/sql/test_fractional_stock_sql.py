@@ -7,14 +7,12 @@ PostgreSQL would round 1.25 kg to 1) upgrades to schema 5 with every whole quant
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, text, update
 from tests.services.conftest import stock_shop
-from tests.sql.conftest import fresh_postgres
 
 from salesorder import Money, Product, SalesApp, Settings, commands
 from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, schema, upgrade
@@ -25,20 +23,6 @@ from salesorder.exceptions import SchemaVersionError
 from salesorder.serialization import unstructure
 
 D = Decimal
-
-
-@pytest.fixture(params=["sqlite-file", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    if request.param == "sqlite-file":
-        return f"sqlite:///{tmp_path / 'shop.db'}"
-    return fresh_postgres()
-
-
-@pytest.fixture
-def engine(url: str) -> Iterator[Any]:
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def _coffee(app: SalesApp) -> None:

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import column as column_of
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy import table as table_of
 from tests.services.test_money_policy import idr, place, shop
-from tests.sql.conftest import fresh_postgres
 
 from salesorder import Money, PaymentMethod, Settings, commands
 from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, schema, upgrade
 from salesorder.bootstrap import build
 from salesorder.exceptions import SchemaVersionError
 from salesorder.serialization import unstructure
-
-
-@pytest.fixture(params=["sqlite-file", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    if request.param == "sqlite-file":
-        return f"sqlite:///{tmp_path / 'shop.db'}"
-    return fresh_postgres()
-
-
-@pytest.fixture
-def engine(url: str) -> Iterator[Any]:
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
 
 
 def _as_schema_two(engine: Any) -> None:

@@ -4,13 +4,10 @@ refusals logged, and a schema-3 database's customer messages moved into the outb
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, update
 from tests.services.conftest import stock_shop
 from tests.services.test_warehouse_flow import reserved
-from tests.sql.conftest import fresh_postgres
 
 from salesorder import commands
 from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, schema, upgrade
@@ -28,13 +25,6 @@ from salesorder.serialization import unstructure
 from salesorder.services.commands import DispatchOutbox, ListOutbox
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture(params=["sqlite-file", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
-    if request.param == "sqlite-file":
-        return f"sqlite:///{tmp_path / 'shop.db'}"
-    return fresh_postgres()
 
 
 def _item(subject: str, at: dt.datetime) -> OutboxItem:
