@@ -33,7 +33,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from salesorder.domain.common import MAX_QUANTITY, int_between, show
+from salesorder.domain.common import MAX_QUANTITY, int_between, show, text
 from salesorder.domain.common import code as _code
 from salesorder.exceptions import InvalidQuantity, QuantityOutOfRange, ValidationError
 from salesorder.numbers import decimal_isolated, to_decimal
@@ -157,7 +157,7 @@ class Unit:
     code: str = attrs.field(validator=_code)
     un_code: str = attrs.field(validator=_code)
     decimals: int = attrs.field(default=0, validator=int_between(0, MAX_QUANTITY_DECIMALS))
-    name: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(default="", validator=text)
 
     def check(self, value: object, *, what: str = "quantity") -> Quantity:
         """``value`` as a quantity of this unit.
@@ -211,7 +211,7 @@ class UnitConversion:
     unit: str = attrs.field(validator=_code)
     un_code: str = attrs.field(validator=_code)
     factor: Quantity = attrs.field(converter=quantity, validator=positive_quantity)
-    name: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(default="", validator=text)
 
     @decimal_isolated
     def to_base(self, value: object, *, what: str = "quantity") -> Quantity:
