@@ -256,3 +256,55 @@ def test_a_unit_name_that_no_database_can_store_is_refused() -> None:
         Unit(code="kg", un_code="KGM", name="kilo\x00gram")
     with pytest.raises(ValidationError, match="NUL"):
         UnitConversion(unit="box", un_code="XBX", factor=12, name="box\x00")
+
+
+def test_wave_and_parcel_arithmetic_ignores_the_callers_decimal_context() -> None:
+    # The same caller at two significant digits, on the warehouse floor: waves, picks and
+    # parcels add fractional quantities without rounding them.
+    import decimal
+
+    from salesorder.domain.warehouse import (
+        Parcel,
+        ParcelItem,
+        PickRequest,
+        WarehouseLayout,
+        packable,
+        plan_wave,
+    )
+    from salesorder.exceptions import PackExceedsPicked
+
+    at = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
+    requests = [
+        PickRequest(order_id="O1", line_id="L1", sku="COFFEE", quantity=Decimal("12.5")),
+        PickRequest(order_id="O2", line_id="L1", sku="COFFEE", quantity=Decimal("0.125")),
+    ]
+    parcel_items = (
+        ParcelItem(line_id="L1", sku="COFFEE", quantity=Decimal("12.4")),
+        ParcelItem(line_id="L1", sku="COFFEE", quantity=Decimal("0.1")),
+    )
+    with decimal.localcontext() as context:
+        context.prec = 2
+        wave = plan_wave("W1", WarehouseLayout(warehouse="JKT-1"), requests, at)
+        line = wave.line("COFFEE")
+        assert line.quantity == Decimal("12.625")
+        short = wave.confirm("COFFEE", Decimal("12.501"))
+        assert [item.short for item in short] == [Decimal("0.124")]
+        assert line.quantity == Decimal("12.625")
+        assert wave.line("COFFEE").picked == Decimal("12.501")
+        assert wave.line("COFFEE").short == Decimal("0.124")
+        assert wave.reserved() == {("O1", "L1"): Decimal("12.5"), ("O2", "L1"): Decimal("0.125")}
+        assert wave.picked("O2") == {"L1": Decimal("0.001")}
+        parcel = Parcel(
+            id="P1",
+            order_id="O1",
+            warehouse="JKT-1",
+            packed_at=at,
+            items=parcel_items,
+            weight_kg="1.5",
+            volume_cm3="12345",
+        )
+        assert parcel.units() == {"L1": Decimal("12.5")}
+        assert parcel.volumetric_weight_kg(6000) == Decimal("2.058")
+        packable("O1", {"L1": Decimal("12.5")}, {}, parcel_items)
+        with pytest.raises(PackExceedsPicked):
+            packable("O1", {"L1": Decimal("12.5")}, {"L1": Decimal("0.001")}, parcel_items)

@@ -46,7 +46,7 @@ from salesorder.exceptions import (
     PackExceedsPicked,
     ValidationError,
 )
-from salesorder.money import to_decimal
+from salesorder.money import decimal_isolated, to_decimal
 
 __all__ = [
     "DEFAULT_VOLUMETRIC_DIVISOR",
@@ -181,6 +181,7 @@ class WaveItem:
             )
 
     @property
+    @decimal_isolated
     def short(self) -> Quantity:
         """Units reserved but not found (0 until confirmed)."""
         return 0 if self.picked is None else to_quantity(self.quantity - self.picked)
@@ -195,6 +196,7 @@ class PickListLine:
     items: tuple[WaveItem, ...] = attrs.field(converter=as_tuple)
 
     @property
+    @decimal_isolated
     def quantity(self) -> Quantity:
         """Units to pick."""
         return to_quantity(sum(item.quantity for item in self.items))
@@ -205,11 +207,13 @@ class PickListLine:
         return all(item.picked is not None for item in self.items)
 
     @property
+    @decimal_isolated
     def picked(self) -> Quantity:
         """Units found (0 until confirmed)."""
         return to_quantity(sum(item.picked or 0 for item in self.items))
 
     @property
+    @decimal_isolated
     def short(self) -> Quantity:
         """Units not found."""
         return to_quantity(sum(item.short for item in self.items))
@@ -261,6 +265,7 @@ class Wave:
         """Every (SKU, item) on the pick list."""
         return [(line.sku, item) for line in self.lines for item in line.items]
 
+    @decimal_isolated
     def reserved(self) -> dict[tuple[str, str], Quantity]:
         """Units on the list per (order id, line id)."""
         units: dict[tuple[str, str], Quantity] = {}
@@ -269,6 +274,7 @@ class Wave:
             units[key] = to_quantity(units.get(key, 0) + item.quantity)
         return units
 
+    @decimal_isolated
     def picked(self, order_id: str) -> dict[str, Quantity]:
         """Units of ``order_id`` found, per line id (confirmed lines only)."""
         units: dict[str, Quantity] = {}
@@ -277,6 +283,7 @@ class Wave:
                 units[item.line_id] = to_quantity(units.get(item.line_id, 0) + item.picked)
         return units
 
+    @decimal_isolated
     def confirm(self, sku: str, picked: Quantity) -> list[WaveItem]:
         """The picker found ``picked`` units of ``sku``; returns the items left short.
 
@@ -373,6 +380,7 @@ class ParcelItem:
     quantity: Quantity = attrs.field(converter=as_quantity, validator=positive_quantity)
 
 
+@decimal_isolated
 def packable(
     order_id: str,
     picked: Mapping[str, Quantity],
@@ -426,6 +434,7 @@ class Parcel:
         if not self.items:
             raise ValidationError(f"parcel {self.id!r} of order {self.order_id!r} is empty")
 
+    @decimal_isolated
     def volumetric_weight_kg(self, divisor: int = DEFAULT_VOLUMETRIC_DIVISOR) -> Decimal:
         """Volume / ``divisor`` (the courier's cm3 per kg), to 3 decimals, rounded up."""
         if divisor <= 0:
@@ -436,6 +445,7 @@ class Parcel:
         """What couriers charge for: the larger of actual and volumetric weight."""
         return max(self.weight_kg, self.volumetric_weight_kg(divisor))
 
+    @decimal_isolated
     def units(self) -> dict[str, Quantity]:
         """Units per line id."""
         units: dict[str, Quantity] = {}
