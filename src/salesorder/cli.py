@@ -10,7 +10,9 @@ summary as text; ``--measures``: the measures over its orders as a table instead
 ``salesorder init [PATH]`` writes a starter scenario (never over an existing file without
 ``--force``), and ``salesorder schema`` prints the JSON Schema of scenario files.
 ``--database URL`` keeps the orders in a database, all or nothing (see
-:meth:`~salesorder.scenario.ScenarioRun.into_database`).
+:meth:`~salesorder.scenario.ScenarioRun.into_database`). ``salesorder db upgrade URL``
+migrates a shop's database to this salesorder's schema with the shipped Alembic revisions
+(the ``migrate`` extra) and ``salesorder db current URL`` prints where it stands.
 
 Exit status: 0 on success; 1 when a valid scenario fails while running (a step is refused,
 such as a reservation without enough stock; nothing is kept in the database); 2 when the file
@@ -144,6 +146,16 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument(
         "--all", action="store_true", help="list every item, sent and discarded ones too"
     )
+    db = sub.add_parser(
+        "db",
+        help="upgrade a shop's database to this salesorder's schema, or print its version",
+        description="Migrate the shop's database with salesorder's Alembic revisions (needs "
+        "the migrate extra). upgrade brings a database from any earlier schema (or from "
+        "nothing) to this salesorder's, each revision in its own transaction; current prints "
+        "the schema version and the Alembic revision it is at.",
+    )
+    db.add_argument("action", choices=("upgrade", "current"))
+    db.add_argument("url", metavar="URL", help="the database, e.g. sqlite:///shop.db")
     return parser
 
 
@@ -300,6 +312,27 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db(args: argparse.Namespace) -> int:
+    """The ``db`` command: upgrade the database with the shipped revisions, or say where it is."""
+    where = f"db {args.action}"
+    try:
+        from salesorder.adapters.sql import alembic as migrations  # noqa: PLC0415 - optional
+    except ModuleNotFoundError as exc:
+        _error(where, f"{exc.name} is not installed: pip install 'salesorder[migrate]'")
+        return EXIT_INVALID
+    try:
+        if args.action == "current":
+            print(migrations.current(args.url))
+            return 0
+        found = migrations.upgrade(args.url)
+        now = migrations.current(args.url)
+    except PersistenceError as exc:
+        _error(where, exc)
+        return EXIT_INVALID
+    print(f"upgraded from schema {found}: {now}" if found != now.version else f"up to date: {now}")
+    return 0
+
+
 def _schema(_args: argparse.Namespace) -> int:
     """The ``schema`` command: the shipped JSON Schema, as it is (no JSON library needed)."""
     print(shipped_schema_text(), end="")
@@ -311,6 +344,7 @@ def _command(args: argparse.Namespace) -> int:
         "outbox": _outbox,
         "schema": _schema,
         "init": _init,
+        "db": _db,
     }
     if args.command in simple:
         return simple[args.command](args)

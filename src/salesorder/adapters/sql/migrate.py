@@ -1,8 +1,20 @@
 """Bring a database written by an earlier salesorder to the current schema, data intact.
 
-:func:`upgrade` knows every step from schema 2 on. Each step runs in one transaction: a
-database is at one version or the next, never between.
+Every step from schema 1 on is here, once: :func:`step` runs one, and both ways of upgrading
+use it, the Alembic revisions shipped in ``salesorder/adapters/sql/alembic`` (one revision per
+step: ``salesorder db upgrade URL``) and :func:`upgrade`, which hands over to them when the
+``migrate`` extra is installed. Each step runs in one transaction, DDL included (on SQLite
+too, see :func:`step`): a database is at one version or the next, never between.
 
+- **0 -> 1**: an empty database gets schema 1 as salesorder 0.1.0 created it
+  (:data:`~salesorder.adapters.sql.history.SCHEMA_ONE`); only Alembic runs this step.
+- **1 -> 2**: ``so_orders.waiting_since`` and its partial index, and the tables of schema 2
+  (returns, channels, warehouse work, notifications, COD statements), with those that later
+  0.1 releases created beside schema 1 (stock ledger, credit notes, customer credit, price
+  lists, promotions, vouchers, suppliers, purchase orders) where they are missing, all as
+  schema 2 defined them (:data:`~salesorder.adapters.sql.history.ADDED_IN_TWO`). Schema 1
+  had no backorders, so no order waits for stock: ``waiting_since`` starts empty. The
+  documents need no change: every aggregate schema 1 stored reads as it is.
 - **2 -> 3**: the amount columns ``*_minor`` held minor units whose scale came from the
   currency data of the babel that wrote them (so the same rupiah amount could be stored as
   ``15000050`` or ``150001``). They become ``*_e4``, the amount times 10**4, recomputed from
@@ -28,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     Engine,
     Integer,
     MetaData,
@@ -42,7 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from salesorder.adapters.sql import schema
+from salesorder.adapters.sql import history, schema
 from salesorder.adapters.sql.mappings import QuantityType, layout
 from salesorder.domain.notifications import OutboxEntry, OutboxStatus
 from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState
@@ -50,7 +63,7 @@ from salesorder.exceptions import PersistenceError, SchemaVersionError
 from salesorder.money import decimal_isolated
 from salesorder.serialization import structure, unstructure
 
-__all__ = ["upgrade"]
+__all__ = ["ALEMBIC_VERSION_TABLE", "schema_version", "step", "upgrade"]
 
 
 def _amount(*path: str) -> Callable[[dict[str, Any]], int | None]:
@@ -69,6 +82,19 @@ def _amount(*path: str) -> Callable[[dict[str, Any]], int | None]:
     return read
 
 
+def _create_schema_one(conn: Connection) -> None:
+    history.SCHEMA_ONE.create_all(conn)
+    conn.execute(insert(schema.schema_info).values(id=1, version=1))
+
+
+def _one_to_two(conn: Connection) -> None:
+    column = history.WAITING_SINCE.table.c.waiting_since  # type: ignore[union-attr]
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.execute(text(f"ALTER TABLE so_orders ADD COLUMN {column.name} {kind}"))
+    history.WAITING_SINCE.create(conn)
+    history.ADDED_IN_TWO.create_all(conn, checkfirst=True)
+
+
 #: (table, old column, new column, where the amount is in the row's document)
 _E4_COLUMNS = (
     (schema.orders, "gross_minor", "gross_e4", _amount("pricing", "gross", "amount")),
@@ -78,7 +104,7 @@ _E4_COLUMNS = (
 )
 
 
-def _two_to_three(conn: Any) -> None:
+def _two_to_three(conn: Connection) -> None:
     for table, old, new, amount in _E4_COLUMNS:
         conn.execute(text(f"ALTER TABLE {table.name} RENAME COLUMN {old} TO {new}"))
         keys = list(table.primary_key.columns)
@@ -119,7 +145,7 @@ def outbox_item_of(entry: OutboxEntry) -> OutboxItem:
     return item
 
 
-def _three_to_four(conn: Any) -> None:
+def _three_to_four(conn: Connection) -> None:
     created = [schema.tables["outbox"], schema.tables["refused_deliveries"]]
     schema.metadata.create_all(conn, tables=created, checkfirst=True)
     if not inspect(conn).has_table(_NOTIFICATIONS.name):
@@ -145,7 +171,7 @@ _QUANTITY_COLUMNS = (
 )
 
 
-def _four_to_five(conn: Any) -> None:
+def _four_to_five(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     exact = QuantityType().load_dialect_impl(conn.dialect).compile(dialect=conn.dialect)
@@ -154,16 +180,69 @@ def _four_to_five(conn: Any) -> None:
 
 
 #: version -> the step that brings a database from it to the next version
-_STEPS: dict[int, Callable[[Any], None]] = {
+_STEPS: dict[int, Callable[[Connection], None]] = {
+    0: _create_schema_one,
+    1: _one_to_two,
     2: _two_to_three,
     3: _three_to_four,
     4: _four_to_five,
 }
 
+#: The table in which Alembic records the revisions a database is at (``salesorder db``);
+#: salesorder's own, so that a shop's Alembic history in ``alembic_version`` is left alone.
+ALEMBIC_VERSION_TABLE = "so_alembic_version"
+
+
+def schema_version(conn: Connection) -> int | None:
+    """The salesorder schema version recorded in the database, or None when there is none."""
+    if not inspect(conn).has_table(schema.schema_info.name):
+        return None
+    found = conn.execute(select(schema.schema_info.c.version)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def step(conn: Connection, version: int) -> None:
+    """Bring the database from schema ``version`` to the next one, in ``conn``'s transaction.
+
+    Runs the step and records the new version in ``so_schema``, so that a database is at
+    one version or the next, never between, when the caller commits or rolls back.
+
+    Args:
+        conn: a connection in the transaction that the step must be part of.
+        version: the version the database is at (0: empty).
+
+    Raises:
+        SchemaVersionError: there is no step from ``version``.
+    """
+    if version not in _STEPS:
+        raise SchemaVersionError(version, schema.SCHEMA_VERSION)
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite" and not getattr(dbapi, "in_transaction", True):
+        # pysqlite begins a transaction only before INSERT, UPDATE or DELETE, so a step's
+        # first DDL (ALTER TABLE, CREATE TABLE) would be committed at once, alone. SQLite's
+        # DDL is transactional: begin here, and the whole step is undone on failure.
+        conn.exec_driver_sql("BEGIN")
+    _STEPS[version](conn)
+    conn.execute(update(schema.schema_info).values(version=version + 1))
+
+
+def _alembic_installed() -> bool:
+    try:
+        import alembic  # noqa: F401, PLC0415 - the migrate extra is optional
+    except ModuleNotFoundError:
+        return False
+    return True
+
 
 @decimal_isolated
 def upgrade(url: str | Engine) -> int:
     """Upgrade the salesorder database at ``url`` to the current schema version.
+
+    With the ``migrate`` extra installed this is
+    ``salesorder.adapters.sql.alembic.upgrade`` (the database is then stamped with
+    its Alembic revision too), except that a database without a salesorder schema is
+    refused instead of created. Without it, the same steps run here, each in its own
+    transaction, on a database that Alembic never managed.
 
     Args:
         url: a SQLAlchemy URL or engine, as :class:`~salesorder.adapters.sql.SqlStore` takes.
@@ -173,27 +252,34 @@ def upgrade(url: str | Engine) -> int:
 
     Raises:
         SchemaVersionError: the database has no salesorder schema, or one this version of
-            salesorder cannot upgrade (older than 2, or newer than the current).
-        PersistenceError: the database failed mid-way; nothing was changed.
+            salesorder cannot upgrade (newer than the current).
+        PersistenceError: the database failed mid-way (every step done before it stays, the
+            failed one left nothing), or Alembic manages it and the extra is missing.
     """
+    if _alembic_installed():
+        from salesorder.adapters.sql import alembic  # noqa: PLC0415 - needs the extra
+
+        return alembic.upgrade(url, create=False)
     engine = url if isinstance(url, Engine) else create_engine(url)
     try:
-        with engine.begin() as conn:
-            found = None
-            if inspect(conn).has_table(schema.schema_info.name):
-                found = conn.execute(select(schema.schema_info.c.version)).scalar_one_or_none()
-            if found is None or (found != schema.SCHEMA_VERSION and found not in _STEPS):
-                raise SchemaVersionError(found, schema.SCHEMA_VERSION)
-            version = found
-            while version != schema.SCHEMA_VERSION:
-                _STEPS[version](conn)
-                version += 1
-                conn.execute(update(schema.schema_info).values(version=version))
+        with engine.connect() as conn:
+            found = schema_version(conn)
+            managed = inspect(conn).has_table(ALEMBIC_VERSION_TABLE)
+        if found is None or not 1 <= found <= schema.SCHEMA_VERSION:
+            raise SchemaVersionError(found, schema.SCHEMA_VERSION)
+        if managed and found != schema.SCHEMA_VERSION:
+            raise PersistenceError(
+                f"the database at schema {found} is managed by Alembic: pip install "
+                "'salesorder[migrate]' and upgrade it with salesorder db upgrade"
+            )
+        for version in range(found, schema.SCHEMA_VERSION):
+            with engine.begin() as conn:
+                step(conn, version)
     except DBAPIError as error:
         raise PersistenceError(
-            f"upgrading the salesorder schema failed, nothing was changed: {error}"
+            f"upgrading the salesorder schema failed: {error}; the failed step changed nothing"
         ) from error
     finally:
         if not isinstance(url, Engine):
             engine.dispose()
-    return int(found)
+    return found
