@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from importlib.metadata import version as _dist_version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 project = "salesorder"
 author = "salesorder developers"
@@ -12,22 +17,29 @@ release = _dist_version("salesorder")
 version = ".".join(release.split(".")[:2])
 
 extensions = [
-    "myst_parser",
+    "myst_nb",  # myst-parser and notebooks (docs/notebooks), see "myst-nb" below
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinxcontrib.mermaid",
     # No sphinx.ext.intersphinx: the docs must build offline, so links to the Python,
     # attrs and cattrs inventories cannot be fetched (see nitpick_ignore_regex below).
 ]
 
-source_suffix = {".md": "markdown"}
+source_suffix = {".md": "myst-nb"}  # myst-nb parses every page (see "myst-nb" below)
 exclude_patterns = ["_build"]
 
 # -- MyST ------------------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist"]
-# ```mermaid fences are diagrams (sphinxcontrib-mermaid), not code to highlight.
-myst_fence_as_directive = ["mermaid"]
 myst_heading_anchors = 3
+
+# -- myst-nb ---------------------------------------------------------------------------
+# myst-nb includes myst-parser. A page is a notebook only when its front matter names a
+# kernel (docs/notebooks/*.md, jupytext's MyST format); the other pages stay plain MyST and
+# are never executed. Notebooks are executed at every build, and a failing cell (one of
+# their assertions) fails it.
+nb_execution_mode = "force"
+nb_execution_timeout = 120
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
 
 # -- autodoc / napoleon ----------------------------------------------------------------
 autodoc_typehints = "description"
@@ -69,3 +81,55 @@ nitpick_ignore_regex = [
 # -- HTML ------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = f"salesorder {release}"
+
+
+# -- Images drawn at build time (salesorder.plots) -------------------------------------
+# The lifecycle diagram (lifecycle.md) and the plots (plots.md) are drawn by the library
+# when the docs build, before any page is read: nothing is fetched (no CDN, no network),
+# nothing drawn is committed, so no image can show an older table or API than the code.
+# They go to docs/_generated/ (gitignored); a file is rewritten only when its bytes change.
+# matplotlib types in signatures (TYPE_CHECKING imports) have no inventory to link to.
+nitpick_ignore_regex += [(r"py:.*", r"(matplotlib\.\S*|Axes)")]
+
+_GENERATED = Path(__file__).parent / "_generated"
+
+
+def _write(name: str, data: bytes) -> None:
+    path = _GENERATED / name
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def _draw_images(app: Sphinx) -> None:  # noqa: ARG001 - the event passes the app
+    """Draw docs/_generated/*: the lifecycle SVG and the plots of a seeded sample month."""
+    import datetime as dt  # noqa: PLC0415 - the docs build's own imports, on its first event
+    import io  # noqa: PLC0415
+
+    from salesorder import plots  # noqa: PLC0415
+    from salesorder.domain.allocation import allocate_batch  # noqa: PLC0415
+    from salesorder.services.views import measure  # noqa: PLC0415
+    from salesorder.testing.sample import month_of_orders  # noqa: PLC0415
+
+    _GENERATED.mkdir(exist_ok=True)
+    _write("lifecycle.svg", plots.lifecycle_svg().encode())
+    # The month plots.md works with: the same seed, the same orders, the same pictures.
+    month = month_of_orders(seed=0, orders=200)
+    measures = measure(month.app, promised_lead_time=dt.timedelta(days=4))
+    demands = month.demands(month.order_ids[:40])
+    batch = allocate_batch(demands, month.warehouses, month.par, month.app.allocation)
+    drawn = {
+        "cycle_times": plots.cycle_times(measures),
+        "stage_times": plots.stage_times(measures),
+        "rates_over_time": plots.rates_over_time(measures),
+        "profit_by_channel": plots.profit_by_channel(measures),
+        "allocation_map": plots.allocation_map(batch, demands, month.warehouses, cost=month.cost),
+    }
+    for name, ax in drawn.items():
+        png = io.BytesIO()
+        ax.figure.savefig(png, format="png", dpi=96, metadata={"Software": None})
+        _write(f"{name}.png", png.getvalue())
+
+
+def setup(app: Sphinx) -> None:
+    """Draw the generated images once the builder is ready, before pages are read."""
+    app.connect("builder-inited", _draw_images)

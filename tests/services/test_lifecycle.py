@@ -19,7 +19,7 @@ from salesorder import (
     SalesApp,
     commands,
 )
-from salesorder.domain.lifecycle import mermaid
+from salesorder.domain.lifecycle import drawn_transitions, mermaid
 from salesorder.domain.orders import Order
 from salesorder.domain.purchasing import ReceiptLine, Supplier, SupplierItem
 
@@ -73,9 +73,20 @@ def stock(app: SalesApp, warehouse: str, sku: str) -> tuple[int, int]:
         return item.on_hand, item.reserved
 
 
-def test_the_diagram_in_the_docs_is_the_current_table() -> None:
+def test_the_docs_show_the_diagram_drawn_from_the_table_when_they_build() -> None:
     page = (DOCS / "lifecycle.md").read_text(encoding="utf-8")
-    assert f"```mermaid\n{mermaid()}```" in page, "run the snippet in docs/lifecycle.md again"
+    assert "```{image} _generated/lifecycle.svg\n" in page
+    assert "plots.lifecycle_svg().encode()" in (DOCS / "conf.py").read_text(encoding="utf-8")
+
+
+def test_mermaid_draws_every_move_of_the_table_with_its_guard() -> None:
+    lines = mermaid().splitlines()
+    assert lines[:2] == ["stateDiagram-v2", "    [*] --> new"]
+    assert lines[-3:] == ["    completed --> [*]", "    cancelled --> [*]", "    refunded --> [*]"]
+    assert len(lines) == 2 + len(drawn_transitions()) + 3
+    assert "    new --> confirmed: confirm [has lines, an address and a current price]" in lines
+    assert "    on_hold --> processing: release [back to where it was held]" in lines
+    assert "    processing --> confirmed: unreserve" in lines
 
 
 def test_a_hold_returns_the_order_to_where_it_was(app: SalesApp) -> None:

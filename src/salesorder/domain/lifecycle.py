@@ -10,8 +10,9 @@ shows them.
 Releasing a hold returns the order to the status it was held in: that one transition is not a
 fixed target, and :data:`RETURNS_TO_HELD` names it.
 
-The table is drawn by :func:`mermaid` (the docs include the drawing; the suite checks it is
-current). The seed CRM's simple view (New, Processing, Completed) is :func:`simple_status`.
+The moves a diagram shows are :func:`drawn_transitions`: the docs draw them as SVG when they
+build (:func:`salesorder.plots.lifecycle_svg`), and :func:`mermaid` gives them as Mermaid
+text. The seed CRM's simple view (New, Processing, Completed) is :func:`simple_status`.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ __all__ = [
     "GUARDS",
     "HOLDABLE",
     "IN_WAREHOUSE",
+    "RELEASE_NOTE",
     "RETURNS_TO_HELD",
     "TERMINAL",
     "TRANSITIONS",
     "OrderAction",
     "OrderStatus",
     "StatusChange",
+    "drawn_transitions",
     "mermaid",
     "next_status",
     "replay",
@@ -257,28 +260,50 @@ def simple_status(status: OrderStatus) -> str:
     return _SIMPLE.get(status, "Processing")
 
 
-def mermaid() -> str:
-    """The transition table as a Mermaid ``stateDiagram-v2``, guards in the edge labels.
+#: What a diagram says of a release from hold, whose target is not fixed.
+RELEASE_NOTE = "back to where it was held"
+
+
+def drawn_transitions() -> list[tuple[OrderStatus, OrderStatus, tuple[OrderAction, ...]]]:
+    """The moves the lifecycle diagrams draw: ``(from, to, actions)``, in status order.
 
     Payments and edits, which never change the status, are left out to keep the drawing
-    readable; :data:`TRANSITIONS` lists them. Refunds are money movements allowed whenever
-    something was paid; the one that gives everything back after a return is drawn.
+    readable (:data:`TRANSITIONS` lists them), and so are amendments that keep it. A release
+    from hold is drawn to each status an order can be held in (:data:`RETURNS_TO_HELD`).
+    Refunds are money movements allowed whenever something was paid; the one that gives
+    everything back after a return is drawn.
     """
-    lines = ["stateDiagram-v2", f"    [*] --> {_S.NEW.value}"]
     quiet = {_A.PAY, _A.EDIT}
-    edges: dict[tuple[OrderStatus, OrderStatus], list[str]] = {}
+    edges: dict[tuple[OrderStatus, OrderStatus], list[OrderAction]] = {}
     for (before, action), after in TRANSITIONS.items():
         if action in quiet or (action is _A.AMEND and before is after):
             continue
-        label = action.value if action not in GUARDS else f"{action.value} [{GUARDS[action]}]"
-        edges.setdefault((before, after), []).append(label)
+        edges.setdefault((before, after), []).append(action)
     for status in sorted(HOLDABLE, key=list(OrderStatus).index):
-        edges.setdefault((_S.ON_HOLD, status), []).append(
-            f"{_A.RELEASE.value} [back to where it was held]"
-        )
+        edges.setdefault((_S.ON_HOLD, status), []).append(_A.RELEASE)
     order = list(OrderStatus)
-    for before, after in sorted(edges, key=lambda e: (order.index(e[0]), order.index(e[1]))):
-        lines.append(f"    {before.value} --> {after.value}: {' / '.join(edges[before, after])}")
+    return [
+        (before, after, tuple(edges[before, after]))
+        for before, after in sorted(edges, key=lambda e: (order.index(e[0]), order.index(e[1])))
+    ]
+
+
+def mermaid() -> str:
+    """The transition table as a Mermaid ``stateDiagram-v2``, guards in the edge labels.
+
+    The edges are :func:`drawn_transitions`; completed and the terminal statuses end the
+    diagram.
+    """
+    lines = ["stateDiagram-v2", f"    [*] --> {_S.NEW.value}"]
+    for before, after, actions in drawn_transitions():
+        labels = [
+            f"{action.value} [{RELEASE_NOTE if action is _A.RELEASE else GUARDS[action]}]"
+            if action in GUARDS or action is _A.RELEASE
+            else action.value
+            for action in actions
+        ]
+        lines.append(f"    {before.value} --> {after.value}: {' / '.join(labels)}")
+    order = list(OrderStatus)
     lines.extend(
         f"    {status.value} --> [*]"
         for status in sorted(TERMINAL | {_S.COMPLETED}, key=order.index)
