@@ -119,7 +119,7 @@ def build(
     clock = ManualClock(start)
     bus = InMemoryEventBus()
     sender = chosen.notifications or InMemoryOutbox()
-    notifier = Notifier(uow, sender, clock, locale=settings.locale)
+    notifier = Notifier(uow, sender, clock, locale=settings.locale, templates=settings.templates)
     bus.subscribe(DomainEvent, notifier.publish)
     return SalesApp(
         uow=uow,

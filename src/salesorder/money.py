@@ -38,6 +38,7 @@ from salesorder.exceptions import (
     CurrencyMismatch,
     FloatMoneyError,
     TooManyDigits,
+    ValidationError,
 )
 from salesorder.numbers import (
     DECIMAL_CONTEXT,
@@ -466,7 +467,7 @@ def split_evenly(total: Money, parts: int) -> list[Money]:
 
 
 @decimal_isolated
-def format_money(money: Money, locale: str = "en_US") -> str:
+def format_money(money: Money, locale: str = "en_US", *, digits: int | None = None) -> str:
     """Format ``money`` for people in ``locale``: CLDR's pattern, the library's digits.
 
     >>> format_money(Money.of("1250000", "IDR"), "id_ID")
@@ -476,8 +477,15 @@ def format_money(money: Money, locale: str = "en_US") -> str:
     installed CLDR's, which change between babel releases), or ``digits`` when given.
     Display rounds half-even to them; round explicitly before formatting when the rounding
     matters.
+
+    Raises:
+        ValidationError: ``digits`` is not a whole number from 0 to 28.
     """
-    return _format(money, locale, money.info.digits)
+    if digits is None:
+        return _format(money, locale, money.info.digits)
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 28:
+        raise ValidationError(f"format_money of {money}: digits must be 0 to 28, got {digits!r}")
+    return _format(money, locale, digits)
 
 
 def _format(money: Money, locale: str, digits: int) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "legal_bases",
     "preview_values",
     "quantity_text",
+    "render_body",
     "render_html",
 ]
 
@@ -182,11 +183,21 @@ def render_html(
     """
     if templates is not None:
         return templates.render(INVOICE_PREVIEW, locale, preview_values(document, locale))
+    language = locale.split("_", maxsplit=1)[0]
+    t = LABELS.get(language, LABELS["en"])
+    title = html.escape(f"{heading(document, t)[0]} {document.number or t['draft']}")
+    return (
+        f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
+        f"<title>{title}</title></head><body>{render_body(document, locale)}</body></html>"
+    )
+
+
+def render_body(document: Invoice | CreditNote, locale: str = "en_US") -> str:
+    """What :func:`render_html`'s page shows, as an HTML fragment to embed (a notebook's)."""
     from babel.dates import format_date  # noqa: PLC0415 - babel data loads on first use
     from babel.numbers import format_percent  # noqa: PLC0415
 
-    language = locale.split("_", maxsplit=1)[0]
-    t = LABELS.get(language, LABELS["en"])
+    t = LABELS.get(locale.split("_", maxsplit=1)[0], LABELS["en"])
     title, corrects = heading(document, t)
     number = document.number or t["draft"]
 
@@ -219,9 +230,7 @@ def render_html(
     )
     legal_head = "" if legal is None else f"<th>{t['legal_base']}</th>"
     return (
-        f"<!DOCTYPE html><html lang='{language}'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)} {html.escape(number)}</title></head><body>"
-        + "".join(head)
+        "".join(head)
         + _party(document.seller, t["seller"], t["tax_id"])
         + _party(document.buyer, t["buyer"], t["tax_id"])
         + f"<table class='lines'><tr><th>{t['item']}</th><th>{t['qty']}</th>"
@@ -231,5 +240,4 @@ def render_html(
         f"<th>{t['tax']}</th></tr>{taxes}</table>"
         + f"<p class='totals'>{t['net']}: {money(document.net)}<br>{t['tax']}: "
         f"{money(document.tax)}<br><strong>{t['gross']}: {money(document.gross)}</strong></p>"
-        + "</body></html>"
     )

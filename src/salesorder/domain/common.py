@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import importlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -30,6 +31,7 @@ from salesorder.money import Money, to_decimal
 from salesorder.numbers import MAX_AMOUNT, MAX_DIGITS
 
 __all__ = [
+    "DISPLAY",
     "MAX_CODE_LENGTH",
     "MAX_DAYS",
     "MAX_JSON_DEPTH",
@@ -42,11 +44,13 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "MIN_RATE",
     "Held",
+    "Shown",
     "as_tuple",
     "aware_datetime",
     "boolean",
     "code",
     "date",
+    "display",
     "each",
     "instance_of",
     "int_between",
@@ -437,6 +441,34 @@ class Held(Generic[T]):
             return self
         value = getattr(getattr(instance, self.part), self.name)
         return value if self.copy is None else self.copy(value)
+
+
+#: The package that shows domain objects to people. It depends on the domain, so the domain
+#: names it and imports it on first use (as ``services.app`` finds its handlers): nothing
+#: here depends on its code, and ``import salesorder`` does not load it.
+DISPLAY = "salesorder.display"
+
+
+def display(name: str) -> Callable[..., Any]:
+    """The function ``name`` of ``DISPLAY``'s package (``short_repr``, ``to_html``...)."""
+    found: Callable[..., Any] = getattr(importlib.import_module(DISPLAY), name)
+    return found
+
+
+class Shown:
+    """Mixin: a short ``repr`` and a notebook rendering, both by :mod:`salesorder.display`.
+
+    A class that mixes it in tells attrs ``repr=False``; it has no fields, so equality,
+    hashing and serialization are unchanged.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(display("short_repr")(self))
+
+    def _repr_html_(self) -> str:
+        return str(display("to_html")(self))
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

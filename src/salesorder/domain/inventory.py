@@ -27,7 +27,7 @@ from typing import Protocol, overload
 
 import attrs
 
-from salesorder.domain.common import aware_datetime, code, non_negative_int, positive_int
+from salesorder.domain.common import Shown, aware_datetime, code, non_negative_int, positive_int
 from salesorder.domain.units import (
     MAX_QUANTITY_DECIMALS,
     Quantity,
@@ -109,8 +109,8 @@ class MovementKind(str, enum.Enum):
     TRANSFER_OUT = "transfer_out"
 
 
-@attrs.frozen(kw_only=True)
-class StockMovement:
+@attrs.frozen(kw_only=True, repr=False)
+class StockMovement(Shown):
     """One entry of the stock ledger of (``warehouse``, ``sku``), numbered by ``seq`` from 1.
 
     ``on_hand_change`` and ``reserved_change`` are signed exact quantities (in the product's
@@ -135,8 +135,8 @@ class StockMovement:
         return (self.warehouse, self.sku, self.seq)
 
 
-@attrs.define(kw_only=True)
-class StockItem:
+@attrs.define(kw_only=True, repr=False)
+class StockItem(Shown):
     """On hand and reserved units of one SKU in one warehouse.
 
     Every level is an exact quantity in the product's unit (an ``int`` for whole units, a

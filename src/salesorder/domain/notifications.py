@@ -23,7 +23,7 @@ from typing import Protocol
 
 import attrs
 
-from salesorder.domain.common import aware_datetime, non_empty
+from salesorder.domain.common import Shown, aware_datetime, non_empty
 from salesorder.domain.events import (
     DeliveryFailed,
     DomainEvent,
@@ -353,8 +353,8 @@ class OutboxStatus(str, enum.Enum):
     FAILED = "failed"
 
 
-@attrs.define(kw_only=True)
-class OutboxEntry:
+@attrs.define(kw_only=True, repr=False)
+class OutboxEntry(Shown):
     """A message and what became of it; failed entries are kept and retried."""
 
     message: Message

@@ -20,7 +20,7 @@ from salesorder.domain.allocation import Pick
 from salesorder.domain.amendments import Amendment, check_amendment
 from salesorder.domain.balance import OrderBalance
 from salesorder.domain.channels import Channel
-from salesorder.domain.common import Held, aware_datetime, code
+from salesorder.domain.common import Held, Shown, aware_datetime, code
 from salesorder.domain.customers import Address
 from salesorder.domain.fulfilment import FulfilmentRecord, LineFulfilment
 from salesorder.domain.lifecycle import OrderAction, OrderStatus, StatusChange
@@ -47,8 +47,8 @@ def _currency(_instance: object, _attribute: object, value: str) -> None:
     currency_info(value)
 
 
-@attrs.define(kw_only=True)
-class Order:
+@attrs.define(kw_only=True, repr=False)
+class Order(Shown):
     """A sales order from any channel; see the module docstring for its invariants.
 
     Build a new one with :meth:`new`. What it is for is :attr:`contents`, where it is in its

@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from salesorder.domain.channels import Listing
-from salesorder.domain.common import aware_datetime, non_empty
+from salesorder.domain.common import Shown, aware_datetime, non_empty
 from salesorder.domain.notifications import Message
 from salesorder.domain.units import Quantity
 from salesorder.domain.units import quantity as as_quantity
@@ -170,8 +170,8 @@ def _optional_at(instance: object, attribute: attrs.Attribute[Any], value: Any) 
         aware_datetime(instance, attribute, value)
 
 
-@attrs.define(kw_only=True)
-class OutboxItem:
+@attrs.define(kw_only=True, repr=False)
+class OutboxItem(Shown):
     """A call waiting to be made, being made, made, or given up; see the module docstring."""
 
     call: Call

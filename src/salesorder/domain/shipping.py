@@ -24,6 +24,7 @@ import attrs
 
 from salesorder.domain.catalog import Dimensions
 from salesorder.domain.common import (
+    Shown,
     as_tuple,
     aware_datetime,
     code,
@@ -305,8 +306,8 @@ def _event_id(event: TrackingEvent) -> str:
     return f"{event.tracking_number}/{event.status.value}/{event.at.isoformat()}"
 
 
-@attrs.frozen(kw_only=True)
-class TrackingEvent:
+@attrs.frozen(kw_only=True, repr=False)
+class TrackingEvent(Shown):
     """A status update from a courier.
 
     ``event_id`` is the courier's id for the update; a redelivered update carries the same
@@ -402,8 +403,8 @@ class TrackingUpdate:
         return self.before != self.after
 
 
-@attrs.define(kw_only=True)
-class Shipment:
+@attrs.define(kw_only=True, repr=False)
+class Shipment(Shown):
     """A parcel of one order booked with a courier."""
 
     id: str = attrs.field(validator=code)

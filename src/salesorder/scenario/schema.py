@@ -222,8 +222,8 @@ class _Builder:
         properties: dict[str, Any] = {}
         required: list[str] = []
         for field in attrs.fields(cls):
-            if not field.init:
-                continue
+            if not field.init or field.metadata.get("json", True) is False:
+                continue  # not set by a document (a field that holds code, not data)
             schema = self.of(self.hints[cls][field.name])
             if _has_validator(field, code):
                 schema = {**schema, "minLength": 1, "maxLength": MAX_CODE_LENGTH,

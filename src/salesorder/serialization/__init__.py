@@ -298,8 +298,21 @@ def _dict_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], An
     return structure
 
 
+def _code_only(type_: Any) -> dict[str, Any]:
+    """Overrides that leave out the fields marked ``metadata={"json": False}``.
+
+    Such a field holds code, not data (``Settings.templates``, a shop's template renderer):
+    it is never written, and a document that names it is refused as having an unknown key.
+    """
+    return {
+        field.name: override(omit=True)
+        for field in attrs.fields(type_)
+        if field.metadata.get("json", True) is False
+    }
+
+
 def _attrs_factory(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    inner = make_dict_structure_fn(type_, conv)
+    inner = make_dict_structure_fn(type_, conv, **_code_only(type_))
     name = getattr(type_, "__name__", repr(type_))
 
     def structure(value: Any, cls: Any) -> Any:
@@ -452,6 +465,10 @@ def make_converter() -> cattrs.Converter:
     )
     register_order(conv, _attrs_factory)
     _register_quiet_defaults(conv)
+    conv.register_unstructure_hook_factory(
+        lambda t: attrs.has(t) and bool(_code_only(t)),
+        lambda t: make_dict_unstructure_fn(t, conv, **_code_only(t)),
+    )
     return conv
 
 

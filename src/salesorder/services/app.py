@@ -19,25 +19,34 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
+from salesorder import logs
 from salesorder.domain.allocation import AllocationStrategy, LowestCost
 from salesorder.domain.calendar import BusinessCalendar
 from salesorder.domain.common import boolean, instance_of
 from salesorder.domain.customers import Address
 from salesorder.domain.events import DomainEvent
 from salesorder.domain.invoicing import InvoiceRule, Party
+from salesorder.domain.notifications import MessageTemplates
 from salesorder.domain.outbox import CallKind, RetryPolicy
 from salesorder.domain.pricing import TaxMode
 from salesorder.domain.tax import TaxTable, default_tax_table
 from salesorder.domain.terms import PaymentTerms
-from salesorder.exceptions import ConcurrencyConflict, NotFound, ValidationError
+from salesorder.exceptions import (
+    ConcurrencyConflict,
+    NotFound,
+    PersistenceError,
+    SalesOrderError,
+    ValidationError,
+)
 from salesorder.money import (
     CashRounding,
     MoneyPolicy,
@@ -53,10 +62,12 @@ from salesorder.ports.marketplaces import MarketplaceGateway
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.commands import Command
 from salesorder.services.notifications import Notifier
+from salesorder.services.summary import AppSummary, summarize
 
 __all__ = [
     "SalesApp",
     "Settings",
+    "ShopTemplates",
     "Transaction",
     "jittered_backoff",
     "shipped_handlers",
@@ -72,6 +83,22 @@ def _default_seller() -> Party:
         address=Address(line1="Jl. Sudirman 1", city="Jakarta", country="ID"),
         tax_id="01.300.066.6-091.000",
     )
+
+
+class ShopTemplates(MessageTemplates, Protocol):
+    """What :attr:`Settings.templates` renders with: the notifications and the invoice preview.
+
+    :class:`salesorder.documents.templating.JinjaTemplates` is one: ``message`` renders a
+    notification, ``render`` a template by name (``"invoice/preview.html"``).
+    """
+
+    def render(self, name: str, locale: str, values: Mapping[str, Any]) -> str:
+        """Template ``name`` rendered in ``locale`` with ``values``.
+
+        Raises:
+            TemplateError: the template cannot be rendered.
+        """
+        ...
 
 
 @attrs.frozen(kw_only=True)
@@ -106,6 +133,12 @@ class Settings:
         calendar: the shop's business days (weekends, public holidays, its own closed
             days): payment due dates that fall on a closed day move as it says; None: no
             date moves. See :mod:`salesorder.domain.calendar`.
+        templates: the shop's templates for the customer notifications and the invoice
+            preview (:class:`~salesorder.documents.templating.JinjaTemplates`, the
+            ``templates`` extra), given once: :func:`salesorder.bootstrap.build` hands them
+            to the notifier and :func:`salesorder.services.views.invoice_preview` renders
+            with them; None: the built-in renderers. Not part of a scenario file. See
+            ``docs/templates.md``.
     """
 
     currency: str = attrs.field(default="IDR", validator=lambda _s, _a, code: currency_info(code))
@@ -126,6 +159,21 @@ class Settings:
     calendar: BusinessCalendar | None = attrs.field(
         default=None, validator=attrs.validators.optional(instance_of(BusinessCalendar))
     )
+    # Code, not data: kept out of JSON and scenario files (salesorder.serialization).
+    templates: ShopTemplates | None = attrs.field(default=None, metadata={"json": False})
+
+    @templates.validator
+    def _renders_both(
+        self, _attribute: attrs.Attribute[ShopTemplates | None], value: object
+    ) -> None:
+        if value is None:
+            return
+        if not all(callable(getattr(value, name, None)) for name in ("message", "render")):
+            raise ValidationError(
+                "Settings.templates takes templates for the notifications and the invoice "
+                "preview (a salesorder.documents.templating.JinjaTemplates) or None, got "
+                f"{type(value).__name__}"
+            )
 
     @money.validator
     def _one_policy_per_currency(
@@ -210,6 +258,47 @@ def jittered_backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** (attempt - 1))))  # noqa: S311 - not crypto
 
 
+def _name(command: object) -> str:
+    return type(command).__name__
+
+
+def _extra(
+    command: object,
+    attempt: int,
+    *,
+    error: BaseException | None = None,
+    result: str | None = None,
+) -> dict[str, Any]:
+    """The ``extra`` of a command's record: its order (when it names one), name and attempt."""
+    order_id = getattr(command, "order_id", None)
+    return logs.context(
+        order_id=order_id if isinstance(order_id, str) else None,
+        command=_name(command),
+        attempt=attempt,
+        error=error,
+        result=result,
+    )
+
+
+def _log_conflict(
+    log: logging.Logger, command: object, attempt: int, retries: int, conflict: BaseException
+) -> None:
+    """A conflict is a WARNING: retried while retries are left, else given up."""
+    if not log.isEnabledFor(logging.WARNING):
+        return
+    if attempt > retries:
+        what = f"gave up after {attempt} attempts"
+    else:
+        what = f"retrying (attempt {attempt + 1} of {retries + 1})"
+    log.warning(
+        "%s conflicted, %s: %s",
+        _name(command),
+        what,
+        conflict,
+        extra=_extra(command, attempt, error=conflict),
+    )
+
+
 @attrs.define(kw_only=True)
 class SalesApp:
     """The order-to-cash application; see the module docstring."""
@@ -254,16 +343,43 @@ class SalesApp:
             handler = self.handlers[type(command)]
         except KeyError:
             raise TypeError(f"{type(command).__name__} is not a salesorder command") from None
-        attempts = self.retries
+        log = logs.logger(logs.command_area(type(command)))
+        attempt = 1
         while True:
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("%s started", _name(command), extra=_extra(command, attempt))
             try:
                 result: R = handler(self, command)
-            except ConcurrencyConflict:  # noqa: PERF203 - a retry loop is the point
-                if attempts <= 0:
+            except ConcurrencyConflict as conflict:
+                _log_conflict(log, command, attempt, self.retries, conflict)
+                if attempt > self.retries:
                     raise
-                attempts -= 1
-                self.backoff(self.retries - attempts)
+                self.backoff(attempt)
+                attempt += 1
+            except SalesOrderError as refusal:
+                # Bad input or a rule is INFO (the caller has the error); a store that
+                # failed is WARNING.
+                level = logging.WARNING if isinstance(refusal, PersistenceError) else logging.INFO
+                if log.isEnabledFor(level):
+                    log.log(
+                        level,
+                        "%s %s: %s: %s",
+                        _name(command),
+                        "failed" if level == logging.WARNING else "refused",
+                        type(refusal).__name__,
+                        refusal,
+                        extra=_extra(command, attempt, error=refusal),
+                    )
+                raise
             else:
+                if log.isEnabledFor(logging.INFO):
+                    done = result if isinstance(result, str) else None
+                    log.info(
+                        "%s done%s",
+                        _name(command),
+                        f": {done}" if done is not None else "",
+                        extra=_extra(command, attempt, result=done),
+                    )
                 return result
 
     @contextmanager
@@ -295,3 +411,24 @@ class SalesApp:
             return self.marketplaces[channel]
         except KeyError:
             raise NotFound("marketplace channel", channel) from None
+
+    # -- for people: a read-only summary, and how a notebook shows the application -------
+
+    def summary(self) -> AppSummary:
+        """Orders by status, stock per SKU, money due and the outbox, read in one unit of work.
+
+        Read-only: nothing is changed. The summary renders itself in the shop's locale.
+        """
+        with self.uow() as uow:
+            return summarize(uow, at=self.clock.now(), locale=self.settings.locale)
+
+    def __repr__(self) -> str:
+        summary, settings = self.summary(), self.settings
+        orders, skus = summary.order_count, len(summary.stock)
+        return (
+            f"<SalesApp {settings.currency} {settings.locale}: {orders} "
+            f"order{'' if orders == 1 else 's'}, {skus} SKU{'' if skus == 1 else 's'}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()

@@ -17,11 +17,13 @@ shop's), and sends it through the :class:`~salesorder.ports.notifications.Notifi
 from __future__ import annotations
 
 import itertools
+import logging
 import random
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from salesorder import logs
 from salesorder.domain.customers import Customer
 from salesorder.domain.events import DomainEvent
 from salesorder.domain.notifications import (
@@ -86,6 +88,20 @@ def entry_of(item: OutboxItem) -> OutboxEntry:
         attempts=item.attempts,
         last_error=item.last_error,
         sent_at=item.sent_at,
+    )
+
+
+def _log() -> logging.Logger:
+    return logs.logger(logs.NOTIFICATIONS)
+
+
+def _extra(item: OutboxItem, error: BaseException | None = None) -> dict[str, Any]:
+    message = item.call.message
+    return logs.context(
+        order_id=message.order_id if message is not None else None,
+        key=item.key,
+        attempt=item.attempts or None,
+        error=error,
     )
 
 
@@ -174,7 +190,7 @@ class Notifier:
                 tracking_link=self.tracking_link,
             )
             text = self.templates.message(kind, locale, values)
-            entries = []
+            entries: list[OutboxItem] = []
             for channel in wanted:
                 recipient = _recipient(channel, customer, order)
                 if not recipient or (customer and channel.value in customer.opt_out):
@@ -197,17 +213,28 @@ class Notifier:
             try:
                 uow.commit()
             except UniquenessConflict:  # another process wrote them first: it sends them
+                if _log().isEnabledFor(logging.DEBUG):
+                    _log().debug(
+                        "messages of %s for order %s written by another process first",
+                        type(event).__name__,
+                        order.id,
+                        extra=logs.context(order_id=order.id),
+                    )
                 return []
+            if _log().isEnabledFor(logging.DEBUG):
+                for entry in entries:
+                    _log().debug("message %s written", entry.key, extra=_extra(entry))
             return entries
 
     def _send(self, entry: OutboxItem) -> None:
         message = entry.call.message
         if message is None:
             return
+        failure: NotificationFailed | None = None
         try:
             self.sender.send(message)
         except NotificationFailed as error:
-            outcome, note = False, str(error)
+            outcome, note, failure = False, str(error), error
         else:
             outcome, note = True, ""
         with self.uow() as uow:
@@ -224,6 +251,24 @@ class Notifier:
                 )
             uow.commit()
         entry.state, entry.attempts = stored.state, stored.attempts
+        log = _log()
+        if failure is None:
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "message %s sent to %s (attempt %d)",
+                    entry.key,
+                    message.channel.value,
+                    stored.attempts,
+                    extra=_extra(stored),
+                )
+        elif log.isEnabledFor(logging.WARNING):
+            log.warning(
+                "message %s failed (attempt %d), kept for a retry: %s",
+                entry.key,
+                stored.attempts,
+                note,
+                extra=_extra(stored, failure),
+            )
 
     def handle(self, event: DomainEvent) -> list[Message]:
         """Write and send the messages ``event`` gives; returns the new ones (none on repeat)."""
@@ -245,6 +290,18 @@ class Notifier:
         except Exception as error:  # a broad catch on purpose: see the docstring
             with self._lock:
                 self.unhandled.append((event, f"{type(error).__name__}: {error}"))
+            order_id = getattr(event, "order_id", None)
+            _log().error(
+                "%s of order %s not handled, kept for Notifier.retry: %s: %s",
+                type(event).__name__,
+                order_id,
+                type(error).__name__,
+                error,
+                exc_info=error,
+                extra=logs.context(
+                    order_id=order_id if isinstance(order_id, str) else None, error=error
+                ),
+            )
 
     def retry(self) -> int:
         """Handle unhandled events again, then send every message not sent yet.

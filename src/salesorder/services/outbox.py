@@ -25,11 +25,13 @@ or a worker loop). The operator's commands list, retry and discard items.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
+from salesorder import logs
 from salesorder.domain.outbox import Call, DispatchReport, OutboxItem, OutboxState
 from salesorder.exceptions import (
     ConcurrencyConflict,
@@ -75,6 +77,21 @@ class Sent:
 Sender = Callable[[SalesApp, Call], Sent]
 
 
+def _log() -> logging.Logger:
+    return logs.logger(logs.OUTBOX)
+
+
+def _extra(item: OutboxItem, error: BaseException | None = None) -> dict[str, Any]:
+    """An item's ``extra``: its key, the attempt just made, and a message's order."""
+    message = item.call.message
+    return logs.context(
+        order_id=message.order_id if message is not None else None,
+        key=item.key,
+        attempt=item.attempts or None,
+        error=error,
+    )
+
+
 def enqueue(tx: Transaction, call: Call) -> OutboxItem | None:
     """Write ``call`` to the outbox in ``tx``; None when an item with its key exists.
 
@@ -86,6 +103,8 @@ def enqueue(tx: Transaction, call: Call) -> OutboxItem | None:
     item = OutboxItem(call=call, written_at=tx.now, seq=len(tx.outbox) + 1)
     tx.uow.outbox.add(item)
     tx.outbox.append(item.key)
+    if _log().isEnabledFor(logging.DEBUG):
+        _log().debug("outbox %s written", item.key, extra=_extra(item))
     return item
 
 
@@ -116,7 +135,13 @@ def _take(app: SalesApp, key: str) -> OutboxItem | None:
             uow.commit()
             return item
     except ConcurrencyConflict:
+        if _log().isEnabledFor(logging.DEBUG):
+            _log().debug("outbox %s skipped: another dispatcher took it", key, extra=_key(key))
         return None  # another dispatcher took it first
+
+
+def _key(key: str) -> dict[str, Any]:
+    return logs.context(key=key)
 
 
 #: Refusals no retry can cure: the item is dead-lettered at once.
@@ -142,12 +167,56 @@ def _record(app: SalesApp, key: str, outcome: Sent | BaseException) -> OutboxSta
                         app.random(),
                         final=isinstance(outcome, _FINAL),
                     )
-                return item.state
-        except ConcurrencyConflict:  # noqa: PERF203 - a retry loop is the point
+                recorded = item
+        except ConcurrencyConflict as conflict:  # noqa: PERF203 - a retry loop is the point
+            if _log().isEnabledFor(logging.WARNING):
+                _log().warning(
+                    "outbox %s: recording the outcome conflicted, %s: %s",
+                    key,
+                    "gave up" if attempts <= 0 else "retrying",
+                    conflict,
+                    extra=logs.context(key=key, error=conflict),
+                )
             if attempts <= 0:
                 raise
             attempts -= 1
             app.backoff(app.retries - attempts)
+        else:
+            _log_outcome(recorded, outcome)
+            return recorded.state
+
+
+def _log_outcome(item: OutboxItem, outcome: Sent | BaseException) -> None:
+    """Sent is INFO, failed (due again) WARNING, dead-lettered ERROR."""
+    log = _log()
+    if isinstance(outcome, Sent):
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "outbox %s sent (attempt %d)%s",
+                item.key,
+                item.attempts,
+                f": {outcome.result}" if outcome.result else "",
+                extra=_extra(item),
+            )
+    elif item.state is OutboxState.DEAD:
+        log.error(
+            "outbox %s dead after attempt %d: %s: %s",
+            item.key,
+            item.attempts,
+            type(outcome).__name__,
+            outcome,
+            extra=_extra(item, outcome),
+        )
+    elif log.isEnabledFor(logging.WARNING):
+        log.warning(
+            "outbox %s failed (attempt %d), due again at %s: %s: %s",
+            item.key,
+            item.attempts,
+            item.next_attempt_at.isoformat() if item.next_attempt_at else "once due",
+            type(outcome).__name__,
+            outcome,
+            extra=_extra(item, outcome),
+        )
 
 
 def _send(app: SalesApp, item: OutboxItem) -> Sent | BaseException:
@@ -194,8 +263,16 @@ def dispatch_now(app: SalesApp, keys: list[str]) -> None:
     Called by :meth:`SalesApp.transaction` after a commit: the command has committed, so
     nothing here may look like its failure.
     """
-    with contextlib.suppress(SalesOrderError):  # the items stay pending for DispatchOutbox
+    try:
         dispatch(app, keys=keys)
+    except SalesOrderError as error:  # the items stay pending for DispatchOutbox
+        _log().warning(
+            "outbox dispatch after commit failed, %d item(s) left for DispatchOutbox: %s: %s",
+            len(keys),
+            type(error).__name__,
+            error,
+            extra=logs.context(key=keys[0] if len(keys) == 1 else None, error=error),
+        )
 
 
 # -- the operator's commands ---------------------------------------------------------------
@@ -227,6 +304,8 @@ def retry_outbox(app: SalesApp, command: RetryOutbox) -> DispatchReport:
         ]
         for key in keys:
             tx.uow.outbox.get(key).retry()
+    for key in keys:
+        _log().info("outbox %s made due again by an operator", key, extra=_key(key))
     if not command.send:
         return DispatchReport()
     return dispatch(app, keys=keys)
@@ -241,3 +320,9 @@ def discard_outbox(app: SalesApp, command: DiscardOutbox) -> None:
     """
     with app.transaction() as tx:
         tx.uow.outbox.get(command.key).discard(command.reason)
+    _log().info(
+        "outbox %s discarded by an operator: %s",
+        command.key,
+        command.reason,
+        extra=_key(command.key),
+    )

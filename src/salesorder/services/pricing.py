@@ -10,6 +10,9 @@ shipping promotions, by the same rules and for the same date, channel and custom
 
 from __future__ import annotations
 
+import logging
+
+from salesorder import logs
 from salesorder.domain.events import OrderPriced
 from salesorder.domain.orders import Order
 from salesorder.domain.pricelists import PricingContext
@@ -99,6 +102,17 @@ def price(app: SalesApp, tx: Transaction, order: Order) -> tuple[PricedOrder, li
         promotions=uow.promotions.list(),
         vouchers=vouchers,
     )
+    # DEBUG and once per order, never per line: pricing runs at every order edit.
+    log = logs.logger(logs.PRICING)
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "order %s priced: %d line(s), %s %s gross",
+            order.id,
+            len(priced.lines),
+            priced.gross.amount,
+            priced.currency,
+            extra=logs.context(order_id=order.id),
+        )
     return priced, vouchers
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "expected_payout_of",
     "expected_payouts",
     "incoming",
+    "invoice_preview",
     "ledger",
     "measure",
     "packing_slip",
@@ -178,6 +179,32 @@ def packing_slip(app: SalesApp, parcel_id: str) -> str:
         parcel = uow.parcels.get(parcel_id)
         names = {item.sku: uow.products.get(item.sku).name for item in parcel.items}
         return parcel.packing_slip(names)
+
+
+def invoice_preview(app: SalesApp, document_id: str, locale: str | None = None) -> str:
+    """The HTML preview of invoice or credit note ``document_id`` in ``locale``.
+
+    ``locale`` defaults to the shop's (``Settings.locale``). The page is the shop's
+    ``invoice/preview.html`` when ``Settings.templates`` is set, else the built-in one
+    (:func:`~salesorder.documents.preview.render_html`).
+
+    Raises:
+        NotFound: no invoice or credit note has that id.
+        TemplateError: the shop's template fails.
+    """
+    # The documents package loads on first use, not with the application.
+    from salesorder.documents.preview import preview_values, render_html  # noqa: PLC0415
+    from salesorder.documents.templating import INVOICE_PREVIEW  # noqa: PLC0415
+
+    with app.uow() as uow:
+        document = uow.invoices.find(document_id) or uow.credit_notes.find(document_id)
+    if document is None:
+        raise NotFound("invoice or credit note", document_id)
+    used = locale if locale is not None else app.settings.locale
+    templates = app.settings.templates
+    if templates is None:
+        return render_html(document, used)
+    return templates.render(INVOICE_PREVIEW, used, preview_values(document, used))
 
 
 # ---------------------------------------------------------------------------------------

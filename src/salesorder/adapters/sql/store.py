@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from types import TracebackType
@@ -47,6 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from salesorder import logs
 from salesorder.adapters.sql import schema
 from salesorder.adapters.sql.mappings import layout, utc_text
 from salesorder.adapters.sql.rows import Documents, StockLedgerRows, statements
@@ -86,6 +88,10 @@ _RETRYABLE = {"40001", "40P01"}
 
 #: Rows a commit wrote: (repository name, key, document, aggregate).
 _Written = builtins.list[tuple[str, Hashable, object, object]]
+
+
+def _log() -> logging.Logger:
+    return logs.logger(logs.SQL)
 
 
 class _SqlRepository(TrackingRepository[T, K]):
@@ -171,9 +177,19 @@ class _SqlRepository(TrackingRepository[T, K]):
                     },
                 )
                 if result.rowcount != 1:
-                    raise ConcurrencyConflict(
+                    conflict = ConcurrencyConflict(
                         f"{self.kind} {change.key!r} was changed by another unit of work; retry"
                     )
+                    # DEBUG: the application warns when it retries the command.
+                    if _log().isEnabledFor(logging.DEBUG):
+                        _log().debug(
+                            "%s %r: version %d is no longer the stored one",
+                            self.spec.name,
+                            change.key,
+                            change.seen,
+                            extra=logs.context(error=conflict),
+                        )
+                    raise conflict
             written.append((self.spec.name, change.key, doc, change.item))
         return written
 
@@ -249,11 +265,25 @@ class _OutboxRepository(_SqlRepository[OutboxItem, str]):
 def _translate(error: DBAPIError) -> Exception:
     """The library's error for a database error."""
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    translated: Exception
     if isinstance(error, IntegrityError):
-        return UniquenessConflict(f"a uniqueness or integrity rule was broken: {error.orig}")
-    if code in _RETRYABLE or "database is locked" in str(error.orig):
-        return ConcurrencyConflict(f"the database asked for a retry: {error.orig}")
-    return PersistenceError(f"the database failed; nothing was written: {error.orig}")
+        translated = UniquenessConflict(f"a uniqueness or integrity rule was broken: {error.orig}")
+    elif code in _RETRYABLE or "database is locked" in str(error.orig):
+        translated = ConcurrencyConflict(f"the database asked for a retry: {error.orig}")
+    else:
+        translated = PersistenceError(f"the database failed; nothing was written: {error.orig}")
+    # A conflict is retried by the application (which warns); a failure is the store's.
+    level = logging.WARNING if isinstance(translated, PersistenceError) else logging.DEBUG
+    if _log().isEnabledFor(level):
+        _log().log(
+            level,
+            "database error %s (SQLSTATE %s) raised as %s",
+            type(error.orig).__name__,
+            code,
+            type(translated).__name__,
+            extra=logs.context(error=translated),
+        )
+    return translated
 
 
 #: Repositories with finders beyond the port's ``Repository``; the others are plain.
@@ -455,7 +485,14 @@ def _check_schema(engine: Engine) -> None:
     except DBAPIError as error:
         raise _translate(error) from error
     if found != schema.SCHEMA_VERSION:
-        raise SchemaVersionError(found, schema.SCHEMA_VERSION)
+        refusal = SchemaVersionError(found, schema.SCHEMA_VERSION)
+        _log().error(
+            "database %s refused: %s",
+            engine.url.render_as_string(hide_password=True),
+            refusal,
+            extra=logs.context(error=refusal),
+        )
+        raise refusal
 
 
 class SqlStore:

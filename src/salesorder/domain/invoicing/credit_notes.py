@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from salesorder.domain.common import as_tuple, aware_datetime, code
+from salesorder.domain.common import Shown, as_tuple, aware_datetime, code
 from salesorder.domain.invoicing.invoice import Invoice
 from salesorder.domain.invoicing.lines import InvoiceLine, _summarise
 from salesorder.domain.invoicing.model import EInvoiceStatus, Party
@@ -19,8 +19,8 @@ from salesorder.money import Money
 __all__ = ["CreditNote"]
 
 
-@attrs.define(kw_only=True)
-class CreditNote:
+@attrs.define(kw_only=True, repr=False)
+class CreditNote(Shown):
     """A credit note: takes back all or part of an issued invoice, which it references.
 
     Its lines mirror the invoice's with positive amounts (what is credited). A credit of

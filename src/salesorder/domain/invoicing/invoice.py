@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from salesorder.domain.calendar import BusinessCalendar
-from salesorder.domain.common import as_tuple, aware_datetime, code
+from salesorder.domain.common import Shown, as_tuple, aware_datetime, code
 from salesorder.domain.invoicing.corrections import check_correctable
 from salesorder.domain.invoicing.lines import (
     InvoiceLine,
@@ -47,8 +47,8 @@ def _zero(document: Invoice) -> Money:
     return Money.zero(document.currency)
 
 
-@attrs.define(kw_only=True)
-class Invoice:
+@attrs.define(kw_only=True, repr=False)
+class Invoice(Shown):
     """An invoice for an order; see :mod:`salesorder.domain.invoicing`.
 
     ``paid`` is what payments allocated to it cover; ``credited`` what credit notes took

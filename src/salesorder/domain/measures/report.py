@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from salesorder.domain.calendar import BusinessCalendar
+from salesorder.domain.common import display
 from salesorder.domain.inventory import StockMovement
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.measures.facts import STAGES, OrderFacts, _check_promise, order_facts
@@ -18,7 +19,7 @@ from salesorder.domain.measures.stats import Durations, Rate, _percent, format_d
 from salesorder.domain.measures.turnover import InventoryTurnover, inventory_turnover
 from salesorder.domain.orders import Order
 from salesorder.domain.shipping import Shipment
-from salesorder.money import Money
+from salesorder.money import Money, format_money
 
 __all__ = ["OrderMeasures", "StageTime", "measure_orders"]
 
@@ -33,13 +34,14 @@ class StageTime:
     durations: Durations
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class OrderMeasures:
     """The measures over a set of orders; :mod:`salesorder.domain.measures` defines them.
 
     ``records()`` gives one dict per figure and ``order_records()`` one per order, both
-    ready for ``pandas.DataFrame``; ``str()`` is a text table and ``_repr_html_`` an HTML
-    table for notebooks.
+    ready for ``pandas.DataFrame``; :meth:`text` is a text table and :meth:`html` an HTML
+    table, money formatted for a locale (``Rp140.936,67``); ``str()`` and ``_repr_html_``
+    (for notebooks) are those in :func:`salesorder.display.current_locale`.
     """
 
     orders: int
@@ -119,9 +121,12 @@ class OrderMeasures:
             ("cancellation rate", "cancelled / all orders", self.cancellations),
         ]
 
-    def _rows(self) -> list[tuple[str, str, str, str]]:
-        """(measure, scope, value, over) for the text and HTML tables."""
+    def _rows(self, locale: str) -> list[tuple[str, str, str, str]]:
+        """(measure, scope, value, over) for the text and HTML tables, money for ``locale``."""
         rows = []
+
+        def money(amount: Money) -> str:
+            return format_money(amount, locale)
 
         def spans(measure: str, scope: str, stats: Durations) -> None:
             value = (
@@ -140,8 +145,8 @@ class OrderMeasures:
             (
                 "profit per order",
                 profit.currency,
-                f"mean {profit.per_order}, median {profit.median}, total {profit.total}, "
-                f"margin {_percent(profit.margin)}",
+                f"mean {money(profit.per_order)}, median {money(profit.median)}, "
+                f"total {money(profit.total)}, margin {_percent(profit.margin)}",
                 _orders(profit.orders),
             )
             for profit in self.profit
@@ -152,16 +157,24 @@ class OrderMeasures:
                 (
                     "inventory turnover",
                     turnover.currency,
-                    f"{ratio} (cost of goods {turnover.cost_of_goods}, "
-                    f"average inventory {turnover.average_inventory})",
+                    f"{ratio} (cost of goods {money(turnover.cost_of_goods)}, "
+                    f"average inventory {money(turnover.average_inventory)})",
                     f"{turnover.start:%Y-%m-%d} to {turnover.end:%Y-%m-%d}",
                 )
             )
         return rows
 
-    def __str__(self) -> str:
+    def text(self, locale: str | None = None) -> str:
+        """The measures as a text table, money formatted for ``locale``.
+
+        Args:
+            locale: a locale babel knows; default :func:`salesorder.display.current_locale`.
+
+        Raises:
+            ValidationError: ``locale`` is not a locale babel knows.
+        """
         header = ("measure", "scope", "value", "over")
-        rows = [header, *self._rows()]
+        rows = [header, *self._rows(_locale(locale))]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = [
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
@@ -172,18 +185,38 @@ class OrderMeasures:
         lines.insert(1, "  ".join("-" * width for width in [*widths, len(header[3])]))
         return "\n".join(line.rstrip() for line in lines)
 
-    def _repr_html_(self) -> str:
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"<OrderMeasures over {_orders(self.orders)}>"
+
+    def html(self, locale: str | None = None) -> str:
+        """The measures as an HTML table, money formatted for ``locale`` (as :meth:`text`).
+
+        Raises:
+            ValidationError: ``locale`` is not a locale babel knows.
+        """
+        rows = self._rows(_locale(locale))
         cells = "".join(
             f"<th>{html.escape(name)}</th>" for name in ("measure", "scope", "value", "over")
         )
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-            for row in self._rows()
+            for row in rows
         )
         return (
             f"<table><caption>Measures over {self.orders} orders</caption>"
             f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
         )
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+def _locale(locale: str | None) -> str:
+    """``locale`` checked, or the display's current locale (imported on first use)."""
+    return str(display("resolve_locale")(locale))
 
 
 def _orders(count: int) -> str:
