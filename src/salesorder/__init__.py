@@ -292,6 +292,7 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__); checke
         WarehouseLayout,
         Wave,
     )
+    from salesorder.plots import PlotsUnavailable
     from salesorder.services import commands
     from salesorder.services.app import SalesApp, Settings
     from salesorder.services.notifications import Notifier
@@ -316,6 +317,7 @@ _LAZY = {
     "TemplateFieldError": "salesorder.documents.templating",
     "TemplateSandboxError": "salesorder.documents.templating",
     "TemplatesUnavailable": "salesorder.documents.templating",
+    "PlotsUnavailable": "salesorder.plots",
     "UnknownTemplate": "salesorder.documents.templating",
     "MessageText": "salesorder.domain.notifications",
     "MessageTemplates": "salesorder.domain.notifications",
@@ -676,6 +678,7 @@ __all__ = [
     "Payout",
     "Pick",
     "Planar",
+    "PlotsUnavailable",
     "PluginConflict",
     "PluginError",
     "PluginGroup",
