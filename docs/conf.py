@@ -60,7 +60,7 @@ _STDLIB = (
 )
 _THIRD_PARTY = (
     r"attrs|attr|cattrs|babel|dateutil|stdnum|hypothesis|sqlalchemy|psycopg"
-    r"|httpx|num2words|cryptography|lxml"
+    r"|httpx|num2words|cryptography|lxml|pandas|polars"
 )
 nitpick_ignore_regex = [
     (r"py:.*", rf"({_STDLIB})\..*"),
