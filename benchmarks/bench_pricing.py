@@ -8,9 +8,11 @@ the loop does not.
 
 The engine rows price a 10-line order through :func:`price_order` with one price list, two
 promotions (10% off the lines, a fixed amount off the order) and one tax, with the trace
-(the default), without it, and with the trace then read (``priced.trace.steps``: the trace
+(the default), without it, with the trace then read (``priced.trace.steps``: the trace
 keeps the run's figures and words them into steps on first read, so that row adds what a
-caller who looks at every step pays), against a hand loop doing the same work
+caller who looks at every step pays), and with every line's fields and the totals read
+(the priced lines and order, too, keep the run's figures and build their ``Money`` on
+first read; a reference), against a hand loop doing the same work
 (:func:`hand_order`: the unit price looked up in a dict, 10% off, the fixed amount
 apportioned over the lines by largest remainder, PPN 12% of the rounded 11/12 base, each
 step quantized, per line); the two are checked to agree to the minor unit on every line
@@ -34,7 +36,14 @@ from typing import TYPE_CHECKING, Any
 
 from _harness import Row, best_of
 from salesorder.domain.pricelists import PriceEntry, PriceList, PricingContext
-from salesorder.domain.pricing import Discount, LineToPrice, TaxMode, price_lines, price_order
+from salesorder.domain.pricing import (
+    Discount,
+    LineToPrice,
+    PricedOrder,
+    TaxMode,
+    price_lines,
+    price_order,
+)
 from salesorder.domain.promotions import Promotion
 from salesorder.domain.tax import TaxRate
 from salesorder.money import Money, RoundingPlace, RoundingPolicy
@@ -217,6 +226,13 @@ def _interleaved(
     return best
 
 
+def _read_fields(priced: PricedOrder) -> None:
+    """Read a field of every line and of the order: each builds its values on first read."""
+    for line in priced.lines:
+        _ = line.net
+    _ = priced.gross
+
+
 def _gc_paused(func: Callable[[], object]) -> Callable[[], object]:
     """``func`` run with the cyclic garbage collector paused (objects are still freed)."""
 
@@ -245,14 +261,15 @@ def _engine_rows(figures: list[tuple[Decimal, int, Decimal]]) -> list[Row]:
         )
         if got != expected:
             raise AssertionError(f"price_order {got} and hand_order {expected} disagree")
-    same_work, traced, untraced, read = _interleaved(
+    same_work, traced, untraced, read, fields = _interleaved(
         [
             lambda: hand_order(order, prices),
             lambda: price_order(**inputs, trace=True),
             lambda: price_order(**inputs, trace=False),
             lambda: price_order(**inputs, trace=True).trace.steps,
+            lambda: _read_fields(price_order(**inputs, trace=True)),
         ],
-        numbers=[1000, 100, 100, 100],
+        numbers=[1000, 100, 100, 100, 100],
     )
     rows = [
         Row(
@@ -267,6 +284,7 @@ def _engine_rows(figures: list[tuple[Decimal, int, Decimal]]) -> list[Row]:
             ("with trace", traced, "<= 3x"),
             ("no trace", untraced, "reference"),
             ("with trace, read", read, "<= 6x"),
+            ("with trace, every line and total read", fields, "reference"),
         )
     ]
     # Per line at each size (price_order's default: with the trace), the sizes in turns.

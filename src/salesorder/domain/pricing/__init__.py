@@ -58,12 +58,16 @@ adds up to the document tax once its withholding rows (``kind`` WITHHOLDING, who
 step is recorded in
 :class:`PricingTrace` (``str(priced.trace)`` prints it for a person). The run keeps the
 figures behind each step and words them on the first read of ``priced.trace.steps``, so
-pricing pays little for a trace nobody reads; the steps are the same either way.
+pricing pays little for a trace nobody reads; the steps are the same either way. The
+same goes for the priced lines and the document totals: computed during the run (every
+check and error happens there), wrapped in ``Money`` and records on the first read of a
+field; they compare, hash, print, pickle and serialize as the plain values.
 
 Import from this package; its modules are how it is built, one concern each: ``model``
 the values pricing takes and gives, ``engine`` the steps in their order, ``offers`` the
 discounts, promotions and vouchers, ``taxes`` the taxes and the tax summary, ``trace`` the
-trace, worded on first read, ``shipping`` the shipping charge of an order already priced
+trace, worded on first read, ``_results`` the priced lines and order, built on first read,
+``shipping`` the shipping charge of an order already priced
 (:func:`price_shipping`: the shipping promotions by the same rules, the goods left alone).
 """
 

@@ -6,9 +6,10 @@ same work (the targets: at most 3x with the trace, 6x with every step read); the
 what that costs beyond plain code, and why:
 
 - :func:`_filler` builds the result objects made once per line or once per trace step
-  (:class:`PricedLine`, :class:`LineTax`, :class:`TraceStep`) without attrs' ``__init__``.
-  The objects made once per order (:class:`PricedOrder`, :class:`TaxSummary`) use their
-  ordinary constructors: there the saving does not show.
+  (:class:`LineTax`, :class:`TraceStep`) without attrs' ``__init__``. The objects made
+  once per order (:class:`TaxSummary`) use their ordinary constructors: there the saving
+  does not show. Priced lines and orders are built on first read
+  (:mod:`~salesorder.domain.pricing._results`).
 - :func:`_money` makes a :class:`~salesorder.money.Money` of an amount already checked,
   without the converter and validator (what ``Money._make`` does, as a plain function).
 - :func:`_split` is :func:`~salesorder.money.apportion` on Decimals: the engine splits an
@@ -32,7 +33,7 @@ import attrs
 from attrs import AttrsInstance
 
 from salesorder.domain.pricing._work import _Rounder
-from salesorder.domain.pricing.model import LineTax, PricedLine, TraceStep
+from salesorder.domain.pricing.model import LineTax, TraceStep
 from salesorder.exceptions import AllocationError
 from salesorder.money import Money, apportion, largest_remainder
 
@@ -73,7 +74,6 @@ def _filler(cls: type[_T]) -> Callable[..., _T]:
 
 
 _new_line_tax = _filler(LineTax)
-_new_priced_line = _filler(PricedLine)
 _new_step = _filler(TraceStep)
 
 _new_object = object.__new__
@@ -107,17 +107,19 @@ def _split(
     quantum, scale = rounding.quantum, rounding.scale
     numerator, denominator = total.as_integer_ratio()
     if weights and not scale % denominator:
-        ratios = [weight.as_integer_ratio() for weight in weights]
-        if any(scale % bottom for _, bottom in ratios):
-            # Finer weights than the minor unit: apportion on the same unit gives the same
-            # parts.
-            shares = apportion(_money(total, currency), weights, quantum=quantum)
-            return [share.amount for share in shares]
         # Weights in minor units (what the engine splits over always is); scaling every
         # weight by the same factor leaves the largest-remainder parts unchanged.
-        ints = [top * (scale // bottom) for top, bottom in ratios]
+        ints: list[int] = []
+        for weight in weights:
+            top, bottom = weight.as_integer_ratio()
+            if scale % bottom:
+                # Finer weights than the minor unit: apportion on the same unit gives the
+                # same parts.
+                shares = apportion(_money(total, currency), weights, quantum=quantum)
+                return [share.amount for share in shares]
+            ints.append(top * (scale // bottom))
         whole = sum(ints)
-        signed = any(weight < 0 for weight in ints)
+        signed = min(ints) < 0
         if signed and whole < 0:
             # The same shares over weights of the other sign, so the whole is positive:
             # floors then never overshoot, and the units left are fewer than the parts.

@@ -15,8 +15,8 @@ from fractions import Fraction
 from typing import TypeAlias
 
 from salesorder.domain.pricelists import PriceChoice, PriceEntry, PriceList
-from salesorder.domain.pricing.model import LineToPrice
-from salesorder.domain.tax import IncludedTax, ReducedBase, TaxKind, TaxRate
+from salesorder.domain.pricing.model import LineToPrice, TraceKind, TraceStep
+from salesorder.domain.tax import IncludedTax, ReducedBase, TaxKind, TaxMode, TaxRate
 from salesorder.exceptions import ValidationError
 from salesorder.money import (
     DiscountRounding,
@@ -27,6 +27,12 @@ from salesorder.money import (
     TaxSplit,
     currency_info,
 )
+
+# Enum members the per-line and per-step code compares with or stores, read once: under
+# Python 3.11 reading a member off its enum (``TaxMode.EXCLUDED``) costs about ten times
+# reading a module global, and pricing reads several per line and per trace step.
+_EXCLUDED = TaxMode.EXCLUDED
+_INCLUDED = TaxMode.INCLUDED
 
 #: The zero every working amount starts from, shared by the whole package: the engine
 #: tells an amount nothing changed by identity (``line.platform is _ZERO``), so a module
@@ -45,6 +51,7 @@ class _Rounder:
         "digits",
         "each_rounded",
         "mode",
+        "policy_step",
         "quantum",
         "round_subtotal",
         "scale",
@@ -71,6 +78,15 @@ class _Rounder:
         self.tax_first = policy.included is IncludedRounding.TAX_FIRST
         self.each_rounded = policy.tax_split is TaxSplit.EACH_ROUNDED
         self.round_subtotal = policy.discount is DiscountRounding.SUBTOTAL
+        #: The trace's last step, stating the policy's conventions: the same for every
+        #: order priced with the policy, and a value, so one is shared.
+        self.policy_step = TraceStep(
+            line_id="",
+            kind=TraceKind.POLICY,
+            source="rounding",
+            amount=None,
+            detail=f"rounding conventions: {policy.conventions}",
+        )
 
     def __call__(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=self.mode)
@@ -285,3 +301,13 @@ class _Line:
         self.difference = _ZERO
         #: The line's own discount: exact, rounded and taken (None: it has none).
         self.manual: tuple[Decimal, Decimal, Decimal] | None = None
+
+
+#: A line's figures, as the engine computed them: the line's working state, its currency,
+#: and its (net, tax, gross, withheld, cost, revenue); withheld is None when the line has
+#: no withholding tax, cost the rounded unit cost x quantity (None: no cost given),
+#: revenue None when no discount is platform-funded (the revenue is then the net). What
+#: the priced line is built from on first read, and the trace of its taxes.
+_Figures: TypeAlias = tuple[
+    _Line, str, Decimal, Decimal, Decimal, Decimal | None, Decimal | None, Decimal | None
+]

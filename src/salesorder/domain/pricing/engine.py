@@ -15,9 +15,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from salesorder.domain.pricelists import PriceList, PricingContext, choose_price
-from salesorder.domain.pricing._speed import _money, _new_line_tax, _new_priced_line
+from salesorder.domain.pricing._results import _deferred_lines, _deferred_order
+from salesorder.domain.pricing._speed import _money
 from salesorder.domain.pricing._work import (
+    _EXCLUDED,
+    _INCLUDED,
     _ZERO,
+    _Figures,
     _Line,
     _Listed,
     _Rounder,
@@ -28,9 +32,7 @@ from salesorder.domain.pricing._work import (
 from salesorder.domain.pricing.kinds import _special_group, _special_line, _special_totals
 from salesorder.domain.pricing.model import (
     Discount,
-    LineTax,
     LineToPrice,
-    PricedLine,
     PricedOrder,
 )
 from salesorder.domain.pricing.offers import (
@@ -43,20 +45,17 @@ from salesorder.domain.pricing.offers import (
 from salesorder.domain.pricing.taxes import (
     _document_taxes,
     _groups,
-    _line_tax_records,
     _line_taxes,
-    _tax_summary,
 )
 from salesorder.domain.pricing.trace import (
     _NO_TRACE,
-    _conventions_trace,
     _DeferredTrace,
     _finish_trace,
     _price_trace,
     _Recorder,
 )
 from salesorder.domain.promotions import Promotion, Voucher
-from salesorder.domain.tax import TaxKind, TaxMode
+from salesorder.domain.tax import TaxMode
 from salesorder.exceptions import AmountOutOfRange, CurrencyMismatch, TooManyDigits, ValidationError
 from salesorder.money import MAX_AMOUNT, Money, RoundingPlace, RoundingPolicy, decimal_isolated
 
@@ -138,7 +137,7 @@ def price_order(
         lines, currency, tax_mode, context=context, price_lists=price_lists, rounding=rounding
     )
     if record is not None:
-        record.later(_price_trace, work, tax_mode, context)
+        record.later(_price_trace, work, tax_mode)
     _manual_discounts(work, rounding, currency, record)
     if order_discount is not None:
         _order_discount(order_discount, work, rounding, currency, context.order_id, record)
@@ -153,48 +152,45 @@ def price_order(
         record=record,
     )
     special = _tax_lines(work, tax_mode, policy.place, rounding, currency, record)
-    zero = _money(_ZERO, currency)
-    priced: list[PricedLine] = []
+    figures: list[_Figures] = []
     # The document totals, summed on Decimals in line order (exact), wrapped once.
     list_amount = discount = net = tax = gross = cost = platform = difference = withheld = _ZERO
     for line in work:
-        done = _finish(line, tax_mode, rounding, currency, zero)
-        priced.append(done)
+        done = _figures(line, tax_mode, rounding, currency)
+        figures.append(done)
+        _, _, line_net, line_tax, line_gross, line_withheld, line_cost, _ = done
         list_amount += line.list_amount
         discount += line.discount
-        net += done.net.amount
-        tax += done.tax.amount
-        gross += done.gross.amount
-        cost += done.cost.amount
+        net += line_net
+        tax += line_tax
+        gross += line_gross
+        if line_cost is not None:
+            cost += line_cost
         platform += line.platform
         if line.difference is not _ZERO:
             difference += line.difference
-        if done.withheld is not None:
-            withheld += done.withheld.amount
-    priced_lines = tuple(priced)
+        if line_withheld:
+            withheld += line_withheld
     _within_limits(work, list_amount, gross)
+    priced_lines = _deferred_lines(figures)
     if record is not None:
-        record.later(_finish_trace, work, priced_lines, tax_mode)
-        record.later(_conventions_trace, policy)
-    return PricedOrder(
-        currency=currency,
-        tax_mode=tax_mode,
-        policy=policy,
-        lines=priced_lines,
-        tax_summary=_tax_summary(work, priced, net=net, tax=tax, currency=currency),
-        list_amount=_money(list_amount, currency),
-        discount=_money(discount, currency),
-        net=_money(net, currency),
-        tax=_money(tax, currency),
-        gross=_money(gross, currency),
-        cost=_money(cost, currency),
-        shipping=shipping,
-        shipping_discount=None if shipping is None else _money(shipping_off, currency),
-        platform_discount=_money(platform, currency),
-        vouchers=tuple(voucher.code for voucher in vouchers),
-        trace=_NO_TRACE if record is None else _DeferredTrace(record),
-        rounding_difference=zero if difference is _ZERO else _money(difference, currency),
-        withheld=_money(withheld, currency) if special and withheld else None,
+        record.later(_finish_trace, figures, tax_mode)
+        record.add(rounding.policy_step)  # the rounding conventions, stated last
+    sums = (list_amount, discount, net, tax, gross, cost, platform, difference, withheld)
+    return _deferred_order(
+        (
+            currency,
+            tax_mode,
+            policy,
+            priced_lines,
+            work,
+            sums,
+            shipping,
+            shipping_off,
+            tuple([voucher.code for voucher in vouchers]),  # now: a voucher is mutable
+            _NO_TRACE if record is None else _DeferredTrace(record),
+            special,
+        )
     )
 
 
@@ -264,12 +260,16 @@ def _list_prices(
     applicable = [price_list for price_list in price_lists if price_list.applies(context)]
     # One applicable list in the order's currency (the usual case) needs no ranking.
     only = applicable[0] if len(applicable) == 1 and applicable[0].currency == currency else None
-    quantum, mode = rounding.quantum, rounding.mode
+    quantum, mode, strict = rounding.quantum, rounding.mode, rounding.strict
+    look_up = bool(price_lists)
+    append = work.append
     for line in lines:
-        if line.unit_price.currency != currency:
-            raise CurrencyMismatch(currency, line.unit_price.currency, "price")
-        if line.unit_cost is not None and line.unit_cost.currency != currency:
-            raise CurrencyMismatch(currency, line.unit_cost.currency, "cost")
+        unit = line.unit_price
+        if unit.currency != currency:
+            raise CurrencyMismatch(currency, unit.currency, "price")
+        cost = line.unit_cost
+        if cost is not None and cost.currency != currency:
+            raise CurrencyMismatch(currency, cost.currency, "cost")
         # Shared by equal rates from separate objects (see _taxes_of). The identity cache in
         # front, for this run only (the lines keep their rates alive, so no id is reused),
         # spares keying the rates again for every line that shares them: hashing a TaxRate
@@ -278,11 +278,10 @@ def _list_prices(
         taxes = by_identity.get(same)
         if taxes is None:
             taxes = by_identity[same] = _taxes_of(line.rates)
-        unit = line.unit_price
-        if rounding.strict:
+        if strict:
             _stated(unit, rounding.digits, line.line_id)
         listed: _Listed = None  # None: no list looked at
-        if price_lists and not line.price_fixed:
+        if look_up and not line.price_fixed:
             # What choose_price decides; the one list's reason is worded only if the trace
             # is read.
             list_mode: TaxMode | None = None
@@ -297,100 +296,36 @@ def _list_prices(
                 if entry is not None:
                     unit, list_mode = entry.unit_price, only.tax_mode
             if list_mode is not None:  # the price is a list's
-                if rounding.strict:
+                if strict:
                     _stated(unit, rounding.digits, line.line_id)
                 if list_mode is not tax_mode:
                     factor = taxes.multiplier
-                    amount = (
-                        unit.amount / factor
-                        if tax_mode is TaxMode.EXCLUDED
-                        else unit.amount * factor
-                    )
+                    amount = unit.amount / factor if tax_mode is _EXCLUDED else unit.amount * factor
                     unit = _money(amount, currency)
         exact = unit.amount * line.quantity
-        list_amount = exact.quantize(quantum, mode)
-        work.append(_Line(line, taxes, unit, exact, list_amount, listed))
+        append(_Line(line, taxes, unit, exact, exact.quantize(quantum, mode), listed))
     return work
 
 
-def _finish(
-    line: _Line, tax_mode: TaxMode, rounding: _Rounder, currency: str, zero: Money
-) -> PricedLine:
-    # Money values are immutable, so one object may stand for several fields: equal
-    # Decimals (same value, exponent and sign: compare_total is 0) share one Money, and
-    # ``zero`` stands for every untouched zero. It spares most allocations per line.
-    source = line.source
+def _figures(line: _Line, tax_mode: TaxMode, rounding: _Rounder, currency: str) -> _Figures:
+    """A line's figures: its net, tax, gross, withheld, cost and revenue (see ``_Figures``)."""
     after = line.left
     taxes = line.taxes
-    rates = taxes.rates
     amounts = line.tax
     withheld: Decimal | None = None
     if taxes.special:
         tax, net, gross, withheld = _special_totals(line, tax_mode)
     else:
         tax = _ZERO + amounts[0] if len(amounts) == 1 else sum(amounts, _ZERO)  # sum() unrolled
-        net, gross = (after, after + tax) if tax_mode is TaxMode.EXCLUDED else (after - tax, after)
-    difference = line.difference
-    if difference is not _ZERO:  # tax included, computed from the net: reported apart
-        net -= difference
-    list_m = _money(line.list_amount, currency)
-    net_m = list_m if not net.compare_total(line.list_amount) else _money(net, currency)
-    tax_m = _money(tax, currency)
-    gross_m = list_m if not gross.compare_total(line.list_amount) else _money(gross, currency)
-    one = taxes.one
-    if one is not None:
-        # One tax (the common case): its base is the net, its amount the line's tax; the
-        # loop of _line_tax_records, unrolled.
-        amount = amounts[0]
-        legal = line.legal
-        line_taxes: tuple[LineTax, ...] = (
-            _new_line_tax(  # positional, in LineTax's field order
-                one.code,  # tax_code
-                one.rate,  # tax_rate
-                taxes.effective[0],  # effective_rate
-                net_m,  # base
-                tax_m if not amount.compare_total(tax) else _money(amount, currency),  # amount
-                False,  # compound
-                one.treatment,  # treatment
-                None if legal is None or legal[0] is None else _money(legal[0], currency),
-                taxes.reasons[0],  # exemption_reason
-                taxes.codes[0],  # exemption_code
-                TaxKind.PERCENT,  # kind
-            ),
-        )
-    else:
-        line_taxes = _line_tax_records(line, net, net_m, tax, tax_m)
-    if source.unit_cost is None:
-        cost_m = zero
-    else:
-        cost_m = _money(rounding(source.unit_cost.amount * source.quantity), currency)
+        net, gross = (after, after + tax) if tax_mode is _EXCLUDED else (after - tax, after)
+    if line.difference is not _ZERO:  # tax included, computed from the net: reported apart
+        net -= line.difference
+    source = line.source
+    cost = None if source.unit_cost is None else rounding(source.unit_cost.amount * source.quantity)
+    revenue: Decimal | None = None
     platform = line.platform
-    if platform is _ZERO:  # nothing platform-funded (the common case): revenue is the net
-        platform_m = revenue_m = zero
-    else:
-        platform_m = _money(platform, currency)
-        if tax_mode is TaxMode.INCLUDED:
+    if platform is not _ZERO:  # a platform-funded discount is the seller's revenue too
+        if tax_mode is _INCLUDED:
             platform = rounding(platform / taxes.multiplier)
         revenue = net + platform
-        revenue_m = net_m if not revenue.compare_total(net) else _money(revenue, currency)
-    first = rates[0] if rates else None
-    # Positional, in PricedLine's field order (once per line: keywords cost twice as much).
-    return _new_priced_line(
-        source.line_id,  # line_id
-        source.quantity,  # quantity
-        line.unit,  # unit_price
-        list_m,  # list_amount
-        zero if line.discount is _ZERO else _money(line.discount, currency),  # discount
-        net_m,  # net
-        tax_m,  # tax
-        gross_m,  # gross
-        "" if first is None else first.code,  # tax_code
-        _ZERO if first is None else first.rate,  # tax_rate
-        cost_m,  # cost
-        source.sku,  # sku
-        line_taxes,  # taxes
-        platform_m,  # platform_discount
-        net_m if revenue_m is zero else revenue_m,  # seller_revenue
-        zero if difference is _ZERO else _money(difference, currency),  # rounding_difference
-        None if not withheld else _money(withheld, currency),  # withheld
-    )
+    return line, currency, net, tax, gross, withheld, cost, revenue

@@ -3,7 +3,8 @@
 Every class here is a value (frozen attrs); :func:`~salesorder.domain.pricing.price_order`
 builds them, nothing here computes a price. The trace :func:`price_order` returns is a
 :class:`PricingTrace` that words its steps on first read (see
-:mod:`salesorder.domain.pricing.trace`).
+:mod:`salesorder.domain.pricing.trace`); its :class:`PricedOrder` and :class:`PricedLine`
+values build their fields on first read (see :mod:`salesorder.domain.pricing._results`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 
 import attrs
 
-from salesorder.domain.common import as_tuple, code, member_of, money, spelled
+from salesorder.domain.common import Shown, as_tuple, code, member_of, money, spelled
 from salesorder.domain.tax import TaxKind, TaxMode, TaxRate, TaxTreatment
 from salesorder.domain.units import Quantity
 from salesorder.exceptions import ValidationError
@@ -256,8 +257,8 @@ class TraceStep:
         return f"{where}: {self.kind.value} [{self.source}]{amount}: {self.detail}"
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class PricingTrace:
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class PricingTrace(Shown):
     """Why every number of a priced order is what it is; ``str()`` prints one step a line.
 
     Two traces are equal when their steps are. The trace :func:`price_order` returns keeps
@@ -292,8 +293,8 @@ def _empty_trace() -> PricingTrace:
     return PricingTrace()
 
 
-@attrs.frozen(kw_only=True)
-class PricedOrder:
+@attrs.frozen(kw_only=True, repr=False)
+class PricedOrder(Shown):
     """The priced lines, the exact document totals and the trace.
 
     ``gross`` is what the buyer pays for the goods; ``shipping - shipping_discount`` is

@@ -28,6 +28,13 @@ from salesorder.exceptions import CurrencyMismatch, DiscountExceedsOrder, Vouche
 from salesorder.money import apportion
 
 _HUNDRED = Decimal(100)
+# Enum members read once per order or per line, read once (see _work._EXCLUDED for why).
+_PLATFORM = Funder.PLATFORM
+_LINE_PERCENT = PromotionKind.LINE_PERCENT
+_ORDER_PERCENT = PromotionKind.ORDER_PERCENT
+_BUNDLE_PRICE = PromotionKind.BUNDLE_PRICE
+_ORDER = PromotionScope.ORDER
+_SHIPPING = PromotionScope.SHIPPING
 
 
 def _take(line: _Line, amount: Decimal, funder: Funder) -> Decimal:
@@ -35,7 +42,7 @@ def _take(line: _Line, amount: Decimal, funder: Funder) -> Decimal:
     amount = min(amount, line.left)
     line.left -= amount
     line.discount += amount
-    if funder is Funder.PLATFORM:
+    if funder is _PLATFORM:
         line.platform += amount
     return amount
 
@@ -177,7 +184,7 @@ def _apply_promotions(
     shipping_left = shipping
     shipping_off = _ZERO
     for promotion, voucher in chosen:
-        if promotion.scope is not PromotionScope.SHIPPING:
+        if promotion.scope is not _SHIPPING:
             _apply_promotion(
                 promotion, voucher, work, rounding=rounding, currency=currency, record=record
             )
@@ -295,11 +302,12 @@ def _refuse_or_note(
 
 def _take_parts(eligible: list[_Line], parts: list[Decimal], funder: Funder) -> list[Decimal]:
     """:func:`_take` each part off its line (inlined); returns what each line gave."""
-    platform = funder is Funder.PLATFORM
+    platform = funder is _PLATFORM
     given: list[Decimal] = []
     for line, part in zip(eligible, parts, strict=True):
-        taken = min(part, line.left)
-        line.left -= taken
+        left = line.left
+        taken = left if left < part else part  # min(part, left), without the builtin's call
+        line.left = left - taken
         line.discount += taken
         if platform:
             line.platform += taken
@@ -335,7 +343,7 @@ def _order_parts(  # noqa: PLR0917 - _apply_promotion's figures, in its order
     """
     weights = [line.left for line in eligible]
     left = sum(weights, _ZERO)
-    if promotion.kind is PromotionKind.ORDER_PERCENT:
+    if promotion.kind is _ORDER_PERCENT:
         total = rounding.off(left, left * promotion.percent / _HUNDRED)
     else:
         assert promotion.amount is not None  # noqa: S101 - validated by Promotion
@@ -352,16 +360,17 @@ def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounde
     quantum, mode = rounding.quantum, rounding.mode
     # x * p / 100 == x * (p / 100) digit for digit: dividing by 100 only moves the exponent.
     factor = promotion.percent / _HUNDRED
-    platform = promotion.funded_by is Funder.PLATFORM
+    platform = promotion.funded_by is _PLATFORM
     subtotal = rounding.round_subtotal
     given: list[Decimal] = []
     for line in eligible:
         left = line.left
         exact = left * factor
         if subtotal:  # DiscountRounding.SUBTOTAL: the rest is rounded, the discount is what goes
-            taken = min(left - (left - exact).quantize(quantum, mode), left)
+            taken = left - (left - exact).quantize(quantum, mode)
         else:
-            taken = min(exact.quantize(quantum, mode), left)
+            taken = exact.quantize(quantum, mode)
+        taken = left if left < taken else taken  # min(taken, left), without the builtin's call
         line.left = left - taken
         line.discount += taken
         if platform:
@@ -372,7 +381,7 @@ def _take_percent(promotion: Promotion, eligible: list[_Line], rounding: _Rounde
 
 def _eligible(promotion: Promotion, work: list[_Line]) -> list[_Line]:
     """The lines ``promotion`` may take something off."""
-    if promotion.kind is PromotionKind.BUNDLE_PRICE:
+    if promotion.kind is _BUNDLE_PRICE:
         # A bundle is made of what was bought: a line an earlier discount made free still
         # counts as a member (what the bundle takes off is capped by what is left).
         return [line for line in work if promotion.covers(line.source.sku)]
@@ -396,10 +405,10 @@ def _apply_promotion(
         _refuse_or_note(promotion, voucher, reason, record)
         return
     cap = promotion.max_discount
-    if cap is None and promotion.kind is PromotionKind.LINE_PERCENT:
+    if cap is None and promotion.kind is _LINE_PERCENT:
         given = _take_percent(promotion, eligible, rounding)
     else:
-        if promotion.scope is PromotionScope.ORDER:
+        if promotion.scope is _ORDER:
             parts = _order_parts(promotion, eligible, rounding, currency, record, voucher)
         else:
             parts = _line_parts(promotion, eligible, rounding)

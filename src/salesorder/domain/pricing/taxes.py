@@ -273,9 +273,9 @@ def _apportion_tax(  # noqa: PLR0917 - private, called from one place with the s
         for line, place, part in zip(lines, spots, parts, strict=True):
             line.legal[place] = part  # type: ignore[index] # set for every reduced base
     if record is not None and (tax or legal):
-        detail = f"per document on {subtotal} ({TaxMode.EXCLUDED.value})"
+        detail = f"per document on {subtotal!s} ({TaxMode.EXCLUDED.value})"
         if legal is not None:
-            detail += f", legal base {taxes.factors[index]} of it = {legal}"
+            detail += f", legal base {taxes.factors[index]} of it = {legal!s}"
         record.add(
             _new_step(
                 line_id="",
@@ -368,10 +368,10 @@ def _included_steps(
     for position, tax in enumerate(amounts):
         if not tax:
             continue
-        detail = f"per document on {subtotal} ({TaxMode.INCLUDED.value}), net {net}"
+        detail = f"per document on {subtotal!s} ({TaxMode.INCLUDED.value}), net {net!s}"
         legal = None if legals is None else legals[position]
         if legal is not None:
-            detail += f", legal base {taxes.factors[position]} of it = {legal}"
+            detail += f", legal base {taxes.factors[position]} of it = {legal!s}"
         record.add(
             _new_step(
                 line_id="",
@@ -432,7 +432,7 @@ def _line_tax_records(
 
 
 def _tax_summary(
-    work: list[_Line], priced: list[PricedLine], *, net: Decimal, tax: Decimal, currency: str
+    work: list[_Line], priced: Sequence[PricedLine], *, net: Decimal, tax: Decimal, currency: str
 ) -> tuple[TaxSummary, ...]:
     """The tax summary per (code, rate); ``net`` and ``tax`` are the document's."""
     shared = work[0].taxes if work else None

@@ -5,7 +5,8 @@ a function of this module and the figures it computed anyway (:class:`_Recorder`
 :class:`_DeferredTrace` it returns calls them on the first read of ``steps``, under the
 decimal context of the run. So pricing pays little for a trace nobody reads, and a trace
 read later says what the run saw (the words and ``Money`` of every step were half of what
-pricing cost).
+pricing cost). The words put Decimals in with ``!s``: ``str`` gives the text ``format``
+gives them (under the library's context), at a quarter of the cost.
 """
 
 from __future__ import annotations
@@ -14,20 +15,19 @@ import decimal
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from salesorder.domain.pricelists import PriceChoice, PricingContext, choose_price
+from salesorder.domain.pricelists import PriceChoice, _reason
 from salesorder.domain.pricing._speed import _money, _new_step
-from salesorder.domain.pricing._work import _Line
+from salesorder.domain.pricing._work import _EXCLUDED, _INCLUDED, _ZERO, _Figures, _Line
 from salesorder.domain.pricing.model import (
     Discount,
     DiscountKind,
-    PricedLine,
     PricingTrace,
     TraceKind,
     TraceStep,
 )
 from salesorder.domain.promotions import Promotion
 from salesorder.domain.tax import TaxKind, TaxMode
-from salesorder.money import Money, RoundingPolicy
+from salesorder.money import Money
 
 
 class _Recorder:
@@ -43,7 +43,9 @@ class _Recorder:
 
     def __init__(self) -> None:
         self.entries: list[tuple[Callable[..., None], tuple[object, ...]]] = []
-        self.context = decimal.getcontext().copy()
+        # The run's context, kept, not copied: price_order and price_shipping run under a
+        # private copy of the library's (decimal_isolated), which nothing changes after the run.
+        self.context = decimal.getcontext()
 
     def later(self, build: Callable[..., None], *args: object) -> None:
         """Record that ``build(steps, *args)`` appends this part of the trace."""
@@ -100,81 +102,69 @@ class _DeferredTrace(PricingTrace):
         return PricingTrace, (), {"steps": self.steps}
 
 
+# The kinds of the steps made once per line, read once (see _work._EXCLUDED for why).
+_PRICE = TraceKind.PRICE
+_DISCOUNT = TraceKind.DISCOUNT
+_TAX = TraceKind.TAX
+_ROUNDING = TraceKind.ROUNDING
+_WITHHOLDING = TaxKind.WITHHOLDING
+_FIXED = TaxKind.FIXED
+
 #: The trace of an order priced with ``trace=False`` (an immutable value, shared).
 _NO_TRACE = PricingTrace()
 
 
-def _price_trace(
-    steps: list[TraceStep], work: list[_Line], tax_mode: TaxMode, context: PricingContext
-) -> None:
+def _price_trace(steps: list[TraceStep], work: list[_Line], tax_mode: TaxMode) -> None:
     """Trace each line's list price: where it comes from, and its rounding."""
+    # The same list and tier give the same reason: worded once per order.
     reasons: dict[tuple[int, int | Decimal], str] = {}
-    for line in work:
-        _price_steps(steps, line, tax_mode, context, reasons)
-
-
-def _price_steps(
-    steps: list[TraceStep],
-    work_line: _Line,
-    tax_mode: TaxMode,
-    context: PricingContext,
-    reasons: dict[tuple[int, int | Decimal], str],
-) -> None:
-    line, listed, unit = work_line.source, work_line.listed, work_line.unit
-    exact, list_amount = work_line.exact, work_line.list_amount
-    currency = unit.currency
-    list_mode: TaxMode | None = None
-    if listed is None:
-        reason = "price given on the order" if line.price_fixed else "unit price"
-        source = "order" if line.price_fixed else "line"
-    elif isinstance(listed, PriceChoice):  # chosen among several lists, worded then
-        reason, list_mode = listed.reason, listed.tax_mode
-        source = "catalog" if listed.price_list is None else listed.price_list
-    elif not listed:
-        reason = "catalog price: no price list applies"
-        source = "catalog"
-    else:  # the one applicable list priced the line
-        best, entry = listed
-        source, list_mode = best.code, best.tax_mode
-        # The same list and tier give the same reason: worded once per order.
-        key = (id(best), entry.min_quantity)
-        found = reasons.get(key)
-        if found is None:
-            choice = choose_price(
-                (best,), line.sku, line.quantity, context, fallback=unit, currency=currency
+    for work_line in work:
+        line, listed, unit = work_line.source, work_line.listed, work_line.unit
+        list_mode: TaxMode | None = None
+        if listed is None:
+            reason = "price given on the order" if line.price_fixed else "unit price"
+            source = "order" if line.price_fixed else "line"
+        elif isinstance(listed, PriceChoice):  # chosen among several lists, worded then
+            reason, list_mode = listed.reason, listed.tax_mode
+            source = "catalog" if listed.price_list is None else listed.price_list
+        elif not listed:
+            reason = "catalog price: no price list applies"
+            source = "catalog"
+        else:  # the one applicable list priced the line: what choose_price would say
+            best, entry = listed
+            source, list_mode = best.code, best.tax_mode
+            key = (id(best), entry.min_quantity)
+            reason = reasons.get(key) or reasons.setdefault(key, _reason((listed,)))
+        if list_mode is not None and list_mode is not tax_mode:
+            if tax_mode is _EXCLUDED:
+                reason += f"; tax removed (/ {work_line.taxes.multiplier!s})"
+            else:
+                reason += f"; tax added (x {work_line.taxes.multiplier!s})"
+        exact, list_amount, currency = work_line.exact, work_line.list_amount, unit.currency
+        steps.append(
+            _new_step(  # positional, in TraceStep's field order
+                line.line_id,  # line_id
+                _PRICE,  # kind
+                source,  # source
+                _money(list_amount, currency),  # amount
+                f"{line.quantity!s} x {unit.amount!s}: {reason}",  # detail
             )
-            found = reasons[key] = choice.reason
-        reason = found
-    if list_mode is not None and list_mode is not tax_mode:
-        if tax_mode is TaxMode.EXCLUDED:
-            reason += f"; tax removed (/ {work_line.taxes.multiplier})"
-        else:
-            reason += f"; tax added (x {work_line.taxes.multiplier})"
-    steps.append(
-        _new_step(
-            line_id=line.line_id,
-            kind=TraceKind.PRICE,
-            source=source,
-            amount=_money(list_amount, currency),
-            detail=f"{line.quantity} x {unit.amount}: {reason}",
         )
-    )
-    if exact != list_amount:
-        _rounding_step(
-            steps, line.line_id, "list amount", exact=exact, rounded=list_amount, cur=currency
-        )
+        if exact != list_amount:
+            _rounding_step(steps, line.line_id, "list amount", exact, list_amount, currency)
 
 
-def _rounding_step(
-    steps: list[TraceStep], line_id: str, what: str, *, exact: Decimal, rounded: Decimal, cur: str
+def _rounding_step(  # noqa: PLR0917 - once per rounding of every line: positional is faster
+    steps: list[TraceStep], line_id: str, what: str, exact: Decimal, rounded: Decimal, cur: str
 ) -> None:
+    """Trace a rounding: ``exact`` rounded to ``rounded``, the step's amount their difference."""
     steps.append(
-        _new_step(
-            line_id=line_id,
-            kind=TraceKind.ROUNDING,
-            source=what,
-            amount=_money(rounded - exact, cur),
-            detail=f"{exact} rounded to {rounded}",
+        _new_step(  # positional, in field order
+            line_id,
+            _ROUNDING,
+            what,
+            _money(rounded - exact, cur),
+            f"{exact!s} rounded to {rounded!s}",
         )
     )
 
@@ -189,11 +179,11 @@ def _manual_trace(steps: list[TraceStep], work: list[_Line], currency: str) -> N
         if not (taken or value):
             continue
         if discount.kind is DiscountKind.PERCENT:
-            detail = f"{discount.percent}% of {line.list_amount}"
+            detail = f"{discount.percent!s}% of {line.list_amount!s}"
         else:
             detail = f"{discount.amount} off the line"
         if taken < value:
-            detail += f", capped at the line ({taken})"
+            detail += f", capped at the line ({taken!s})"
         steps.append(
             _new_step(
                 line_id=line.source.line_id,
@@ -204,9 +194,7 @@ def _manual_trace(steps: list[TraceStep], work: list[_Line], currency: str) -> N
             )
         )
         if exact != value:
-            _rounding_step(
-                steps, line.source.line_id, "discount", exact=exact, rounded=value, cur=currency
-            )
+            _rounding_step(steps, line.source.line_id, "discount", exact, value, currency)
 
 
 def _discount_trace(  # noqa: PLR0917 - the arguments _apply_promotion recorded
@@ -222,13 +210,7 @@ def _discount_trace(  # noqa: PLR0917 - the arguments _apply_promotion recorded
     for line, taken in zip(eligible, given, strict=True):
         if taken:
             steps.append(
-                _new_step(
-                    line_id=line.source.line_id,
-                    kind=TraceKind.DISCOUNT,
-                    source=label,
-                    amount=_money(taken, currency),
-                    detail=detail,
-                )
+                _new_step(line.source.line_id, _DISCOUNT, label, _money(taken, currency), detail)
             )
 
 
@@ -248,7 +230,7 @@ def _order_discount_trace(  # noqa: PLR0917 - the arguments _order_discount reco
         detail = f"{discount.amount} off the order"
     detail += ", spread over the lines by what each has left"
     if exact != total:
-        _rounding_step(steps, "", "order discount", exact=exact, rounded=total, cur=currency)
+        _rounding_step(steps, "", "order discount", exact, total, currency)
     for line, taken in zip(work, given, strict=True):
         if taken:
             steps.append(
@@ -262,61 +244,44 @@ def _order_discount_trace(  # noqa: PLR0917 - the arguments _order_discount reco
             )
 
 
-def _finish_trace(
-    steps: list[TraceStep], work: list[_Line], priced: tuple[PricedLine, ...], tax_mode: TaxMode
-) -> None:
+def _finish_trace(steps: list[TraceStep], figures: list[_Figures], tax_mode: TaxMode) -> None:
     """Trace each line's net (its rounding, when tax is included) and taxes."""
-    for line, done in zip(work, priced, strict=True):
+    for line, cur, net, tax, gross, _withheld, _cost, _revenue in figures:
         taxes = line.taxes
-        if tax_mode is TaxMode.INCLUDED and taxes.rates and not taxes.special:
-            exact_net, net = line.left / taxes.multiplier, done.net.amount
+        line_id = line.source.line_id
+        if tax_mode is _INCLUDED and taxes.rates and not taxes.special:
+            exact_net = line.left / taxes.multiplier
             if exact_net != net:
-                cur = done.net.currency
-                _rounding_step(steps, done.line_id, "net", exact=exact_net, rounded=net, cur=cur)
-        for index, record in enumerate(done.taxes):
-            legal = record.legal_base
+                _rounding_step(steps, line_id, "net", exact_net, net, cur)
+        legals = line.legal
+        for index, sources in enumerate(taxes.sources):
             _tax_steps(
                 steps,
                 line,
                 index,
-                base=record.base.amount,
-                amount=record.amount,
-                tax_mode=tax_mode,
-                legal=None if legal is None else legal.amount,
+                net + sum((line.tax[i] for i in sources), _ZERO) if sources else net,  # base
+                _money(line.tax[index], cur),  # amount
+                tax_mode,
+                None if legals is None else legals[index],  # legal
             )
-        difference = done.rounding_difference
-        if difference is not None and not difference.is_zero:
+        difference = line.difference
+        if difference is not _ZERO and difference:
             steps.append(
                 _new_step(
-                    line_id=done.line_id,
+                    line_id=line_id,
                     kind=TraceKind.ROUNDING,
                     source="rounding difference",
-                    amount=difference,
-                    detail=f"gross {done.gross.amount} - net {done.net.amount} - tax "
-                    f"{done.tax.amount}: the tax is computed from the net, the buyer still "
-                    "pays the gross",
+                    amount=_money(difference, cur),
+                    detail=f"gross {gross!s} - net {net!s} - tax {tax!s}: the tax is computed "
+                    "from the net, the buyer still pays the gross",
                 )
             )
 
 
-def _conventions_trace(steps: list[TraceStep], policy: RoundingPolicy) -> None:
-    """State the rounding policy's conventions (what is rounded first) as the last step."""
-    steps.append(
-        _new_step(
-            line_id="",
-            kind=TraceKind.POLICY,
-            source="rounding",
-            amount=None,
-            detail=f"rounding conventions: {policy.conventions}",
-        )
-    )
-
-
-def _tax_steps(
+def _tax_steps(  # noqa: PLR0917 - once per tax of every line: positional is the fast call
     steps: list[TraceStep],
     line: _Line,
     index: int,
-    *,
     base: Decimal,
     amount: Money,
     tax_mode: TaxMode,
@@ -327,24 +292,26 @@ def _tax_steps(
     rate = taxes.rates[index]
     code_ = rate.code
     line_id = line.source.line_id
-    inside = tax_mode is TaxMode.INCLUDED if rate.included is None else rate.included
-    from_net = not inside or rate.kind is TaxKind.WITHHOLDING or taxes.from_net[index]
-    detail = f"{taxes.prefixes[index]}{base}{taxes.notes[index]}"
+    inside = tax_mode is _INCLUDED if rate.included is None else rate.included
+    from_net = not inside or rate.kind is _WITHHOLDING or taxes.from_net[index]
+    detail = f"{taxes.prefixes[index]}{base!s}{taxes.notes[index]}"
     exact: Decimal | None = None
     if legal is not None and taxes.rounded_base[index]:
         # The regulation's route: the legal base rounded first, then taxed.
-        detail += f", legal base {legal}: {rate.rate} of it"
+        detail += f", legal base {legal!s}: {rate.rate!s} of it"
         if from_net:
             exact = legal * rate.rate
     elif legal is not None:
-        detail += f", legal base {legal}"
-    if exact is None and from_net and rate.kind is not TaxKind.FIXED:
+        detail += f", legal base {legal!s}"
+    if exact is None and from_net and rate.kind is not _FIXED:
         exact = base * taxes.effective[index]
     if not from_net:
-        detail += f", included in {line.left} (share {taxes.shares[index]} of {taxes.multiplier})"
+        detail += (
+            f", included in {line.left!s} (share {taxes.shares[index]!s} of {taxes.multiplier!s})"
+        )
     steps.append(
-        _new_step(line_id=line_id, kind=TraceKind.TAX, source=code_, amount=amount, detail=detail)
+        _new_step(line_id, _TAX, code_, amount, detail)  # positional, in field order
     )
     if exact is not None and exact != amount.amount:
         rounded = amount.amount
-        _rounding_step(steps, line_id, code_, exact=exact, rounded=rounded, cur=amount.currency)
+        _rounding_step(steps, line_id, code_, exact, rounded, amount.currency)
