@@ -56,11 +56,11 @@ napoleon_use_rtype = False
 # which is what it is for. (Builtins such as int or ValueError resolve without help.)
 _STDLIB = (
     r"abc|decimal|datetime|dt|enum|fractions|pathlib|uuid|types|typing|typing_extensions"
-    r"|os|collections\.abc|xml\.etree\.ElementTree"
+    r"|os|collections\.abc|xml\.etree\.ElementTree|logging"
 )
 _THIRD_PARTY = (
     r"attrs|attr|cattrs|babel|dateutil|stdnum|hypothesis|sqlalchemy|psycopg"
-    r"|httpx|num2words|cryptography|lxml|pandas|polars"
+    r"|httpx|num2words|cryptography|lxml|pandas|polars|alembic"
 )
 nitpick_ignore_regex = [
     (r"py:.*", rf"({_STDLIB})\..*"),

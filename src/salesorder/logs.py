@@ -1,6 +1,6 @@
 """The library's loggers: one per area, named here and nowhere else.
 
-salesorder writes its log records through stdlib :mod:`logging`, one logger per area of the
+salesorder writes its log records through stdlib ``logging``, one logger per area of the
 shop (:data:`AREAS`), so a shop turns one area up or down by its name
 (``logging.getLogger("salesorder.outbox").setLevel(logging.DEBUG)``). The library installs
 no handler: the shop's logging configuration decides where records go. The ``salesorder``
@@ -44,25 +44,25 @@ __all__ = [
 
 #: The parent of every area's logger; the only one the library adds a (null) handler to.
 ROOT: Final = "salesorder"
-#: Order commands: placing, confirming, amending, cancelling orders.
+#: Order commands (placing, confirming, amending, cancelling orders).
 ORDERS: Final = "salesorder.orders"
-#: Stock commands: products, warehouses, receipts, reservations, counts, purchasing.
+#: Stock commands (products, warehouses, receipts, reservations, counts, purchasing).
 STOCK: Final = "salesorder.stock"
-#: Billing commands: invoices, credit notes, payments, e-invoices.
+#: Billing commands (invoices, credit notes, payments, e-invoices).
 BILLING: Final = "salesorder.billing"
-#: Fulfilment commands: shipments, couriers, tracking, returns, the warehouse floor.
+#: Fulfilment commands (shipments, couriers, tracking, returns, the warehouse floor).
 FULFILMENT: Final = "salesorder.fulfilment"
-#: Marketplace commands: imports, webhooks, listings, channel stock, settlements.
+#: Marketplace commands (imports, webhooks, listings, channel stock, settlements).
 CHANNELS: Final = "salesorder.channels"
 #: Every other command (the outbox's and notifications' operator commands, a shop's own).
 COMMANDS: Final = "salesorder.commands"
-#: Pricing an order (DEBUG only: it runs at every order edit).
+#: Pricing an order (DEBUG only, as it runs at every order edit).
 PRICING: Final = "salesorder.pricing"
-#: Calls to the outside world made from the outbox: sent, failed and retried, dead.
+#: Calls to the outside world made from the outbox (sent, failed and retried, dead).
 OUTBOX: Final = "salesorder.outbox"
-#: Customer messages: written, sent, failed; events the notifier could not handle.
+#: Customer messages (written, sent, failed) and events the notifier could not handle.
 NOTIFICATIONS: Final = "salesorder.notifications"
-#: The SQL adapter: version conflicts, database failures, schema refusals.
+#: The SQL adapter (version conflicts, database failures, schema refusals).
 SQL: Final = "salesorder.sql"
 
 #: Every area's logger name.

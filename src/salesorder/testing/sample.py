@@ -63,7 +63,7 @@ __all__ = [
     "month_of_orders",
 ]
 
-#: City, street, postal code, latitude, longitude: where customers live.
+#: Where customers live, as (city, street, postal code, latitude, longitude).
 CITIES: tuple[tuple[str, str, str, str, str], ...] = (
     ("Jakarta", "Jl. Thamrin", "10110", "-6.2088", "106.8456"),
     ("Bandung", "Jl. Braga", "40111", "-6.9175", "107.6191"),

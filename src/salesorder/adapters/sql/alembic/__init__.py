@@ -2,7 +2,7 @@
 
 The revisions ``0001`` ... ``0005`` in ``versions/`` bring a database from nothing, or from
 any schema an earlier salesorder wrote, to the current one; revision ``N`` is schema ``N``,
-and each runs one step of :mod:`salesorder.adapters.sql.migrate` in its own transaction.
+and each runs one step of ``salesorder.adapters.sql.migrate`` in its own transaction.
 :func:`config` builds Alembic's configuration in code (no ``alembic.ini``); :func:`upgrade`
 is ``salesorder db upgrade URL``:
 
