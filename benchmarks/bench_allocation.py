@@ -8,6 +8,9 @@ Speed: the default strategy on two mixes of 1 to 5 lines over 20 warehouses and 
 popularity, the SKU of rank r drawn in proportion to 1/r; stock about 1.3 times what is
 ordered, but 20% of the SKUs, chosen at random, have only 40 to 90% of it).
 
+Small batches: the default strategy over the reference batches below, against planning
+alone (``rounds=0``): what the exchanges and the search over small batches cost.
+
 Gaps: each mode of :class:`LowestCost` against the proven optimum of the same rule (the
 exact optimizer with ``gap=0``): the default (``honour_priority=True``) against
 ``ExactOptimizer()``, the whole-batch mode against ``ExactOptimizer(honour_priority=False)``,
@@ -294,9 +297,41 @@ def gaps(trials: int = TRIALS) -> list[Row]:
     return rows
 
 
+def small_batches() -> list[Row]:
+    """What the default strategy costs on the reference batches (5 to 30 orders).
+
+    Batches this small are searched wider after the exchanges (re-planning groups of
+    orders together); the baseline is the same strategy with ``rounds=0`` (planning only,
+    no exchanges and no search), so the ratio is the price of the gap rows below.
+    """
+    rows = []
+    for label, lo, hi in STOCK_LEVELS:
+        drawn = list(batches(lo, hi))
+        for mode, honour in (("default", True), ("whole-batch mode", False)):
+            full = LowestCost(honour_priority=honour)
+            bare = LowestCost(honour_priority=honour, rounds=0)
+
+            def all_of(strategy, drawn=drawn):
+                for whs, available, orders in drawn:
+                    allocate_batch(orders, whs, available, strategy)
+
+            measured = best_of(lambda s=full: all_of(s), repeat=3)
+            baseline = best_of(lambda s=bare: all_of(s), repeat=3)
+            rows.append(
+                Row(
+                    name=f"{label}: {mode} over {len(drawn)} reference batches, vs planning only",
+                    measured=measured * 1e3,
+                    baseline=baseline * 1e3,
+                    unit="ms",
+                    target="",
+                )
+            )
+    return rows
+
+
 def run() -> list[Row]:
-    """Rows for benchmarks/run.py: speed on both mixes, then (with scipy) the gaps."""
-    rows = speed()
+    """Rows for benchmarks/run.py: speed on both mixes and small batches, then the gaps."""
+    rows = speed() + small_batches()
     if importlib.util.find_spec("scipy") is not None:
         rows += gaps()
     return rows

@@ -15,7 +15,8 @@ Strategies (all :class:`AllocationStrategy`):
   per parcel plus cost per unit and per unit-kilometre): the cheapest single warehouse, or a
   greedy split by cost per unit covered, improved by moving units to cheaper open parcels.
   For a batch it plans the orders with the most to lose first, then exchanges units between
-  orders while that lowers the batch's cost (see :meth:`LowestCost.allocate_batch`).
+  orders while that lowers the batch's cost, and searches a small batch wider by
+  re-planning groups of orders together (see :meth:`LowestCost.allocate_batch`).
 - :class:`~salesorder.domain.optimize.ExactOptimizer` (``salesorder[optimize]``, scipy's
   MILP) solves a whole batch exactly where it fits.
 
@@ -31,9 +32,10 @@ the courier's quote is what an order is billed.
 
 The modules: ``model`` (the values), ``costs`` (distances, :class:`CostModel`), ``protocols``,
 ``priority`` (the priority rule), ``strategies`` and ``lowest_cost`` (the strategies),
-``exchange`` (lowering a batch's cost), ``batch`` (:func:`allocate_batch`) and ``optimize``
-(the exact optimizer). Names with a leading underscore are shared between these modules and
-are not part of the API; everything public is re-exported here.
+``exchange`` (lowering a batch's cost), ``search`` (re-planning groups of orders of a small
+batch), ``batch`` (:func:`allocate_batch`) and ``optimize`` (the exact optimizer). Names with
+a leading underscore are shared between these modules and are not part of the API;
+everything public is re-exported here.
 """
 
 from salesorder.domain.allocation.batch import allocate_batch

@@ -30,6 +30,7 @@ from salesorder.money import to_decimal
 __all__ = ["CostModel", "GreatCircle", "Planar", "allocation_cost", "haversine_km"]
 
 _EARTH_RADIUS_KM = 6371.0088
+_DIAMETER_KM = 2 * _EARTH_RADIUS_KM
 
 #: A point prepared once for many distances: latitude and longitude in radians, and the
 #: cosine of the latitude.
@@ -163,6 +164,10 @@ class _Context:
         self.prepared = [
             None if w.coordinates is None else _point(w.coordinates) for w in self.warehouses
         ]
+        # The same, when every warehouse has coordinates (the usual case, and the fast one).
+        self.all_prepared: list[_Point] | None = [p for p in self.prepared if p is not None]
+        if len(self.all_prepared) < len(self.prepared):
+            self.all_prepared = None
         table = zones
         if table is None and isinstance(cost.distance, ZoneTable):
             table = cost.distance
@@ -194,6 +199,23 @@ class _Context:
         dest = order.destination
         point = None if dest is None else _point(dest)
         zones = self.zones if order.zone else None
+        if point is not None and not zones and self.all_prepared is not None:
+            # The usual case, with _great_circle_km written out: a batch computes a distance
+            # per order and warehouse, and the calls were a tenth of its time.
+            lat_b, lon_b, cos_b = point
+            sin, asin, sqrt = math.sin, math.asin, math.sqrt
+            return [
+                _DIAMETER_KM
+                * asin(
+                    min(
+                        1.0,
+                        sqrt(
+                            sin((lat_b - lat) / 2) ** 2 + cos * cos_b * sin((lon_b - lon) / 2) ** 2
+                        ),
+                    )
+                )
+                for lat, lon, cos in self.all_prepared
+            ]
         result = []
         for code_, prepared in zip(self.codes, self.prepared, strict=True):
             km = zones.get((order.zone, code_)) if zones else None

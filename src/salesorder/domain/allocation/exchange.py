@@ -8,9 +8,10 @@ a line gets.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import math
 from collections.abc import Sequence
+from itertools import islice
 
 from salesorder.domain.allocation.costs import _Context
 from salesorder.domain.allocation.model import OrderDemand
@@ -77,11 +78,19 @@ class _Exchange:
         self.changed: set[int] = set()
         self.touched: set[str] = set()  # SKUs moved in the current pass
         self.moved: set[int] = set()  # orders moved in the current pass
+        self.ranked: dict[int, tuple[list[int], list[float]]] = {}
+        self.nearest = [min(km) for km in kms]
+        self.journal: set[int] = set()  # orders whose plan a move changed, until cleared
 
-    def run(self, rounds: int) -> set[int]:
-        """Improve until a pass finds nothing, at most ``rounds`` passes; the orders changed."""
-        nearest = [min(km) for km in self.kms]
+    def run(self, rounds: int, only: Sequence[int] | None = None) -> set[int]:
+        """Improve until a pass finds nothing, at most ``rounds`` passes; the orders changed.
+
+        ``only``: the orders whose moves are tried (all by default); they may still exchange
+        units with any other.
+        """
+        nearest = self.nearest
         shortfall = self.shortfall
+        looked_at = range(len(self.plans)) if only is None else only
         for turn in range(rounds):
             # After the first pass, only orders a move may have helped are looked at again:
             # those holding a SKU whose stock changed or that an order which moved holds
@@ -91,7 +100,8 @@ class _Exchange:
                 for units in self.plans[o].values():
                     touched.update(units)
             self.touched, self.moved = set(), set()
-            for o, plan in enumerate(self.plans):
+            for o in looked_at:
+                plan = self.plans[o]
                 if (
                     len(plan) == 1
                     and self.kms[o][next(iter(plan))] <= nearest[o]
@@ -102,7 +112,7 @@ class _Exchange:
                     continue  # one parcel from its nearest warehouse: nothing to save
                 if turn and all(touched.isdisjoint(units) for units in plan.values()):
                     continue
-                ranked = sorted(range(len(self.kms[o])), key=self.kms[o].__getitem__)
+                ranked = self._ranked(o)
                 for source, sku in [(w, sku) for w, units in plan.items() for sku in units]:
                     self._better(o, sku, source, ranked)
                 if len(plan) > 1:
@@ -112,6 +122,15 @@ class _Exchange:
             if not self.moved:
                 break
         return self.changed
+
+    def _ranked(self, o: int) -> tuple[list[int], list[float]]:
+        """Order ``o``'s warehouses nearest first, and their km in that order."""
+        ranked = self.ranked.get(o)
+        if ranked is None:
+            km = self.kms[o]
+            order = sorted(range(len(km)), key=km.__getitem__)
+            ranked = self.ranked[o] = (order, [km[w] for w in order])
+        return ranked
 
     def _gain(self, o: int, source: int, target: int, moved: Quantity) -> float:
         """What moving ``moved`` units from ``source`` to ``target`` saves order ``o``."""
@@ -125,7 +144,7 @@ class _Exchange:
         return saved
 
     def _better(  # noqa: PLR0912, PLR0915 - one scan of the moves, kept in one loop for speed
-        self, o: int, sku: str, source: int, ranked: list[int]
+        self, o: int, sku: str, source: int, ranked: tuple[list[int], list[float]]
     ) -> bool:
         """Make the best move of order ``o``'s units of ``sku`` in ``source``, if any saves."""
         plan = self.plans[o]
@@ -137,10 +156,17 @@ class _Exchange:
         # The best move so far: saving, target, partner (or -1) and units moved.
         best: tuple[float, int, int, Quantity] = (1e-9, -1, -1, 0)
         unit_km, parcel = self.ctx.unit_km, self.ctx.parcel
-        closing = parcel if sum(plan[source].values()) == units else 0.0
+        # Every unit in a plan is positive: a parcel holds only these units when it holds
+        # one SKU, and the partner's parcel below only the units it gives when it holds one
+        # SKU and gives them all.
+        in_source = plan[source]
+        closing = parcel if len(in_source) == 1 else 0.0
         # Warehouses nearer than the source, then the order's other parcels.
-        targets = list(itertools.takewhile(lambda w: km[w] < km[source], ranked))
-        targets += [w for w in plan if w != source and km[w] >= km[source]]
+        order, sorted_km = ranked
+        here = km[source]
+        targets = order[: bisect.bisect_left(sorted_km, here)]
+        targets += [w for w in plan if w != source and km[w] >= here]
+        plans, kms, holders = self.plans, self.kms, self.holders
         for target in targets:
             have = row[target]
             if have > 0:
@@ -149,24 +175,29 @@ class _Exchange:
                 if saved > best[0]:
                     best = (saved, target, -1, moved)
                 continue
-            own = float(units) * unit_km * (km[source] - km[target])
+            held_by = holders.get((target, sku))
+            if not held_by:
+                continue
+            own = float(units) * unit_km * (here - km[target])
             opening = parcel if target not in plan else 0.0
-            for partner in itertools.islice(self.holders.get((target, sku), ()), _PARTNERS):
+            whole = own - opening + closing
+            partners = held_by if len(held_by) <= _PARTNERS else islice(held_by, _PARTNERS)
+            for partner in partners:
                 if partner == o:
                     continue
-                theirs = self.plans[partner]
-                held = theirs[target][sku]
+                theirs = plans[partner]
+                parcel_there = theirs[target]
+                held = parcel_there[sku]
                 if held >= units:
-                    moved, saved = units, own - opening + closing
+                    moved, saved = units, whole
                 else:
                     moved = held
                     saved = self._gain(o, source, target, moved)
-                saved += (
-                    float(moved) * unit_km * (self.kms[partner][target] - self.kms[partner][source])
-                )
+                their_km = kms[partner]
+                saved += float(moved) * unit_km * (their_km[target] - their_km[source])
                 if source not in theirs:
                     saved -= parcel
-                if sum(theirs[target].values()) == moved:
+                if moved == held and len(parcel_there) == 1:
                     saved += parcel
                 if saved > best[0]:
                     best = (saved, target, partner, moved)
@@ -219,6 +250,7 @@ class _Exchange:
         units[sku] = units.get(sku, 0) + moved
         self.holders.setdefault((target, sku), set()).add(o)
         self.reasons.setdefault(o, {})[target, sku] = why
+        self.journal.add(o)
         self.changed.add(o)
         self.moved.add(o)
         self.touched.add(sku)
@@ -275,6 +307,7 @@ class _Exchange:
             f"handed on by order {self.ids[o]} in {codes[source]}: saves {saved:.2f} on the batch"
         )
         for order in (o, p):
+            self.journal.add(order)
             self.changed.add(order)
             self.moved.add(order)
         self.touched.add(sku)
@@ -336,7 +369,7 @@ class _Exchange:
                         if gain > best[0]:
                             best = (gain, target, -1, moved)
                         continue
-                    for partner in itertools.islice(self.holders.get((target, sku), ()), _PARTNERS):
+                    for partner in islice(self.holders.get((target, sku), ()), _PARTNERS):
                         if partner != o:
                             moved = min(units, self.plans[partner][target][sku])
                             gain = float(moved) * unit_km * (km[source] - km[target])

@@ -29,6 +29,7 @@ from salesorder.domain.allocation.model import (
     ZoneTable,
 )
 from salesorder.domain.allocation.priority import batch_order, units_in_turn
+from salesorder.domain.common import Shown
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.units import Quantity, decimals_of, to_quantity
 from salesorder.exceptions import OptimizerUnavailable, ValidationError
@@ -95,8 +96,8 @@ class SolveStatus(enum.Enum):
     HEURISTIC = "heuristic"
 
 
-@attrs.frozen(kw_only=True)
-class ExactSolution:
+@attrs.frozen(kw_only=True, repr=False)
+class ExactSolution(Shown):
     """What :meth:`ExactOptimizer.solve` found: the plan, its cost and how close it is proven.
 
     ``cost`` is the planning cost of the plan under the optimizer's

@@ -27,6 +27,7 @@ from salesorder.domain.allocation.model import (
     OrderDemand,
     Pick,
     ZoneTable,
+    _pick,
 )
 from salesorder.domain.allocation.priority import _StockIndex, batch_order
 from salesorder.domain.customers import Warehouse
@@ -119,7 +120,7 @@ class BaseStrategy:
                     take = min(need, left[s])
                     if take:
                         picks.append(
-                            Pick(
+                            _pick(
                                 line_id=line.line_id,
                                 sku=sku,
                                 warehouse=source.warehouse,
@@ -185,7 +186,7 @@ class BaseStrategy:
         if able:
             w, why = self._single(order, ctx, km, able)
             picks = [
-                Pick(
+                _pick(
                     line_id=line.line_id,
                     sku=line.sku,
                     warehouse=ctx.codes[w],
@@ -201,7 +202,7 @@ class BaseStrategy:
             for i, units in sorted(plan[w].items()):
                 line = lines[i]
                 picks.append(
-                    Pick(
+                    _pick(
                         line_id=line.line_id,
                         sku=line.sku,
                         warehouse=ctx.codes[w],
@@ -292,8 +293,9 @@ def _backorders(lines: Sequence[DemandLine], plan: _Plan) -> list[BackorderLine]
     """What ``plan`` leaves unserved of each line, as backorder lines with their reason."""
     backorders = []
     for i, line in enumerate(lines):
-        short = to_quantity(line.quantity - sum(p.get(i, 0) for p in plan.values()))
+        short = line.quantity - sum(p.get(i, 0) for p in plan.values())
         if short > 0:
+            short = to_quantity(short)
             backorders.append(
                 BackorderLine(
                     line_id=line.line_id,
@@ -333,7 +335,7 @@ class GreedyNearestPerLine(BaseStrategy):
                 left[key] = have - take
                 if take:
                     picks.append(
-                        Pick(
+                        _pick(
                             line_id=line.line_id,
                             sku=line.sku,
                             warehouse=ctx.codes[w],
