@@ -21,7 +21,12 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+from salesorder.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from salesorder.domain.outbox import OutboxItem
 
 __all__ = [
     "AREAS",
@@ -40,6 +45,7 @@ __all__ = [
     "command_area",
     "context",
     "logger",
+    "outbox_context",
 ]
 
 #: The parent of every area's logger; the only one the library adds a (null) handler to.
@@ -102,21 +108,31 @@ def _install_null_handler() -> None:
         _quiet = True
 
 
-@functools.cache
 def logger(area: str) -> logging.Logger:
     """The logger of ``area`` (one of :data:`AREAS`), the library's NullHandler installed.
 
     Raises:
-        ValueError: ``area`` is not one of :data:`AREAS`.
+        ValidationError: ``area`` is not one of :data:`AREAS` (a ``ValueError`` too).
     """
-    if area not in AREAS:
-        raise ValueError(f"logging area {area!r} is not one of salesorder's {list(AREAS)}")
+    if not isinstance(area, str) or area not in AREAS:
+        raise ValidationError(f"logging area {area!r} is not one of salesorder's {list(AREAS)}")
+    return _logger(area)
+
+
+@functools.cache
+def _logger(area: str) -> logging.Logger:
     _install_null_handler()
     return logging.getLogger(area)
 
 
 def command_area(command_type: type[Any]) -> str:
-    """The area a command of ``command_type`` logs to: its context's, else :data:`COMMANDS`."""
+    """The area a command of ``command_type`` logs to: its context's, else :data:`COMMANDS`.
+
+    Raises:
+        ValidationError: ``command_type`` is not a class.
+    """
+    if not isinstance(command_type, type):
+        raise ValidationError(f"command_area takes a command's class, got {command_type!r}")
     module = command_type.__module__
     if module.startswith(_COMMAND_MODULE):
         return _COMMAND_AREAS.get(module[len(_COMMAND_MODULE) :], COMMANDS)
@@ -145,3 +161,18 @@ def context(
         "error": type(error).__name__ if error is not None else None,
         "result": result,
     }
+
+
+def outbox_context(item: OutboxItem, error: BaseException | None = None) -> dict[str, Any]:
+    """The ``extra`` of a record about outbox ``item`` (a call or a customer message).
+
+    Its key, the attempt just made (None before the first), a message's order, and
+    ``error``'s class name.
+    """
+    message = item.call.message
+    return context(
+        order_id=message.order_id if message is not None else None,
+        key=item.key,
+        attempt=item.attempts or None,
+        error=error,
+    )

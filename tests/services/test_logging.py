@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import ClassVar
@@ -26,7 +27,12 @@ from salesorder import Customer, SalesApp, commands, in_memory, logs
 from salesorder.adapters.memory.notifications import InMemoryOutbox
 from salesorder.domain.events import OrderDelivered
 from salesorder.domain.outbox import CallKind, OutboxState, RetryPolicy
-from salesorder.exceptions import ConcurrencyConflict, NotFound, PersistenceError
+from salesorder.exceptions import (
+    ConcurrencyConflict,
+    NotFound,
+    PersistenceError,
+    ValidationError,
+)
 from salesorder.services.commands import Command, DispatchOutbox, RetryOutbox
 
 
@@ -385,8 +391,11 @@ def test_the_library_installs_no_handler_but_a_null_one(app: SalesApp) -> None:
 
 
 def test_an_unknown_area_is_refused_naming_it() -> None:
-    with pytest.raises(ValueError, match=r"'salesorder\.nope' is not one of salesorder's"):
+    with pytest.raises(ValidationError, match=r"'salesorder\.nope' is not one of salesorder's"):
         logs.logger("salesorder.nope")
+    for bad in (None, 5, ["salesorder.orders"]):
+        with pytest.raises(ValidationError, match=rf"logging area {re.escape(repr(bad))} is not"):
+            logs.logger(bad)  # type: ignore[arg-type]
 
 
 def test_context_gives_every_field_none_where_not_given() -> None:
@@ -406,3 +415,9 @@ def test_a_command_outside_the_library_logs_to_commands() -> None:
     assert logs.command_area(commands.IssueInvoice) == logs.BILLING
     assert logs.command_area(commands.ShipOrder) == logs.FULFILMENT
     assert logs.command_area(commands.ReceiveWebhook) == logs.CHANNELS
+
+
+def test_command_area_refuses_what_is_not_a_class() -> None:
+    for bad in (None, "PlaceOrder", 5):
+        with pytest.raises(ValidationError, match=rf"takes a command's class, got {bad!r}"):
+            logs.command_area(bad)  # type: ignore[arg-type]

@@ -6,6 +6,8 @@ reads Indonesian (the shop's locale).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests.services.conftest import JAKARTA, stock_shop
 
@@ -113,3 +115,23 @@ def test_templates_are_not_part_of_json_or_a_scenario_file() -> None:
                 "commands": [],
             }
         )
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(), Settings(templates=OURS)], ids=["built-in", "ours"]
+)
+@pytest.mark.parametrize("locale", ["xx_YY", "", 5, "id-ID;<b>"])
+def test_the_preview_refuses_a_locale_babel_does_not_know(
+    settings: Settings, locale: object
+) -> None:
+    app = shop(settings)
+    _, invoice_id = invoiced(app)
+    with pytest.raises(ValidationError, match=rf"invoice preview locale {re.escape(repr(locale))}"):
+        invoice_preview(app, invoice_id, locale)  # type: ignore[arg-type]
+
+
+def test_the_preview_of_an_id_that_is_not_text_is_not_found() -> None:
+    app = shop(Settings())
+    invoiced(app)
+    with pytest.raises(NotFound, match=r"invoice or credit note \['INV-000001'\] not found"):
+        invoice_preview(app, ["INV-000001"])  # type: ignore[arg-type]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -354,3 +356,109 @@ def test_without_the_extra_a_database_alembic_manages_is_refused(
     with pytest.raises(PersistenceError, match=r"managed by Alembic: pip install 'salesorder\["):
         migrate.upgrade(empty)
     assert migrations.current(empty) == migrations.Current(version=4, heads=("0004",))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://shop:s3cret@db.example/shop",  # a driver that is not installed
+        "nosuchdb://shop:s3cret@db.example/shop",  # a kind of database that does not exist
+        "postgresql://shop:s3cret@db.example:port/shop",  # a port that is not a number
+        "postgresql://shop:s3c@ret@db.example:port/shop",  # an @ in the password
+    ],
+)
+def test_a_password_in_a_bad_url_is_never_printed(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for action in ("upgrade", "current"):
+        status, out, err = _db(capsys, action, url)
+        assert (status, out) == (2, "")
+        assert err.startswith(f"error: db {action}: ")
+        assert "shop:***@" in err
+        assert "s3c" not in err
+
+
+def test_a_url_that_is_not_text_is_refused() -> None:
+    with pytest.raises(PersistenceError, match="a database URL is text or an Engine, got 42"):
+        migrations.upgrade(42)  # type: ignore[arg-type]
+
+
+def test_a_sqlite_path_that_is_a_folder_or_in_no_folder_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "shop.db"
+    folder.mkdir()
+    orphan = tmp_path / "missing" / "shop.db"
+    for action in ("upgrade", "current"):
+        status, _, err = _db(capsys, action, f"sqlite:///{folder}")
+        assert (status, err) == (
+            2, f"error: db {action}: the database file {str(folder)!r} is a folder\n"
+        )  # fmt: skip
+        status, _, err = _db(capsys, action, f"sqlite:///{orphan}")
+        assert (status, err) == (
+            2,
+            f"error: db {action}: no folder {str(orphan.parent)!r} for the database file "
+            f"{str(orphan)!r}\n",
+        )
+    assert list(folder.iterdir()) == []
+    assert not orphan.parent.exists()
+
+
+def test_a_step_another_upgrade_ran_first_is_refused_untouched(empty: str) -> None:
+    """Two deploys upgrade at once: the later one finds schema 2 where it expected 1."""
+    _schema_one(empty)
+    engine = create_engine(empty)
+    with engine.begin() as conn:
+        migrate.step(conn, 1)
+    before = _dump(empty)
+    with (
+        pytest.raises(PersistenceError, match=r"step 1 -> 2 refused: .* at schema 2 now"),
+        engine.begin() as conn,
+    ):
+        migrate.step(conn, 1)
+    with (
+        pytest.raises(PersistenceError, match=r"step 0 -> 1 refused: .* at schema 2 now"),
+        engine.begin() as conn,
+    ):
+        migrate.step(conn, 0)
+    engine.dispose()
+    assert _dump(empty) == before
+
+
+def test_upgrades_at_the_same_time_in_one_process_take_turns(empty: str) -> None:
+    """Alembic's context is one per process: without turns, threads break each other."""
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            results.append(migrations.upgrade(empty))
+        except Exception as error:  # recorded, then compared
+            results.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=repr) == [0, SCHEMA_VERSION, SCHEMA_VERSION]
+    assert migrations.current(empty) == migrations.Current(version=SCHEMA_VERSION, heads=(HEAD,))
+
+
+def test_upgrades_at_the_same_time_from_processes_take_turns_on_postgresql(
+    postgres_url: str,
+) -> None:
+    """Three deploys upgrade one PostgreSQL database at once: one upgrades, two find it done."""
+    _drop_everything(postgres_url)
+    argv = [sys.executable, "-m", "salesorder", "db", "upgrade", postgres_url]
+    runs = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603 - our own CLI
+        for _ in range(3)
+    ]
+    outputs = [(run.wait(), *run.communicate()) for run in runs]
+    assert [status for status, _, _ in outputs] == [0, 0, 0], outputs
+    assert sorted(out.split(":")[0] for _, out, _ in outputs) == [
+        "up to date", "up to date", "upgraded from schema 0"
+    ]  # fmt: skip
+    assert migrations.current(postgres_url) == migrations.Current(
+        version=SCHEMA_VERSION, heads=(HEAD,)
+    )

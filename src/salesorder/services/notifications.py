@@ -95,16 +95,6 @@ def _log() -> logging.Logger:
     return logs.logger(logs.NOTIFICATIONS)
 
 
-def _extra(item: OutboxItem, error: BaseException | None = None) -> dict[str, Any]:
-    message = item.call.message
-    return logs.context(
-        order_id=message.order_id if message is not None else None,
-        key=item.key,
-        attempt=item.attempts or None,
-        error=error,
-    )
-
-
 def _recipient(channel: NotificationChannel, customer: Customer | None, order: Order) -> str:
     if channel is NotificationChannel.EMAIL:
         return customer.email if customer else ""
@@ -223,7 +213,7 @@ class Notifier:
                 return []
             if _log().isEnabledFor(logging.DEBUG):
                 for entry in entries:
-                    _log().debug("message %s written", entry.key, extra=_extra(entry))
+                    _log().debug("message %s written", entry.key, extra=logs.outbox_context(entry))
             return entries
 
     def _send(self, entry: OutboxItem) -> None:
@@ -259,7 +249,7 @@ class Notifier:
                     entry.key,
                     message.channel.value,
                     stored.attempts,
-                    extra=_extra(stored),
+                    extra=logs.outbox_context(stored),
                 )
         elif log.isEnabledFor(logging.WARNING):
             log.warning(
@@ -267,7 +257,7 @@ class Notifier:
                 entry.key,
                 stored.attempts,
                 note,
-                extra=_extra(stored, failure),
+                extra=logs.outbox_context(stored, failure),
             )
 
     def handle(self, event: DomainEvent) -> list[Message]:

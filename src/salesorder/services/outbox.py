@@ -81,17 +81,6 @@ def _log() -> logging.Logger:
     return logs.logger(logs.OUTBOX)
 
 
-def _extra(item: OutboxItem, error: BaseException | None = None) -> dict[str, Any]:
-    """An item's ``extra``: its key, the attempt just made, and a message's order."""
-    message = item.call.message
-    return logs.context(
-        order_id=message.order_id if message is not None else None,
-        key=item.key,
-        attempt=item.attempts or None,
-        error=error,
-    )
-
-
 def enqueue(tx: Transaction, call: Call) -> OutboxItem | None:
     """Write ``call`` to the outbox in ``tx``; None when an item with its key exists.
 
@@ -104,7 +93,7 @@ def enqueue(tx: Transaction, call: Call) -> OutboxItem | None:
     tx.uow.outbox.add(item)
     tx.outbox.append(item.key)
     if _log().isEnabledFor(logging.DEBUG):
-        _log().debug("outbox %s written", item.key, extra=_extra(item))
+        _log().debug("outbox %s written", item.key, extra=logs.outbox_context(item))
     return item
 
 
@@ -196,7 +185,7 @@ def _log_outcome(item: OutboxItem, outcome: Sent | BaseException) -> None:
                 item.key,
                 item.attempts,
                 f": {outcome.result}" if outcome.result else "",
-                extra=_extra(item),
+                extra=logs.outbox_context(item),
             )
     elif item.state is OutboxState.DEAD:
         log.error(
@@ -205,7 +194,7 @@ def _log_outcome(item: OutboxItem, outcome: Sent | BaseException) -> None:
             item.attempts,
             type(outcome).__name__,
             outcome,
-            extra=_extra(item, outcome),
+            extra=logs.outbox_context(item, outcome),
         )
     elif log.isEnabledFor(logging.WARNING):
         log.warning(
@@ -215,7 +204,7 @@ def _log_outcome(item: OutboxItem, outcome: Sent | BaseException) -> None:
             item.next_attempt_at.isoformat() if item.next_attempt_at else "once due",
             type(outcome).__name__,
             outcome,
-            extra=_extra(item, outcome),
+            extra=logs.outbox_context(item, outcome),
         )
 
 

@@ -29,7 +29,7 @@ from salesorder.domain.measures import OrderMeasures, measure_orders
 from salesorder.domain.purchasing import PurchaseOrderStatus
 from salesorder.domain.shipping import Shipment, ShipmentStatus, TrackingStatus
 from salesorder.domain.units import Quantity, to_quantity
-from salesorder.exceptions import NotFound, UnknownSKU
+from salesorder.exceptions import NotFound, UnknownSKU, ValidationError
 from salesorder.money import Money
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp
@@ -189,18 +189,29 @@ def invoice_preview(app: SalesApp, document_id: str, locale: str | None = None) 
     (:func:`~salesorder.documents.preview.render_html`).
 
     Raises:
+        ValidationError: ``locale`` is not a locale babel knows.
         NotFound: no invoice or credit note has that id.
         TemplateError: the shop's template fails.
     """
-    # The documents package loads on first use, not with the application.
+    # The documents package and babel load on first use, not with the application.
+    from babel.core import Locale, UnknownLocaleError  # noqa: PLC0415
+
     from salesorder.documents.preview import preview_values, render_html  # noqa: PLC0415
     from salesorder.documents.templating import INVOICE_PREVIEW  # noqa: PLC0415
 
+    used = locale if locale is not None else app.settings.locale
+    try:
+        Locale.parse(used)
+    except (UnknownLocaleError, ValueError, TypeError, AttributeError):
+        raise ValidationError(
+            f"invoice preview locale {used!r} is not a locale like 'id_ID' that babel knows"
+        ) from None
+    if not isinstance(document_id, str):
+        raise NotFound("invoice or credit note", document_id)
     with app.uow() as uow:
         document = uow.invoices.find(document_id) or uow.credit_notes.find(document_id)
     if document is None:
         raise NotFound("invoice or credit note", document_id)
-    used = locale if locale is not None else app.settings.locale
     templates = app.settings.templates
     if templates is None:
         return render_html(document, used)

@@ -213,6 +213,8 @@ def step(conn: Connection, version: int) -> None:
 
     Raises:
         SchemaVersionError: there is no step from ``version``.
+        PersistenceError: the database is not at ``version`` (another upgrade ran the step
+            first); nothing was changed.
     """
     if version not in _STEPS:
         raise SchemaVersionError(version, schema.SCHEMA_VERSION)
@@ -221,7 +223,16 @@ def step(conn: Connection, version: int) -> None:
         # pysqlite begins a transaction only before INSERT, UPDATE or DELETE, so a step's
         # first DDL (ALTER TABLE, CREATE TABLE) would be committed at once, alone. SQLite's
         # DDL is transactional: begin here, and the whole step is undone on failure.
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock now, so the version read below cannot go stale.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    found = schema_version(conn)
+    if found != (version or None):
+        # Another upgrade of the same database ran this step first (two deploys at once).
+        raise PersistenceError(
+            f"schema step {version} -> {version + 1} refused: the database is at schema "
+            f"{found if found is not None else 0} now (another upgrade ran at the same "
+            "time); nothing was changed, run the upgrade again"
+        )
     _STEPS[version](conn)
     conn.execute(update(schema.schema_info).values(version=version + 1))
 

@@ -21,8 +21,11 @@ in :func:`config` and docs/persistence.md.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+import re
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import attrs
@@ -30,7 +33,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, inspect, make_url
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from salesorder.adapters.sql import schema
@@ -93,8 +96,25 @@ def config(engine: Engine, *, version_locations: Sequence[str | os.PathLike[str]
     return cfg
 
 
+# The password of ``scheme://user:password@host``, for URLs SQLAlchemy cannot parse: up to
+# the last @, as a password may hold one (hiding too much is the safe side).
+_PASSWORD = re.compile(r"(?<=://)([^:/@]*):.*@")
+
+
+def _shown(url: object) -> str:
+    """``url`` as messages show it: its password, if any, as ``***``."""
+    if not isinstance(url, str):
+        return repr(url)
+    try:
+        return repr(make_url(url).render_as_string(hide_password=True))
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        return repr(_PASSWORD.sub(r"\1:***@", url))
+
+
 def open_engine(url: str | Engine) -> Engine:
     """An engine on ``url`` (an engine is returned as it is).
+
+    Messages show ``url`` without its password.
 
     Raises:
         PersistenceError: ``url`` is not a database URL, or names a database or driver that
@@ -102,19 +122,44 @@ def open_engine(url: str | Engine) -> Engine:
     """
     if isinstance(url, Engine):
         return url
+    if not isinstance(url, str):
+        raise PersistenceError(f"a database URL is text or an Engine, got {url!r}")
     try:
         return create_engine(make_url(url))
-    except NoSuchModuleError as error:  # an ArgumentError too: first
-        raise PersistenceError(f"unknown kind of database in {url!r}: {error}") from error
-    except ArgumentError as error:
+    except NoSuchModuleError:  # an ArgumentError too: first
         raise PersistenceError(
-            f"not a database URL: {url!r} (such as sqlite:///shop.db or "
+            f"unknown kind of database in {_shown(url)}: {make_url(url).drivername}"
+        ) from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise PersistenceError(
+            f"not a database URL: {_shown(url)} (such as sqlite:///shop.db or "
             "postgresql+psycopg://user@host/shop)"
-        ) from error
+        ) from None
     except ModuleNotFoundError as error:  # the dialect's driver
         raise PersistenceError(
-            f"the database driver {error.name!r} for {url!r} is not installed"
-        ) from error
+            f"the database driver {error.name!r} for {_shown(url)} is not installed"
+        ) from None
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite database on ``engine`` (None: in memory, a URI, not SQLite).
+
+    Raises:
+        PersistenceError: the file's path is a folder, or its folder does not exist.
+    """
+    name = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or engine.url.query.get("uri"):
+        return None
+    if name in (None, "", ":memory:"):
+        return None
+    path = Path(str(name))
+    if path.is_dir():
+        raise PersistenceError(f"the database file {str(path)!r} is a folder")
+    if not path.parent.is_dir():
+        raise PersistenceError(
+            f"no folder {str(path.parent)!r} for the database file {str(path)!r}"
+        )
+    return path
 
 
 def _read(engine: Engine) -> tuple[Current, bool]:
@@ -140,10 +185,9 @@ def current(url: str | Engine) -> Current:
     """
     engine = open_engine(url)
     try:
-        name = engine.url.database
-        sqlite = engine.url.get_backend_name() == "sqlite" and not engine.url.query.get("uri")
-        if sqlite and name not in (None, "", ":memory:") and not Path(str(name)).exists():
-            raise PersistenceError(f"no database file {name!r}")
+        path = _sqlite_file(engine)
+        if path is not None and not path.exists():
+            raise PersistenceError(f"no database file {str(path)!r}")
         return _read(engine)[0]
     except DBAPIError as error:
         raise PersistenceError(f"cannot use the database: {_one_line(error)}") from error
@@ -179,32 +223,71 @@ def upgrade(
     """
     engine = open_engine(url)
     try:
-        try:
-            found, tables = _read(engine)
-        except DBAPIError as error:
-            raise PersistenceError(f"cannot use the database: {_one_line(error)}") from error
-        version = found.version
-        if version is None and (tables or not create):
-            raise SchemaVersionError(None, schema.SCHEMA_VERSION)
-        if version is not None and not 1 <= version <= schema.SCHEMA_VERSION:
-            raise SchemaVersionError(version, schema.SCHEMA_VERSION)
-        cfg = config(engine, version_locations=version_locations)
-        try:
-            if version is not None and _stale(found.heads, version):
-                # so_schema is the truth: every step writes it. Alembic's record is missing
-                # (a database Alembic never saw) or disagrees (left from dropped tables).
-                command.stamp(cfg, revision_of(version), purge=True)
-            command.upgrade(cfg, "heads")
-        except DBAPIError as error:
-            raise PersistenceError(
-                f"upgrading the salesorder schema failed: {_one_line(error)}; the revision "
-                f"that failed changed nothing, the database is at {_where(engine)}"
-            ) from error
-        except CommandError as error:
-            raise PersistenceError(f"upgrading the salesorder schema failed: {error}") from error
+        _sqlite_file(engine)
+        with _serialised(engine):
+            return _upgrade(engine, create=create, version_locations=version_locations)
     finally:
         if engine is not url:
             engine.dispose()
+
+
+# Alembic's ``context`` is one per process: two upgrades in one process take turns.
+_running = threading.Lock()
+# The PostgreSQL advisory lock that upgrades of one database take turns on ("salesorder").
+_ADVISORY_KEY = int.from_bytes(b"salesord", "big") >> 1
+
+
+@contextlib.contextmanager
+def _serialised(engine: Engine) -> Iterator[None]:
+    """One upgrade at a time: in this process, and on PostgreSQL across processes too.
+
+    On SQLite, :func:`~salesorder.adapters.sql.migrate.step` takes the write lock and
+    checks the version, so a step that another process ran first is refused untouched.
+    """
+    with _running:
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        try:
+            lock = engine.connect()
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_KEY})
+        except DBAPIError as error:
+            raise PersistenceError(f"cannot use the database: {_one_line(error)}") from error
+        try:
+            yield
+        finally:
+            with contextlib.suppress(DBAPIError):
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
+            lock.close()
+
+
+def _upgrade(
+    engine: Engine, *, create: bool, version_locations: Sequence[str | os.PathLike[str]]
+) -> int:
+    """:func:`upgrade` on ``engine``, once no other upgrade runs."""
+    try:
+        found, tables = _read(engine)
+    except DBAPIError as error:
+        raise PersistenceError(f"cannot use the database: {_one_line(error)}") from error
+    version = found.version
+    if version is None and (tables or not create):
+        raise SchemaVersionError(None, schema.SCHEMA_VERSION)
+    if version is not None and not 1 <= version <= schema.SCHEMA_VERSION:
+        raise SchemaVersionError(version, schema.SCHEMA_VERSION)
+    cfg = config(engine, version_locations=version_locations)
+    try:
+        if version is not None and _stale(found.heads, version):
+            # so_schema is the truth: every step writes it. Alembic's record is missing
+            # (a database Alembic never saw) or disagrees (left from dropped tables).
+            command.stamp(cfg, revision_of(version), purge=True)
+        command.upgrade(cfg, "heads")
+    except DBAPIError as error:
+        raise PersistenceError(
+            f"upgrading the salesorder schema failed: {_one_line(error)}; the revision "
+            f"that failed changed nothing, the database is at {_where(engine)}"
+        ) from error
+    except CommandError as error:
+        raise PersistenceError(f"upgrading the salesorder schema failed: {error}") from error
     return version or 0
 
 
