@@ -21,12 +21,9 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from salesorder.exceptions import ValidationError
-
-if TYPE_CHECKING:
-    from salesorder.domain.outbox import OutboxItem
 
 __all__ = [
     "AREAS",
@@ -45,7 +42,6 @@ __all__ = [
     "command_area",
     "context",
     "logger",
-    "outbox_context",
 ]
 
 #: The parent of every area's logger; the only one the library adds a (null) handler to.
@@ -161,18 +157,3 @@ def context(
         "error": type(error).__name__ if error is not None else None,
         "result": result,
     }
-
-
-def outbox_context(item: OutboxItem, error: BaseException | None = None) -> dict[str, Any]:
-    """The ``extra`` of a record about outbox ``item`` (a call or a customer message).
-
-    Its key, the attempt just made (None before the first), a message's order, and
-    ``error``'s class name.
-    """
-    message = item.call.message
-    return context(
-        order_id=message.order_id if message is not None else None,
-        key=item.key,
-        attempt=item.attempts or None,
-        error=error,
-    )

@@ -51,12 +51,28 @@ __all__ = [
     "Notifier",
     "entry_of",
     "message_call",
+    "outbox_context",
     "retry_notifications",
     "send_message",
 ]
 
 #: Where a tracking number can be followed; ``{courier}`` and ``{tracking_number}`` are filled.
 DEFAULT_TRACKING_LINK = "https://track.example.com/{courier}/{tracking_number}"
+
+
+def outbox_context(item: OutboxItem, error: BaseException | None = None) -> dict[str, Any]:
+    """The ``extra`` of a record about outbox ``item`` (a call or a customer message).
+
+    Its key, the attempt just made (None before the first), a message's order, and
+    ``error``'s class name.
+    """
+    message = item.call.message
+    return logs.context(
+        order_id=message.order_id if message is not None else None,
+        key=item.key,
+        attempt=item.attempts or None,
+        error=error,
+    )
 
 
 def message_call(message: Message) -> Call:
@@ -213,7 +229,7 @@ class Notifier:
                 return []
             if _log().isEnabledFor(logging.DEBUG):
                 for entry in entries:
-                    _log().debug("message %s written", entry.key, extra=logs.outbox_context(entry))
+                    _log().debug("message %s written", entry.key, extra=outbox_context(entry))
             return entries
 
     def _send(self, entry: OutboxItem) -> None:
@@ -249,7 +265,7 @@ class Notifier:
                     entry.key,
                     message.channel.value,
                     stored.attempts,
-                    extra=logs.outbox_context(stored),
+                    extra=outbox_context(stored),
                 )
         elif log.isEnabledFor(logging.WARNING):
             log.warning(
@@ -257,7 +273,7 @@ class Notifier:
                 entry.key,
                 stored.attempts,
                 note,
-                extra=logs.outbox_context(stored, failure),
+                extra=outbox_context(stored, failure),
             )
 
     def handle(self, event: DomainEvent) -> list[Message]:

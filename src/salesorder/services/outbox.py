@@ -47,6 +47,7 @@ from salesorder.services.commands import (
     ListOutbox,
     RetryOutbox,
 )
+from salesorder.services.notifications import outbox_context
 
 __all__ = [
     "DispatchReport",
@@ -93,7 +94,7 @@ def enqueue(tx: Transaction, call: Call) -> OutboxItem | None:
     tx.uow.outbox.add(item)
     tx.outbox.append(item.key)
     if _log().isEnabledFor(logging.DEBUG):
-        _log().debug("outbox %s written", item.key, extra=logs.outbox_context(item))
+        _log().debug("outbox %s written", item.key, extra=outbox_context(item))
     return item
 
 
@@ -185,7 +186,7 @@ def _log_outcome(item: OutboxItem, outcome: Sent | BaseException) -> None:
                 item.key,
                 item.attempts,
                 f": {outcome.result}" if outcome.result else "",
-                extra=logs.outbox_context(item),
+                extra=outbox_context(item),
             )
     elif item.state is OutboxState.DEAD:
         log.error(
@@ -194,7 +195,7 @@ def _log_outcome(item: OutboxItem, outcome: Sent | BaseException) -> None:
             item.attempts,
             type(outcome).__name__,
             outcome,
-            extra=logs.outbox_context(item, outcome),
+            extra=outbox_context(item, outcome),
         )
     elif log.isEnabledFor(logging.WARNING):
         log.warning(
@@ -204,7 +205,7 @@ def _log_outcome(item: OutboxItem, outcome: Sent | BaseException) -> None:
             item.next_attempt_at.isoformat() if item.next_attempt_at else "once due",
             type(outcome).__name__,
             outcome,
-            extra=logs.outbox_context(item, outcome),
+            extra=outbox_context(item, outcome),
         )
 
 
