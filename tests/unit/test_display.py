@@ -558,3 +558,77 @@ def test_the_summary_shows_money_due_on_open_orders_only() -> None:
     assert summary.orders_due == 1
     assert summary.orders == ((OrderStatus.NEW, 1), (OrderStatus.CANCELLED, 1))
     assert repr(summary) == "<AppSummary 2 orders, Rp50.000,00 due on 1, 1 SKU>"
+
+
+# -- hostile input to the public helpers ------------------------------------------------
+
+
+def test_money_text_refuses_what_is_not_money_or_not_a_locale() -> None:
+    with pytest.raises(ValidationError, match="formats Money, got int 3"):
+        money_text(3, "id_ID")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="'xx_NOPE'"):
+        money_text(Money.of("1", "IDR"), "xx_NOPE")
+    with pytest.raises(ValidationError, match="got None"):
+        money_text(Money.of("1", "IDR"), None)  # type: ignore[arg-type]
+
+
+def test_money_text_keeps_each_currencys_own_places() -> None:
+    """VND has no minor unit, KWD three: four more places past each, no more."""
+    assert money_text(Money.of("12345", "VND"), "vi_VN") == "12.345\xa0₫"
+    assert money_text(Money.of("0.12345678", "VND"), "en_US") == "₫0.1235"
+    assert money_text(Money.of("1.5", "KWD"), "en_US") == "KWD1.500"
+    assert money_text(Money.of("1.23456789", "KWD"), "en_US") == "KWD1.2345679"
+
+
+def test_a_residue_too_small_to_show_reads_zero_without_a_sign() -> None:
+    assert money_text(Money.of("-0.000000001", "IDR"), "en_US") == "IDR0.00"
+    assert money_text(Money.of("-0.00000001", "KWD"), "en_US") == "KWD0.000"
+    assert money_text(Money.of("-0.00004", "VND"), "en_US") == "₫0"
+    assert shorten_numbers("-0.00000001 KWD", "KWD") == "0.000 KWD"
+    assert money_text(Money.of("-0.0004", "VND"), "en_US") == "-₫0.0004"  # shown: signed
+
+
+def test_shorten_numbers_refuses_what_is_not_text() -> None:
+    with pytest.raises(ValidationError, match="takes text, got NoneType None"):
+        shorten_numbers(None, "IDR")  # type: ignore[arg-type]
+
+
+def test_a_number_longer_than_the_decimal_context_is_cut_not_refused() -> None:
+    """40 integer digits and 13 places: more than the library's 28-digit context holds."""
+    whole = "1" * 40
+    assert shorten_numbers(f"{whole}.1234567891234 IDR", "IDR") == f"{whole}.123457 IDR"
+
+
+def test_a_bad_locale_is_refused_even_when_nothing_would_use_it(shop: SimpleNamespace) -> None:
+    with pytest.raises(ValidationError, match="'xx_NOPE'"):
+        to_html([], "xx_NOPE")
+    with pytest.raises(ValidationError, match="'xx_NOPE'"):
+        to_html(shop.entries, "xx_NOPE")
+    with pytest.raises(ValidationError, match="'xx_NOPE'"):
+        short_repr(shop.order, "xx_NOPE")
+    with pytest.raises(ValidationError, match="'xx_NOPE'"):
+        short_repr(3, "xx_NOPE")
+
+
+def test_an_allocation_view_refuses_what_is_not_a_batch() -> None:
+    with pytest.raises(ValidationError, match="shows a BatchAllocation, got NoneType None"):
+        allocation_view(None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="shows a BatchAllocation, got str 'SO-1'"):
+        allocation_view("SO-1", orders=BATCH.orders, warehouses=BATCH.warehouses)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="shows a BatchAllocation, got int 3"):
+        AllocationView(batch=3)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="one number per allocation, got 3"):
+        AllocationView(batch=BATCH.batch, costs=3)  # type: ignore[arg-type]
+
+
+def test_a_summary_refuses_a_naive_time_no_locale_and_a_negative_count(
+    shop: SimpleNamespace,
+) -> None:
+    summary = shop.app.summary()
+    naive = summary.as_of.replace(tzinfo=None)
+    with pytest.raises(ValidationError, match=r"AppSummary\.as_of must be a timezone-aware"):
+        attrs.evolve(summary, as_of=naive)
+    with pytest.raises(ValidationError, match=r"AppSummary\.locale must be a non-empty string"):
+        attrs.evolve(summary, locale=" ")
+    with pytest.raises(ValidationError, match=r"AppSummary\.orders_due must be >= 0, got -1"):
+        attrs.evolve(summary, orders_due=-1)

@@ -595,3 +595,23 @@ def test_importing_frames_imports_neither_pandas_nor_polars() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 - our own interpreter
     assert isinstance(frames.orders([]), Frame)
     assert SalesApp.__name__ == "SalesApp"
+
+
+def test_a_time_or_duration_pandas_cannot_hold_is_refused_naming_the_column() -> None:
+    """pandas keeps nanoseconds (years 1677-2262); the domain takes any aware datetime."""
+    late = T0.replace(year=9000)
+    times = Frame(
+        name="orders",
+        columns=(Column(name="placed_at", kind=ColumnKind.DATETIME),),
+        rows=({"placed_at": late},),
+    )
+    with pytest.raises(SalesOrderError, match=r"'orders', column 'placed_at'.*9000-03-02"):
+        times.to_pandas()
+    assert times.to_polars()["placed_at"][0] == late  # polars holds it
+    long = Frame(
+        name="order_facts",
+        columns=(Column(name="cycle_time", kind=ColumnKind.DURATION),),
+        rows=({"cycle_time": dt.timedelta(days=999_999)},),
+    )
+    with pytest.raises(SalesOrderError, match="'order_facts', column 'cycle_time'"):
+        long.to_pandas()

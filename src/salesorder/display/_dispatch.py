@@ -29,22 +29,15 @@ _Repr = Callable[[Any, str], str]
 _Render = Callable[[Any, str], Html]
 
 
-def _measures_html(measures: OrderMeasures, locale: str) -> Html:
-    return Html(measures.html(locale))
-
-
-def _measures_repr(measures: OrderMeasures, locale: str) -> str:
-    del locale
-    return repr(measures)
-
-
-def _own_repr(view: stock.Ledger | allocation.AllocationView, locale: str) -> str:
+def _own_repr(view: OrderMeasures | stock.Ledger | allocation.AllocationView, locale: str) -> str:
+    """The repr of a value that has its own (no amount in it: ``locale`` changes nothing)."""
     del locale
     return repr(view)
 
 
-def _view_html(view: stock.Ledger | allocation.AllocationView, locale: str) -> Html:
-    return view.html(locale)
+def _own_html(view: OrderMeasures | stock.Ledger | allocation.AllocationView, locale: str) -> Html:
+    """The HTML of a value that renders itself in ``locale``."""
+    return Html(view.html(locale))
 
 
 #: The one-line repr and the HTML of each kind of object shown.
@@ -64,9 +57,9 @@ _RENDERERS: dict[type[Any], tuple[_Repr, _Render]] = {
     OutboxItem: (outbox.item_repr, outbox.item_html),
     OutboxEntry: (outbox.entry_repr, outbox.entry_html),
     AppSummary: (app.summary_repr, app.summary_html),
-    OrderMeasures: (_measures_repr, _measures_html),
-    stock.Ledger: (_own_repr, _view_html),
-    allocation.AllocationView: (_own_repr, _view_html),
+    OrderMeasures: (_own_repr, _own_html),
+    stock.Ledger: (_own_repr, _own_html),
+    allocation.AllocationView: (_own_repr, _own_html),
 }
 
 #: A sequence of entries of one kind shown as one table.
@@ -114,8 +107,14 @@ def _check(value: object) -> None:
 def short_repr(value: object, locale: str | None = None) -> str:
     """The one-line repr of ``value`` (at most a couple of hundred characters).
 
-    An object not yet whole (its ``__init__`` still running) reads ``<Order ...>``.
+    An object not yet whole (its ``__init__`` still running) reads ``<Order ...>``; one
+    :mod:`salesorder.display` does not show, ``<its type>``.
+
+    Raises:
+        ValidationError: ``locale`` is not a locale babel knows.
     """
+    if locale is not None:
+        resolve_locale(locale)
     found = _renderers(value)
     if found is None:
         return f"<{type(value).__name__}>"
@@ -136,12 +135,12 @@ def to_html(value: object, locale: str | None = None) -> str:
             a locale babel knows.
     """
     _check(value)
+    resolve_locale(locale)
     if isinstance(value, (list, tuple)):
         kinds = {type(item) for item in value}
         if len(kinds) == 1:
             for kind in next(iter(kinds)).__mro__:
                 if kind in _TABLES:
-                    resolve_locale(locale)
                     return _TABLES[kind](value)
         parts = [Html(to_html(item, locale)) for item in value]
         return block("objects", f"{len(parts)} objects", *parts)

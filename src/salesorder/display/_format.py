@@ -8,6 +8,7 @@ locale and how many decimal places a figure finer than the currency's minor unit
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -36,6 +37,8 @@ DEFAULT_LOCALE = "id_ID"
 EXTRA_PLACES = 4
 
 _chosen = [DEFAULT_LOCALE]
+#: The locale names babel was asked about and knows, so a renderer checks one in a set look-up.
+_known: set[str] = set()
 #: A number with a fractional part: the figures a trace step's words carry.
 _DECIMAL = re.compile(r"(?<![\d.])-?\d+\.\d+(?![\d.])")
 
@@ -46,6 +49,8 @@ def _checked(locale: object) -> str:
     Raises:
         ValidationError: it is not text, or not a locale babel knows.
     """
+    if isinstance(locale, str) and locale in _known:
+        return locale
     from babel.core import Locale, UnknownLocaleError  # noqa: PLC0415 - babel on first use
 
     if not isinstance(locale, str) or not locale:
@@ -54,6 +59,7 @@ def _checked(locale: object) -> str:
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
         raise ValidationError(f"display locale {locale!r} is not a locale babel knows") from None
+    _known.add(locale)
     return locale
 
 
@@ -84,10 +90,17 @@ def resolve_locale(locale: str | None) -> str:
 
 @decimal_isolated
 def _places(amount: Decimal, digits: int) -> tuple[Decimal, int]:
-    """``amount`` to at most ``digits + EXTRA_PLACES`` places, and the places it needs."""
+    """``amount`` to at most ``digits + EXTRA_PLACES`` places, and the places it needs.
+
+    Quantized with as many digits as that takes, so a long number in a trace's words is
+    cut, not refused by the library's 28-digit context.
+    """
     finest = digits + EXTRA_PLACES
-    kept = amount.quantize(Decimal(1).scaleb(-finest), rounding=ROUND_HALF_EVEN)
-    exponent = kept.normalize().as_tuple().exponent
+    wide = decimal.Context(prec=max(28, amount.adjusted() + finest + 2))
+    kept = amount.quantize(Decimal(1).scaleb(-finest), rounding=ROUND_HALF_EVEN, context=wide)
+    if not kept:  # a residue that rounds to nothing reads 0.00, not -0.00
+        kept = kept.copy_abs()
+    exponent = kept.normalize(context=wide).as_tuple().exponent
     needed = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return kept, max(digits, needed)
 
@@ -97,10 +110,21 @@ def money_text(amount: Money, locale: str) -> str:
 
     An amount on the minor unit reads as the demo prints it (``Rp150.000,00``); one finer
     than it (a rounding step) keeps up to ``EXTRA_PLACES`` (4) more places, trailing zeros
-    trimmed (``-Rp0,002432``), so a 28-digit Decimal never reaches a person.
+    trimmed (``-Rp0,002432``), so a 28-digit Decimal never reaches a person; one too
+    small to show at all reads zero, without a sign.
+
+    Raises:
+        ValidationError: ``amount`` is not :class:`~salesorder.money.Money`, or ``locale``
+            is not a locale babel knows.
     """
-    _, places = _places(amount.amount, amount.info.digits)
-    return format_money(amount, locale, digits=places)
+    if not isinstance(amount, Money):
+        raise ValidationError(
+            f"money_text formats Money, got {type(amount).__name__} {amount!r:.60}"
+        )
+    locale = _checked(locale)
+    kept, places = _places(amount.amount, amount.info.digits)
+    shown = amount if kept else Money.zero(amount.currency)
+    return format_money(shown, locale, digits=places)
 
 
 def shorten_numbers(text: str, currency: str) -> str:
@@ -109,7 +133,13 @@ def shorten_numbers(text: str, currency: str) -> str:
     ``"324627.4324324324324324324324 rounded to 324627.43"`` in IDR reads
     ``"324627.432432 rounded to 324627.43"``: rounded half-even, trailing zeros trimmed;
     shorter numbers are left as they are.
+
+    Raises:
+        ValidationError: ``text`` is not text; ``UnknownCurrency`` (one) when ``currency``
+            is not an ISO 4217 code the library knows.
     """
+    if not isinstance(text, str):
+        raise ValidationError(f"shorten_numbers takes text, got {type(text).__name__} {text!r:.60}")
     digits = currency_info(currency).digits
 
     def cut(match: re.Match[str]) -> str:

@@ -101,6 +101,13 @@ def _finite(value: float, what: str) -> float:
     return float(value)
 
 
+def _batch(_instance: object, _attribute: object, value: BatchAllocation) -> None:
+    if not isinstance(value, BatchAllocation):
+        raise ValidationError(
+            f"an allocation view shows a BatchAllocation, got {type(value).__name__} {value!r:.60}"
+        )
+
+
 def _optimum(value: ExactSolution | float | None) -> float | None:
     if value is None:
         return None
@@ -112,6 +119,10 @@ def _optimum(value: ExactSolution | float | None) -> float | None:
 def _costs(value: Iterable[float] | None) -> tuple[float, ...] | None:
     if value is None:
         return None
+    if not isinstance(value, Iterable) or isinstance(value, (str, bytes)):
+        raise ValidationError(
+            f"an allocation view's costs are one number per allocation, got {value!r:.60}"
+        )
     return tuple(_finite(cost, f"the cost of allocation {n}") for n, cost in enumerate(value))
 
 
@@ -123,11 +134,11 @@ class AllocationView:
     is the cost of the best plan known (None: no optimum to compare with).
 
     Raises:
-        ValidationError: ``costs`` does not have one cost per allocation, or a cost or the
-            optimum is negative or not a finite number.
+        ValidationError: ``batch`` is not a batch allocation, ``costs`` does not have one
+            cost per allocation, or a cost or the optimum is negative or not a finite number.
     """
 
-    batch: BatchAllocation
+    batch: BatchAllocation = attrs.field(validator=_batch)
     costs: tuple[float, ...] | None = attrs.field(default=None, converter=_costs)
     optimum: float | None = attrs.field(default=None, converter=_optimum)
 
@@ -204,10 +215,12 @@ def allocation_view(
     given; they are priced under ``cost`` and ``zones`` (the optimizer's, to compare).
 
     Raises:
-        ValidationError: an order of the batch is not among ``orders``, or the optimum is
-            negative or not a finite number.
+        ValidationError: ``batch`` is neither a batch allocation nor an exact solution, an
+            order of the batch is not among ``orders``, or the optimum is negative or not a
+            finite number.
     """
     plan = batch.allocation if isinstance(batch, ExactSolution) else batch
+    _batch(None, None, plan)
     demands = list(orders)
     costs = None
     if demands and warehouses:

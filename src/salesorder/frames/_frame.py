@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from salesorder.exceptions import SalesOrderError
+from salesorder.exceptions import SalesOrderError, ValidationError
 from salesorder.money import Money
 
 if TYPE_CHECKING:  # pragma: no cover - type checkers only
@@ -156,10 +156,12 @@ class Frame:
 
         Raises:
             FramesUnavailable: pandas is not installed.
+            ValidationError: a time or a duration is outside what pandas holds in
+                nanoseconds (the years 1677 to 2262); the message names the column.
         """
         module = _import("pandas")
         data = {
-            column.name: _pandas_series(module, column, self._values(column))
+            column.name: _pandas_series(module, self.name, column, self._values(column))
             for column in self.columns
         }
         frame: pandas.DataFrame = module.DataFrame(data, columns=list(self.column_names))
@@ -214,7 +216,22 @@ _PANDAS_DTYPES: dict[ColumnKind, Any] = {
 }
 
 
-def _pandas_series(pandas: Any, column: Column, values: list[Any]) -> Any:
+def _pandas_series(pandas: Any, frame: str, column: Column, values: list[Any]) -> Any:
+    """``column``'s values as a typed pandas Series (``frame`` names it in an error).
+
+    Raises:
+        ValidationError: a time or duration is out of pandas' nanosecond range.
+    """
+    try:
+        return _typed_series(pandas, column, values)
+    except (pandas.errors.OutOfBoundsDatetime, pandas.errors.OutOfBoundsTimedelta) as exc:
+        raise ValidationError(
+            f"frame {frame!r}, column {column.name!r}: {exc} "
+            "(pandas holds times and durations in nanoseconds; to_polars() holds them)"
+        ) from None
+
+
+def _typed_series(pandas: Any, column: Column, values: list[Any]) -> Any:
     kind = column.kind
     if kind is ColumnKind.CATEGORY:
         return pandas.Series(pandas.Categorical(values, categories=list(column.categories)))

@@ -12,7 +12,16 @@ from typing import Any
 
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.measures import STAGES, OrderMeasures
-from salesorder.frames._frame import Column, ColumnKind, Frame, category, of_kind, text
+from salesorder.frames._frame import (
+    Column,
+    ColumnKind,
+    Frame,
+    category,
+    money_columns,
+    of_kind,
+    put_money,
+    text,
+)
 from salesorder.frames._sources import NotFrameable
 from salesorder.money import Money
 from salesorder.services.app import SalesApp
@@ -41,14 +50,7 @@ ORDER_FACTS: tuple[Column, ...] = (
     Column(name="cycle_time", kind=ColumnKind.DURATION),
     *of_kind(ColumnKind.BOOLEAN, "confirmed", "cancelled", "shipped_complete", "delivered"),
     *of_kind(ColumnKind.BOOLEAN, "on_time", "returned"),
-    *(
-        column
-        for name in _FACT_AMOUNTS
-        for column in (
-            Column(name=name, kind=ColumnKind.MONEY),
-            Column(name=f"{name}_minor", kind=ColumnKind.MINOR),
-        )
-    ),
+    *money_columns(*_FACT_AMOUNTS),
     *of_kind(ColumnKind.DURATION, *(f"time_{status.value}" for status in STAGES)),
 )
 
@@ -83,12 +85,10 @@ def measures(source: OrderMeasures | SalesApp) -> Frame:
 def _with_minor(record: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for name, value in record.items():
-        row[name] = value
         if name in _FACT_AMOUNTS:
-            amount = None if value is None else Money.of(value, record["currency"])
-            row[f"{name}_minor"] = (
-                amount.minor_units if amount is not None and amount.is_rounded() else None
-            )
+            put_money(row, name, None if value is None else Money.of(value, record["currency"]))
+        else:
+            row[name] = value
     return row
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from salesorder.domain.common import Shown, as_tuple
+from salesorder.domain.common import Shown, as_tuple, aware_datetime, non_empty, non_negative_int
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.outbox import OutboxState
 from salesorder.domain.units import Quantity, to_quantity
@@ -49,12 +49,12 @@ class AppSummary(Shown):
     ``outbox`` counts the calls to the outside world per state.
     """
 
-    as_of: dt.datetime
-    locale: str
+    as_of: dt.datetime = attrs.field(validator=aware_datetime)
+    locale: str = attrs.field(validator=non_empty)
     orders: tuple[tuple[OrderStatus, int], ...] = attrs.field(converter=as_tuple)
     stock: tuple[SkuStock, ...] = attrs.field(converter=as_tuple)
     due: tuple[Money, ...] = attrs.field(converter=as_tuple)
-    orders_due: int
+    orders_due: int = attrs.field(validator=non_negative_int)
     outbox: tuple[tuple[OutboxState, int], ...] = attrs.field(converter=as_tuple)
 
     @property
