@@ -479,7 +479,8 @@ def format_money(money: Money, locale: str = "en_US", *, digits: int | None = No
     matters.
 
     Raises:
-        ValidationError: ``digits`` is not a whole number from 0 to 28.
+        ValidationError: ``digits`` is not a whole number from 0 to 28, or ``locale`` is not
+            a locale babel knows.
     """
     if digits is None:
         return _format(money, locale, money.info.digits)
@@ -491,9 +492,14 @@ def format_money(money: Money, locale: str = "en_US", *, digits: int | None = No
 def _format(money: Money, locale: str, digits: int) -> str:
     import copy  # noqa: PLC0415 - formatting loads babel on first use
 
-    from babel.core import Locale  # noqa: PLC0415
+    from babel.core import Locale, UnknownLocaleError  # noqa: PLC0415
 
-    where = Locale.parse(locale)
+    try:
+        where = Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValidationError(
+            f"format_money of {money}: {locale!r} is not a locale babel knows"
+        ) from None
     pattern = copy.copy(where.currency_formats["standard"])
     pattern.frac_prec = (digits, digits)
     return str(pattern.apply(money.amount, where, currency=money.currency, currency_digits=False))

@@ -350,3 +350,11 @@ def test_scaled_is_exact_or_refused() -> None:
     assert Money.of("12.50", "USD").scaled(2) == Money.of("12.50", "USD").minor_units == 1250
     with pytest.raises(TooManyDigits, match=r"stored amount 0\.00001 IDR has more than 4"):
         Money.of("0.00001", "IDR").scaled(4, what="stored amount")
+
+
+@pytest.mark.parametrize("locale", ["xx_NOPE", "", None, 5])
+def test_format_money_refuses_a_locale_babel_does_not_know(locale: object) -> None:
+    from salesorder.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="not a locale babel knows"):
+        format_money(Money.of("1250000", "IDR"), locale)  # type: ignore[arg-type]
