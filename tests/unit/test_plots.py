@@ -30,7 +30,7 @@ from xml.etree import ElementTree
 
 import matplotlib
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
@@ -50,7 +50,7 @@ from salesorder.domain.allocation import (
     allocation_cost,
 )
 from salesorder.domain.customers import Address, GeoPoint, Warehouse
-from salesorder.domain.lifecycle import OrderStatus, drawn_transitions, mermaid
+from salesorder.domain.lifecycle import OrderAction, OrderStatus, drawn_transitions, mermaid
 from salesorder.domain.measures import (
     STAGES,
     Durations,
@@ -73,6 +73,7 @@ from salesorder.plots import (
     rates_over_time,
     stage_times,
 )
+from salesorder.plots.lifecycle import _columns
 
 matplotlib.use("Agg")  # nothing here opens a window; the plots never use pyplot anyway
 
@@ -215,7 +216,7 @@ def test_a_plot_draws_on_the_axes_it_is_given(shop: OrderMeasures, ax: Axes) -> 
     assert len(ax.patches) == 20
 
 
-@pytest.mark.parametrize("bins", [0, -1, True, 2.5, "6"])
+@pytest.mark.parametrize("bins", [0, -1, True, 2.5, "6", None])
 def test_cycle_times_refuses_a_bin_count_that_is_not_a_whole_number(
     shop: OrderMeasures, ax: Axes, bins: object
 ) -> None:
@@ -605,6 +606,175 @@ def test_a_planar_map_refuses_a_place_without_a_position(ax: Axes) -> None:
     assert not ax.patches
 
 
+# -- hostile input: refused by a typed error naming the argument, nothing drawn ------------
+
+
+def render(axes: Axes) -> None:
+    """Draw the figure as saving it does (text is laid out, math parsed)."""
+    axes.figure.savefig(io.BytesIO(), format="png")
+
+
+@pytest.mark.parametrize(
+    "plot", [cycle_times, stage_times, rates_over_time, profit_by_channel], ids=lambda f: f.__name__
+)
+@pytest.mark.parametrize("measures", [None, SHOP, "measures"])
+def test_a_plot_of_measures_refuses_anything_else(ax: Axes, plot: object, measures: object) -> None:
+    with pytest.raises(ValidationError, match=r"measures must be an OrderMeasures, got "):
+        plot(measures, ax=ax)  # type: ignore[operator]
+    assert not ax.patches
+    assert not ax.lines
+
+
+@pytest.mark.parametrize(
+    "plot",
+    [
+        lambda ax: cycle_times(measures_of(SHOP), ax=ax),
+        lambda ax: stage_times(measures_of(SHOP), ax=ax),
+        lambda ax: rates_over_time(measures_of(SHOP), ax=ax),
+        lambda ax: profit_by_channel(measures_of(SHOP), ax=ax),
+        lambda ax: allocation_map(BATCH, ORDERS, WAREHOUSES, ax=ax),
+    ],
+)
+def test_a_plot_refuses_an_ax_that_is_not_an_axes(plot: object) -> None:
+    figure = Figure()
+    with pytest.raises(ValidationError, match=r"the ax of \w+ must be an Axes, got <Figure"):
+        plot(figure)  # type: ignore[operator]
+    assert not figure.axes  # nothing drawn on it
+
+
+def test_cycle_times_refuses_more_bins_than_it_can_show(shop: OrderMeasures, ax: Axes) -> None:
+    for bins in (10_001, 10**12):  # a histogram of 10**12 bars would exhaust the memory
+        with pytest.raises(
+            ValidationError, match=f"bins must be a whole number from 1 to 10,000, got {bins}"
+        ):
+            cycle_times(shop, bins=bins, ax=ax)
+    assert not ax.patches
+
+
+@pytest.mark.parametrize("timezone", [None, "Asia/Jakarta", 7])
+def test_rates_refuse_a_timezone_that_is_not_a_tzinfo(
+    shop: OrderMeasures, ax: Axes, timezone: object
+) -> None:
+    # None would be the machine's own time zone: the weeks would move with the machine.
+    with pytest.raises(ValidationError, match=rf"timezone must be a tzinfo, got {timezone!r}"):
+        rates_by_period(SHOP, timezone=timezone)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="timezone must be a tzinfo"):
+        rates_over_time(shop, timezone=timezone, ax=ax)  # type: ignore[arg-type]
+    assert not ax.lines
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        (None, "facts must be an iterable of OrderFacts, got None"),
+        (SHOP[0], "facts must be an iterable of OrderFacts, got OrderFacts"),
+        ("week", "facts must be an iterable of OrderFacts, got 'week'"),
+        ([*SHOP, "X"], "each of facts must be an OrderFacts, got 'X'"),
+    ],
+)
+def test_rates_by_period_refuse_what_is_not_facts(facts: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        rates_by_period(facts)  # type: ignore[arg-type]
+
+
+def test_rates_by_period_refuse_a_naive_placement_time() -> None:
+    # Read in the machine's local time, it would fall in another week on another machine.
+    naive = fact("N", "web", dt.datetime(2026, 3, 1, 23), cycle=DAY)  # noqa: DTZ001
+    with pytest.raises(
+        ValidationError, match="the placement time of order 'N' must be timezone-aware"
+    ):
+        rates_by_period([*SHOP, naive], timezone=JAKARTA)
+
+
+def test_profit_ticks_keep_the_decimals_a_three_digit_currency_needs() -> None:
+    kwd = measures_of(
+        [
+            fact("A", "web", at(2), profit="0.125", currency="KWD"),
+            fact("B", "web", at(3), profit="1.375", currency="KWD"),
+        ]
+    )
+    axes = profit_by_channel(kwd)
+    render(axes)
+    ticks = [t.get_text() for t in axes.get_yticklabels()]
+    assert len(set(ticks)) == len(ticks)  # no two ticks read the same (0, 0, 1, 1 before)
+    assert "0.2" in ticks or "0.25" in ticks
+    idr = profit_by_channel(measures_of(SHOP))
+    render(idr)
+    assert "100,000" in [t.get_text() for t in idr.get_yticklabels()]
+
+
+@settings(max_examples=20, deadline=None)  # each example draws a figure
+@given(
+    amounts=st.lists(
+        st.decimals(min_value=-(10**13), max_value=10**13, places=3), min_size=1, max_size=6
+    )
+)
+def test_profit_ticks_are_distinct_for_any_amounts(amounts: list[object]) -> None:
+    facts = [
+        fact(f"O{i}", "web", at(2), profit=str(a), currency="KWD") for i, a in enumerate(amounts)
+    ]
+    axes = profit_by_channel(measures_of(facts))
+    render(axes)
+    ticks = [t.get_text() for t in axes.get_yticklabels()]
+    assert len(set(ticks)) == len(ticks)
+
+
+def test_user_text_is_drawn_as_written_not_as_math() -> None:
+    # "$\frac$" is broken math: drawn as math, saving the figure fails.
+    odd = measures_of([fact("A", "$\\frac$", at(2), profit="100"), *SHOP])
+    axes = profit_by_channel(odd)
+    render(axes)
+    assert axes.get_xticklabels()[0].get_text() == "\\$\\frac\\$\n(1)"  # a literal $ each
+    shops = [warehouse("W$1$", "-6.2", "106.8"), warehouse("SBY", "-7.3", "112.8")]
+    batch = [Allocation(order_id="SO-2", strategy="test", picks=[pick("W$1$", 4)])]
+    drawn = allocation_map(batch, ORDERS[1:2], shops)
+    render(drawn)
+    assert [t.get_text() for t in drawn.texts] == ["W\\$1\\$", "SBY"]
+
+
+def test_an_empty_allocation_map_draws_an_empty_map() -> None:
+    axes = allocation_map([], [], [])
+    assert axes.get_title() == "Allocation: 0 orders, 0 parcels, planning cost 0"
+    assert axes.get_legend() is None
+    render(axes)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ((None, ORDERS, WAREHOUSES), "allocations must be an iterable of Allocation, got None"),
+        ((["SO-1"], ORDERS, WAREHOUSES), "each of allocations must be an Allocation, got 'SO-1'"),
+        ((BATCH, None, WAREHOUSES), "orders must be an iterable of OrderDemand, got None"),
+        ((BATCH, ORDERS, "JKT"), "warehouses must be an iterable of Warehouse, got 'JKT'"),
+        ((BATCH, ORDERS, ["JKT"]), "each of warehouses must be a Warehouse, got 'JKT'"),
+    ],
+)
+def test_parcels_and_the_map_refuse_arguments_of_the_wrong_type(
+    ax: Axes, arguments: tuple[object, object, object], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        parcels(*arguments)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=message):
+        allocation_map(*arguments, ax=ax)  # type: ignore[arg-type]
+    assert not ax.patches
+
+
+@pytest.mark.parametrize("cost", ["lowest", 0, {}])
+def test_parcels_and_the_map_refuse_a_cost_that_is_not_a_cost_model(ax: Axes, cost: object) -> None:
+    with pytest.raises(ValidationError, match=rf"cost must be a CostModel, got {cost!r}"):
+        parcels(BATCH, ORDERS, WAREHOUSES, cost=cost)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="cost must be a CostModel"):
+        allocation_map(BATCH, ORDERS, WAREHOUSES, cost=cost, ax=ax)  # type: ignore[arg-type]
+    assert not ax.patches
+
+
+@pytest.mark.parametrize("colormap", [None, ["viridis"], 3])
+def test_the_map_refuses_a_colormap_that_is_not_a_name(ax: Axes, colormap: object) -> None:
+    with pytest.raises(ValidationError, match=r"colormap .* is not one of matplotlib's"):
+        allocation_map(BATCH, ORDERS, WAREHOUSES, colormap=colormap, ax=ax)  # type: ignore[arg-type]
+    assert not ax.patches
+
+
 # -- the lifecycle as SVG --------------------------------------------------------------------
 
 
@@ -636,6 +806,14 @@ def test_the_lifecycle_svg_has_a_node_per_status_and_a_labelled_edge_per_move() 
     assert "release*: back to where it was held" in notes
     assert "<script" not in text
     assert "href" not in text.replace("url(#arrow)", "")  # nothing to fetch
+
+
+def test_a_row_left_empty_by_the_lanes_takes_no_columns() -> None:
+    # A table whose every status of a row is reached by moves that skip rows leaves that
+    # row empty once those statuses move under the lanes; it used to divide by zero.
+    rows = [[OrderStatus.NEW], [], [OrderStatus.CONFIRMED]]
+    edges = [(OrderStatus.NEW, OrderStatus.CONFIRMED, (OrderAction.CONFIRM,))]
+    assert _columns(rows, edges) == {OrderStatus.NEW: 0.0, OrderStatus.CONFIRMED: 0.0}
 
 
 def test_the_svg_and_the_mermaid_text_draw_the_same_moves() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -15,9 +16,9 @@ from hypothesis import strategies as st
 
 from salesorder import Money, OrderStatus, PaymentMethod
 from salesorder.domain.cod import CodDifferenceKind
-from salesorder.exceptions import ValidationError
+from salesorder.exceptions import NotFound, ValidationError
 from salesorder.services.views import cod_reconciliation
-from salesorder.testing.generate import COURIER_DELAYS
+from salesorder.testing.generate import COURIER_DELAYS, generate_month
 from salesorder.testing.sample import CHANNEL_MIX, SampleMonth, month_of_orders
 
 
@@ -133,6 +134,44 @@ def test_the_clock_stands_at_the_end_and_the_month_starts_when_asked() -> None:
 def test_a_count_out_of_range_is_refused(options: dict[str, int], shown: str) -> None:
     with pytest.raises(ValidationError, match=shown):
         month_of_orders(**options)
+
+
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        ({"orders": "3"}, "orders must be a whole number, got '3'"),
+        ({"orders": 2.5}, "orders must be a whole number, got 2.5"),
+        ({"days": None}, "days must be a whole number, got None"),
+        ({"settle_days": True}, "settle_days must be a whole number, got True"),
+        ({"customers": 8.0}, "customers must be a whole number, got 8.0"),
+        # None would seed from the system: a different month on every run.
+        ({"seed": None}, "seed must be a whole number, got None"),
+        ({"seed": "7"}, "seed must be a whole number, got '7'"),
+        (
+            {"start": dt.datetime(2026, 3, 2)},  # noqa: DTZ001
+            r"start must be a timezone-aware datetime, got datetime.datetime\(2026, 3, 2, 0, 0\)",
+        ),
+        (
+            {"start": dt.date(2026, 3, 2)},
+            r"start must be a timezone-aware datetime, got datetime.date\(2026, 3, 2\)",
+        ),
+        ({"start": "2026-03-02"}, "start must be a timezone-aware datetime, got '2026-03-02'"),
+    ],
+)
+@pytest.mark.parametrize("build", [month_of_orders, generate_month], ids=lambda f: f.__name__)
+def test_an_argument_of_the_wrong_type_is_refused(
+    build: Callable[..., object], options: dict[str, object], shown: str
+) -> None:
+    with pytest.raises(ValidationError, match=f"{build.__name__}: {shown}"):
+        build(**options)
+
+
+def test_demands_refuse_one_string_for_the_order_ids(month: SampleMonth) -> None:
+    first = month.order_ids[0]
+    with pytest.raises(ValidationError, match=f"order_ids must be a list or tuple .* {first!r}"):
+        month.demands(first)  # type: ignore[arg-type]
+    with pytest.raises(NotFound, match="order 'nope' not found"):
+        month.demands(["nope"])
 
 
 @settings(max_examples=4)

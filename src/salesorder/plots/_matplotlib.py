@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from salesorder.exceptions import SalesOrderError
+from salesorder.plots._args import instance
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -36,6 +37,7 @@ def _require(what: str) -> Any:
     """
     try:
         import matplotlib  # noqa: PLC0415 - the optional extra loads on first use
+        import matplotlib.axes  # noqa: PLC0415
         import matplotlib.cm  # noqa: PLC0415
         import matplotlib.colors  # noqa: PLC0415
         import matplotlib.figure  # noqa: PLC0415
@@ -51,9 +53,10 @@ def _axes(ax: Axes | None, what: str, *, size: tuple[float, float] = (6.4, 4.0))
 
     Raises:
         PlotsUnavailable: matplotlib cannot be imported.
+        ValidationError: ``ax`` is neither None nor a matplotlib Axes.
     """
     matplotlib = _require(what)
     if ax is not None:
-        return ax
+        return instance(ax, matplotlib.axes.Axes, f"the ax of {what}")  # type: ignore[no-any-return]
     figure = matplotlib.figure.Figure(figsize=size, layout="constrained")
     return figure.add_subplot()  # type: ignore[no-any-return]

@@ -17,9 +17,11 @@ from salesorder.domain.allocation import (
     Planar,
     allocation_cost,
 )
+from salesorder.domain.common import show
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.units import Quantity
 from salesorder.exceptions import ValidationError
+from salesorder.plots._args import instance, items, plain
 from salesorder.plots._matplotlib import _axes, _require
 
 if TYPE_CHECKING:
@@ -58,14 +60,23 @@ def parcels(
     the allocations (one parcel per order and warehouse, as there).
 
     Raises:
-        ValidationError: an allocation's order is not among ``orders``, or a pick's
-            warehouse is not among ``warehouses``.
+        ValidationError: an argument of the wrong type, an allocation's order is not among
+            ``orders``, or a pick's warehouse is not among ``warehouses``.
     """
-    model = cost or CostModel()
+    batch, demands, depots, model = _arguments(allocations, orders, warehouses, cost)
+    return _parcels(batch, demands, depots, model)
+
+
+def _parcels(
+    batch: list[Allocation],
+    orders: list[OrderDemand],
+    warehouses: list[Warehouse],
+    model: CostModel,
+) -> list[Parcel]:
     by_id = {order.order_id: order for order in orders}
     known = {w.code for w in warehouses}
     found = []
-    for allocation in _allocations(allocations):
+    for allocation in batch:
         order = by_id.get(allocation.order_id)
         if order is None:
             raise ValidationError(
@@ -92,10 +103,26 @@ def parcels(
     return found
 
 
-def _allocations(allocations: BatchAllocation | Iterable[Allocation]) -> list[Allocation]:
-    if isinstance(allocations, BatchAllocation):
-        return list(allocations.allocations)
-    return list(allocations)
+def _arguments(
+    allocations: object, orders: object, warehouses: object, cost: object
+) -> tuple[list[Allocation], list[OrderDemand], list[Warehouse], CostModel]:
+    """The arguments of :func:`parcels` and :func:`allocation_map`, checked, as lists.
+
+    Raises:
+        ValidationError: one is not of the type its function names.
+    """
+    batch = (
+        list(allocations.allocations)
+        if isinstance(allocations, BatchAllocation)
+        else items(allocations, Allocation, "allocations")
+    )
+    model = CostModel() if cost is None else instance(cost, CostModel, "cost")
+    return (
+        batch,
+        items(orders, OrderDemand, "orders"),
+        items(warehouses, Warehouse, "warehouses"),
+        model,
+    )
 
 
 def _places(
@@ -170,19 +197,17 @@ def allocation_map(
         ax: the Axes to draw on; none: a new figure.
 
     Raises:
-        ValidationError: an order or warehouse without a place on the map, an allocated
-            order or a picked warehouse that was not given, or an unknown colormap (nothing
-            is drawn).
+        ValidationError: an argument of the wrong type, an order or warehouse without a
+            place on the map, an allocated order or a picked warehouse that was not given,
+            or an unknown colormap (nothing is drawn).
         PlotsUnavailable: matplotlib is not installed.
     """
-    model = cost or CostModel()
-    demands = list(orders)
+    batch, demands, stores, model = _arguments(allocations, orders, warehouses, cost)
     matplotlib = _require("allocation_map")
-    if colormap not in matplotlib.colormaps:
-        raise ValidationError(f"colormap {colormap!r} is not one of matplotlib's colormaps")
-    depots, customers = _places(demands, warehouses, model)
-    batch = _allocations(allocations)
-    shipped = parcels(batch, demands, warehouses, cost=model)
+    if not isinstance(colormap, str) or colormap not in matplotlib.colormaps:
+        raise ValidationError(f"colormap {show(colormap)} is not one of matplotlib's colormaps")
+    depots, customers = _places(demands, stores, model)
+    shipped = _parcels(batch, demands, stores, model)
     backordered = {a.order_id for a in batch if a.backorders}
     ax = _axes(ax, "allocation_map", size=(7.0, 5.0))
     cmap = matplotlib.colormaps[colormap]
@@ -212,24 +237,22 @@ def allocation_map(
             xs, ys = [x for x, _ in points], [y for _, y in points]
             ax.scatter(xs, ys, s=size, marker=marker, color=colour, zorder=2, label=name)
     for code, point in depots.items():
-        ax.annotate(code, point, xytext=(5, 5), textcoords="offset points", fontsize=9)
+        ax.annotate(plain(code), point, xytext=(5, 5), textcoords="offset points", fontsize=9)
     if shipped:
         mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
         ax.figure.colorbar(mappable, ax=ax, shrink=0.8, label="planning cost per parcel")
     planar = isinstance(model.distance, Planar)
     if planar:
         ax.set_aspect("equal")
-    else:
-        middle = math.radians(
-            sum(lat for _, lat in [*depots.values(), *customers.values()])
-            / (len(depots) + len(customers))
-        )
-        ax.set_aspect(1 / math.cos(middle))
+    elif depots or customers:
+        latitudes = [lat for _, lat in [*depots.values(), *customers.values()]]
+        ax.set_aspect(1 / math.cos(math.radians(sum(latitudes) / len(latitudes))))
     ax.set_xlabel("x (km)" if planar else "longitude")
     ax.set_ylabel("y (km)" if planar else "latitude")
     ax.set_title(
         f"Allocation: {_count(len(batch), 'order')}, {_count(len(shipped), 'parcel')}, "
         f"planning cost {sum(costs):,.0f}"
     )
-    ax.legend(loc="best", fontsize=8)
+    if ax.collections:  # an empty map has nothing to name
+        ax.legend(loc="best", fontsize=8)
     return ax

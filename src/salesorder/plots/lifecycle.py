@@ -89,6 +89,8 @@ def _columns(rows: list[list[OrderStatus]], edges: Sequence[_Edge]) -> dict[Orde
             above = [x[b] for b, a, _ in edges if a is status and b in x and b is not a]
             wanted[status] = sum(above) / len(above) if above else 0.0
         ranked = sorted(row, key=lambda s: (wanted[s], order.index(s)))
+        if not ranked:  # a row whose statuses all stand under the lanes
+            continue
         placed: list[float] = []
         for status in ranked:
             placed.append(wanted[status] if not placed else max(wanted[status], placed[-1] + _COL))

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from salesorder.domain.common import show
 from salesorder.domain.measures import OrderFacts, OrderMeasures, Rate, format_duration
 from salesorder.exceptions import ValidationError
+from salesorder.plots._args import aware, instance, items, plain
 from salesorder.plots._matplotlib import _axes, _require
 
 if TYPE_CHECKING:
@@ -33,6 +36,8 @@ __all__ = [
 
 _DAY = dt.timedelta(days=1)
 _HOUR = dt.timedelta(hours=1)
+#: The most bars :func:`cycle_times` draws: more would only use memory, not show more.
+_MAX_BINS = 10_000
 
 
 class Period(str, enum.Enum):
@@ -65,16 +70,21 @@ def cycle_times(measures: OrderMeasures, *, bins: int = 20, ax: Axes | None = No
 
     Args:
         measures: the measures to draw.
-        bins: how many bars (equal widths from the shortest to the longest time).
+        bins: how many bars (equal widths from the shortest to the longest time), 1 to
+            10,000.
         ax: the Axes to draw on; none: a new figure.
 
     Raises:
-        ValidationError: ``bins`` is not a whole number of 1 or more, or no order has a
-            cycle time (nothing is drawn).
+        ValidationError: ``measures`` is not an OrderMeasures, ``bins`` is not a whole
+            number from 1 to 10,000, ``ax`` is not an Axes, or no order has a cycle time
+            (nothing is drawn).
         PlotsUnavailable: matplotlib is not installed.
     """
-    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
-        raise ValidationError(f"bins must be a whole number of 1 or more, got {bins!r}")
+    instance(measures, OrderMeasures, "measures")
+    if isinstance(bins, bool) or not isinstance(bins, int) or not 1 <= bins <= _MAX_BINS:
+        raise ValidationError(
+            f"bins must be a whole number from 1 to {_MAX_BINS:,}, got {show(bins)}"
+        )
     spans = [f.cycle_time for f in measures.facts if f.cycle_time is not None]
     stats = measures.cycle_time
     if not spans or stats.median is None or stats.p90 is None:
@@ -110,9 +120,11 @@ def stage_times(measures: OrderMeasures, *, ax: Axes | None = None) -> Axes:
         ax: the Axes to draw on; none: a new figure.
 
     Raises:
-        ValidationError: no order finished a visit to any status (nothing is drawn).
+        ValidationError: ``measures`` is not an OrderMeasures, ``ax`` is not an Axes, or no
+            order finished a visit to any status (nothing is drawn).
         PlotsUnavailable: matplotlib is not installed.
     """
+    instance(measures, OrderMeasures, "measures")
     stages = [s for s in measures.stages if s.durations.median is not None]
     if not stages:
         raise ValidationError(
@@ -165,11 +177,18 @@ def rates_by_period(
         timezone: where a placement time falls on a day.
 
     Raises:
-        ValidationError: ``period`` is neither.
+        ValidationError: ``period`` is neither, ``timezone`` is not a tzinfo (None would
+            mean the machine's own), ``facts`` is not an iterable of OrderFacts, or a
+            placement time is naive.
     """
     by = _period(period)
+    if not isinstance(timezone, dt.tzinfo):
+        raise ValidationError(f"timezone must be a tzinfo, got {show(timezone)}")
+    found = items(facts, OrderFacts, "facts")
+    for fact in found:
+        aware(fact.placed_at, f"the placement time of order {fact.order_id!r}")
     groups: dict[dt.date, list[OrderFacts]] = {}
-    for fact in facts:
+    for fact in found:
         groups.setdefault(_start(fact.placed_at, by, timezone), []).append(fact)
     rows: list[tuple[dt.date, Rate, Rate]] = []
     if not groups:
@@ -212,10 +231,12 @@ def rates_over_time(
         ax: the Axes to draw on; none: a new figure.
 
     Raises:
-        ValidationError: ``period`` is not one of those, or no order was delivered (nothing
+        ValidationError: ``measures`` is not an OrderMeasures, ``period`` or ``timezone``
+            is not one of those, ``ax`` is not an Axes, or no order was delivered (nothing
             is drawn).
         PlotsUnavailable: matplotlib is not installed.
     """
+    instance(measures, OrderMeasures, "measures")
     by = _period(period)
     rows = rates_by_period(measures.facts, period=by, timezone=timezone)
     if not any(returns.denominator for _, _, returns in rows):
@@ -261,6 +282,26 @@ def _currency(facts: Sequence[OrderFacts], currency: str | None) -> str:
     return currency
 
 
+def _grouped(ax: Axes) -> Callable[[float, int | None], str]:
+    """A tick label with thousands grouped and as many decimals as the tick step needs.
+
+    A fixed ``{x:,.0f}`` drew 0, 0, 0, 1, 1 for ticks 0.25 apart (a currency of 3 digits,
+    such as KWD, or a small profit); the fewest decimals that write every tick exactly
+    are used instead, so 0.25 is 0.25 and 100,000 stays 100,000.
+    """
+
+    def label(value: float, _position: int | None) -> str:
+        ticks = [float(t) for t in ax.yaxis.get_majorticklocs()]
+        steps = [b - a for a, b in itertools.pairwise(sorted(ticks)) if b > a]
+        tolerance = min(steps, default=1.0) * 1e-6
+        digits = next(
+            (d for d in range(7) if all(abs(t - round(t, d)) <= tolerance for t in ticks)), 6
+        )
+        return f"{value:,.{digits}f}"
+
+    return label
+
+
 def profit_by_channel(
     measures: OrderMeasures, *, currency: str | None = None, ax: Axes | None = None
 ) -> Axes:
@@ -277,10 +318,11 @@ def profit_by_channel(
         ax: the Axes to draw on; none: a new figure.
 
     Raises:
-        ValidationError: no order has a profit, or the currency is ambiguous or has none
-            (nothing is drawn).
+        ValidationError: ``measures`` is not an OrderMeasures, ``ax`` is not an Axes, no
+            order has a profit, or the currency is ambiguous or has none (nothing is drawn).
         PlotsUnavailable: matplotlib is not installed.
     """
+    instance(measures, OrderMeasures, "measures")
     code = _currency(measures.facts, currency)
     channels: dict[str, list[Decimal]] = {}
     for fact in measures.facts:
@@ -300,8 +342,8 @@ def profit_by_channel(
         ys += [float(p) for p in profits]
     ax.scatter(xs, ys, s=8, color="C1", zorder=3, label="order")
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(range(len(names)), [f"{n}\n({len(channels[n])})" for n in names])
-    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.set_xticks(range(len(names)), [f"{plain(n)}\n({len(channels[n])})" for n in names])
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_grouped(ax)))
     ax.set_title("Profit per order by channel")
     ax.set_ylabel(f"profit per order ({code})")
     ax.legend()

@@ -27,6 +27,7 @@ import attrs
 from salesorder.adapters.memory import InMemoryCourier, ManualClock
 from salesorder.bootstrap import in_memory
 from salesorder.domain.catalog import Product
+from salesorder.domain.common import show
 from salesorder.domain.customers import Address, Customer, Warehouse
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.payments import PaymentMethod
@@ -151,12 +152,25 @@ class _Month:
             self.sequence += 1
             heapq.heappush(self.queue, (when, self.sequence, step))
 
+    def place_orders(
+        self, start: dt.datetime, end: dt.datetime, orders: int, customers: int
+    ) -> None:
+        """Place ``orders`` orders at random seconds from ``start`` to ``end``, in time order."""
+        span = int((end - start).total_seconds())
+        times = sorted(
+            start + dt.timedelta(seconds=self.rng.randrange(span)) for _ in range(orders)
+        )
+        for when in times:
+            self.at(when, lambda: self.place(customers))
+
     def run(self) -> None:
+        """Run every step in time order, then leave the clock at the stop."""
         assert isinstance(self.clock, ManualClock)  # noqa: S101 - checked in __init__
         while self.queue:
             when, _, step = heapq.heappop(self.queue)
             self.clock.set(when)
             step()
+        self.clock.set(self.stop)
 
     @property
     def now(self) -> dt.datetime:
@@ -335,6 +349,42 @@ class _Month:
             self.at(self.now + _hours(self.rng, 24), lambda: self.complete(order_id))
 
 
+def _check_month(
+    what: str,
+    *,
+    seed: object,
+    orders: object,
+    start: object,
+    days: object,
+    settle_days: object,
+    customers: object,
+) -> None:
+    """The arguments of a month (:func:`generate_month`, ``month_of_orders``), checked.
+
+    Raises:
+        ValidationError: ``seed`` or a count or length is not a whole number (None would
+            seed from the system, a different month each time), a count or length is out
+            of range, or ``start`` is not a timezone-aware datetime.
+    """
+    named = {
+        "seed": seed,
+        "orders": orders,
+        "days": days,
+        "settle_days": settle_days,
+        "customers": customers,
+    }
+    for name, value in named.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(f"{what}: {name} must be a whole number, got {show(value)}")
+    if start is not None and (not isinstance(start, dt.datetime) or start.utcoffset() is None):
+        raise ValidationError(f"{what}: start must be a timezone-aware datetime, got {show(start)}")
+    if orders < 0 or days <= 0 or settle_days < 0 or customers <= 0:  # type: ignore[operator]
+        raise ValidationError(
+            f"{what} needs orders >= 0, days > 0, settle_days >= 0 and customers > 0, "
+            f"got {orders}, {days}, {settle_days}, {customers}"
+        )
+
+
 def generate_month(
     *,
     seed: int = 0,
@@ -353,12 +403,20 @@ def generate_month(
         days: the length of the month.
         settle_days: days the shop keeps working after the month (no new orders).
         customers: how many customers buy.
+
+    Raises:
+        ValidationError: an argument is not a whole number, a count or a length is out of
+            range, or ``start`` is not timezone-aware (nothing is built).
     """
-    if orders < 0 or days <= 0 or settle_days < 0 or customers <= 0:
-        raise ValidationError(
-            f"generate_month needs orders >= 0, days > 0, settle_days >= 0 and customers > 0, "
-            f"got {orders}, {days}, {settle_days}, {customers}"
-        )
+    _check_month(
+        "generate_month",
+        seed=seed,
+        orders=orders,
+        start=start,
+        days=days,
+        settle_days=settle_days,
+        customers=customers,
+    )
     start = start or dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
     rng = random.Random(seed)  # noqa: S311 - a reproducible simulation, not cryptography
     app = in_memory(start=start, couriers=tuple(sorted(COURIER_DELAYS)))
@@ -366,13 +424,8 @@ def generate_month(
     month_end = start + dt.timedelta(days=days)
     stop = month_end + dt.timedelta(days=settle_days)
     month = _Month(app, rng, stop)
-    span = int((month_end - start).total_seconds())
-    times = sorted(start + dt.timedelta(seconds=rng.randrange(span)) for _ in range(orders))
-    for when in times:
-        month.at(when, lambda: month.place(customers))
+    month.place_orders(start, month_end, orders, customers)
     month.run()
-    assert isinstance(app.clock, ManualClock)  # noqa: S101 - in_memory() builds one
-    app.clock.set(stop)
     return GeneratedMonth(
         app=app, start=start, month_end=month_end, end=stop, order_ids=tuple(month.order_ids)
     )

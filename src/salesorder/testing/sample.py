@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from salesorder.adapters.memory import InMemoryCourier, InMemoryMarketplace, ManualClock
+from salesorder.adapters.memory import InMemoryCourier, InMemoryMarketplace
 from salesorder.bootstrap import in_memory
 from salesorder.domain.allocation import (
     CostModel,
@@ -42,6 +42,7 @@ from salesorder.domain.allocation import (
 from salesorder.domain.catalog import Product
 from salesorder.domain.channels import Channel, MarketplaceLine, MarketplaceOrder
 from salesorder.domain.cod import RemittanceLine, RemittanceStatement
+from salesorder.domain.common import show
 from salesorder.domain.customers import Address, Customer, GeoPoint, Warehouse
 from salesorder.domain.lifecycle import OrderStatus
 from salesorder.domain.orders import Order
@@ -51,7 +52,7 @@ from salesorder.exceptions import InsufficientStock, ValidationError
 from salesorder.money import Money
 from salesorder.services import commands as c
 from salesorder.services.app import SalesApp
-from salesorder.testing.generate import COURIER_DELAYS, _hours, _Month
+from salesorder.testing.generate import COURIER_DELAYS, _check_month, _hours, _Month
 
 __all__ = [
     "CATALOG",
@@ -165,7 +166,15 @@ class SampleMonth:
 
         Each demand has its customer's postal code as ``zone`` (what :attr:`cost` measures
         by) and its coordinates as ``destination``.
+
+        Raises:
+            ValidationError: ``order_ids`` is one string (its letters would be read as ids).
+            NotFound: an id is not an order of the month's shop.
         """
+        if isinstance(order_ids, str):
+            raise ValidationError(
+                f"order_ids must be a list or tuple of order ids, got the string {show(order_ids)}"
+            )
         with self.app.uow() as uow:
             orders = [
                 uow.orders.get(o) for o in (self.order_ids if order_ids is None else order_ids)
@@ -463,13 +472,18 @@ def month_of_orders(
         customers: how many customers buy.
 
     Raises:
-        ValidationError: a count or a length is out of range (nothing is built).
+        ValidationError: an argument is not a whole number, a count or a length is out of
+            range, or ``start`` is not timezone-aware (nothing is built).
     """
-    if orders < 0 or days <= 0 or settle_days < 0 or customers <= 0:
-        raise ValidationError(
-            f"month_of_orders needs orders >= 0, days > 0, settle_days >= 0 and customers > 0, "
-            f"got {orders}, {days}, {settle_days}, {customers}"
-        )
+    _check_month(
+        "month_of_orders",
+        seed=seed,
+        orders=orders,
+        start=start,
+        days=days,
+        settle_days=settle_days,
+        customers=customers,
+    )
     start = start or dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc)
     rng = random.Random(seed)  # noqa: S311 - a reproducible simulation, not cryptography
     app = in_memory(start=start, couriers=tuple(sorted(COURIER_DELAYS)))
@@ -482,16 +496,11 @@ def month_of_orders(
     month_end = start + dt.timedelta(days=days)
     stop = month_end + dt.timedelta(days=settle_days)
     month = _Channels(app, rng, stop, par)
-    span = int((month_end - start).total_seconds())
-    times = sorted(start + dt.timedelta(seconds=rng.randrange(span)) for _ in range(orders))
-    for when in times:
-        month.at(when, lambda: month.place(customers))
+    month.place_orders(start, month_end, orders, customers)
     month.at(start + dt.timedelta(days=7), month.top_up)
     for courier in sorted(COURIER_DELAYS):
         month.at(start + dt.timedelta(days=7, hours=10), functools.partial(month.remit, courier))
     month.run()
-    assert isinstance(app.clock, ManualClock)  # noqa: S101 - in_memory() builds one
-    app.clock.set(stop)
     return SampleMonth(
         app=app,
         start=start,
