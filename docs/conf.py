@@ -104,12 +104,15 @@ def _draw_images(app: Sphinx) -> None:  # noqa: ARG001 - the event passes the ap
     """Draw docs/_generated/*: the lifecycle SVG and the plots of a seeded sample month."""
     import datetime as dt  # noqa: PLC0415 - the docs build's own imports, on its first event
     import io  # noqa: PLC0415
+    import logging  # noqa: PLC0415
 
     from salesorder import plots  # noqa: PLC0415
     from salesorder.domain.allocation import allocate_batch  # noqa: PLC0415
     from salesorder.services.views import measure  # noqa: PLC0415
     from salesorder.testing.sample import month_of_orders  # noqa: PLC0415
 
+    # Sphinx shows INFO records: the sample month's thousands of commands would fill the log.
+    logging.getLogger("salesorder").setLevel(logging.WARNING)
     _GENERATED.mkdir(exist_ok=True)
     _write("lifecycle.svg", plots.lifecycle_svg().encode())
     # The month plots.md works with: the same seed, the same orders, the same pictures.
