@@ -22,6 +22,8 @@ from salesorder.testing import strategies as sst
 LEVY = TaxRate(code="LEVY", name="Levy 5% on the net and the taxes before it", rate="0.05",
                compound=True)  # fmt: skip
 HALF_MODES = (RoundingMode.HALF_UP, RoundingMode.HALF_EVEN, RoundingMode.HALF_DOWN)
+#: How far a rate stored to 28 significant digits can move a product of a base below 10**14.
+_STORED_RATE_ERROR = Fraction(1, 10**12)
 
 
 @st.composite
@@ -88,7 +90,9 @@ def test_excluded_each_rows_tax_is_its_base_times_its_rate_rounded_once(
             exact = Fraction(row.legal_base.amount) * Fraction(rate.rate)
         else:
             exact = Fraction(row.base.amount) * Fraction(row.effective_rate)
-        assert abs(Fraction(row.tax.amount) - exact) <= slack, (row, exact)
+        # The effective rate (11/12 of 100%, say) is stored to 28 significant digits, so the
+        # product can miss an exact tie (0.18 x 11/12 = 0.165) by ~1e-29: allow for that.
+        assert abs(Fraction(row.tax.amount) - exact) <= slack + _STORED_RATE_ERROR, (row, exact)
         if policy.mode in HALF_MODES:
             # And so within one currency unit of the base at the effective rate (BR-CO-17):
             # at most (1 + rate) / 2 units even through the rounded legal base. (A directed
