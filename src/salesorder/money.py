@@ -25,6 +25,7 @@ and is where users import them from.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -502,4 +503,9 @@ def _format(money: Money, locale: str, digits: int) -> str:
         ) from None
     pattern = copy.copy(where.currency_formats["standard"])
     pattern.frac_prec = (digits, digits)
-    return str(pattern.apply(money.amount, where, currency=money.currency, currency_digits=False))
+    # babel rounds in the current decimal context: give it room for 14 whole digits and 28
+    # places, whatever the caller's context is.
+    with decimal.localcontext(decimal.Context(prec=64)):
+        return str(
+            pattern.apply(money.amount, where, currency=money.currency, currency_digits=False)
+        )

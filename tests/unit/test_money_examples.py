@@ -358,3 +358,13 @@ def test_format_money_refuses_a_locale_babel_does_not_know(locale: object) -> No
 
     with pytest.raises(ValidationError, match="not a locale babel knows"):
         format_money(Money.of("1250000", "IDR"), locale)  # type: ignore[arg-type]
+
+
+def test_format_money_formats_whatever_the_callers_decimal_context() -> None:
+    import decimal
+
+    amount = Money.of("1250000.50", "IDR")
+    assert format_money(amount, "id_ID", digits=28) == "Rp1.250.000," + "5".ljust(28, "0")
+    with decimal.localcontext() as context:
+        context.prec = 2
+        assert format_money(amount, "id_ID") == "Rp1.250.000,50"
