@@ -114,11 +114,19 @@ class Arena:
         if self.mode == "threads":
             return _in_threads(self.app, racers, delays)
         if self._pool is None:
-            self._pool = self._context.Pool(len(racers))
             self._barrier = self._manager.Barrier(len(racers))
+            self._pool = self._context.Pool(
+                len(racers),
+                initializer=workers.join_race,
+                initargs=(self._barrier, self.fail_once),
+            )
+        else:
+            self._barrier.reset()  # a racer that could not be set up broke it last round
+        if len(racers) != self._barrier.parties:
+            raise ValueError(f"this arena races {self._barrier.parties}, not {len(racers)}")
         now = self.app.clock.now()
         args = [
-            (self.url, command, self._barrier, now, feed, self.fail_once, delay)
+            (self.url, command, now, feed, delay)
             for command, delay in zip(racers, delays, strict=True)
         ]
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 import time
 import uuid
 from collections.abc import MutableMapping
@@ -238,26 +239,53 @@ def attempt(app: SalesApp, command: commands.Command[Any]) -> Outcome:
         return ("error", f"{type(error).__name__}: {error}")
 
 
-def race_command(  # noqa: PLR0917 - Pool.starmap passes arguments by position
+#: What every racer of a pool shares, given once to each worker process by
+#: :func:`join_race` (the pool's initializer), never with each task.
+_RACE: dict[str, Any] = {}
+
+
+def join_race(barrier: Any, fail_once: MutableMapping[str, str] | None) -> None:
+    """Pool initializer: keep the shared ``barrier`` and ``fail_once`` in this worker.
+
+    Proxies of a manager reach a worker once this way. Passed with every task, each was
+    unpickled (a new connection to the manager) per task and per round. A round sometimes
+    hung with one worker idle and the others at the barrier: a pool worker that meets
+    ``OSError`` while reading a task exits, and its task is lost. Connecting once per worker
+    leaves no task to lose that way.
+    """
+    _RACE["barrier"] = barrier
+    _RACE["fail_once"] = fail_once
+
+
+def race_command(
     url: str,
     command: commands.Command[Any],
-    barrier: Any,
     start: dt.datetime,
     feed: tuple[MarketplaceOrder, ...] = (),
-    fail_once: MutableMapping[str, str] | None = None,
     delay: float = 0.0,
 ) -> tuple[Outcome, FarSide]:
     """Wait for the other racers (then ``delay`` seconds), run ``command``; its outcome and
     what the far side saw.
 
     ``feed`` scripts the marketplace's own orders (it acknowledges only orders it knows).
+    The barrier and the shared refusals come from :func:`join_race`.
     """
+    barrier = _RACE["barrier"]
     courier = RecordingCourier()
-    shop = RecordingMarketplace(fail_once)
-    for order in feed:
-        shop.put_order(order)
-    app = racing_app(url, start=start, courier=courier, shop=shop)
-    barrier.wait()
+    try:
+        shop = RecordingMarketplace(_RACE["fail_once"])
+        for order in feed:
+            shop.put_order(order)
+        app = racing_app(url, start=start, courier=courier, shop=shop)
+    except Exception as error:
+        # The others would wait at the barrier for this racer forever: break it for them,
+        # and say what went wrong (the round then fails with this, not with a timeout).
+        barrier.abort()
+        return ("error", f"setting up the racer: {type(error).__name__}: {error}"), FarSide()
+    try:
+        barrier.wait()
+    except threading.BrokenBarrierError:
+        return ("error", "another racer could not be set up"), FarSide()
     time.sleep(delay)
     outcome = attempt(app, command)
     far = courier.recorded()

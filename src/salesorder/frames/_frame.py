@@ -226,9 +226,29 @@ def _pandas_series(pandas: Any, frame: str, column: Column, values: list[Any]) -
         return _typed_series(pandas, column, values)
     except (pandas.errors.OutOfBoundsDatetime, pandas.errors.OutOfBoundsTimedelta) as exc:
         raise ValidationError(
-            f"frame {frame!r}, column {column.name!r}: {exc} "
-            "(pandas holds times and durations in nanoseconds; to_polars() holds them)"
+            f"frame {frame!r}, column {column.name!r}: {_out_of_range(values, exc)} "
+            "is out of pandas' range (pandas holds times and durations in nanoseconds; "
+            "to_polars() holds them)"
         ) from None
+
+
+#: pandas' nanosecond range, to the day: from 1677-09-22 to 2262-04-11, and 106,751 days.
+_PANDAS_TIMES = (
+    dt.datetime(1677, 9, 22, tzinfo=dt.timezone.utc),
+    dt.datetime(2262, 4, 11, tzinfo=dt.timezone.utc),
+)
+_PANDAS_LONGEST = dt.timedelta(days=106_751)
+
+
+def _out_of_range(values: list[Any], error: Exception) -> str:
+    """The first of ``values`` out of pandas' range (pandas' own words if none is found)."""
+    earliest, latest = _PANDAS_TIMES
+    for value in values:
+        if isinstance(value, dt.timedelta) and abs(value) > _PANDAS_LONGEST:
+            return f"value {value!s}"
+        if isinstance(value, dt.datetime) and not earliest <= value <= latest:
+            return f"value {value.isoformat()}"
+    return str(error)
 
 
 def _typed_series(pandas: Any, column: Column, values: list[Any]) -> Any:
