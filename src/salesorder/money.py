@@ -83,6 +83,7 @@ __all__ = [
     "RoundingPolicy",
     "TaxSplit",
     "apportion",
+    "check_locale",
     "currency_info",
     "decimal_isolated",
     "format_money",
@@ -490,17 +491,42 @@ def format_money(money: Money, locale: str = "en_US", *, digits: int | None = No
     return _format(money, locale, digits)
 
 
+#: The locale names babel was asked about and knows: a name is checked once.
+_KNOWN_LOCALES: set[str] = set()
+
+
+def check_locale(locale: object, what: str = "locale") -> str:
+    """``locale`` as given, when it is a locale name babel knows (``"id_ID"``).
+
+    Every place that formats for people checks its locale here (amounts, notebook views,
+    invoice previews), so a bad one is refused the same way before anything is written.
+
+    Raises:
+        ValidationError: ``locale`` is not text, or not a locale babel knows; the message
+            starts with ``what``.
+    """
+    if isinstance(locale, str) and locale in _KNOWN_LOCALES:
+        return locale
+    from babel.core import Locale, UnknownLocaleError  # noqa: PLC0415 - babel on first use
+
+    try:
+        if not isinstance(locale, str) or not locale:
+            raise ValueError(locale)  # not a name: refused below with the unknown ones
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValidationError(
+            f"{what} {locale!r} is not a locale babel knows (a name like 'id_ID')"
+        ) from None
+    _KNOWN_LOCALES.add(locale)
+    return locale
+
+
 def _format(money: Money, locale: str, digits: int) -> str:
     import copy  # noqa: PLC0415 - formatting loads babel on first use
 
-    from babel.core import Locale, UnknownLocaleError  # noqa: PLC0415
+    from babel.core import Locale  # noqa: PLC0415
 
-    try:
-        where = Locale.parse(locale)
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ValidationError(
-            f"format_money of {money}: {locale!r} is not a locale babel knows"
-        ) from None
+    where = Locale.parse(check_locale(locale, f"format_money of {money}: locale"))
     pattern = copy.copy(where.currency_formats["standard"])
     pattern.frac_prec = (digits, digits)
     # babel rounds in the current decimal context: give it room for 14 whole digits and 28

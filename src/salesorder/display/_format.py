@@ -13,7 +13,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from salesorder.exceptions import ValidationError
-from salesorder.money import Money, currency_info, decimal_isolated, format_money
+from salesorder.money import Money, check_locale, currency_info, decimal_isolated, format_money
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -37,8 +37,6 @@ DEFAULT_LOCALE = "id_ID"
 EXTRA_PLACES = 4
 
 _chosen = [DEFAULT_LOCALE]
-#: The locale names babel was asked about and knows, so a renderer checks one in a set look-up.
-_known: set[str] = set()
 #: A number with a fractional part: the figures a trace step's words carry.
 _DECIMAL = re.compile(r"(?<![\d.])-?\d+\.\d+(?![\d.])")
 
@@ -49,18 +47,7 @@ def _checked(locale: object) -> str:
     Raises:
         ValidationError: it is not text, or not a locale babel knows.
     """
-    if isinstance(locale, str) and locale in _known:
-        return locale
-    from babel.core import Locale, UnknownLocaleError  # noqa: PLC0415 - babel on first use
-
-    if not isinstance(locale, str) or not locale:
-        raise ValidationError(f"a display locale is a locale name like 'id_ID', got {locale!r}")
-    try:
-        Locale.parse(locale)
-    except (UnknownLocaleError, ValueError):
-        raise ValidationError(f"display locale {locale!r} is not a locale babel knows") from None
-    _known.add(locale)
-    return locale
+    return check_locale(locale, "display locale")
 
 
 def use_locale(locale: str) -> str:

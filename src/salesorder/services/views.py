@@ -29,8 +29,8 @@ from salesorder.domain.measures import OrderMeasures, measure_orders
 from salesorder.domain.purchasing import PurchaseOrderStatus
 from salesorder.domain.shipping import Shipment, ShipmentStatus, TrackingStatus
 from salesorder.domain.units import Quantity, to_quantity
-from salesorder.exceptions import NotFound, UnknownSKU, ValidationError
-from salesorder.money import Money
+from salesorder.exceptions import NotFound, UnknownSKU
+from salesorder.money import Money, check_locale
 from salesorder.ports.persistence import UnitOfWork
 from salesorder.services.app import SalesApp
 from salesorder.services.channel_accounts import gateway, profile
@@ -193,19 +193,13 @@ def invoice_preview(app: SalesApp, document_id: str, locale: str | None = None) 
         NotFound: no invoice or credit note has that id.
         TemplateError: the shop's template fails.
     """
-    # The documents package and babel load on first use, not with the application.
-    from babel.core import Locale, UnknownLocaleError  # noqa: PLC0415
-
+    # The documents package loads on first use, not with the application.
     from salesorder.documents.preview import preview_values, render_html  # noqa: PLC0415
     from salesorder.documents.templating import INVOICE_PREVIEW  # noqa: PLC0415
 
-    used = locale if locale is not None else app.settings.locale
-    try:
-        Locale.parse(used)
-    except (UnknownLocaleError, ValueError, TypeError, AttributeError):
-        raise ValidationError(
-            f"invoice preview locale {used!r} is not a locale like 'id_ID' that babel knows"
-        ) from None
+    used = check_locale(
+        locale if locale is not None else app.settings.locale, "invoice preview locale"
+    )
     if not isinstance(document_id, str):
         raise NotFound("invoice or credit note", document_id)
     with app.uow() as uow:
