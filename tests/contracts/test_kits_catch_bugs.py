@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import settings
 
 from salesorder.adapters.memory import (
     InMemoryCourier,
@@ -251,6 +252,18 @@ class _ToyUnit:
 
 def _uow_kit(**flaws: bool) -> type[UnitOfWorkContract]:
     class Kit(UnitOfWorkContract):
+        # The shipped kit's 30 random runs found a stock rollback flaw in most runs, not in
+        # all (a lowest-versions run missed it). The toy is in memory and quick: run the
+        # state machine harder and derandomized, so that finding each flaw never depends
+        # on the day's seed.
+        state_machine_settings = settings(
+            max_examples=150,
+            stateful_step_count=30,
+            deadline=None,
+            report_multiple_bugs=False,
+            derandomize=True,
+        )
+
         def make_uow_factory(self) -> Any:
             return _ToyStore(_Flaws(**flaws))
 
