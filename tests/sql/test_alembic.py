@@ -28,6 +28,7 @@ from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, migrate, schema
 from salesorder.adapters.sql import alembic as migrations
 from salesorder.adapters.sql.history import ADDED_IN_TWO
 from salesorder.cli import main
+from salesorder.domain.inventory import Reservation
 from salesorder.domain.notifications import (
     Message,
     NotificationChannel,
@@ -37,7 +38,7 @@ from salesorder.domain.notifications import (
 )
 from salesorder.domain.outbox import OutboxState
 from salesorder.exceptions import PersistenceError, SchemaVersionError
-from salesorder.serialization import unstructure
+from salesorder.serialization import structure, unstructure
 
 ROWS: dict[str, list[dict[str, Any]]] = json.loads(
     (Path(__file__).parent / "data" / "schema_one_rows.json").read_text(encoding="utf-8")
@@ -111,6 +112,19 @@ def _kept(rows: list[dict[str, Any]]) -> list[str]:
     return sorted(json.dumps([row["version"], row["doc"]], sort_keys=True) for row in rows)
 
 
+def _unheld(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stock rows as schema 6 keeps them: their reservations out of the document."""
+    return [{**row, "doc": {**row["doc"], "reservations": {}}} for row in rows]
+
+
+def _held_in_schema_one(sku: str) -> dict[str, Reservation]:
+    """The reservations that the schema-1 document of ``sku``'s level in JKT-1 held."""
+    (doc,) = [
+        r["doc"] for r in ROWS["so_stock_items"] if (r["warehouse"], r["sku"]) == ("JKT-1", sku)
+    ]
+    return {key: structure(value, Reservation) for key, value in doc["reservations"].items()}
+
+
 def _notification() -> tuple[Message, OutboxEntry]:
     message = Message(
         key="OrderDelivered|ORD-000001|email", channel=NotificationChannel.EMAIL,
@@ -152,7 +166,7 @@ def test_a_schema_one_database_upgrades_with_every_row_intact(
     assert after["so_schema"] == [{"id": 1, "version": SCHEMA_VERSION}]
     assert after[migrate.ALEMBIC_VERSION_TABLE] == [{"version_num": HEAD}]
     for name, rows in ROWS.items():  # every row, with its version and document as written
-        assert _kept(after[name]) == _kept(rows)
+        assert _kept(after[name]) == _kept(rows if name != "so_stock_items" else _unheld(rows))
     # Amounts at the fixed scale, from the documents: 0.1.0 rounded 450001.50 to 450002.
     assert [(o["id"], o["gross_e4"], o["waiting_since"]) for o in after["so_orders"]] == [
         ("ORD-000001", 4_950_020_000, None),
@@ -162,10 +176,17 @@ def test_a_schema_one_database_upgrades_with_every_row_intact(
     assert [(p["reference"], p["amount_e4"]) for p in after["so_payments"]] == [
         ("P-1", 1_000_000_000)
     ]
-    assert [(s["sku"], s["on_hand"], s["reserved"]) for s in after["so_stock_items"]] == [
-        ("MUG", 4, 2),
-        ("TSHIRT-RED-M", 7, 0),
-    ]
+    assert [
+        (s["sku"], s["on_hand"], s["reserved"], s["holds"]) for s in after["so_stock_items"]
+    ] == [("MUG", 4, 2, 1), ("TSHIRT-RED-M", 7, 0, 0)]
+    # MUG's reservation left its document (version 4) for a row of its own.
+    assert after["so_stock_reservations"] == [
+        {
+            "warehouse": "JKT-1", "sku": "MUG", "key": "ORD-000002/1", "order_id": "ORD-000002",
+            "line_id": "1", "quantity": 2, "created_at": "2026-01-05T09:00:00+00:00",
+            "expires_at": None, "since": 4,
+        }
+    ]  # fmt: skip
     assert after["so_invoice_series"][0]["next_number"] == 2
     assert "so_notifications" not in after
     assert _differences(empty) == []  # the tables are today's, as SqlStore creates them
@@ -178,6 +199,7 @@ def test_a_schema_one_database_upgrades_with_every_row_intact(
             assert uow.orders.waiting_for_stock() == []
             mug = uow.stock.get(("JKT-1", "MUG"))
             assert (mug.on_hand, mug.reserved) == (4, 2)
+            assert mug.reservations == _held_in_schema_one("MUG")
             assert uow.payments.get("PAY-000001").amount == Money.of("100000", "IDR")
             assert uow.invoices.get("INV-000001").order_id == "ORD-000001"
             (item,) = uow.outbox.list()
@@ -200,7 +222,9 @@ def test_an_empty_database_is_upgraded_from_nothing(
     empty: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, _ = _db(capsys, "upgrade", empty)
-    assert (status, out) == (0, f"upgraded from schema 0: schema 5 (Alembic revision: {HEAD})\n")
+    assert (status, out) == (
+        0, f"upgraded from schema 0: schema {SCHEMA_VERSION} (Alembic revision: {HEAD})\n"
+    )  # fmt: skip
     assert _differences(empty) == []
     SqlStore(empty, create=False).dispose()
 
@@ -213,7 +237,7 @@ def test_a_store_database_is_stamped_at_its_version(empty: str) -> None:
 
 
 def test_a_stale_alembic_record_gives_way_to_the_schema_version(empty: str) -> None:
-    """so_schema says 1 (tables dropped and made again); Alembic's leftover record says 0005."""
+    """so_schema says 1 (tables dropped and made again); Alembic's leftover record says 0006."""
     SqlStore(empty).dispose()
     migrations.upgrade(empty)
     engine = create_engine(empty)

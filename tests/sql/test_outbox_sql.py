@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, update
 from tests.services.conftest import stock_shop
 from tests.services.test_warehouse_flow import reserved
+from tests.sql.data.schema_five import as_schema_five
 
 from salesorder import commands
 from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, schema, upgrade
@@ -102,6 +103,7 @@ def test_a_schema_three_database_moves_its_messages_into_the_outbox(url: str) ->
     )
     try:
         with engine.begin() as conn:
+            as_schema_five(conn)
             schema.tables["outbox"].drop(conn)
             schema.tables["refused_deliveries"].drop(conn)
             notifications.create(conn)

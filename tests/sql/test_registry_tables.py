@@ -23,8 +23,8 @@ def test_every_repository_has_its_table_keyed_by_its_key_fields() -> None:
         assert [c.name for c in table.primary_key.columns] == list(spec.key_fields)
         extra = [f.column.name for f in layout(spec.name).fields]
         assert [c.name for c in table.columns] == [*spec.key_fields, *extra, "version", "doc"]
-    # The repository tables, the ledger and the version are all there is.
-    assert len(schema.metadata.tables) == len(NAMES) + 2
+    # The repository tables, the ledger, the reservations and the version are all there is.
+    assert len(schema.metadata.tables) == len(NAMES) + 3
 
 
 def test_old_table_attributes_still_resolve() -> None:

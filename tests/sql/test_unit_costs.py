@@ -72,14 +72,16 @@ def test_an_aggregate_read_but_not_changed_is_not_written(
         uow.stock.get(("JKT-1", "TEE"))
         uow.stock.get(("JKT-1", "CAP")).reserve(_reservation("R1"))
         uow.commit()
-    assert statements.count("UPDATE") == 1
+    # One write, of CAP's level and its reservation's row: an UPDATE and an INSERT, which
+    # PostgreSQL runs as one statement (WITH ... UPDATE ... INSERT).
+    assert statements[2:] in (["UPDATE", "INSERT"], ["WITH"])
+    statements.clear()
     with store.unit_of_work() as uow:
         item = uow.stock.get(("JKT-1", "TEE"))
         item.reserve(_reservation("R2"))
         item.release("R2")  # changed and changed back: equal to what was read
         uow.commit()
-    assert statements.count("UPDATE") == 1
-    assert "INSERT" not in statements
+    assert statements == ["SELECT"]
 
 
 def test_a_working_copy_changed_after_commit_changes_nothing_stored(store: SqlStore) -> None:

@@ -39,28 +39,34 @@ def _is_frozen(cls: type) -> bool:
     return getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
 
 
+#: Classes whose values a clone shares: the immutable kinds above and every frozen attrs
+#: class met so far (a stock level's reservations, an order's money), checked by one lookup.
+_SHARED: set[type] = {type(None), str, int, bool, Decimal, dt.date, dt.datetime, frozenset}
+
+
 def clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
     """A deep copy that shares immutable values (the hot path of every unit of work).
 
     Working copies are clones of a pristine stored aggregate that is never handed out, so
     the pristine one is the snapshot a working copy is compared with (attrs equality).
     """
-    if isinstance(value, _IMMUTABLE) or value is None:
-        return value
     cls = type(value)
+    if cls in _SHARED or isinstance(value, _IMMUTABLE):
+        return value
     if attrs.has(cls):
         if _is_frozen(cls):
+            _SHARED.add(cls)
             return value
         copied = object.__new__(cls)
         for field in attrs.fields(cls):
             object.__setattr__(copied, field.name, clone(getattr(value, field.name)))
         return copied
     if cls is list:
-        return [clone(item) for item in value]
+        return [item if type(item) in _SHARED else clone(item) for item in value]
     if cls is dict:
-        return {key: clone(item) for key, item in value.items()}
+        return {key: item if type(item) in _SHARED else clone(item) for key, item in value.items()}
     if cls is tuple:
-        return tuple(clone(item) for item in value)
+        return tuple(item if type(item) in _SHARED else clone(item) for item in value)
     return copy.deepcopy(value)
 
 

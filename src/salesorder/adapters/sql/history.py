@@ -1,4 +1,4 @@
-"""The tables of schema 1, and those schema 2 added, frozen as those versions defined them.
+"""The tables of schema 1, and those later schemas added, frozen as those versions defined them.
 
 A migration must build what its version had, not what :mod:`salesorder.adapters.sql.schema`
 says today: a table created by step 1 -> 2 with today's columns would break step 2 -> 3,
@@ -10,7 +10,10 @@ which renames the columns schema 2 had. So the definitions below are copies, nev
   version stayed 1 (the stock ledger, credit notes, customer credit, price lists,
   promotions, vouchers, suppliers, purchase orders) and the tables of schema 2 (returns,
   channels, warehouse work, notifications, COD statements); step 1 -> 2 creates those
-  missing, with :data:`WAITING_SINCE`, the column and index schema 2 added to ``so_orders``.
+  missing, with :data:`WAITING_SINCE`, the column and index schema 2 added to ``so_orders``;
+- :data:`STOCK_RESERVATIONS`: the table of stock reservations that step 5 -> 6 creates, and
+  :data:`STOCK_LEVELS`, the columns of ``so_stock_items`` that step reads and writes, as
+  schema 6 has them (``holds`` included: the step adds it first).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -30,7 +34,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["ADDED_IN_TWO", "SCHEMA_ONE", "WAITING_SINCE"]
+from salesorder.adapters.sql.mappings import QuantityType
+
+__all__ = ["ADDED_IN_TWO", "SCHEMA_ONE", "STOCK_LEVELS", "STOCK_RESERVATIONS", "WAITING_SINCE"]
 
 _NAMING = {
     "pk": "pk_%(table_name)s",
@@ -270,4 +276,43 @@ WAITING_SINCE = Index(
     _orders_two.c.waiting_since,
     sqlite_where=text("waiting_since IS NOT NULL"),
     postgresql_where=text("waiting_since IS NOT NULL"),
+)
+
+
+# Schema 6 -----------------------------------------------------------------------------------
+
+_SIX = MetaData(naming_convention=_NAMING)
+#: The columns of ``so_stock_items`` that step 5 -> 6 reads and writes, as schema 6 has them.
+#: A partial copy, on a metadata of its own: never create it (the table is there already).
+STOCK_LEVELS = Table(
+    "so_stock_items",
+    _SIX,
+    Column("warehouse", _KEY, primary_key=True),
+    Column("sku", _KEY, primary_key=True),
+    Column("reserved", QuantityType, nullable=False),
+    Column("holds", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("doc", _DOCUMENT, nullable=False),
+)
+#: ``so_stock_reservations`` as schema 6 created it: one row per reservation of a level;
+#: ``since`` is the level's version when the row was written, times are ISO 8601 text.
+STOCK_RESERVATIONS = Table(
+    "so_stock_reservations",
+    _SIX,
+    Column("warehouse", _KEY, primary_key=True),
+    Column("sku", _KEY, primary_key=True),
+    Column("key", _KEY, primary_key=True),
+    Column("order_id", _KEY, nullable=False),
+    Column("line_id", _KEY, nullable=False),
+    Column("quantity", QuantityType, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=True),
+    Column("since", Integer, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity"),
+    CheckConstraint("since > 0", name="since"),
+    ForeignKeyConstraint(
+        ["warehouse", "sku"],
+        ["so_stock_items.warehouse", "so_stock_items.sku"],
+        name="fk_so_stock_reservations_item",
+    ),
 )

@@ -186,10 +186,13 @@ LAYOUTS: Mapping[str, Layout] = {
         fields=(
             Field(Column("on_hand", QuantityType, nullable=False), lambda s: s.on_hand),
             Field(Column("reserved", QuantityType, nullable=False), lambda s: s.reserved),
+            # How many rows of so_stock_reservations the level holds (schema 6).
+            Field(Column("holds", Integer, nullable=False), lambda s: len(s.reservations)),
         ),
         constraints=(
             CheckConstraint("on_hand >= 0", name="on_hand"),
             CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="reserved"),
+            CheckConstraint("holds >= 0", name="holds"),
             Index("ix_so_stock_items_sku", "sku"),
         ),
     ),

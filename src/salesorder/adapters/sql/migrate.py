@@ -29,6 +29,15 @@ too, see :func:`step`): a database is at one version or the next, never between.
   ``INTEGER`` would round 1.25 kg to 1; every stored whole quantity keeps its value and the
   CHECK constraints stay. SQLite's ``INTEGER`` columns already hold a fractional quantity
   exactly (see :class:`~salesorder.adapters.sql.mappings.QuantityType`): nothing to change.
+- **5 -> 6**: stock reservations as rows. ``so_stock_reservations`` is created
+  (:data:`~salesorder.adapters.sql.history.STOCK_RESERVATIONS`) and ``so_stock_items`` gets
+  ``holds``, the count of its level's rows, with its CHECK ``holds >= 0``. Every reservation
+  of a level's document becomes a row (``since``: the level's version), ``holds`` is set,
+  and the document keeps ``"reservations": {}``; ``reserved``, the version and the rest of
+  the document stay as they are. A level whose ``reserved`` is not the sum of its
+  reservations is refused by name, and nothing is changed. On PostgreSQL ``holds`` has no
+  default, as schema 6 creates it; SQLite keeps the ``DEFAULT 0`` it was added with (dropping
+  it means rebuilding the table there, and every writer sets ``holds``).
 """
 
 from __future__ import annotations
@@ -46,19 +55,23 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     create_engine,
     insert,
     inspect,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.exc import DBAPIError
 
 from salesorder.adapters.sql import history, schema
 from salesorder.adapters.sql.mappings import QuantityType, layout
+from salesorder.domain.inventory import Reservation
 from salesorder.domain.notifications import OutboxEntry, OutboxStatus
 from salesorder.domain.outbox import Call, CallKind, OutboxItem, OutboxState
+from salesorder.domain.units import to_quantity
 from salesorder.exceptions import PersistenceError, SchemaVersionError
 from salesorder.money import decimal_isolated
 from salesorder.serialization import structure, unstructure
@@ -179,6 +192,86 @@ def _four_to_five(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {exact}"))
 
 
+#: ``so_stock_items.holds`` as schema 6 added it. SQLite adds a NOT NULL column only with a
+#: default, and a CHECK only as part of its column (it has no ADD CONSTRAINT): both
+#: databases take this one statement, named as ``schema.metadata`` names the constraint.
+_ADD_HOLDS = (
+    "ALTER TABLE so_stock_items ADD COLUMN holds INTEGER NOT NULL DEFAULT 0 "
+    "CONSTRAINT ck_so_stock_items_holds CHECK (holds >= 0)"
+)
+#: How many stock levels step 5 -> 6 reads at a time (a document may hold many reservations).
+_LEVELS_AT_ONCE = 500
+
+
+def _reservation_rows(level: Any) -> list[dict[str, object]]:
+    """The rows of ``so_stock_reservations`` that the document of ``level`` held.
+
+    Raises:
+        PersistenceError: the level's ``reserved`` is not the sum of its reservations.
+    """
+    held = [structure(r, Reservation) for r in (level.doc.get("reservations") or {}).values()]
+    total = to_quantity(sum(r.quantity for r in held))
+    if total != level.reserved:
+        raise PersistenceError(
+            f"schema step 5 -> 6 refused: the stock level of SKU {level.sku!r} in "
+            f"{level.warehouse!r} has {level.reserved} reserved, but its reservations hold "
+            f"{total}; nothing was changed, correct the level and run the upgrade again"
+        )
+    return [
+        {
+            "warehouse": level.warehouse,
+            "sku": level.sku,
+            "key": r.key,
+            "order_id": r.order_id,
+            "line_id": r.line_id,
+            "quantity": r.quantity,
+            "created_at": r.created_at.isoformat(),
+            "expires_at": None if r.expires_at is None else r.expires_at.isoformat(),
+            "since": level.version,
+        }
+        for r in held
+    ]
+
+
+def _five_to_six(conn: Connection) -> None:
+    conn.execute(text(_ADD_HOLDS))
+    history.STOCK_RESERVATIONS.create(conn)
+    levels = history.STOCK_LEVELS
+    keys = (levels.c.warehouse, levels.c.sku)
+    read = select(*keys, levels.c.version, levels.c.reserved, levels.c.doc).order_by(*keys)
+    moved = (
+        update(levels)
+        .where(levels.c.warehouse == bindparam("b_warehouse"), levels.c.sku == bindparam("b_sku"))
+        .values(holds=bindparam("b_holds"), doc=bindparam("b_doc"))
+    )
+    after: tuple[str, str] | None = None
+    while True:
+        page = read if after is None else read.where(tuple_(*keys) > tuple_(*after))
+        batch = conn.execute(page.limit(_LEVELS_AT_ONCE)).all()
+        if not batch:
+            break
+        after = (batch[-1].warehouse, batch[-1].sku)
+        rows, changed = [], []
+        for level in batch:
+            held = _reservation_rows(level)
+            if held:
+                rows += held
+                doc = {**level.doc, "reservations": {}}
+                changed.append(
+                    {
+                        "b_warehouse": level.warehouse,
+                        "b_sku": level.sku,
+                        "b_holds": len(held),
+                        "b_doc": doc,
+                    }
+                )
+        if changed:
+            conn.execute(insert(history.STOCK_RESERVATIONS), rows)
+            conn.execute(moved, changed)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE so_stock_items ALTER COLUMN holds DROP DEFAULT"))
+
+
 #: version -> the step that brings a database from it to the next version
 _STEPS: dict[int, Callable[[Connection], None]] = {
     0: _create_schema_one,
@@ -186,6 +279,7 @@ _STEPS: dict[int, Callable[[Connection], None]] = {
     2: _two_to_three,
     3: _three_to_four,
     4: _four_to_five,
+    5: _five_to_six,
 }
 
 #: The table in which Alembic records the revisions a database is at (``salesorder db``);

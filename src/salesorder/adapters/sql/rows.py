@@ -116,6 +116,10 @@ class Documents:
             return seen[1]
         return None
 
+    def peek(self, name: str, key: Hashable) -> tuple[object, object] | None:
+        """The last document seen of row ``key`` and its pristine aggregate, if any."""
+        return self._rows.get((name, key))
+
     def remember(self, name: str, key: Hashable, doc: object, item: object) -> None:
         """``item`` (pristine, never to be changed) is what ``doc`` of row ``key`` holds."""
         with self._lock:

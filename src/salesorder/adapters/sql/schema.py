@@ -24,6 +24,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
+    ForeignKeyConstraint,
     Integer,
     MetaData,
     String,
@@ -45,7 +46,9 @@ __all__ = ["SCHEMA_VERSION", "metadata"]
 #: webhook deliveries (``so_refused_deliveries``); docs/outbox.md.
 #: 5: stock levels and ledger changes hold exact fractional quantities (1.25 kg):
 #: ``NUMERIC(16, 6)`` on PostgreSQL (see :class:`~salesorder.adapters.sql.mappings.QuantityType`).
-SCHEMA_VERSION = 5
+#: 6: each stock reservation is a row of ``so_stock_reservations``, no longer part of its
+#: level's document, and ``so_stock_items.holds`` counts them (``salesorder.adapters.sql.stock``).
+SCHEMA_VERSION = 6
 
 metadata = MetaData(
     naming_convention={
@@ -101,6 +104,32 @@ stock_ledger = Table(
     Column("document", KEY, nullable=False),
     Column("reason", String(400), nullable=False),
     CheckConstraint("seq > 0", name="seq"),
+)
+
+
+#: The reservations of each stock level (schema 6): one row per reservation, written with the
+#: level's row in one transaction. ``since`` is the level's version when the row was written,
+#: so a reader that knows the level at an earlier version reads only the rows added since
+#: (``salesorder.adapters.sql.stock``). Times are ISO 8601 with their UTC offset.
+stock_reservations = Table(
+    "so_stock_reservations",
+    metadata,
+    Column("warehouse", KEY, primary_key=True),
+    Column("sku", KEY, primary_key=True),
+    Column("key", KEY, primary_key=True),
+    Column("order_id", KEY, nullable=False),
+    Column("line_id", KEY, nullable=False),
+    Column("quantity", QuantityType, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=True),
+    Column("since", Integer, nullable=False),
+    CheckConstraint("quantity > 0", name="quantity"),
+    CheckConstraint("since > 0", name="since"),
+    ForeignKeyConstraint(
+        ["warehouse", "sku"],
+        ["so_stock_items.warehouse", "so_stock_items.sku"],
+        name="fk_so_stock_reservations_item",
+    ),
 )
 
 

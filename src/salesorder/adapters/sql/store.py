@@ -49,7 +49,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from salesorder import logs
-from salesorder.adapters.sql import schema
+from salesorder.adapters.sql import schema, stock
 from salesorder.adapters.sql.mappings import layout, utc_text
 from salesorder.adapters.sql.rows import Documents, StockLedgerRows, statements
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository, clone
@@ -135,6 +135,10 @@ class _SqlRepository(TrackingRepository[T, K]):
     def _keys(self) -> Iterable[K]:
         return self._select_keys()
 
+    def statements_for(self, changes: builtins.list[Pending[T, K]]) -> int:
+        """How many statements writing ``changes`` takes, at least."""
+        return len(changes)
+
     def is_changed(self, item: T, snapshot: object) -> bool:
         # The snapshot is the pristine aggregate the working copy was cloned from.
         return bool(item != snapshot)
@@ -154,44 +158,54 @@ class _SqlRepository(TrackingRepository[T, K]):
 
         Returns the documents written, for the store to remember once the commit is done.
         """
+        return [
+            self._write_one(conn, change)
+            for change in sorted(changes, key=lambda c: c.key)  # type: ignore[arg-type,return-value]
+        ]
+
+    def _write_one(
+        self, conn: Connection, change: Pending[T, K], doc: object = None
+    ) -> tuple[str, Hashable, object, object]:
+        """Write one change (its document ``doc``, by default the aggregate's whole shape)."""
         shape = self.statements
-        written: _Written = []
-        for change in sorted(changes, key=lambda c: c.key):  # type: ignore[arg-type,return-value]
-            doc = unstructure(change.item)
-            columns = self.layout.values(change.item)
-            if change.seen is None:
-                conn.execute(
-                    shape.insert,
-                    {**shape.key_values(change.key), "version": 1, "doc": doc, **columns},
-                )
-            else:
-                params = {f"v_{name}": value for name, value in columns.items()}
-                result = conn.execute(
-                    shape.update,
-                    {
-                        **shape.key_params(change.key),
-                        "k_version": change.seen,
-                        "v_version": change.seen + 1,
-                        "v_doc": doc,
-                        **params,
-                    },
-                )
-                if result.rowcount != 1:
-                    conflict = ConcurrencyConflict(
-                        f"{self.kind} {change.key!r} was changed by another unit of work; retry"
-                    )
-                    # DEBUG: the application warns when it retries the command.
-                    if _log().isEnabledFor(logging.DEBUG):
-                        _log().debug(
-                            "%s %r: version %d is no longer the stored one",
-                            self.spec.name,
-                            change.key,
-                            change.seen,
-                            extra=logs.context(error=conflict),
-                        )
-                    raise conflict
-            written.append((self.spec.name, change.key, doc, change.item))
-        return written
+        doc = unstructure(change.item) if doc is None else doc
+        columns = self.layout.values(change.item)
+        if change.seen is None:
+            conn.execute(
+                shape.insert,
+                {**shape.key_values(change.key), "version": 1, "doc": doc, **columns},
+            )
+        else:
+            params = {f"v_{name}": value for name, value in columns.items()}
+            result = conn.execute(
+                shape.update,
+                {
+                    **shape.key_params(change.key),
+                    "k_version": change.seen,
+                    "v_version": change.seen + 1,
+                    "v_doc": doc,
+                    **params,
+                },
+            )
+            if result.rowcount != 1:
+                raise self.conflict(change.key, change.seen)
+        return (self.spec.name, change.key, doc, change.item)
+
+    def conflict(self, key: object, seen: int) -> ConcurrencyConflict:
+        """The conflict of a write that found ``key`` no longer at version ``seen``."""
+        conflict = ConcurrencyConflict(
+            f"{self.kind} {key!r} was changed by another unit of work; retry"
+        )
+        # DEBUG: the application warns when it retries the command.
+        if _log().isEnabledFor(logging.DEBUG):
+            _log().debug(
+                "%s %r: version %d is no longer the stored one",
+                self.spec.name,
+                key,
+                seen,
+                extra=logs.context(error=conflict),
+            )
+        return conflict
 
 
 class _OrderRepository(_SqlRepository[Order, str]):
@@ -217,6 +231,57 @@ class _OrderRepository(_SqlRepository[Order, str]):
 
 
 class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
+    """Stock levels, their reservations as rows of their own (``salesorder.adapters.sql.stock``)."""
+
+    def __init__(self, uow: SqlUnitOfWork, spec: RepositorySpec) -> None:
+        super().__init__(uow, spec)
+        self._changes: dict[tuple[str, str], stock.Change] = {}
+
+    def _read(self, key: tuple[str, str]) -> StoredRow[StockItem] | None:
+        documents = self._uow.store.documents
+        seen = documents.peek(self.spec.name, key)
+        found = self._uow.execute(lambda conn: stock.read(conn, key, seen))  # type: ignore[arg-type]
+        if found is None:
+            return None
+        if found.fresh:
+            documents.remember(self.spec.name, key, found.marker, found.item)
+        return StoredRow(found.version, clone(found.item), found.item)
+
+    def statements_for(self, changes: builtins.list[Pending[StockItem, tuple[str, str]]]) -> int:
+        # A level and its reservation rows: more than one statement, but for one new
+        # reservation where the database writes both in one (``stock.Change.one_statement``).
+        dialect = self._uow.store.engine.dialect
+        self._changes = {change.key: self._change_of(change) for change in changes}
+        return sum(1 if c.one_statement(dialect) else 2 for c in self._changes.values())
+
+    def _change_of(self, change: Pending[StockItem, tuple[str, str]]) -> stock.Change:
+        row = self._rows[change.key]
+        return stock.change_of(change.item, None if row is None else row.snapshot)  # type: ignore[arg-type]
+
+    def _write_one(
+        self, conn: Connection, change: Pending[StockItem, tuple[str, str]], doc: object = None
+    ) -> tuple[str, Hashable, object, object]:
+        held = self._changes.pop(change.key, None) or self._change_of(change)
+        if change.seen is not None and held.held_only:
+            version = stock.write_held(conn, change.item, held)
+            if version is None:
+                raise self.conflict(change.key, change.seen)
+            # The document did not change; the level is remembered at its new version only
+            # when no other unit wrote it in between.
+            marker = None
+            if version == change.seen + 1:
+                seen = self._uow.store.documents.peek(self.spec.name, change.key)
+                pristine = self._rows[change.key].snapshot  # type: ignore[union-attr]
+                doc = seen[0][1] if seen is not None and seen[1] is pristine else None  # type: ignore[index]
+                marker = (version, stock.document(change.item) if doc is None else doc)
+            return (self.spec.name, change.key, marker, change.item)
+        doc = stock.document(change.item)
+        super()._write_one(conn, change, doc)
+        version = (change.seen or 0) + 1
+        if not stock.write_rows(conn, change.item, held, version):
+            raise self.conflict(change.key, change.seen or 0)
+        return (self.spec.name, change.key, (version, doc), change.item)
+
     def for_sku(self, sku: str) -> builtins.list[StockItem]:
         keys = self._select_keys(self.table.c.sku == sku)
         return self._found_by(keys, lambda s: s.sku == sku)
@@ -419,7 +484,8 @@ class SqlUnitOfWork:
         planned = [(repo, repo.pending()) for repo in self._in_write_order()]
         written: _Written = []
         # Ledger entries go in one executemany, which runs a statement per entry.
-        statements = sum(len(changes) for _, changes in planned) + len(self.stock_ledger.appended)
+        statements = sum(repo.statements_for(changes) for repo, changes in planned)
+        statements += len(self.stock_ledger.appended)
         if statements:
             # One statement is atomic on its own: it needs no BEGIN and COMMIT round trips.
             conn = self._connection() if statements == 1 else self.transactional()
@@ -436,7 +502,10 @@ class SqlUnitOfWork:
                 raise
         documents = self.store.documents
         for name, key, doc, item in written:
-            documents.remember(name, key, doc, clone(item))
+            if doc is None:  # what was written is not all that is stored now
+                documents.forget(name, key)
+            else:
+                documents.remember(name, key, doc, clone(item))
         self._end()
 
     def rollback(self) -> None:

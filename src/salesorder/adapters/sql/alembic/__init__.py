@@ -1,6 +1,6 @@
 """salesorder's schema migrations as Alembic revisions (install the ``migrate`` extra).
 
-The revisions ``0001`` ... ``0005`` in ``versions/`` bring a database from nothing, or from
+The revisions ``0001`` ... ``0006`` in ``versions/`` bring a database from nothing, or from
 any schema an earlier salesorder wrote, to the current one; revision ``N`` is schema ``N``,
 and each runs one step of ``salesorder.adapters.sql.migrate`` in its own transaction.
 :func:`config` builds Alembic's configuration in code (no ``alembic.ini``); :func:`upgrade`
@@ -83,7 +83,7 @@ def config(engine: Engine, *, version_locations: Sequence[str | os.PathLike[str]
     Args:
         engine: the database's engine; the caller disposes of it.
         version_locations: folders of a shop's own revisions, read with salesorder's (a
-            shop's first revision names ``down_revision = "0005"``, or the head it builds on).
+            shop's first revision names ``down_revision = "0006"``, or the head it builds on).
     """
     cfg = Config()
     cfg.attributes["engine"] = engine

@@ -1,0 +1,340 @@
+"""Stock levels in SQL: the level is a row, and each of its reservations a row of its own.
+
+Since schema 6 a level's document (``so_stock_items.doc``) holds everything but its
+reservations, which are rows of ``so_stock_reservations``; the level's row counts them
+(``holds``) and keeps their sum (``reserved``). A reservation is then one small row to write,
+not a rewrite of a document that grows with every order waiting for the SKU.
+
+**Reading** a level is one statement: its row joined with the reservation rows written since
+the version this process last read or wrote (``since``). The process keeps the level it last
+saw (:class:`~salesorder.adapters.sql.rows.Documents`); the rows written since are added to
+it, and when the count of the result is the level's ``holds``, nothing was removed in between
+and the result is exactly what is stored (a removed reservation would leave the count short).
+Otherwise, and whenever the level's version went back (a restore), every row is read again.
+
+**Writing** a level whose reservations alone changed (a reservation made, released or
+resized) does not check its version. One guarded statement changes the level where the stock
+is there:
+
+.. code-block:: sql
+
+    UPDATE so_stock_items
+       SET reserved = reserved + :delta, holds = holds + :count, version = version + 1
+     WHERE warehouse = :warehouse AND sku = :sku AND on_hand - reserved >= :need
+
+(``need`` is the units added plus the safety stock; nothing for a release), and the
+reservation rows are inserted and deleted beside it, in the same transaction. Units of work
+reserving the same SKU at once no longer conflict unless the stock runs out: the database
+decides, on the level as it is at that moment, and a level it refuses is a
+:class:`~salesorder.exceptions.ConcurrencyConflict` (the command is retried and then sees
+the stock that is left). A reservation someone else made or removed first makes an insert
+or a delete fail, which is a conflict too. Any other change to a level (goods received,
+shipped, counted, a ledger entry posted) is written whole, with its version checked, as every
+other aggregate is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+import attrs
+from sqlalchemy import Connection, Delete, Insert, Select, Update, and_, bindparam, delete, insert
+from sqlalchemy import select as select_
+from sqlalchemy import update as update_
+from sqlalchemy.engine import Dialect
+
+from salesorder.adapters.sql import driver, schema
+from salesorder.adapters.sql.mappings import QuantityType
+from salesorder.domain.inventory import Reservation, StockItem
+from salesorder.domain.units import Quantity, to_quantity
+from salesorder.money import decimal_isolated
+from salesorder.serialization import structure, unstructure
+
+__all__ = ["Change", "Found", "change_of", "document", "read", "write_held", "write_rows"]
+
+#: What a process remembers of a level: ((version, document), the pristine level).
+Seen = tuple[tuple[int, object], StockItem]
+
+
+@attrs.frozen
+class Found:
+    """A level as read: its version, the marker to remember it by, and the pristine level."""
+
+    version: int
+    marker: tuple[int, object]
+    item: StockItem
+    #: False when the level is the one remembered, unchanged (nothing new to remember).
+    fresh: bool
+
+
+@attrs.frozen
+class _Statements:
+    read: Select[Any]
+    guarded: Update
+    #: ``guarded`` returning the new version, where the database can (SQLAlchemy's
+    #: ``update_returning``: PostgreSQL, SQLite 3.35 and later).
+    returning: Update
+    insert: Insert
+    delete: Delete
+    version: Select[Any]
+    #: One new reservation as one statement: the guarded update in a common table expression
+    #: and the row inserted from it (PostgreSQL's data-modifying ``WITH``).
+    reserve: Insert
+
+
+@functools.cache
+def _statements() -> _Statements:
+    items, held = schema.tables["stock"], schema.stock_reservations
+    at_level = (items.c.warehouse == bindparam("k_warehouse"), items.c.sku == bindparam("k_sku"))
+    read = (
+        select_(
+            items.c.version,
+            items.c.doc,
+            items.c.holds,
+            held.c.key.label("r_key"),
+            held.c.order_id,
+            held.c.line_id,
+            held.c.quantity,
+            held.c.created_at,
+            held.c.expires_at,
+        )
+        .select_from(
+            items.outerjoin(
+                held,
+                and_(
+                    held.c.warehouse == items.c.warehouse,
+                    held.c.sku == items.c.sku,
+                    held.c.since > bindparam("since"),
+                ),
+            )
+        )
+        .where(*at_level)
+    )
+    guarded = (
+        update_(items)
+        .where(
+            *at_level,
+            items.c.on_hand - items.c.reserved >= bindparam("need", type_=QuantityType()),
+        )
+        .values(
+            reserved=items.c.reserved + bindparam("delta", type_=QuantityType()),
+            holds=items.c.holds + bindparam("count"),
+            version=items.c.version + 1,
+        )
+    )
+    level = guarded.returning(items.c.version).cte("level")
+    row = {
+        "warehouse": bindparam("k_warehouse", type_=held.c.warehouse.type),
+        "sku": bindparam("k_sku", type_=held.c.sku.type),
+        "key": bindparam("r_key", type_=held.c.key.type),
+        "order_id": bindparam("r_order_id", type_=held.c.order_id.type),
+        "line_id": bindparam("r_line_id", type_=held.c.line_id.type),
+        "quantity": bindparam("r_quantity", type_=QuantityType()),
+        "created_at": bindparam("r_created_at", type_=held.c.created_at.type),
+        "expires_at": bindparam("r_expires_at", type_=held.c.expires_at.type),
+    }
+    reserve = (
+        insert(held)
+        .from_select(
+            [*row, "since"],
+            select_(*(value.label(name) for name, value in row.items()), level.c.version),
+        )
+        .returning(held.c.since)
+    )
+    return _Statements(
+        reserve=reserve,
+        read=read,
+        guarded=guarded,
+        returning=guarded.returning(items.c.version),
+        insert=insert(held),
+        delete=delete(held).where(
+            held.c.warehouse == bindparam("k_warehouse"),
+            held.c.sku == bindparam("k_sku"),
+            held.c.key == bindparam("r_key"),
+        ),
+        version=select_(items.c.version).where(*at_level),
+    )
+
+
+def document(item: StockItem) -> object:
+    """The stored document of ``item``: everything but its reservations."""
+    return unstructure(attrs.evolve(item, reservations={}))
+
+
+def _reservation(row: Any) -> Reservation:
+    return Reservation(
+        key=row.r_key,
+        order_id=row.order_id,
+        line_id=row.line_id,
+        quantity=to_quantity(row.quantity),
+        created_at=dt.datetime.fromisoformat(row.created_at),
+        expires_at=None if row.expires_at is None else dt.datetime.fromisoformat(row.expires_at),
+    )
+
+
+def _params(key: tuple[str, str]) -> dict[str, object]:
+    warehouse, sku = key
+    return {"k_warehouse": warehouse, "k_sku": sku}
+
+
+def read(conn: Connection, key: tuple[str, str], seen: Seen | None) -> Found | None:
+    """The level ``key`` as stored, in one statement when ``seen`` is a recent enough view.
+
+    ``seen`` is what this process last read or wrote of the level (None: nothing).
+    """
+    since = 0 if seen is None else seen[0][0]
+    rows = driver.rows(conn, _statements().read, {**_params(key), "since": since})
+    if not rows:
+        return None
+    head = rows[0]
+    added = {row.r_key: _reservation(row) for row in rows if row.r_key is not None}
+    if seen is not None:
+        (version, doc), item = seen
+        if head.version == version and head.doc == doc and not added:
+            if head.holds == len(item.reservations):
+                return Found(version, (version, doc), item, fresh=False)
+        elif head.version > version:
+            held = {**item.reservations, **added}
+            if len(held) == head.holds:  # nothing was removed since: ``held`` is all of it
+                return _found(head, held, item if head.doc == doc else None)
+        # Rows removed, or the level went back (a restore): read every row again.
+        return read(conn, key, None)
+    return _found(head, added, None)
+
+
+def _found(head: Any, held: dict[str, Reservation], like: StockItem | None) -> Found:
+    """The level of row ``head`` holding ``held``; ``like`` is a level of the same document."""
+    item = structure(head.doc, StockItem) if like is None else attrs.evolve(like, reservations={})
+    item.reservations = held
+    return Found(head.version, (head.version, head.doc), item, fresh=True)
+
+
+#: The fields of a level but its reservations.
+_LEVEL = tuple(field.name for field in attrs.fields(StockItem) if field.name != "reservations")
+
+
+@attrs.frozen
+class Change:
+    """How a level's reservations changed since it was read (``pristine``, None: a new level)."""
+
+    #: Reservations made, or resized (their new quantity).
+    added: tuple[Reservation, ...]
+    #: Reservations released, or resized (their old quantity).
+    removed: tuple[Reservation, ...]
+    #: Whether nothing but its reservations changed: written by the guarded update.
+    held_only: bool
+
+    def one_statement(self, dialect: Dialect) -> bool:
+        """Whether the change is written in one statement (needing no transaction of its own).
+
+        It is for one new reservation, the most common write of all, on a database that
+        runs a data-modifying ``WITH`` (PostgreSQL).
+        """
+        return (
+            self.held_only
+            and len(self.added) == 1
+            and not self.removed
+            and dialect.name == "postgresql"
+        )
+
+
+def change_of(item: StockItem, pristine: StockItem | None) -> Change:
+    """How ``item`` changed since ``pristine`` (None: ``item`` is new)."""
+    old = {} if pristine is None else pristine.reservations
+    new = item.reservations
+    # Working copies share their frozen reservations with what was read: ``is`` first.
+    added = tuple(r for key, r in new.items() if (was := old.get(key)) is not r and was != r)
+    removed = tuple(r for key, r in old.items() if (now := new.get(key)) is not r and now != r)
+    held_only = pristine is not None and all(
+        getattr(item, name) == getattr(pristine, name) for name in _LEVEL
+    )
+    return Change(added, removed, held_only)
+
+
+def _row(reservation: Reservation) -> dict[str, object]:
+    """The columns of ``reservation`` but its level and ``since``, as ``r_<column>``."""
+    return {
+        "r_key": reservation.key,
+        "r_order_id": reservation.order_id,
+        "r_line_id": reservation.line_id,
+        "r_quantity": reservation.quantity,
+        "r_created_at": reservation.created_at.isoformat(),
+        "r_expires_at": None
+        if reservation.expires_at is None
+        else reservation.expires_at.isoformat(),
+    }
+
+
+def _write_changes(
+    conn: Connection,
+    key: tuple[str, str],
+    added: tuple[Reservation, ...],
+    removed: tuple[Reservation, ...],
+    since: int,
+) -> bool:
+    """Delete ``removed`` and insert ``added`` (at ``since``); False if a row was gone."""
+    statements = _statements()
+    for reservation in removed:
+        gone = conn.execute(statements.delete, {**_params(key), "r_key": reservation.key})
+        if gone.rowcount != 1:
+            return False
+    if added:
+        warehouse, sku = key
+        conn.execute(
+            statements.insert,
+            [
+                {
+                    "warehouse": warehouse,
+                    "sku": sku,
+                    "since": since,
+                    **{name[2:]: value for name, value in _row(r).items()},
+                }
+                for r in sorted(added, key=lambda r: r.key)
+            ],
+        )
+    return True
+
+
+def write_rows(conn: Connection, item: StockItem, change: Change, version: int) -> bool:
+    """Write the reservation rows of ``item``, written whole at ``version``.
+
+    Returns False when a row to delete was gone (another unit removed it first).
+    """
+    return _write_changes(conn, item.key, change.added, change.removed, version)
+
+
+@decimal_isolated
+def write_held(conn: Connection, item: StockItem, change: Change) -> int | None:
+    """Write the reservations of ``item`` that changed (``change``) by the guarded update.
+
+    Returns the level's new version, or None when the level refused the change (too few
+    units left now) or a row to delete was gone: the unit must retry.
+    """
+    added, removed = change.added, change.removed
+    statements = _statements()
+    if change.one_statement(conn.dialect):
+        (new,) = added
+        params: dict[str, object] = {**_params(item.key), **_row(new), "count": 1}
+        params["delta"] = new.quantity
+        params["need"] = to_quantity(new.quantity + item.safety_stock)
+        made = driver.rows(conn, statements.reserve, params)
+        return made[0].since if made else None
+    delta: Quantity = to_quantity(sum(r.quantity for r in added) - sum(r.quantity for r in removed))
+    need = delta + item.safety_stock if delta > 0 else delta
+    params = {**_params(item.key), "delta": delta, "count": len(added) - len(removed)}
+    params["need"] = to_quantity(need)
+    version: int | None
+    if conn.dialect.update_returning:
+        version = conn.execute(statements.returning, params).scalar_one_or_none()
+    elif conn.execute(statements.guarded, params).rowcount == 1:
+        # The row stays locked by this transaction: the version read is the one written.
+        version = conn.execute(statements.version, _params(item.key)).scalar_one()
+    else:
+        version = None
+    if version is None:
+        return None
+    if not _write_changes(conn, item.key, added, removed, version):
+        return None
+    return version
