@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import islice
 
 from salesorder.domain.allocation.costs import _Context
@@ -146,34 +146,46 @@ class _Exchange:
     def _better(  # noqa: PLR0912, PLR0915 - one scan of the moves, kept in one loop for speed
         self, o: int, sku: str, source: int, ranked: tuple[list[int], list[float]]
     ) -> bool:
-        """Make the best move of order ``o``'s units of ``sku`` in ``source``, if any saves."""
+        """Make the best move of order ``o``'s units of ``sku`` in ``source``, if any saves.
+
+        The savings are :meth:`_gain`'s, written out: this loop is most of the exchanges'
+        time on a large batch.
+        """
         plan = self.plans[o]
-        units = plan.get(source, {}).get(sku, 0)
-        if not units:
+        in_source = plan.get(source)
+        if in_source is None or not in_source.get(sku, 0):
             return False
+        units = in_source[sku]
         km = self.kms[o]
         row = self.index.by_sku[sku]
         # The best move so far: saving, target, partner (or -1) and units moved.
         best: tuple[float, int, int, Quantity] = (1e-9, -1, -1, 0)
+        floor = 1e-9
         unit_km, parcel = self.ctx.unit_km, self.ctx.parcel
         # Every unit in a plan is positive: a parcel holds only these units when it holds
         # one SKU, and the partner's parcel below only the units it gives when it holds one
         # SKU and gives them all.
-        in_source = plan[source]
+        in_parcel = sum(in_source.values())
         closing = parcel if len(in_source) == 1 else 0.0
         # Warehouses nearer than the source, then the order's other parcels.
         order, sorted_km = ranked
         here = km[source]
         targets = order[: bisect.bisect_left(sorted_km, here)]
-        targets += [w for w in plan if w != source and km[w] >= here]
+        if len(plan) > 1:
+            targets += [w for w in plan if w != source and km[w] >= here]
         plans, kms, holders = self.plans, self.kms, self.holders
         for target in targets:
             have = row[target]
             if have > 0:
-                moved = min(units, have)
-                saved = self._gain(o, source, target, moved)
-                if saved > best[0]:
+                moved = units if units < have else have
+                saved = float(moved) * unit_km * (here - km[target])
+                if target not in plan:
+                    saved -= parcel
+                if in_parcel == moved:
+                    saved += parcel
+                if saved > floor:
                     best = (saved, target, -1, moved)
+                    floor = saved
                 continue
             held_by = holders.get((target, sku))
             if not held_by:
@@ -192,15 +204,20 @@ class _Exchange:
                     moved, saved = units, whole
                 else:
                     moved = held
-                    saved = self._gain(o, source, target, moved)
+                    saved = float(moved) * unit_km * (here - km[target])
+                    if target not in plan:
+                        saved -= parcel
+                    if in_parcel == moved:
+                        saved += parcel
                 their_km = kms[partner]
                 saved += float(moved) * unit_km * (their_km[target] - their_km[source])
                 if source not in theirs:
                     saved -= parcel
                 if moved == held and len(parcel_there) == 1:
                     saved += parcel
-                if saved > best[0]:
+                if saved > floor:
                     best = (saved, target, partner, moved)
+                    floor = saved
         lacking = self.shortfall.get(sku) if self.shortfall else None
         if lacking:
             best, handed = self._hand_over(o, source, units, lacking, best)
@@ -242,18 +259,26 @@ class _Exchange:
             if not plan[source]:
                 del plan[source]
 
-    def _move(self, o: int, sku: str, step: tuple[int, int, Quantity], why: str) -> None:
-        source, target, moved = step
+    def _shift(self, o: int, sku: str, source: int, target: int, moved: Quantity) -> None:
+        """Move ``moved`` units of ``sku`` in order ``o``'s plan from ``source`` to ``target``."""
         self._take(o, sku, source, moved)
-        plan = self.plans[o]
-        units = plan.setdefault(target, {})
+        units = self.plans[o].setdefault(target, {})
         units[sku] = units.get(sku, 0) + moved
         self.holders.setdefault((target, sku), set()).add(o)
+
+    def _note(self, orders: Iterable[int], skus: Iterable[str]) -> None:
+        """Record that ``orders`` changed, moving units of ``skus``."""
+        for o in orders:
+            self.journal.add(o)
+            self.changed.add(o)
+            self.moved.add(o)
+        self.touched.update(skus)
+
+    def _move(self, o: int, sku: str, step: tuple[int, int, Quantity], why: str) -> None:
+        source, target, moved = step
+        self._shift(o, sku, source, target, moved)
         self.reasons.setdefault(o, {})[target, sku] = why
-        self.journal.add(o)
-        self.changed.add(o)
-        self.moved.add(o)
-        self.touched.add(sku)
+        self._note((o,), (sku,))
 
     def _hand_over(
         self,
@@ -290,6 +315,15 @@ class _Exchange:
         self, o: int, p: int, sku: str, source: int, moved: Quantity, saved: float
     ) -> None:
         """Order ``o`` hands ``moved`` units of ``sku`` in ``source`` to order ``p``."""
+        self._pass(o, p, sku, source, moved)
+        codes = self.ctx.codes
+        self.reasons.setdefault(p, {})[source, sku] = (
+            f"handed on by order {self.ids[o]} in {codes[source]}: saves {saved:.2f} on the batch"
+        )
+        self._note((o, p), (sku,))
+
+    def _pass(self, o: int, p: int, sku: str, source: int, moved: Quantity) -> None:
+        """The units of :meth:`_give`, without its reasons and records."""
         assert self.shortfall is not None  # noqa: S101 - only the whole-batch mode hands over
         lacking = self.shortfall[sku]
         self._take(o, sku, source, moved)
@@ -302,15 +336,6 @@ class _Exchange:
         units = self.plans[p].setdefault(source, {})
         units[sku] = units.get(sku, 0) + moved
         self.holders.setdefault((source, sku), set()).add(p)
-        codes = self.ctx.codes
-        self.reasons.setdefault(p, {})[source, sku] = (
-            f"handed on by order {self.ids[o]} in {codes[source]}: saves {saved:.2f} on the batch"
-        )
-        for order in (o, p):
-            self.journal.add(order)
-            self.changed.add(order)
-            self.moved.add(order)
-        self.touched.add(sku)
 
     def _cost(self, o: int) -> float:
         """The cost of order ``o``'s parcels."""
@@ -343,7 +368,9 @@ class _Exchange:
         batch) an order lacking it.
 
         Kept when the batch's cost falls, undone otherwise: a parcel of several SKUs is
-        only worth closing as a whole, which no single move of one SKU sees.
+        only worth closing as a whole, which no single move of one SKU sees. The trial moves
+        only units; what a move records (reasons, the orders and SKUs it changed) is written
+        once the outcome is known, as the moves themselves would have written it.
         """
         plan = self.plans[o]
         if not self._closable(o, source):
@@ -352,8 +379,9 @@ class _Exchange:
         unit_km = self.ctx.unit_km
         before = {o: self._cost(o)}
         undo: list[tuple[int, str, tuple[int, int, Quantity], int]] = []
-        reasons = {o: dict(self.reasons.get(o, {}))}
         fresh = [order for order in (o,) if order not in self.changed]
+        involved: list[int] = []  # orders a trial move changed
+        skus: list[str] = []  # the SKUs moved
         for sku in list(plan[source]):
             row = self.index.by_sku[sku]
             while plan.get(source, {}).get(sku, 0):
@@ -390,10 +418,11 @@ class _Exchange:
                 if handed >= 0:
                     if handed not in before:
                         before[handed] = self._cost(handed)
-                        reasons[handed] = dict(self.reasons.get(handed, {}))
                         if handed not in self.changed:
                             fresh.append(handed)
-                    self._give(o, handed, sku, source, moved, 0.0)
+                    self._pass(o, handed, sku, source, moved)
+                    involved += (o, handed)
+                    skus.append(sku)
                     undo.append((handed, sku, (source, -1, moved), -1))
                     continue
                 if target < 0:
@@ -404,47 +433,49 @@ class _Exchange:
                 else:
                     if partner not in before:
                         before[partner] = self._cost(partner)
-                        reasons[partner] = dict(self.reasons.get(partner, {}))
                         if partner not in self.changed:
                             fresh.append(partner)
-                    self._move(partner, sku, (target, source, moved), "")
-                self._move(o, sku, (source, target, moved), "")
+                    self._shift(partner, sku, target, source, moved)
+                    involved.append(partner)
+                self._shift(o, sku, source, target, moved)
+                involved.append(o)
+                skus.append(sku)
                 undo.append((partner, sku, (source, target, moved), target))
             if plan.get(source, {}).get(sku, 0):
                 break
         saved = sum(cost - self._cost(order) for order, cost in before.items())
+        self._note(involved, skus)
         if source not in plan and saved > 1e-9:
             codes = self.ctx.codes
+            reasons = self.reasons
             for partner, sku, (_, target, _), _ in undo:
                 if target < 0:
-                    self.reasons[partner][source, sku] = (
+                    reasons.setdefault(partner, {})[source, sku] = (
                         f"handed on by order {self.ids[o]}, which closed its parcel from "
                         f"{codes[source]}: saves {saved:.2f} on the batch"
                     )
                     continue
-                self.reasons[o][target, sku] = (
+                reasons.setdefault(o, {})[target, sku] = (
                     f"moved from {codes[source]} to close that parcel: saves {saved:.2f} on "
                     "the batch"
                 )
                 if partner >= 0:
-                    self.reasons[partner][source, sku] = (
+                    reasons.setdefault(partner, {})[source, sku] = (
                         f"exchanged with order {self.ids[o]}, which closed its parcel from "
                         f"{codes[source]}: saves {saved:.2f} on the batch"
                     )
             return True
         for partner, sku, (from_, target, moved), _ in reversed(undo):
             if target < 0:  # handed to ``partner``: it hands them back
-                self._give(partner, o, sku, from_, moved, 0.0)
+                self._pass(partner, o, sku, from_, moved)
                 continue
-            self._move(o, sku, (target, from_, moved), "")
+            self._shift(o, sku, target, from_, moved)
             if partner < 0:
                 row = self.index.by_sku[sku]
                 row[target] += moved
                 row[from_] -= moved
             else:
-                self._move(partner, sku, (from_, target, moved), "")
-        for order, kept in reasons.items():
-            self.reasons[order] = kept
+                self._shift(partner, sku, from_, target, moved)
         for order in fresh:
             self.changed.discard(order)
             self.moved.discard(order)
