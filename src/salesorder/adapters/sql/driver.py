@@ -50,14 +50,12 @@ def _watched(conn: Connection) -> bool:
 def rows(conn: Connection, statement: Executable, params: Mapping[str, object]) -> Sequence[Any]:
     """The rows ``statement`` returns with ``params`` (none for a statement returning none).
 
-    Each row gives its columns as attributes, as SQLAlchemy's rows do.
+    Each row is a sequence of its columns' values, in the statement's order.
     """
     dialect = conn.dialect
     if dialect.driver != "psycopg" or _watched(conn):
         result = conn.execute(statement, params)
         return result.all() if result.returns_rows else ()
-    from psycopg.rows import namedtuple_row  # noqa: PLC0415 - the postgres extra
-
     sql, fixed = _compiled(statement, dialect)
     values = {**fixed, **params}
     if not conn.in_transaction():
@@ -66,7 +64,7 @@ def rows(conn: Connection, statement: Executable, params: Mapping[str, object]) 
         conn.begin()
     driver = conn.connection.dbapi_connection
     assert driver is not None  # noqa: S101 - an open connection always has one
-    cursor = driver.cursor(row_factory=namedtuple_row)
+    cursor = driver.cursor()
     try:
         cursor.execute(sql, values)
         return cursor.fetchall() if cursor.description else ()

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -163,14 +164,16 @@ def document(item: StockItem) -> object:
     return unstructure(attrs.evolve(item, reservations={}))
 
 
-def _reservation(row: Any) -> Reservation:
+def _reservation(row: Sequence[Any]) -> Reservation:
+    """The reservation of a row of the read (its columns from the fourth on)."""
+    key, order_id, line_id, quantity, created_at, expires_at = row[3:]
     return Reservation(
-        key=row.r_key,
-        order_id=row.order_id,
-        line_id=row.line_id,
-        quantity=to_quantity(row.quantity),
-        created_at=dt.datetime.fromisoformat(row.created_at),
-        expires_at=None if row.expires_at is None else dt.datetime.fromisoformat(row.expires_at),
+        key=key,
+        order_id=order_id,
+        line_id=line_id,
+        quantity=to_quantity(quantity),
+        created_at=dt.datetime.fromisoformat(created_at),
+        expires_at=None if expires_at is None else dt.datetime.fromisoformat(expires_at),
     )
 
 
@@ -188,27 +191,32 @@ def read(conn: Connection, key: tuple[str, str], seen: Seen | None) -> Found | N
     rows = driver.rows(conn, _statements().read, {**_params(key), "since": since})
     if not rows:
         return None
-    head = rows[0]
-    added = {row.r_key: _reservation(row) for row in rows if row.r_key is not None}
+    now, document, holds = rows[0][:3]
+    added = {row[3]: _reservation(row) for row in rows if row[3] is not None}
     if seen is not None:
         (version, doc), item = seen
-        if head.version == version and head.doc == doc and not added:
-            if head.holds == len(item.reservations):
+        if now == version and document == doc and not added:
+            if holds == len(item.reservations):
                 return Found(version, (version, doc), item, fresh=False)
-        elif head.version > version:
+        elif now > version:
             held = {**item.reservations, **added}
-            if len(held) == head.holds:  # nothing was removed since: ``held`` is all of it
-                return _found(head, held, item if head.doc == doc else None)
+            if len(held) == holds:  # nothing was removed since: ``held`` is all of it
+                return _found(now, document, held, item if document == doc else None)
         # Rows removed, or the level went back (a restore): read every row again.
         return read(conn, key, None)
-    return _found(head, added, None)
+    return _found(now, document, added, None)
 
 
-def _found(head: Any, held: dict[str, Reservation], like: StockItem | None) -> Found:
-    """The level of row ``head`` holding ``held``; ``like`` is a level of the same document."""
-    item = structure(head.doc, StockItem) if like is None else attrs.evolve(like, reservations={})
+def _found(
+    version: int, doc: object, held: dict[str, Reservation], like: StockItem | None
+) -> Found:
+    """The level stored at ``version`` as ``doc`` holding ``held``.
+
+    ``like`` is a level of the same document, copied instead of structuring ``doc`` again.
+    """
+    item = structure(doc, StockItem) if like is None else attrs.evolve(like, reservations={})
     item.reservations = held
-    return Found(head.version, (head.version, head.doc), item, fresh=True)
+    return Found(version, (version, doc), item, fresh=True)
 
 
 #: The fields of a level but its reservations.
@@ -320,7 +328,7 @@ def write_held(conn: Connection, item: StockItem, change: Change) -> int | None:
         params["delta"] = new.quantity
         params["need"] = to_quantity(new.quantity + item.safety_stock)
         made = driver.rows(conn, statements.reserve, params)
-        return made[0].since if made else None
+        return made[0][0] if made else None
     delta: Quantity = to_quantity(sum(r.quantity for r in added) - sum(r.quantity for r in removed))
     need = delta + item.safety_stock if delta > 0 else delta
     params = {**_params(item.key), "delta": delta, "count": len(added) - len(removed)}
