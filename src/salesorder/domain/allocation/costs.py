@@ -239,6 +239,35 @@ class _Context:
             for where in self.placed
         ]
 
+    def spread(self) -> list[list[float]] | None:
+        """Km between each two warehouses (rank order) when they bound every order's distances.
+
+        For any order, ``distances(order)[t] - distances(order)[s] <= spread[s][t]`` (the
+        triangle inequality, up to rounding): true of great-circle and planar km, where a
+        warehouse without coordinates (or position) is ``inf`` from every other, since an
+        order with them has it at ``unknown_km``, and an order without has every warehouse
+        there. ``None`` with zone distances, which obey no such rule.
+        """
+        if self.planar is not None:
+            return [
+                [
+                    math.inf if a is None or b is None else math.hypot(a[0] - b[0], a[1] - b[1])
+                    for b in self.placed
+                ]
+                for a in self.placed
+            ]
+        if self.zones:
+            return None
+        return [
+            [
+                math.inf
+                if a is None or b is None
+                else _great_circle_km(b[0] - a[0], b[1] - a[1], a[2], b[2])
+                for b in self.prepared
+            ]
+            for a in self.prepared
+        ]
+
     def shipment_cost(self, units: Quantity, km: float) -> float:
         """The cost model's cost of one parcel of ``units`` shipped ``km``."""
         return self.parcel + float(units) * (self.unit + self.unit_km * km)

@@ -81,6 +81,20 @@ class _Exchange:
         self.ranked: dict[int, tuple[list[int], list[float]]] = {}
         self.nearest = [min(km) for km in kms]
         self.journal: set[int] = set()  # orders whose plan a move changed, until cleared
+        # What bounds a swap's saving before its partners are looked at (_better): the
+        # orders with a parcel in each warehouse, and per (warehouse, SKU) those whose
+        # parcel there holds that SKU alone. Kept by every change of a plan (_take, _put,
+        # _replace).
+        self.at: list[set[int]] = [set() for _ in ctx.codes]
+        self.alone: dict[tuple[int, str], set[int]] = {}
+        for o, plan in enumerate(plans):
+            for w, units in plan.items():
+                self.at[w].add(o)
+                if len(units) == 1:
+                    self.alone.setdefault((w, next(iter(units))), set()).add(o)
+        self.reach = _reach(ctx, kms)
+        # Rounding in a saving and in its bound, at most (the km part is in ``reach``).
+        self.tolerance = 1e-9 * (1.0 + ctx.parcel)
 
     def run(self, rounds: int, only: Sequence[int] | None = None) -> set[int]:
         """Improve until a pass finds nothing, at most ``rounds`` passes; the orders changed.
@@ -174,6 +188,8 @@ class _Exchange:
         if len(plan) > 1:
             targets += [w for w in plan if w != source and km[w] >= here]
         plans, kms, holders = self.plans, self.kms, self.holders
+        reach = None if self.reach is None else self.reach[source]
+        at_source, tolerance = self.at[source], self.tolerance
         for target in targets:
             have = row[target]
             if have > 0:
@@ -193,7 +209,24 @@ class _Exchange:
             own = float(units) * unit_km * (here - km[target])
             opening = parcel if target not in plan else 0.0
             whole = own - opening + closing
-            partners = held_by if len(held_by) <= _PARTNERS else islice(held_by, _PARTNERS)
+            partners = held_by if len(held_by) <= _PARTNERS else list(islice(held_by, _PARTNERS))
+            if reach is not None:
+                # No partner gains more than ``units`` times the km between the two
+                # warehouses, less a parcel it opens at the source (when none has one
+                # there), plus one it closes at the target (when one holds the SKU alone
+                # there); skipped when that cannot beat the best move so far.
+                single = self.alone.get((target, sku))
+                bound = (
+                    whole
+                    + float(units) * unit_km * reach[target]
+                    + parcel
+                    * (
+                        (single is not None and not single.isdisjoint(partners))
+                        - at_source.isdisjoint(partners)
+                    )
+                )
+                if bound + tolerance <= floor:
+                    continue
             for partner in partners:
                 if partner == o:
                     continue
@@ -252,19 +285,50 @@ class _Exchange:
     def _take(self, o: int, sku: str, source: int, moved: Quantity) -> None:
         """Take ``moved`` units of ``sku`` in warehouse ``source`` off order ``o``'s plan."""
         plan = self.plans[o]
-        plan[source][sku] -= moved
-        if not plan[source][sku]:
-            del plan[source][sku]
+        units = plan[source]
+        units[sku] -= moved
+        if not units[sku]:
+            del units[sku]
             self.holders[source, sku].discard(o)
-            if not plan[source]:
+            if not units:
                 del plan[source]
+                self.at[source].discard(o)
+                self.alone[source, sku].discard(o)
+            elif len(units) == 1:
+                self.alone.setdefault((source, next(iter(units))), set()).add(o)
+
+    def _put(self, o: int, sku: str, target: int, moved: Quantity) -> None:
+        """Add ``moved`` units of ``sku`` in warehouse ``target`` to order ``o``'s plan."""
+        units = self.plans[o].setdefault(target, {})
+        held = units.get(sku, 0)
+        units[sku] = held + moved
+        if held:
+            return
+        self.holders.setdefault((target, sku), set()).add(o)
+        if len(units) == 1:
+            self.at[target].add(o)
+            self.alone.setdefault((target, sku), set()).add(o)
+        elif len(units) == 2:
+            for other in units:
+                if other != sku:
+                    self.alone[target, other].discard(o)
+
+    def _replace(self, o: int, plan: dict[int, dict[str, Quantity]]) -> None:
+        """Make ``plan`` order ``o``'s (the caller keeps ``holders`` and the stock)."""
+        for w, units in self.plans[o].items():
+            self.at[w].discard(o)
+            if len(units) == 1:
+                self.alone[w, next(iter(units))].discard(o)
+        self.plans[o] = plan
+        for w, units in plan.items():
+            self.at[w].add(o)
+            if len(units) == 1:
+                self.alone.setdefault((w, next(iter(units))), set()).add(o)
 
     def _shift(self, o: int, sku: str, source: int, target: int, moved: Quantity) -> None:
         """Move ``moved`` units of ``sku`` in order ``o``'s plan from ``source`` to ``target``."""
         self._take(o, sku, source, moved)
-        units = self.plans[o].setdefault(target, {})
-        units[sku] = units.get(sku, 0) + moved
-        self.holders.setdefault((target, sku), set()).add(o)
+        self._put(o, sku, target, moved)
 
     def _note(self, orders: Iterable[int], skus: Iterable[str]) -> None:
         """Record that ``orders`` changed, moving units of ``skus``."""
@@ -333,9 +397,7 @@ class _Exchange:
             lacking[p] = left
         else:
             del lacking[p]
-        units = self.plans[p].setdefault(source, {})
-        units[sku] = units.get(sku, 0) + moved
-        self.holders.setdefault((source, sku), set()).add(p)
+        self._put(p, sku, source, moved)
 
     def _cost(self, o: int) -> float:
         """The cost of order ``o``'s parcels."""
@@ -480,3 +542,15 @@ class _Exchange:
             self.changed.discard(order)
             self.moved.discard(order)
         return False
+
+
+def _reach(ctx: _Context, kms: list[list[float]]) -> list[list[float]] | None:
+    """``ctx.spread()``, widened by more than rounding may add to a difference of two km.
+
+    Near antipodes a great-circle km may be off by some 1e-4 km; 1 m covers it.
+    """
+    spread = ctx.spread()
+    if spread is None:
+        return None
+    slack = 1e-3 + 1e-9 * max((max(km) for km in kms), default=0.0)
+    return [[d * (1 + 1e-9) + slack for d in row] for row in spread]

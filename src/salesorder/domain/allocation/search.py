@@ -164,7 +164,7 @@ class _State:
                     rows[sku][w] += n
                     exchange.holders[w, sku].discard(o)
                     totals[sku] = totals.get(sku, 0) + n
-            exchange.plans[o] = {}
+            exchange._replace(o, {})
             wanted[o] = totals
         if insert:
             exchange.journal |= self._insert(group, wanted)
@@ -268,9 +268,7 @@ class _State:
         """Add ``units`` of ``sku`` from warehouse ``w`` to order ``o``'s plan."""
         exchange = self.exchange
         exchange.index.by_sku[sku][w] -= units
-        parcel = exchange.plans[o].setdefault(w, {})
-        parcel[sku] = parcel.get(sku, 0) + units
-        exchange.holders.setdefault((w, sku), set()).add(o)
+        exchange._put(o, sku, w, units)
 
     def _skus(self, orders: Iterable[int]) -> set[str]:
         """The SKUs the plans of ``orders`` hold, as kept and as they are now."""
@@ -306,7 +304,7 @@ class _State:
         skus = self._skus(orders)
         pairs = self._pairs(orders)
         for o in orders:
-            exchange.plans[o] = _copy(self.plans[o])
+            exchange._replace(o, _copy(self.plans[o]))
             if o in self.reasons:
                 exchange.reasons[o] = dict(self.reasons[o])
             else:
