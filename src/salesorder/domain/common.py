@@ -109,6 +109,8 @@ MAX_JSON_NUMBER_DIGITS = 40
 # encode them) are refused in every string the domain keeps.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: White space as ``str.isspace`` tells it (the same Unicode table), found by one search.
+_SPACE = re.compile(r"\s")
 E = TypeVar("E", bound=enum.Enum)
 
 
@@ -215,7 +217,7 @@ def code(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
     """
     non_empty(instance, attribute, value)
     assert isinstance(value, str)  # noqa: S101 - narrowed by non_empty
-    if any(ch.isspace() for ch in value):
+    if _SPACE.search(value):
         raise ValidationError(
             f"{_name(instance, attribute)} must not contain spaces, got {show(value)}"
         )

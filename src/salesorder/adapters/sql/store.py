@@ -267,7 +267,9 @@ class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
             if version is None:
                 raise self.conflict(change.key, change.seen)
             # The document did not change; the level is remembered at its new version only
-            # when no other unit wrote it in between.
+            # when no other unit wrote it in between. Otherwise what is remembered stays: a
+            # view of an earlier version is still true, and the next read adds what came
+            # since (rows this unit and the others wrote) instead of reading every row.
             marker = None
             if version == change.seen + 1:
                 seen = self._uow.store.documents.peek(self.spec.name, change.key)
@@ -502,9 +504,9 @@ class SqlUnitOfWork:
                 raise
         documents = self.store.documents
         for name, key, doc, item in written:
-            if doc is None:  # what was written is not all that is stored now
-                documents.forget(name, key)
-            else:
+            # None: what was written is not all that is stored now; what is remembered of
+            # the row (an earlier version, see _StockRepository) stays.
+            if doc is not None:
                 documents.remember(name, key, doc, clone(item))
         self._end()
 
