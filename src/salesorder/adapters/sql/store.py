@@ -248,11 +248,15 @@ class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
         return StoredRow(found.version, clone(found.item), found.item)
 
     def statements_for(self, changes: builtins.list[Pending[StockItem, tuple[str, str]]]) -> int:
-        # A level and its reservation rows: more than one statement, but for one new
-        # reservation where the database writes both in one (``stock.Change.one_statement``).
+        # A level and its reservation rows: two statements or more, but one for a level
+        # whose rows did not change, or for one new reservation where the database writes
+        # both in one (``stock.Change.one_statement``).
         dialect = self._uow.store.engine.dialect
         self._changes = {change.key: self._change_of(change) for change in changes}
-        return sum(1 if c.one_statement(dialect) else 2 for c in self._changes.values())
+        return sum(
+            2 if (c.added or c.removed) and not c.one_statement(dialect) else 1
+            for c in self._changes.values()
+        )
 
     def _change_of(self, change: Pending[StockItem, tuple[str, str]]) -> stock.Change:
         row = self._rows[change.key]
