@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.properties.test_allocation_exchange_close import _exchange
+from tests.properties.test_allocation_priority import points
 from tests.unit.test_allocation_search import _batch
 
 from salesorder.domain.allocation import (
@@ -43,11 +44,6 @@ WAREHOUSES = ("W1", "W2", "W3", "W4", "W5")
 SKUS = ("A", "B", "C", "D", "E", "F")
 ZONES = ("Z1", "Z2", "Z3")
 
-points = st.builds(
-    GeoPoint,
-    latitude=st.integers(-80, -60).map(lambda n: str(n / 10)),
-    longitude=st.integers(1060, 1120).map(lambda n: str(n / 10)),
-)
 orders = st.lists(
     st.builds(
         OrderDemand,
