@@ -7,7 +7,7 @@ reservations leave their levels' documents for rows of their own (schema 6).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -191,6 +191,15 @@ def test_a_schema_five_database_moves_its_reservations_into_rows(
     finally:
         store.dispose()
     assert _stock_rows(engine)[("JKT-1", "COFFEE")].holds == 3
+
+
+def test_a_step_sums_in_its_own_decimal_context(url: str, engine: Any) -> None:
+    """A caller working at two digits: COFFEE's 1.25 + 0.5 kg is still 1.75, not refused as 1.8."""
+    _schema_five(url, engine)
+    with engine.begin() as conn, localcontext() as context:
+        context.prec = 2
+        migrate.step(conn, 5)
+    assert _stock_rows(engine)[("JKT-1", "COFFEE")].holds == 2
 
 
 def test_after_the_upgrade_holds_is_guarded_like_a_new_schema(url: str, engine: Any) -> None:

@@ -41,7 +41,7 @@ def _is_frozen(cls: type) -> bool:
 
 #: Classes whose values a clone shares: the immutable kinds above and every frozen attrs
 #: class met so far (a stock level's reservations, an order's money), checked by one lookup.
-_SHARED: set[type] = {type(None), str, int, bool, Decimal, dt.date, dt.datetime, frozenset}
+_SHARED: set[type] = {type(None), dt.datetime, *_IMMUTABLE}
 
 
 def clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value

@@ -31,7 +31,7 @@ from sqlalchemy.sql.expression import Executable
 __all__ = ["rows"]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # a few statements per engine's dialect, bounded
 def _compiled(statement: Executable, dialect: Dialect) -> tuple[str, dict[str, Any]]:
     """The SQL of ``statement`` and the values of the parameters it binds itself (``+ 1``)."""
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]

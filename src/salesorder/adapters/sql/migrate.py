@@ -295,6 +295,7 @@ def schema_version(conn: Connection) -> int | None:
     return None if found is None else int(found)
 
 
+@decimal_isolated
 def step(conn: Connection, version: int) -> None:
     """Bring the database from schema ``version`` to the next one, in ``conn``'s transaction.
 

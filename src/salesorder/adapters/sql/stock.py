@@ -275,20 +275,17 @@ def _row(reservation: Reservation) -> dict[str, object]:
     }
 
 
-def _write_changes(
-    conn: Connection,
-    key: tuple[str, str],
-    added: tuple[Reservation, ...],
-    removed: tuple[Reservation, ...],
-    since: int,
-) -> bool:
-    """Delete ``removed`` and insert ``added`` (at ``since``); False if a row was gone."""
+def write_rows(conn: Connection, key: tuple[str, str], change: Change, since: int) -> bool:
+    """Delete the rows ``change`` removed and insert those it added (at ``since``).
+
+    Returns False when a row to delete was gone (another unit removed it first).
+    """
     statements = _statements()
-    for reservation in removed:
+    for reservation in change.removed:
         gone = conn.execute(statements.delete, {**_params(key), "r_key": reservation.key})
         if gone.rowcount != 1:
             return False
-    if added:
+    if change.added:
         warehouse, sku = key
         conn.execute(
             statements.insert,
@@ -297,20 +294,12 @@ def _write_changes(
                     "warehouse": warehouse,
                     "sku": sku,
                     "since": since,
-                    **{name[2:]: value for name, value in _row(r).items()},
+                    **{name.removeprefix("r_"): value for name, value in _row(r).items()},
                 }
-                for r in sorted(added, key=lambda r: r.key)
+                for r in sorted(change.added, key=lambda r: r.key)
             ],
         )
     return True
-
-
-def write_rows(conn: Connection, item: StockItem, change: Change, version: int) -> bool:
-    """Write the reservation rows of ``item``, written whole at ``version``.
-
-    Returns False when a row to delete was gone (another unit removed it first).
-    """
-    return _write_changes(conn, item.key, change.added, change.removed, version)
 
 
 @decimal_isolated
@@ -321,18 +310,18 @@ def write_held(conn: Connection, item: StockItem, change: Change) -> int | None:
     units left now) or a row to delete was gone: the unit must retry.
     """
     added, removed = change.added, change.removed
-    statements = _statements()
-    if change.one_statement(conn.dialect):
-        (new,) = added
-        params: dict[str, object] = {**_params(item.key), **_row(new), "count": 1}
-        params["delta"] = new.quantity
-        params["need"] = to_quantity(new.quantity + item.safety_stock)
-        made = driver.rows(conn, statements.reserve, params)
-        return made[0][0] if made else None
     delta: Quantity = to_quantity(sum(r.quantity for r in added) - sum(r.quantity for r in removed))
     need = delta + item.safety_stock if delta > 0 else delta
-    params = {**_params(item.key), "delta": delta, "count": len(added) - len(removed)}
-    params["need"] = to_quantity(need)
+    params: dict[str, object] = {
+        **_params(item.key),
+        "delta": delta,
+        "count": len(added) - len(removed),
+        "need": to_quantity(need),
+    }
+    statements = _statements()
+    if change.one_statement(conn.dialect):
+        made = driver.rows(conn, statements.reserve, {**params, **_row(added[0])})
+        return made[0][0] if made else None
     version: int | None
     if conn.dialect.update_returning:
         version = conn.execute(statements.returning, params).scalar_one_or_none()
@@ -343,6 +332,6 @@ def write_held(conn: Connection, item: StockItem, change: Change) -> int | None:
         version = None
     if version is None:
         return None
-    if not _write_changes(conn, item.key, added, removed, version):
+    if not write_rows(conn, item.key, change, version):
         return None
     return version

@@ -284,7 +284,7 @@ class _StockRepository(_SqlRepository[StockItem, "tuple[str, str]"]):
         doc = stock.document(change.item)
         super()._write_one(conn, change, doc)
         version = (change.seen or 0) + 1
-        if not stock.write_rows(conn, change.item, held, version):
+        if not stock.write_rows(conn, change.key, held, version):
             raise self.conflict(change.key, change.seen or 0)
         return (self.spec.name, change.key, (version, doc), change.item)
 
