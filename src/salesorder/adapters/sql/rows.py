@@ -86,11 +86,19 @@ def statements(name: str) -> Statements:
             {column: bindparam(f"v_{column}", type_=table.c[column].type) for column in columns}
         )
     )
+    # Every column is always given (keys, version, document, layout), so one compiled insert
+    # serves every row.
+    added = insert(table).values(
+        {
+            column: bindparam(column, type_=table.c[column].type)
+            for column in (*spec.key_fields, *columns)
+        }
+    )
     return Statements(
         key_fields=spec.key_fields,
         columns=columns,
         read=read,
-        insert=insert(table),
+        insert=added,
         update=changed,
     )
 

@@ -49,7 +49,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from salesorder import logs
-from salesorder.adapters.sql import schema, stock
+from salesorder.adapters.sql import driver, schema, stock
 from salesorder.adapters.sql.mappings import layout, utc_text
 from salesorder.adapters.sql.rows import Documents, StockLedgerRows, statements
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository, clone
@@ -110,19 +110,18 @@ class _SqlRepository(TrackingRepository[T, K]):
         query = self.statements.read
         # A locking read takes its lock in the unit's transaction, held until the unit ends.
         locking = self.layout.lock_on_read
-        row = self._uow.execute(
-            lambda conn: (
-                (self._uow.transactional() if locking else conn).execute(query, params).first()
-            )
+        found = self._uow.execute(
+            lambda conn: driver.rows(self._uow.transactional() if locking else conn, query, params)
         )
-        if row is None:
+        if not found:
             return None
+        version, doc = found[0]
         documents = self._uow.store.documents
-        pristine = documents.get(self.spec.name, key, row.doc)
+        pristine = documents.get(self.spec.name, key, doc)
         if pristine is None:
-            pristine = structure(row.doc, self.spec.aggregate)
-            documents.remember(self.spec.name, key, row.doc, pristine)
-        return StoredRow(row.version, clone(pristine), pristine)
+            pristine = structure(doc, self.spec.aggregate)
+            documents.remember(self.spec.name, key, doc, pristine)
+        return StoredRow(version, clone(pristine), pristine)
 
     def _select_keys(self, *where: Any) -> builtins.list[K]:
         fields = self.spec.key_fields
@@ -171,13 +170,15 @@ class _SqlRepository(TrackingRepository[T, K]):
         doc = unstructure(change.item) if doc is None else doc
         columns = self.layout.values(change.item)
         if change.seen is None:
-            conn.execute(
+            driver.rowcount(
+                conn,
                 shape.insert,
                 {**shape.key_values(change.key), "version": 1, "doc": doc, **columns},
             )
         else:
             params = {f"v_{name}": value for name, value in columns.items()}
-            result = conn.execute(
+            written = driver.rowcount(
+                conn,
                 shape.update,
                 {
                     **shape.key_params(change.key),
@@ -187,7 +188,7 @@ class _SqlRepository(TrackingRepository[T, K]):
                     **params,
                 },
             )
-            if result.rowcount != 1:
+            if written != 1:
                 raise self.conflict(change.key, change.seen)
         return (self.spec.name, change.key, doc, change.item)
 
