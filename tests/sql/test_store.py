@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import create_engine, text, update
 
+from salesorder.adapters.memory import InMemoryStore
 from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, metadata
 from salesorder.adapters.sql.schema import schema_info
 from salesorder.domain.catalog import Product
+from salesorder.domain.customers import Customer
 from salesorder.domain.inventory import StockItem
 from salesorder.domain.payments import Payment, PaymentMethod
 from salesorder.exceptions import (
@@ -116,3 +118,25 @@ def test_schema_is_created_from_the_metadata_once(tmp_path) -> None:
         tables = conn.exec_driver_sql("select name from sqlite_master where type='table'")
         assert set(metadata.tables) <= set(tables.scalars())
     engine.dispose()
+
+
+@pytest.mark.parametrize("store", ["memory", "sql"])
+def test_a_key_found_missing_and_taken_since_is_a_conflict_the_command_retries(
+    store: str, sql_store: SqlStore
+) -> None:
+    """This unit found the key missing; another unit added it since; this unit adds it too.
+
+    The key is not read a second time at the add: the commit refuses the unit as
+    UniquenessConflict (a ConcurrencyConflict, which the application re-runs), writing nothing.
+    """
+    factory = InMemoryStore() if store == "memory" else sql_store
+    with factory() as first, factory() as second:
+        assert second.products.find("TEE") is None
+        first.products.add(_product("TEE"))
+        first.commit()
+        second.customers.add(Customer(id="C1", name="Budi"))
+        second.products.add(_product("TEE"))  # no read: the unit saw it missing
+        with pytest.raises(UniquenessConflict, match=r"TEE|products|sku"):
+            second.commit()
+    with factory() as uow:
+        assert uow.customers.find("C1") is None

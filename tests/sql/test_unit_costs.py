@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.exc import OperationalError
 
 from salesorder.adapters.sql import SqlStore, schema
+from salesorder.domain.customers import Customer
 from salesorder.domain.inventory import Reservation, StockItem
 from salesorder.domain.invoicing import InvoiceSeries
 from salesorder.exceptions import ConcurrencyConflict
@@ -58,6 +59,15 @@ def test_a_unit_opens_only_the_repositories_it_uses(store: SqlStore) -> None:
         # Every repository is still there for whoever asks, in the registry's write order.
         assert [repo.spec.name for repo in uow._repositories] == [s.name for s in REPOSITORIES]
         uow.commit()
+
+
+def test_adding_a_key_found_missing_reads_it_once(store: SqlStore, statements: list[str]) -> None:
+    # A race with another unit's add is refused at commit (UniquenessConflict, see
+    # test_store.py), so the add does not read the key again.
+    with store.unit_of_work() as uow:
+        assert uow.customers.find("C9") is None
+        uow.customers.add(Customer(id="C9", name="Budi"))
+        assert statements == ["SELECT"]
 
 
 def test_an_unknown_attribute_is_still_an_attribute_error(store: SqlStore) -> None:

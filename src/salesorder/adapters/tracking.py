@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from salesorder.exceptions import DuplicateError, NotFound, UniquenessConflict
+from salesorder.exceptions import DuplicateError, NotFound
 
 __all__ = ["Pending", "StoredRow", "TrackingRepository", "clone"]
 
@@ -143,14 +143,14 @@ class TrackingRepository(abc.ABC, Generic[T, K]):
     def add(self, item: T) -> None:
         """Add a new aggregate; DuplicateError when its identity is taken.
 
-        When this unit had read the key and found nothing, another unit added it since: that
-        is a lost race, raised as :class:`UniquenessConflict` so the command is re-run.
+        When this unit had read the key and found nothing, it is not read again: another
+        unit that adds it in between makes this unit's commit raise
+        :class:`UniquenessConflict` (a lost race), so the command is re-run.
         """
         key = self.key(item)
-        seen_absent = key in self._absent and key not in self.working
-        if self._load(key) is not None:
-            if seen_absent:
-                raise UniquenessConflict(f"{self.kind} {key!r} was added by another unit; retry")
+        if key in self.working:
+            raise DuplicateError(f"{self.kind} {key!r} already exists")
+        if key not in self._absent and self._load(key) is not None:
             raise DuplicateError(f"{self.kind} {key!r} already exists")
         self.working[key] = item
         self._rows[key] = None

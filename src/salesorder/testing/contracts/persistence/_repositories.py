@@ -150,3 +150,27 @@ class RepositoryChecks(KitBase):
                 assert extra.repo(uow).find(extra.key(extra.make(5))) is None, (
                     f"{case.name}: a refused commit stored another repository's row"
                 )
+
+    def test_a_key_found_missing_then_taken_by_another_unit_is_a_lost_race(self) -> None:
+        factory = self._factory()
+        for case in CASES:
+            extra = BY_NAME["customers" if case.name == "products" else "products"]
+            first, second = factory(), factory()
+            with first, second:
+                assert case.repo(second).find(case.key(case.make(1))) is None, case.name
+                case.repo(first).add(case.make(1))
+                first.commit()
+                extra.repo(second).add(extra.make(5))
+                # Refused at the add or at the commit (the shipped stores raise the
+                # conflict kind of DuplicateError, UniquenessConflict: a command re-runs).
+                fails_at_add_or_commit(
+                    second,
+                    functools.partial(case.repo(second).add, case.variant(1)),
+                    DuplicateError,
+                    f"{case.name}: a key taken since this unit found it missing",
+                )
+            with factory() as uow:
+                assert case.repo(uow).get(case.key(case.make(1))) == case.make(1), case.name
+                assert extra.repo(uow).find(extra.key(extra.make(5))) is None, (
+                    f"{case.name}: a refused commit stored another repository's row"
+                )
