@@ -41,7 +41,7 @@ class _Executes(Protocol):
     def execute(self, work: Callable[[Connection], _T]) -> _T: ...
 
 
-__all__ = ["Documents", "Statements", "StockLedgerRows", "statements"]
+__all__ = ["Documents", "Statements", "StockLedgerRows", "keys_where", "statements"]
 
 
 @attrs.frozen
@@ -101,6 +101,18 @@ def statements(name: str) -> Statements:
         insert=added,
         update=changed,
     )
+
+
+@functools.cache
+def keys_where(name: str, columns: tuple[str, ...]) -> Select[Any]:
+    """The keys of repository ``name``'s rows whose ``columns`` equal ``w_<column>`` (built once).
+
+    With no columns, every key.
+    """
+    spec = repository(name)
+    table = schema.tables[name]
+    keys = select(*(table.c[field] for field in spec.key_fields))
+    return keys.where(*(table.c[column] == bindparam(f"w_{column}") for column in columns))
 
 
 class Documents:
