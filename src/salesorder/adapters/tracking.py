@@ -145,12 +145,11 @@ class TrackingRepository(abc.ABC, Generic[T, K]):
 
         When this unit had read the key and found nothing, it is not read again: another
         unit that adds it in between makes this unit's commit raise
-        :class:`UniquenessConflict` (a lost race), so the command is re-run.
+        :class:`~salesorder.exceptions.UniquenessConflict` (a lost race), so the command is re-run.
         """
         key = self.key(item)
-        if key in self.working:
-            raise DuplicateError(f"{self.kind} {key!r} already exists")
-        if key not in self._absent and self._load(key) is not None:
+        taken = key in self.working or (key not in self._absent and self._load(key) is not None)
+        if taken:
             raise DuplicateError(f"{self.kind} {key!r} already exists")
         self.working[key] = item
         self._rows[key] = None
