@@ -32,8 +32,8 @@ def _regret(order: OrderDemand, ctx: _Context, km: list[float], index: _StockInd
     """
     able: Sequence[int] = range(len(km))
     for line in order.lines:
-        row = index.by_sku.get(line.sku, index.zeros)
-        able = [w for w in able if row[w] >= line.quantity]
+        row, quantity = index.by_sku.get(line.sku, index.zeros), line.quantity
+        able = [w for w in able if row[w] >= quantity]
         if not able:
             return 0.0
     if len(able) == 1:

@@ -24,11 +24,13 @@ from salesorder.domain.allocation.exchange import _Exchange, _regret
 from salesorder.domain.allocation.model import (
     Allocation,
     Available,
-    BackorderLine,
     BatchAllocation,
     OrderDemand,
     ZoneTable,
+    _backorder,
+    _fewer,
     _pick,
+    _to_quantity,
 )
 from salesorder.domain.allocation.priority import _in_turn, _StockIndex, batch_order
 from salesorder.domain.allocation.search import _search, _searchable
@@ -89,29 +91,35 @@ class LowestCost(BaseStrategy):
         self, order: OrderDemand, ctx: _Context, km: list[float], able: list[int]
     ) -> tuple[int, str]:
         # A parcel's cost never falls as km rise (in floats too: each step rounds
-        # monotonically), so the nearest is the cheapest; the first of equals, as ranked.
+        # monotonically), so the nearest is the cheapest; the first of equals by index,
+        # which is the first as ranked (a stable sort by km), so ``able`` need not be ranked.
         w = min(able, key=km.__getitem__)
         cost = ctx.shipment_cost(order.units, km[w])
         return w, f"cheapest single shipment ({cost:.2f}) of {len(able)} that can serve it all"
 
     def _plan(self, order: OrderDemand, ctx: _Context, available: Available) -> Allocation:
         km = ctx.distances(order)
-        avail = _line_availability(order, ctx, available)
         quantities = [line.quantity for line in order.lines]
-        able = [w for w in self._rank(order, ctx, km) if avail[w] == quantities]
+        able = _whole(order, ctx, available)
+        avail = None
+        if able is None:
+            avail = _line_availability(order, ctx, available)
+            able = [w for w, row in enumerate(avail) if row == quantities]
         if able:
             w, why = self._single(order, ctx, km, able)
-            single = {w: dict(enumerate(quantities))}
             # No split can cost less than two parcels with every unit from the nearest
             # warehouse: when the single shipment costs no more, the split is not priced.
-            bound = 2 * ctx.parcel + float(sum(quantities)) * (ctx.unit + ctx.unit_km * min(km))
-            single_cost = _plan_cost(single, ctx, km)
+            units = sum(quantities)
+            bound = 2 * ctx.parcel + float(units) * (ctx.unit + ctx.unit_km * min(km))
+            single_cost = ctx.shipment_cost(units, km[w])
             if single_cost <= bound:
-                return _to_allocation(order, ctx, single, {w: why}, self.name)
+                return _single_allocation(order, ctx, w, why, self.name)
+        if avail is None:
+            avail = _line_availability(order, ctx, available)
         plan, reasons = self._split(order, ctx, km, avail)
         if able:
             if single_cost <= _plan_cost(plan, ctx, km):
-                return _to_allocation(order, ctx, single, {w: why}, self.name)
+                return _single_allocation(order, ctx, w, why, self.name)
             alone = ctx.codes[w]
             reasons = {
                 at: f"{why_split}; cheaper than one shipment from {alone}"
@@ -123,9 +131,15 @@ class LowestCost(BaseStrategy):
         self, order: OrderDemand, ctx: _Context, km: list[float], avail: list[list[Quantity]]
     ) -> tuple[_Plan, dict[int, str]]:
         ranked = self._rank(order, ctx, km)
-        cover = _improve(_greedy_cover(order, ctx, km, avail, ranked), ctx, km, avail)
-        nearest = _improve(_nearest_per_line(order, avail, ranked), ctx, km, avail)
-        plan = min((cover, nearest), key=lambda p: _plan_cost(p, ctx, km))
+        cover = _greedy_cover(order, ctx, km, avail, ranked)
+        nearest = _nearest_per_line(order, avail, ranked)
+        if _same(cover, nearest):
+            # The same start improves to the same plan, and the cover wins ties anyway.
+            plan = _improve(cover, ctx, km, avail)
+        else:
+            cover = _improve(cover, ctx, km, avail)
+            nearest = _improve(nearest, ctx, km, avail)
+            plan = min((cover, nearest), key=lambda p: _plan_cost(p, ctx, km))
         reasons = {
             w: f"lowest cost ({km[w]:.1f} km, {_units(plan[w])} in the parcel)" for w in plan
         }
@@ -173,11 +187,7 @@ class LowestCost(BaseStrategy):
         demands = list(queue)
         for o in short:  # the rest of its SKUs went to orders served before it
             order = queue[o]
-            lines = [
-                attrs.evolve(line, quantity=q)
-                for q, line in zip(quotas[o], order.lines, strict=True)
-                if q
-            ]
+            lines = [_fewer(line, q) for q, line in zip(quotas[o], order.lines, strict=True) if q]
             demands[o] = attrs.evolve(order, lines=lines)
             ctx.known[id(demands[o])] = kms[o]
         regret = [_regret(demand, ctx, km, index) for demand, km in zip(demands, kms, strict=True)]
@@ -308,9 +318,9 @@ def _rebuild(  # noqa: PLR0917 - the last flag says which rule left lines short
                 left[w, line.sku] -= take
                 need -= take
         if need:
-            need = to_quantity(need)
+            need = _to_quantity(need)
             backorders.append(
-                BackorderLine(
+                _backorder(
                     line_id=line.line_id,
                     sku=line.sku,
                     quantity=need,
@@ -355,8 +365,58 @@ def _line_availability(
     return _units_per_warehouse(order.lines, ctx.codes, available)
 
 
+def _whole(order: OrderDemand, ctx: _Context, available: Available) -> list[int] | None:
+    """The warehouses (by index) that have every line of ``order`` whole, from a stock index.
+
+    ``None`` when that cannot be read off the index's rows (another mapping, or a SKU on
+    several lines): the caller then compares :func:`_line_availability` with the lines.
+    """
+    if not (isinstance(available, _StockIndex) and available.codes is ctx.codes):
+        return None
+    skus = {line.sku for line in order.lines}
+    if len(skus) < len(order.lines):
+        return None
+    able: Sequence[int] = range(len(ctx.codes))
+    for line in order.lines:
+        row = available.by_sku.get(line.sku, available.zeros)
+        quantity = line.quantity
+        able = [w for w in able if row[w] >= quantity]
+        if not able:
+            break
+    return list(able)
+
+
+def _single_allocation(
+    order: OrderDemand, ctx: _Context, w: int, reason: str, strategy: str
+) -> Allocation:
+    """The whole of ``order`` from warehouse ``w``: a pick per line, in line order."""
+    warehouse = ctx.codes[w]
+    picks = [
+        _pick(
+            line_id=line.line_id,
+            sku=line.sku,
+            warehouse=warehouse,
+            quantity=line.quantity,
+            reason=reason,
+        )
+        for line in order.lines
+    ]
+    return Allocation(order_id=order.order_id, strategy=strategy, picks=picks)
+
+
+def _same(a: _Plan, b: _Plan) -> bool:
+    """Whether two plans are equal, in the order of their warehouses and lines too.
+
+    :func:`_improve` breaks ties by that order, so only such plans surely improve alike.
+    """
+    return len(a) == len(b) and all(
+        wa == wb and list(la.items()) == list(lb.items())
+        for (wa, la), (wb, lb) in zip(a.items(), b.items(), strict=True)
+    )
+
+
 def _units(lines: Mapping[Any, Quantity]) -> str:
-    units = to_quantity(sum(lines.values()))
+    units = _to_quantity(sum(lines.values()))
     return f"{units} unit" if units == 1 else f"{units} units"
 
 
@@ -373,19 +433,24 @@ def _greedy_cover(
 ) -> _Plan:
     plan: _Plan = {}
     need = [line.quantity for line in order.lines]
+    parcel = ctx.parcel
+    # A warehouse with none of the lines never covers any, so only the others are priced
+    # (each with its cost per unit shipped, computed as ctx.shipment_cost does).
+    candidates = [(w, avail[w], ctx.unit + ctx.unit_km * km[w]) for w in ranked if any(avail[w])]
     while True:
         best, best_rate = -1, math.inf
         wanted = [(i, n) for i, n in enumerate(need) if n]
-        for w in ranked:
+        if not wanted:  # every line covered: no warehouse would cover a unit more
+            return plan
+        for w, row, per_unit in candidates:
             if w in plan:
                 continue
-            row = avail[w]
             units: Quantity = 0
             for i, n in wanted:
                 a = row[i]
                 units += a if a < n else n
             if units:
-                rate = ctx.shipment_cost(units, km[w]) / float(units)
+                rate = (parcel + float(units) * per_unit) / float(units)
                 if rate < best_rate:
                     best, best_rate = w, rate
         if best < 0:
@@ -419,25 +484,37 @@ def _improve(  # noqa: PLR0912 - two passes over a small plan
     Then move units to the nearest open parcel with room. Never changes how many units each
     line gets.
     """
+    if len(plan) < 2:  # nothing to close, nowhere to move to (and no parcel here is empty)
+        return plan
     plan = {w: dict(lines) for w, lines in plan.items()}
+    # Ranked once: a stable sort, so the parcels still open keep this order.
+    nearest_first = sorted(plan, key=km.__getitem__)
+    cost = None
     for far in sorted(plan, key=lambda w: sum(plan[w].values())):
-        others = sorted((w for w in plan if w != far), key=lambda w: km[w])
+        others = [w for w in nearest_first if w != far and w in plan]
         if not others:
             continue
-        trial = {w: dict(lines) for w, lines in plan.items() if w != far}
-        fits = True
+        # Where each line's units would go, nearest first; the trial plan is only built
+        # when they all fit.
+        moves: list[tuple[int, int, Quantity]] = []
         for i, units in plan[far].items():
             rest = units
             for near in others:
-                move = min(rest, avail[near][i] - trial[near].get(i, 0))
+                move = min(rest, avail[near][i] - plan[near].get(i, 0))
                 if move > 0:
-                    trial[near][i] = trial[near].get(i, 0) + move
+                    moves.append((near, i, move))
                     rest -= move
             if rest:
-                fits = False
                 break
-        if fits and _plan_cost(trial, ctx, km) < _plan_cost(plan, ctx, km):
-            plan = trial
+        else:
+            trial = {w: dict(lines) for w, lines in plan.items() if w != far}
+            for near, i, move in moves:
+                trial[near][i] = trial[near].get(i, 0) + move
+            trial_cost = _plan_cost(trial, ctx, km)
+            if cost is None:
+                cost = _plan_cost(plan, ctx, km)
+            if trial_cost < cost:
+                plan, cost = trial, trial_cost
     opened = sorted(plan, key=lambda w: km[w])
     for i in {i for lines in plan.values() for i in lines}:
         for far in reversed(opened):

@@ -32,6 +32,17 @@ __all__ = [
 ]
 
 
+def _to_quantity(value: Quantity) -> Quantity:
+    """:func:`to_quantity` of a sum of quantities; a whole number in range is returned as is.
+
+    As ``to_quantity`` would return it, without entering its decimal context: allocation
+    counts units per order and parcel tens of thousands of times a batch.
+    """
+    if type(value) is int and -MAX_QUANTITY <= value <= MAX_QUANTITY:
+        return value
+    return to_quantity(value)
+
+
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Quantity) -> None:
     # After the ``quantity`` converter, which made ``value`` an exact quantity: only the sign
     # is left to check (allocation builds many picks, so the check is kept to that).
@@ -73,7 +84,7 @@ class OrderDemand:
     @property
     def units(self) -> Quantity:
         """Units ordered over all lines."""
-        return to_quantity(sum(line.quantity for line in self.lines))
+        return _to_quantity(sum(line.quantity for line in self.lines))
 
 
 @attrs.frozen(kw_only=True)
@@ -116,6 +127,34 @@ class BackorderLine:
     sku: str = attrs.field(validator=code)
     quantity: Quantity = attrs.field(converter=as_quantity, validator=_positive)
     reason: str = ""
+
+
+def _backorder(*, line_id: str, sku: str, quantity: Quantity, reason: str) -> BackorderLine:
+    """A backorder line built by a strategy from checked parts, as :func:`_pick` builds picks."""
+    if type(quantity) is not int or not 0 < quantity <= MAX_QUANTITY:
+        return BackorderLine(line_id=line_id, sku=sku, quantity=quantity, reason=reason)
+    line = object.__new__(BackorderLine)
+    set_ = object.__setattr__  # frozen, as in _pick
+    set_(line, "line_id", line_id)
+    set_(line, "sku", sku)
+    set_(line, "quantity", quantity)
+    set_(line, "reason", reason)
+    return line
+
+
+def _fewer(line: DemandLine, quantity: Quantity) -> DemandLine:
+    """``line`` wanting ``quantity`` units instead (what a batch gives a short order's line).
+
+    As ``attrs.evolve`` would make it, without checking ``line``'s codes again.
+    """
+    if type(quantity) is not int or not 0 < quantity <= MAX_QUANTITY:
+        return attrs.evolve(line, quantity=quantity)
+    fewer = object.__new__(DemandLine)
+    set_ = object.__setattr__  # frozen, as in _pick
+    set_(fewer, "line_id", line.line_id)
+    set_(fewer, "sku", line.sku)
+    set_(fewer, "quantity", quantity)
+    return fewer
 
 
 @attrs.frozen(kw_only=True, repr=False)

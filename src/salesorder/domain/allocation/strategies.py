@@ -27,7 +27,9 @@ from salesorder.domain.allocation.model import (
     OrderDemand,
     Pick,
     ZoneTable,
+    _backorder,
     _pick,
+    _to_quantity,
 )
 from salesorder.domain.allocation.priority import _StockIndex, batch_order
 from salesorder.domain.customers import Warehouse
@@ -295,9 +297,9 @@ def _backorders(lines: Sequence[DemandLine], plan: _Plan) -> list[BackorderLine]
     for i, line in enumerate(lines):
         short = line.quantity - sum(p.get(i, 0) for p in plan.values())
         if short > 0:
-            short = to_quantity(short)
+            short = _to_quantity(short)
             backorders.append(
-                BackorderLine(
+                _backorder(
                     line_id=line.line_id,
                     sku=line.sku,
                     quantity=short,
