@@ -14,14 +14,14 @@ import builtins
 import datetime as dt
 import logging
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from salesorder import logs
 from salesorder.adapters.sql import driver, schema, stock
 from salesorder.adapters.sql.mappings import layout, utc_text
-from salesorder.adapters.sql.rows import keys_where, statements
+from salesorder.adapters.sql.rows import Documents, keys_where, statements
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository, clone
 from salesorder.domain.inventory import StockItem, waiting_since
 from salesorder.domain.lifecycle import OrderStatus
@@ -33,9 +33,6 @@ from salesorder.exceptions import ConcurrencyConflict
 from salesorder.ports.repositories import RepositorySpec
 from salesorder.serialization import structure, unstructure
 
-if TYPE_CHECKING:
-    from salesorder.adapters.sql.store import SqlUnitOfWork
-
 __all__ = [
     "FINDERS",
     "OrderRepository",
@@ -44,6 +41,7 @@ __all__ = [
     "ReturnRepository",
     "SqlRepository",
     "StockRepository",
+    "Unit",
     "Written",
 ]
 
@@ -54,6 +52,28 @@ K = TypeVar("K", bound=Hashable)
 Written = builtins.list[tuple[str, Hashable, object, object]]
 
 
+class _Store(Protocol):
+    @property
+    def documents(self) -> Documents: ...
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+class Unit(Protocol):
+    """What a repository needs of its unit of work (a ``SqlUnitOfWork``)."""
+
+    @property
+    def store(self) -> _Store:
+        """The store the unit works on: its engine and remembered documents."""
+
+    def execute(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` on the unit's connection, translating database errors."""
+
+    def transactional(self) -> Connection:
+        """The unit's connection inside a database transaction."""
+
+
 def _log() -> logging.Logger:
     return logs.logger(logs.SQL)
 
@@ -61,7 +81,7 @@ def _log() -> logging.Logger:
 class SqlRepository(TrackingRepository[T, K]):
     """Working copies of one table, read through the unit's connection."""
 
-    def __init__(self, uow: SqlUnitOfWork, spec: RepositorySpec) -> None:
+    def __init__(self, uow: Unit, spec: RepositorySpec) -> None:
         super().__init__(spec.kind, spec.key)  # type: ignore[arg-type]
         self._uow = uow
         self.spec = spec
@@ -212,7 +232,7 @@ class OrderRepository(SqlRepository[Order, str]):
 class StockRepository(SqlRepository[StockItem, "tuple[str, str]"]):
     """Stock levels, their reservations as rows of their own (``salesorder.adapters.sql.stock``)."""
 
-    def __init__(self, uow: SqlUnitOfWork, spec: RepositorySpec) -> None:
+    def __init__(self, uow: Unit, spec: RepositorySpec) -> None:
         super().__init__(uow, spec)
         self._changes: dict[tuple[str, str], stock.Change] = {}
 
