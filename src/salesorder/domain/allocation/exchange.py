@@ -30,12 +30,9 @@ def _regret(order: OrderDemand, ctx: _Context, km: list[float], index: _StockInd
     Infinite when only one warehouse can serve it whole (it has the most to lose); zero when
     none can (it is split whatever comes first).
     """
-    able: Sequence[int] = range(len(km))
-    for line in order.lines:
-        row, quantity = index.by_sku.get(line.sku, index.zeros), line.quantity
-        able = [w for w in able if row[w] >= quantity]
-        if not able:
-            return 0.0
+    able = index.serving_each(order.lines)
+    if not able:
+        return 0.0
     if len(able) == 1:
         return math.inf
     first, second = sorted([km[w] for w in able])[:2]

@@ -373,17 +373,9 @@ def _whole(order: OrderDemand, ctx: _Context, available: Available) -> list[int]
     """
     if not (isinstance(available, _StockIndex) and available.codes is ctx.codes):
         return None
-    skus = {line.sku for line in order.lines}
-    if len(skus) < len(order.lines):
+    if len({line.sku for line in order.lines}) < len(order.lines):
         return None
-    able: Sequence[int] = range(len(ctx.codes))
-    for line in order.lines:
-        row = available.by_sku.get(line.sku, available.zeros)
-        quantity = line.quantity
-        able = [w for w in able if row[w] >= quantity]
-        if not able:
-            break
-    return list(able)
+    return available.serving_each(order.lines)
 
 
 def _single_allocation(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from salesorder.domain.allocation.model import Available, OrderDemand
+from salesorder.domain.allocation.model import Available, DemandLine, OrderDemand
 from salesorder.domain.customers import Warehouse
 from salesorder.domain.units import Quantity, to_quantity
 
@@ -94,6 +94,16 @@ class _StockIndex(Mapping[tuple[str, str], Quantity]):
 
     def __len__(self) -> int:
         return len(self.by_sku) * len(self.codes)
+
+    def serving_each(self, lines: Iterable[DemandLine]) -> list[int]:
+        """The warehouses (by index) left with enough for each of ``lines`` on its own."""
+        able: Sequence[int] = range(len(self.codes))
+        for line in lines:
+            row, quantity = self.by_sku.get(line.sku, self.zeros), line.quantity
+            able = [w for w in able if row[w] >= quantity]
+            if not able:
+                break
+        return list(able)
 
     def take(self, warehouse: str, sku: str, units: Quantity) -> None:
         """Take ``units`` of ``sku`` from what is left in ``warehouse``."""
