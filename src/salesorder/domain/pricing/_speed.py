@@ -12,6 +12,9 @@ what that costs beyond plain code, and why:
   (:mod:`~salesorder.domain.pricing._results`).
 - :func:`_money` makes a :class:`~salesorder.money.Money` of an amount already checked,
   without the converter and validator (what ``Money._make`` does, as a plain function).
+- :func:`_step` makes a trace step and its ``Money`` in one call, written out by hand: the
+  trace makes one per line and per discount, tax and rounding of a line
+  (``tests/unit/test_pricing_trace_words.py`` holds it to :class:`TraceStep`'s fields).
 - :func:`_split` is :func:`~salesorder.money.apportion` on Decimals: the engine splits an
   order discount and each per-document tax this way, and apportion's Money and context
   round trip cost three times the split itself. It calls apportion's integer core,
@@ -33,7 +36,7 @@ import attrs
 from attrs import AttrsInstance
 
 from salesorder.domain.pricing._work import _Rounder
-from salesorder.domain.pricing.model import LineTax, TraceStep
+from salesorder.domain.pricing.model import LineTax, TraceKind, TraceStep
 from salesorder.exceptions import AllocationError
 from salesorder.money import Money, apportion, largest_remainder
 
@@ -79,6 +82,11 @@ _new_step = _filler(TraceStep)
 _new_object = object.__new__
 _set_amount = Money.__dict__["amount"].__set__  # attrs slot descriptors
 _set_currency = Money.__dict__["currency"].__set__
+#: TraceStep's slot setters, in its field order (tests hold them to its fields).
+_STEP_FIELDS = ("line_id", "kind", "source", "amount", "detail")
+_set_line_id, _set_kind, _set_source, _set_step_amount, _set_detail = (
+    TraceStep.__dict__[name].__set__ for name in _STEP_FIELDS
+)
 
 
 def _money(amount: Decimal, currency: str) -> Money:
@@ -91,6 +99,26 @@ def _money(amount: Decimal, currency: str) -> Money:
     _set_amount(money, amount)
     _set_currency(money, currency)
     return money
+
+
+def _step(  # noqa: PLR0917 - once per step of every line: positional is the fast call
+    line_id: str, kind: TraceKind, source: str, amount: Decimal, currency: str, detail: str
+) -> TraceStep:
+    """A trace step of ``amount`` in ``currency``: ``_new_step`` of ``_money``, in one call.
+
+    The trace makes one per line and per discount, tax and rounding of a line; one Python
+    call instead of two saves a twentieth of what a step costs.
+    """
+    money = _new_object(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
+    step = _new_object(TraceStep)
+    _set_line_id(step, line_id)
+    _set_kind(step, kind)
+    _set_source(step, source)
+    _set_step_amount(step, money)
+    _set_detail(step, detail)
+    return step
 
 
 def _split(

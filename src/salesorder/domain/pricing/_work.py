@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from salesorder.domain.pricelists import PriceChoice, PriceEntry, PriceList
 from salesorder.domain.pricing.model import LineToPrice, TraceKind, TraceStep
@@ -129,10 +129,8 @@ class _Taxes:
         "factors",
         "from_net",
         "multiplier",
-        "notes",
         "one",
         "plain",
-        "prefixes",
         "rates",
         "reasons",
         "rounded_base",
@@ -142,6 +140,7 @@ class _Taxes:
         "sources",
         "special",
         "twins",
+        "wording",
     )
 
     def __init__(self, rates: tuple[TaxRate, ...]) -> None:
@@ -181,21 +180,14 @@ class _Taxes:
         # Computed once per distinct set of taxes (the rate's effective rate is Fraction
         # arithmetic), not once per line.
         self.effective = [rate.effective_rate for rate in rates]
-        self.notes = [
-            f" (statutory {rate.rate} on {rate.base_factor} of the base)"
-            if rate.base_factor != 1
-            else ""
-            for rate in rates
-        ]
-        #: How a trace step about each tax starts ("PPN 12%: 0.11 of ").
-        self.prefixes = [
-            _prefix(rate, effective) for rate, effective in zip(rates, self.effective, strict=True)
-        ]
         shares: list[Decimal] = []
         for effective, sources in zip(self.effective, self.sources, strict=True):
             shares.append(effective * (_ONE + sum((shares[i] for i in sources), _ZERO)))
         self.shares = shares
         self.multiplier = _ONE + sum(shares, _ZERO)
+        #: How the trace words each tax, tax excluded (``wording[False]``) and included
+        #: (``wording[True]``): worded once per set of taxes, not once per line.
+        self.wording = (self._wording(TaxMode.EXCLUDED), self._wording(TaxMode.INCLUDED))
         #: Identical taxes (same share of the same base), which must come out equal: groups
         #: of two or more positions; empty when every tax is unlike the others.
         alike: dict[tuple[Decimal, tuple[int, ...]], list[int]] = {}
@@ -222,6 +214,58 @@ class _Taxes:
             and not self.special
             else None
         )
+
+    def _wording(self, tax_mode: TaxMode) -> tuple[_TaxWording, ...]:
+        """How the trace words each tax under ``tax_mode`` (see :class:`_TaxWording`)."""
+        wording: list[_TaxWording] = []
+        for index, rate in enumerate(self.rates):
+            inside = tax_mode is TaxMode.INCLUDED if rate.included is None else rate.included
+            # The tax computed from its base (not a share of the price): its rounding is traced.
+            from_net = not inside or rate.kind is TaxKind.WITHHOLDING or self.from_net[index]
+            rounded = self.rounded_base[index]
+            effective = self.effective[index]
+            wording.append(
+                _TaxWording(
+                    code=rate.code,
+                    head=_prefix(rate, effective),
+                    note=f" (statutory {rate.rate} on {rate.base_factor} of the base)"
+                    if rate.base_factor != 1
+                    else "",
+                    rounded=rounded,
+                    legal_tail=f": {rate.rate!s} of it" if rounded else "",
+                    legal_rate=rate.rate if rounded and from_net else None,
+                    base_rate=effective if from_net and rate.kind is not TaxKind.FIXED else None,
+                    share_tail=None
+                    if from_net
+                    else f" (share {self.shares[index]!s} of {self.multiplier!s})",
+                    sources=self.sources[index],
+                )
+            )
+        return tuple(wording)
+
+
+class _TaxWording(NamedTuple):
+    """How the trace words one tax of a line under one tax mode.
+
+    A tax step's detail reads::
+
+        {head}{base}{note}[, legal base {legal}{legal_tail}][, included in {amount}{share_tail}]
+
+    the legal base part when the line has one for the tax, the included part when the tax
+    is a share of the price (``share_tail`` set). The exact tax, whose rounding the trace
+    shows, is the legal base times ``legal_rate`` (a ``rounded`` tax with a legal base), or
+    else the base times ``base_rate``; no rounding is traced when that rate is None.
+    """
+
+    code: str
+    head: str  # "PPN 12%: 0.11 of "
+    note: str  # " (statutory 0.12 on 11/12 of the base)", or ""
+    rounded: bool  # the statutory rate of the rounded legal base (ReducedBase.ROUNDED_BASE)
+    legal_tail: str  # ": 0.12 of it" for a rounded tax, else ""
+    legal_rate: Decimal | None
+    base_rate: Decimal | None
+    share_tail: str | None  # " (share 0.1 of 1.1)"; None for a tax computed from the net
+    sources: tuple[int, ...]  # the earlier taxes its base holds
 
 
 def _prefix(rate: TaxRate, effective: Decimal) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from salesorder.domain.pricelists import PriceChoice, _reason
-from salesorder.domain.pricing._speed import _money, _new_step
+from salesorder.domain.pricing._speed import _step
 from salesorder.domain.pricing._work import _EXCLUDED, _INCLUDED, _ZERO, _Figures, _Line
 from salesorder.domain.pricing.model import (
     Discount,
@@ -26,8 +26,7 @@ from salesorder.domain.pricing.model import (
     TraceStep,
 )
 from salesorder.domain.promotions import Promotion
-from salesorder.domain.tax import TaxKind, TaxMode
-from salesorder.money import Money
+from salesorder.domain.tax import TaxMode
 
 
 class _Recorder:
@@ -107,8 +106,6 @@ _PRICE = TraceKind.PRICE
 _DISCOUNT = TraceKind.DISCOUNT
 _TAX = TraceKind.TAX
 _ROUNDING = TraceKind.ROUNDING
-_WITHHOLDING = TaxKind.WITHHOLDING
-_FIXED = TaxKind.FIXED
 
 #: The trace of an order priced with ``trace=False`` (an immutable value, shared).
 _NO_TRACE = PricingTrace()
@@ -116,8 +113,9 @@ _NO_TRACE = PricingTrace()
 
 def _price_trace(steps: list[TraceStep], work: list[_Line], tax_mode: TaxMode) -> None:
     """Trace each line's list price: where it comes from, and its rounding."""
-    # The same list and tier give the same reason: worded once per order.
-    reasons: dict[tuple[int, int | Decimal], str] = {}
+    # A tier of the one applicable list gives the same reason: worded once per order. The
+    # tier is the key: every (list, entry) of a run is that one list's (see _work._Listed).
+    reasons: dict[int | Decimal, str] = {}
     for work_line in work:
         line, listed, unit = work_line.source, work_line.listed, work_line.unit
         list_mode: TaxMode | None = None
@@ -133,40 +131,26 @@ def _price_trace(steps: list[TraceStep], work: list[_Line], tax_mode: TaxMode) -
         else:  # the one applicable list priced the line: what choose_price would say
             best, entry = listed
             source, list_mode = best.code, best.tax_mode
-            key = (id(best), entry.min_quantity)
-            reason = reasons.get(key) or reasons.setdefault(key, _reason((listed,)))
+            tier = entry.min_quantity
+            reason = reasons.get(tier) or reasons.setdefault(tier, _reason((listed,)))
         if list_mode is not None and list_mode is not tax_mode:
             if tax_mode is _EXCLUDED:
                 reason += f"; tax removed (/ {work_line.taxes.multiplier!s})"
             else:
                 reason += f"; tax added (x {work_line.taxes.multiplier!s})"
-        exact, list_amount, currency = work_line.exact, work_line.list_amount, unit.currency
-        steps.append(
-            _new_step(  # positional, in TraceStep's field order
-                line.line_id,  # line_id
-                _PRICE,  # kind
-                source,  # source
-                _money(list_amount, currency),  # amount
-                f"{line.quantity!s} x {unit.amount!s}: {reason}",  # detail
-            )
-        )
+        line_id, exact, list_amount = line.line_id, work_line.exact, work_line.list_amount
+        detail = f"{line.quantity!s} x {unit.amount!s}: {reason}"
+        steps.append(_step(line_id, _PRICE, source, list_amount, unit.currency, detail))
         if exact != list_amount:
-            _rounding_step(steps, line.line_id, "list amount", exact, list_amount, currency)
+            _rounding_step(steps, line_id, "list amount", exact, list_amount, unit.currency)
 
 
 def _rounding_step(  # noqa: PLR0917 - once per rounding of every line: positional is faster
     steps: list[TraceStep], line_id: str, what: str, exact: Decimal, rounded: Decimal, cur: str
 ) -> None:
     """Trace a rounding: ``exact`` rounded to ``rounded``, the step's amount their difference."""
-    steps.append(
-        _new_step(  # positional, in field order
-            line_id,
-            _ROUNDING,
-            what,
-            _money(rounded - exact, cur),
-            f"{exact!s} rounded to {rounded!s}",
-        )
-    )
+    detail = f"{exact!s} rounded to {rounded!s}"
+    steps.append(_step(line_id, _ROUNDING, what, rounded - exact, cur, detail))
 
 
 def _manual_trace(steps: list[TraceStep], work: list[_Line], currency: str) -> None:
@@ -184,15 +168,7 @@ def _manual_trace(steps: list[TraceStep], work: list[_Line], currency: str) -> N
             detail = f"{discount.amount} off the line"
         if taken < value:
             detail += f", capped at the line ({taken!s})"
-        steps.append(
-            _new_step(
-                line_id=line.source.line_id,
-                kind=TraceKind.DISCOUNT,
-                source="manual",
-                amount=_money(taken, currency),
-                detail=detail,
-            )
-        )
+        steps.append(_step(line.source.line_id, _DISCOUNT, "manual", taken, currency, detail))
         if exact != value:
             _rounding_step(steps, line.source.line_id, "discount", exact, value, currency)
 
@@ -209,9 +185,7 @@ def _discount_trace(  # noqa: PLR0917 - the arguments _apply_promotion recorded
     detail = f"{promotion.kind.value}, funded by {promotion.funded_by.value}"
     for line, taken in zip(eligible, given, strict=True):
         if taken:
-            steps.append(
-                _new_step(line.source.line_id, _DISCOUNT, label, _money(taken, currency), detail)
-            )
+            steps.append(_step(line.source.line_id, _DISCOUNT, label, taken, currency, detail))
 
 
 def _order_discount_trace(  # noqa: PLR0917 - the arguments _order_discount recorded
@@ -233,85 +207,46 @@ def _order_discount_trace(  # noqa: PLR0917 - the arguments _order_discount reco
         _rounding_step(steps, "", "order discount", exact, total, currency)
     for line, taken in zip(work, given, strict=True):
         if taken:
-            steps.append(
-                _new_step(
-                    line_id=line.source.line_id,
-                    kind=TraceKind.DISCOUNT,
-                    source="order discount",
-                    amount=_money(taken, currency),
-                    detail=detail,
-                )
-            )
+            line_id = line.source.line_id
+            steps.append(_step(line_id, _DISCOUNT, "order discount", taken, currency, detail))
 
 
 def _finish_trace(steps: list[TraceStep], figures: list[_Figures], tax_mode: TaxMode) -> None:
-    """Trace each line's net (its rounding, when tax is included) and taxes."""
+    """Trace each line's net (its rounding, when tax is included), taxes and their rounding."""
+    included = tax_mode is _INCLUDED
     for line, cur, net, tax, gross, _withheld, _cost, _revenue in figures:
         taxes = line.taxes
         line_id = line.source.line_id
-        if tax_mode is _INCLUDED and taxes.rates and not taxes.special:
+        if included and taxes.rates and not taxes.special:
             exact_net = line.left / taxes.multiplier
             if exact_net != net:
                 _rounding_step(steps, line_id, "net", exact_net, net, cur)
-        legals = line.legal
-        for index, sources in enumerate(taxes.sources):
-            _tax_steps(
-                steps,
-                line,
-                index,
-                net + sum((line.tax[i] for i in sources), _ZERO) if sources else net,  # base
-                _money(line.tax[index], cur),  # amount
-                tax_mode,
-                None if legals is None else legals[index],  # legal
+        amounts, legals = line.tax, line.legal
+        for index, wording in enumerate(taxes.wording[included]):
+            code, head, note, rounded, legal_tail, legal_rate, base_rate, share_tail, sources = (
+                wording
             )
+            base = net + sum((amounts[i] for i in sources), _ZERO) if sources else net
+            amount = amounts[index]
+            legal = None if legals is None else legals[index]
+            if legal is None:
+                detail = f"{head}{base!s}{note}"
+            else:
+                detail = f"{head}{base!s}{note}, legal base {legal!s}{legal_tail}"
+            if legal is not None and rounded:  # the regulation's route: the legal base taxed
+                exact = None if legal_rate is None else legal * legal_rate
+            else:
+                exact = None if base_rate is None else base * base_rate
+            if share_tail is not None:
+                detail += f", included in {line.left!s}{share_tail}"
+            steps.append(_step(line_id, _TAX, code, amount, cur, detail))
+            if exact is not None and exact != amount:  # _rounding_step, inlined
+                detail = f"{exact!s} rounded to {amount!s}"
+                steps.append(_step(line_id, _ROUNDING, code, amount - exact, cur, detail))
         difference = line.difference
         if difference is not _ZERO and difference:
-            steps.append(
-                _new_step(
-                    line_id=line_id,
-                    kind=TraceKind.ROUNDING,
-                    source="rounding difference",
-                    amount=_money(difference, cur),
-                    detail=f"gross {gross!s} - net {net!s} - tax {tax!s}: the tax is computed "
-                    "from the net, the buyer still pays the gross",
-                )
+            detail = (
+                f"gross {gross!s} - net {net!s} - tax {tax!s}: the tax is computed from the "
+                "net, the buyer still pays the gross"
             )
-
-
-def _tax_steps(  # noqa: PLR0917 - once per tax of every line: positional is the fast call
-    steps: list[TraceStep],
-    line: _Line,
-    index: int,
-    base: Decimal,
-    amount: Money,
-    tax_mode: TaxMode,
-    legal: Decimal | None,
-) -> None:
-    """Trace one tax of a line (and its rounding, when tax is computed on a net)."""
-    taxes = line.taxes
-    rate = taxes.rates[index]
-    code_ = rate.code
-    line_id = line.source.line_id
-    inside = tax_mode is _INCLUDED if rate.included is None else rate.included
-    from_net = not inside or rate.kind is _WITHHOLDING or taxes.from_net[index]
-    detail = f"{taxes.prefixes[index]}{base!s}{taxes.notes[index]}"
-    exact: Decimal | None = None
-    if legal is not None and taxes.rounded_base[index]:
-        # The regulation's route: the legal base rounded first, then taxed.
-        detail += f", legal base {legal!s}: {rate.rate!s} of it"
-        if from_net:
-            exact = legal * rate.rate
-    elif legal is not None:
-        detail += f", legal base {legal!s}"
-    if exact is None and from_net and rate.kind is not _FIXED:
-        exact = base * taxes.effective[index]
-    if not from_net:
-        detail += (
-            f", included in {line.left!s} (share {taxes.shares[index]!s} of {taxes.multiplier!s})"
-        )
-    steps.append(
-        _new_step(line_id, _TAX, code_, amount, detail)  # positional, in field order
-    )
-    if exact is not None and exact != amount.amount:
-        rounded = amount.amount
-        _rounding_step(steps, line_id, code_, exact, rounded, amount.currency)
+            steps.append(_step(line_id, _ROUNDING, "rounding difference", difference, cur, detail))
