@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, event, text, update
 
 from salesorder.adapters.memory import InMemoryStore
 from salesorder.adapters.sql import SCHEMA_VERSION, SqlStore, metadata
 from salesorder.adapters.sql.schema import schema_info
+from salesorder.adapters.sql.store import SqlUnitOfWork
 from salesorder.domain.catalog import Product
 from salesorder.domain.customers import Customer
 from salesorder.domain.inventory import StockItem
@@ -105,6 +106,62 @@ def test_a_lost_connection_mid_unit_is_a_persistence_error_and_writes_nothing(
     with store.unit_of_work() as uow:
         assert uow.stock.get(("WH", "A")).on_hand == 5
         assert uow.products.find("B") is None
+    store.dispose()
+
+
+def _close_driver_connection(uow: SqlUnitOfWork) -> None:
+    uow.execute(lambda conn: conn.connection.dbapi_connection.close())
+
+
+@pytest.mark.postgres
+def test_a_unit_whose_connection_closed_under_it_ends_cleanly_and_refuses_typed(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The driver's connection of a unit is gone: what the unit does next fails typed.
+
+    Beginning a transaction is a PersistenceError and ending the unit raises nothing,
+    whether or not a statement ran before; the driver's own error never reaches the caller,
+    the unit discards the dead connection itself (the pool would log an error resetting
+    it), and ending a unit whose connection SQLAlchemy already dropped opens no new one.
+    """
+    store = SqlStore(postgres_url)
+    with store.unit_of_work() as uow:
+        uow.stock.add(StockItem(warehouse="WH", sku="A", on_hand=5))
+        uow.stock.add(StockItem(warehouse="WH", sku="B", on_hand=5))
+        uow.commit()
+    with store.unit_of_work() as uow:  # nothing ran on the connection yet
+        _close_driver_connection(uow)
+        with pytest.raises(PersistenceError, match="nothing was written"):
+            uow.transactional()
+    with store.unit_of_work() as uow:
+        _close_driver_connection(uow)  # ended by __exit__
+    connects: list[object] = []
+    with store.unit_of_work() as uow:
+        uow.stock.get(("WH", "A")).receive(1)
+        uow.stock.get(("WH", "B")).receive(1)
+        _close_driver_connection(uow)
+        event.listen(store.engine, "connect", lambda *_: connects.append(_))
+        with pytest.raises(PersistenceError, match="nothing was written"):
+            uow.commit()
+    assert connects == []
+    with store.unit_of_work() as uow:
+        assert [item.on_hand for item in uow.stock.list()] == [5, 5]
+    store.dispose()
+    assert not [r for r in caplog.records if r.name.startswith("sqlalchemy.pool")]
+
+
+@pytest.mark.postgres
+def test_a_unit_hands_its_connection_back_as_the_pool_gave_it(postgres_url: str) -> None:
+    """Units read outside a transaction; the engine's other users still get transactions."""
+    store = SqlStore(postgres_url)
+    with store.unit_of_work() as uow:
+        uow.stock.add(StockItem(warehouse="WH", sku="A", on_hand=5))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        uow.stock.get(("WH", "A"))
+        assert uow.execute(lambda conn: conn.connection.dbapi_connection.autocommit)
+    with store.engine.connect() as conn:  # the same pooled connection
+        assert conn.connection.dbapi_connection.autocommit is False
     store.dispose()
 
 

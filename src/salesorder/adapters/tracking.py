@@ -64,6 +64,8 @@ def clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
     if cls is list:
         return [item if type(item) in _SHARED else clone(item) for item in value]
     if cls is dict:
+        if _SHARED.issuperset(map(type, value.values())):  # a stock level's reservations
+            return value.copy()
         return {key: item if type(item) in _SHARED else clone(item) for key, item in value.items()}
     if cls is tuple:
         return tuple(item if type(item) in _SHARED else clone(item) for item in value)

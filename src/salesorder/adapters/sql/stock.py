@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 import attrs
@@ -248,13 +250,24 @@ class Change:
         )
 
 
+def _not_shared(
+    these: dict[str, Reservation], those: dict[str, Reservation]
+) -> Iterator[tuple[str, Reservation]]:
+    """The entries of ``these`` that are not the very object ``those`` holds under their key.
+
+    Working copies share their frozen reservations with what was read, so this finds the
+    few entries that may differ without a Python step per reservation held: the identity
+    checks run inside ``map`` and ``compress``.
+    """
+    return compress(these.items(), map(is_not, these.values(), map(those.get, these)))
+
+
 def change_of(item: StockItem, pristine: StockItem | None) -> Change:
     """How ``item`` changed since ``pristine`` (None: ``item`` is new)."""
     old = {} if pristine is None else pristine.reservations
     new = item.reservations
-    # Working copies share their frozen reservations with what was read: ``is`` first.
-    added = tuple(r for key, r in new.items() if (was := old.get(key)) is not r and was != r)
-    removed = tuple(r for key, r in old.items() if (now := new.get(key)) is not r and now != r)
+    added = tuple(r for key, r in _not_shared(new, old) if old.get(key) != r)
+    removed = tuple(r for key, r in _not_shared(old, new) if new.get(key) != r)
     held_only = pristine is not None and all(
         getattr(item, name) == getattr(pristine, name) for name in _LEVEL
     )
