@@ -173,6 +173,8 @@ class _Exchange:
         best: tuple[float, int, int, Quantity] = (1e-9, -1, -1, 0)
         floor = 1e-9
         unit_km, parcel = self.ctx.unit_km, self.ctx.parcel
+        # What moving all the units shifts per km, as each saving below works it out.
+        per_km = float(units) * unit_km
         # Every unit in a plan is positive: a parcel holds only these units when it holds
         # one SKU, and the partner's parcel below only the units it gives when it holds one
         # SKU and gives them all.
@@ -203,7 +205,7 @@ class _Exchange:
             held_by = holders.get((target, sku))
             if not held_by:
                 continue
-            own = float(units) * unit_km * (here - km[target])
+            own = per_km * (here - km[target])
             opening = parcel if target not in plan else 0.0
             whole = own - opening + closing
             partners = held_by if len(held_by) <= _PARTNERS else list(islice(held_by, _PARTNERS))
@@ -215,7 +217,7 @@ class _Exchange:
                 single = self.alone.get((target, sku))
                 bound = (
                     whole
-                    + float(units) * unit_km * reach[target]
+                    + per_km * reach[target]
                     + parcel
                     * (
                         (single is not None and not single.isdisjoint(partners))
@@ -230,8 +232,10 @@ class _Exchange:
                 theirs = plans[partner]
                 parcel_there = theirs[target]
                 held = parcel_there[sku]
+                their_km = kms[partner]
                 if held >= units:
-                    moved, saved = units, whole
+                    moved = units
+                    saved = whole + per_km * (their_km[target] - their_km[source])
                 else:
                     moved = held
                     saved = float(moved) * unit_km * (here - km[target])
@@ -239,8 +243,7 @@ class _Exchange:
                         saved -= parcel
                     if in_parcel == moved:
                         saved += parcel
-                their_km = kms[partner]
-                saved += float(moved) * unit_km * (their_km[target] - their_km[source])
+                    saved += float(moved) * unit_km * (their_km[target] - their_km[source])
                 if source not in theirs:
                     saved -= parcel
                 if moved == held and len(parcel_there) == 1:
@@ -410,9 +413,13 @@ class _Exchange:
                 continue
             row = self.index.by_sku[sku]
             for target in plan:
-                if target != source and (
-                    row[target] > 0 or any(p != o for p in self.holders.get((target, sku), ()))
-                ):
+                if target == source:
+                    continue
+                if row[target] > 0:
+                    break
+                # Another order holds it there: any holder but ``o`` itself.
+                held_by = self.holders.get((target, sku))
+                if held_by and (len(held_by) > 1 or o not in held_by):
                     break
             else:
                 return False

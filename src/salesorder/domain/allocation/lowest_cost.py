@@ -27,6 +27,7 @@ from salesorder.domain.allocation.model import (
     BatchAllocation,
     OrderDemand,
     ZoneTable,
+    _allocation,
     _backorder,
     _fewer,
     _pick,
@@ -334,9 +335,7 @@ def _rebuild(  # noqa: PLR0917 - the last flag says which rule left lines short
                 )
             )
     picks.sort(key=lambda p: p.warehouse)
-    return Allocation(
-        order_id=order.order_id, strategy=strategy, picks=picks, backorders=backorders
-    )
+    return _allocation(order.order_id, strategy, picks, backorders)
 
 
 def _line_availability(
@@ -345,7 +344,7 @@ def _line_availability(
     """Units of each line each warehouse could give; a SKU on several lines shares stock."""
     skus = [line.sku for line in order.lines]
     unique = len(set(skus)) == len(skus)
-    if unique and isinstance(available, _StockIndex) and available.codes is ctx.codes:
+    if unique and type(available) is _StockIndex and available.codes is ctx.codes:
         zeros = available.zeros
         columns = [
             [
@@ -370,8 +369,10 @@ def _whole(order: OrderDemand, ctx: _Context, available: Available) -> list[int]
 
     ``None`` when that cannot be read off the index's rows (another mapping, or a SKU on
     several lines): the caller then compares :func:`_line_availability` with the lines.
+    The index is recognised by its exact type (a subclass takes that slower, equal way):
+    ``isinstance`` of a ``Mapping`` goes through the ABC machinery, once per order.
     """
-    if not (isinstance(available, _StockIndex) and available.codes is ctx.codes):
+    if not (type(available) is _StockIndex and available.codes is ctx.codes):
         return None
     if len({line.sku for line in order.lines}) < len(order.lines):
         return None
@@ -393,7 +394,7 @@ def _single_allocation(
         )
         for line in order.lines
     ]
-    return Allocation(order_id=order.order_id, strategy=strategy, picks=picks)
+    return _allocation(order.order_id, strategy, picks)
 
 
 def _same(a: _Plan, b: _Plan) -> bool:
@@ -541,6 +542,4 @@ def _to_allocation(
         for w in sorted(plan, key=lambda w: ctx.codes[w])
         for i, units in sorted(plan[w].items())
     ]
-    return Allocation(
-        order_id=order.order_id, strategy=strategy, picks=picks, backorders=_backorders(lines, plan)
-    )
+    return _allocation(order.order_id, strategy, picks, _backorders(lines, plan))

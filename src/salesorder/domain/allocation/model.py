@@ -194,6 +194,27 @@ class Allocation(Shown):
         return text
 
 
+def _allocation(
+    order_id: str,
+    strategy: str,
+    picks: list[Pick] | tuple[Pick, ...],
+    backorders: list[BackorderLine] | tuple[BackorderLine, ...] = (),
+) -> Allocation:
+    """An allocation built by a strategy from checked parts, as :func:`_pick` builds picks.
+
+    As ``Allocation(...)`` makes it (its converters make tuples of the lists), without the
+    converters' checks that ``picks`` and ``backorders`` are lists and not text: a batch
+    builds an allocation per order.
+    """
+    allocation = object.__new__(Allocation)
+    set_ = object.__setattr__  # frozen, as in _pick
+    set_(allocation, "order_id", order_id)
+    set_(allocation, "strategy", strategy)
+    set_(allocation, "picks", tuple(picks))
+    set_(allocation, "backorders", tuple(backorders))
+    return allocation
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class BatchAllocation(Shown):
     """The allocations of a batch, in the order of service (priority, date, id)."""
