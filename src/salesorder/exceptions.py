@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+#: How many line ids an :class:`UnknownLine` message lists before "and N more".
+_LINES_SHOWN = 20
+
 __all__ = [
     "AllocationError",
     "AmbiguousTaxRate",
@@ -24,6 +27,7 @@ __all__ = [
     "FloatMoneyError",
     "IllegalTransition",
     "InsufficientStock",
+    "IntegrityViolation",
     "InvalidAddress",
     "InvalidPromotion",
     "InvalidQuantity",
@@ -56,6 +60,7 @@ __all__ = [
     "TooManyDigits",
     "UniquenessConflict",
     "UnknownCurrency",
+    "UnknownLine",
     "UnknownParcel",
     "UnknownSKU",
     "UnknownShipment",
@@ -132,12 +137,31 @@ class TooManyDigits(ValidationError):
 
 
 class CurrencyMismatch(SalesOrderError, ValueError):
-    """Two amounts in different currencies were combined."""
+    """Amounts in different currencies were combined.
 
-    def __init__(self, left: str, right: str, operation: str = "combine") -> None:
+    The message reads "{what} is in {right}, but {against} is in {left}":
+    ``"line '1' discount is in USD, but the order is in IDR"``.
+
+    Attributes:
+        left: the currency expected (the order's, the document's, the first amount's).
+        right: the currency of the amount refused.
+        what: the amount refused (``"line '1' discount"``).
+        against: what is in ``left`` (``"the order"``).
+    """
+
+    def __init__(
+        self,
+        left: str,
+        right: str,
+        what: str = "an amount",
+        *,
+        against: str = "the amount it was combined with",
+    ) -> None:
         self.left = left
         self.right = right
-        super().__init__(f"cannot {operation} {left} with {right}: currencies differ")
+        self.what = what
+        self.against = against
+        super().__init__(f"{what} is in {right}, but {against} is in {left}")
 
 
 class InvalidQuantity(ValidationError):
@@ -210,6 +234,36 @@ class UnknownSKU(NotFound):
 
     def __init__(self, sku: str) -> None:
         super().__init__("SKU", sku)
+
+
+class UnknownLine(NotFound, KeyError):
+    """A line id that is not on the order, priced order or document it was looked up on.
+
+    Also a ``KeyError`` (and so a ``LookupError``), as looking a line up by its id is a
+    mapping's lookup.
+
+    Attributes:
+        thing: what was searched (``"priced order 'SO-1'"``).
+        line_id: the id asked for.
+        known: the line ids there are, in their order.
+    """
+
+    def __init__(self, thing: str, line_id: object, known: tuple[str, ...]) -> None:
+        self.thing = thing
+        self.line_id = line_id
+        self.known = known
+        self.kind = f"line of {thing}"
+        self.key = line_id
+        shown = ", ".join(repr(line) for line in known[:_LINES_SHOWN]) or "none"
+        if len(known) > _LINES_SHOWN:
+            shown += f" and {len(known) - _LINES_SHOWN} more"
+        SalesOrderError.__init__(
+            self, f"line {line_id!r} not found on {thing}; its lines are {shown}"
+        )
+
+    def __str__(self) -> str:
+        # KeyError would show the message's repr, quotes and all.
+        return str(self.args[0])
 
 
 class DuplicateError(SalesOrderError, ValueError):
@@ -288,6 +342,33 @@ class PersistenceError(SalesOrderError):
     """The store could not be reached or failed mid-way; nothing of the unit was written."""
 
 
+class IntegrityViolation(PersistenceError):
+    """A write the database refused by a CHECK, NOT NULL, foreign key or exclusion constraint.
+
+    Not a race lost to another unit of work (that is :class:`UniquenessConflict`): the same
+    command would write the same rows again, so it is no :class:`ConcurrencyConflict` and the
+    application does not retry it. salesorder's own aggregates keep these rules; a violation
+    means a writer that bypassed them. Nothing of the unit was written.
+
+    Attributes:
+        rule: the kind of constraint (``"CHECK"``, ``"NOT NULL"``, ``"FOREIGN KEY"``,
+            ``"exclusion"``; for another driver, what it said).
+        constraint: the constraint's name, when the driver gives it (None otherwise).
+        table: the table's name, when the driver gives it (None otherwise).
+    """
+
+    def __init__(self, rule: str, constraint: str | None, table: str | None, detail: str) -> None:
+        self.rule = rule
+        self.constraint = constraint
+        self.table = table
+        name = f" {constraint!r}" if constraint else ""
+        where = f" on table {table!r}" if table else ""
+        super().__init__(
+            f"the database refused the write ({rule} constraint{name}{where}); "
+            f"nothing was written: {detail}"
+        )
+
+
 class SchemaVersionError(PersistenceError):
     """The database schema is at another version than this salesorder; migrate it first."""
 
@@ -348,6 +429,8 @@ class MissingExchangeRate(CurrencyMismatch):
         )
         self.left = expected
         self.right = given
+        self.what = what
+        self.against = "the order"
 
 
 class UnsafeXml(ValidationError):

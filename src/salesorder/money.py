@@ -95,6 +95,12 @@ __all__ = [
 # The library's context for the arithmetic of Money (a private copy: see DECIMAL_CONTEXT).
 _CTX = DECIMAL_CONTEXT.copy()
 _ONE = Decimal(1)
+# How a CurrencyMismatch names the two amounts of each operation (what, against).
+_COMBINED = {
+    "add": ("the amount added", "the amount it is added to"),
+    "subtract": ("the amount subtracted", "the amount it is subtracted from"),
+    "compare": ("the amount compared", "the amount it is compared with"),
+}
 
 
 def _decimal_places(value: Decimal) -> int:
@@ -171,7 +177,9 @@ class Money:
         add = _CTX.add
         for item in items:
             if item.currency != currency:
-                raise CurrencyMismatch(currency, item.currency, "add")
+                raise CurrencyMismatch(
+                    currency, item.currency, "an amount summed", against="the sum"
+                )
             total = add(total, item.amount)
         return cls._make(total, currency)
 
@@ -273,8 +281,10 @@ class Money:
     # -- arithmetic ---------------------------------------------------------------------
 
     def _same(self, other: Money, operation: str) -> None:
+        """Refuse ``other`` in another currency; ``operation`` is "add", "subtract", "compare"."""
         if self.currency != other.currency:
-            raise CurrencyMismatch(self.currency, other.currency, operation)
+            what, against = _COMBINED[operation]
+            raise CurrencyMismatch(self.currency, other.currency, what, against=against)
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):

@@ -246,7 +246,9 @@ class MoneyPolicy:
             TooManyDigits: it has more decimal places than the policy allows.
         """
         if money.currency != self.currency:
-            raise CurrencyMismatch(self.currency, money.currency, f"check {what} against")
+            raise CurrencyMismatch(
+                self.currency, money.currency, what, against="the money policy checking it"
+            )
         if not money.is_rounded(self.digits):
             raise TooManyDigits(money, self.digits, what=what)
         return money

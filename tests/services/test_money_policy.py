@@ -165,7 +165,9 @@ def test_a_policy_check_names_the_field_and_refuses_another_currency() -> None:
     with pytest.raises(TooManyDigits, match=r"price 100\.5 IDR has more than 0") as caught:
         WHOLE_RUPIAH.check(idr("100.5"), what="price")
     assert (caught.value.digits, caught.value.what) == (0, "price")
-    with pytest.raises(SalesOrderError, match="IDR with VND"):
+    with pytest.raises(
+        SalesOrderError, match="price is in VND, but the money policy checking it is in IDR"
+    ):
         WHOLE_RUPIAH.check(Money.of("1", "VND"), what="price")
 
 

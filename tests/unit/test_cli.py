@@ -548,7 +548,10 @@ def test_a_run_failing_in_a_new_sqlite_file_removes_the_file(
     with monkeypatch.context() as patch:
         trap_the_database(patch, SQLITE_TRAP)
         error = refused(capsys, args, exit_code=1)
-    assert error.startswith("error: commands[0]: a uniqueness or integrity rule was broken: trap")
+    assert error.startswith(
+        "error: commands[0]: the database refused the write (integrity constraint); "
+        "nothing was written: trap"
+    )
     assert error.endswith(f"; nothing was kept: the database file {str(database)!r} was removed")
     assert not database.exists()
     assert main(args) == 0

@@ -147,7 +147,7 @@ def test_money_policy_digits_stay_within_the_iso_minor_units(
 def test_a_money_policy_checks_only_its_own_currency() -> None:
     policy = MoneyPolicy(currency="IDR", digits=0)
     with pytest.raises(
-        CurrencyMismatch, match="cannot check unit price against IDR with USD"
+        CurrencyMismatch, match="unit price is in USD, but the money policy checking it is in IDR"
     ) as info:
         policy.check(Money.of("1", "USD"), what="unit price")
     assert (info.value.left, info.value.right) == ("IDR", "USD")

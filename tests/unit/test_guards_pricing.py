@@ -77,7 +77,8 @@ def test_a_price_list_may_last_one_day() -> None:
 def test_a_price_list_refuses_an_entry_in_another_currency() -> None:
     entry = PriceEntry(sku="TEA-1", unit_price=Money.of("1.00", "USD"))
     with pytest.raises(
-        CurrencyMismatch, match=r"cannot price list 'RETAIL' entry IDR with USD"
+        CurrencyMismatch,
+        match=r"the entry of SKU 'TEA-1' is in USD, but price list 'RETAIL' is in IDR",
     ) as info:
         PriceList(code="RETAIL", name="Retail", currency="IDR", entries=[entry])
     assert (info.value.left, info.value.right) == ("IDR", "USD")
@@ -132,11 +133,14 @@ def test_a_promotion_refuses_to_end_before_it_starts() -> None:
 def test_a_promotion_applies_only_in_the_currency_of_its_amounts(field: str) -> None:
     promotion = Promotion.order_amount_off("SALE", idr("5000"), **{field: Money.of("5.00", "USD")})
     with pytest.raises(
-        CurrencyMismatch, match="cannot apply promotion 'SALE' to IDR with USD"
+        CurrencyMismatch,
+        match=f"the {field} of promotion 'SALE' is in USD, but the order is in IDR",
     ) as info:
         promotion.check_currency("IDR")
     assert (info.value.left, info.value.right) == ("IDR", "USD")
-    with pytest.raises(CurrencyMismatch, match="cannot apply promotion 'SALE' to USD with IDR"):
+    with pytest.raises(
+        CurrencyMismatch, match="the amount of promotion 'SALE' is in IDR, but the order is in USD"
+    ):
         promotion.check_currency("USD")
 
 
@@ -207,7 +211,9 @@ def test_offers_apply_with_a_pricing_context() -> None:
 
 
 def test_pricing_refuses_shipping_in_another_currency() -> None:
-    with pytest.raises(CurrencyMismatch, match="IDR with USD") as info:
+    with pytest.raises(
+        CurrencyMismatch, match="the shipping fee is in USD, but the order is in IDR"
+    ) as info:
         price_tea(shipping=Money.of("1.00", "USD"))
     assert (info.value.left, info.value.right) == ("IDR", "USD")
 
@@ -221,7 +227,7 @@ def test_pricing_refuses_a_fixed_tax_in_another_currency() -> None:
     )
     with pytest.raises(
         CurrencyMismatch,
-        match="cannot price fixed tax 'ID-EXCISE' of line 'L1' in IDR with USD",
+        match="fixed tax 'ID-EXCISE' of line 'L1' is in USD, but the order is in IDR",
     ):
         price_tea([line])
 
@@ -276,13 +282,17 @@ def test_pricing_refuses_a_unit_cost_in_another_currency() -> None:
         unit_price=idr("1000"),
         unit_cost=Money.of("1.00", "USD"),
     )
-    with pytest.raises(CurrencyMismatch, match="cost IDR with USD") as info:
+    with pytest.raises(
+        CurrencyMismatch, match="line 'L1' unit cost is in USD, but the order is in IDR"
+    ) as info:
         price_tea([line])
     assert (info.value.left, info.value.right) == ("IDR", "USD")
 
 
 def test_pricing_refuses_an_order_discount_in_another_currency() -> None:
-    with pytest.raises(CurrencyMismatch, match="order discount IDR with USD"):
+    with pytest.raises(
+        CurrencyMismatch, match="the order discount is in USD, but the order is in IDR"
+    ):
         price_tea(order_discount=Discount.of_amount(Money.of("1.00", "USD")))
 
 
@@ -337,7 +347,9 @@ def test_a_voucher_cannot_be_combined_with_an_exclusive_promotion() -> None:
 @pytest.mark.parametrize("field", ["discount", "platform_discount"])
 def test_priced_shipping_refuses_a_discount_in_another_currency(field: str) -> None:
     # 1 USD is below the fee's 10,000 in number: only the currency check refuses it.
-    with pytest.raises(CurrencyMismatch, match="cannot price shipping IDR with USD"):
+    with pytest.raises(
+        CurrencyMismatch, match=r"the shipping .*discount is in USD, but the shipping fee is in IDR"
+    ):
         PricedShipping(fee=idr("10000"), **{field: Money.of("1.00", "USD")})  # type: ignore[arg-type]
 
 
@@ -367,7 +379,9 @@ def test_priced_shipping_takes_a_discount_up_to_the_fee() -> None:
 
 def test_price_shipping_refuses_goods_in_another_currency() -> None:
     context = PricingContext(on=dt.date(2026, 1, 5), channel="web", customer_id="C1")
-    with pytest.raises(CurrencyMismatch, match="cannot price shipping IDR with USD"):
+    with pytest.raises(
+        CurrencyMismatch, match="the goods' amount is in USD, but the shipping fee is in IDR"
+    ):
         price_shipping(
             idr("10000"),
             goods=Money.of("1.00", "USD"),

@@ -140,7 +140,10 @@ def test_expired_and_foreign_scope_lists_do_not_apply() -> None:
 
 def test_a_list_in_another_currency_is_refused() -> None:
     usd = price_list("USD", PriceEntry(sku="A", unit_price=Money.of("5", "USD")), currency="USD")
-    with pytest.raises(PriceListCurrencyMismatch, match="IDR with USD") as caught:
+    with pytest.raises(
+        PriceListCurrencyMismatch,
+        match="price list 'USD', the one that prices SKU 'A', is in USD, but the order is in IDR",
+    ) as caught:
         price([line("A", 1, "100")], price_lists=[usd])
     assert isinstance(caught.value, CurrencyMismatch)
     assert isinstance(caught.value, ValueError)

@@ -292,7 +292,7 @@ def test_fixed_discount_larger_than_the_line_is_capped_at_zero() -> None:
 
 
 def test_fixed_discount_in_another_currency_is_refused() -> None:
-    with pytest.raises(CurrencyMismatch, match="IDR with VND"):
+    with pytest.raises(CurrencyMismatch, match="discount is in VND, but the order is in IDR"):
         price_lines(
             [line(idr("150000"), 1, PPN_2025, discount=Discount.of_amount(vnd("1000")))],
             currency="IDR",

@@ -179,7 +179,9 @@ def test_an_order_discount_is_spread_over_the_lines_and_traced() -> None:
 
 
 def test_an_order_discount_in_another_currency_is_refused() -> None:
-    with pytest.raises(CurrencyMismatch, match="order discount IDR with VND"):
+    with pytest.raises(
+        CurrencyMismatch, match="the order discount is in VND, but the order is in IDR"
+    ):
         price(
             [line("1", money("100000"), PPN)],
             order_discount=Discount.of_amount(money("1000", "VND")),

@@ -83,6 +83,6 @@ def check_amendment(
     for line in after:
         check_line_currency(currency, line)
     if priced.currency != currency:
-        raise CurrencyMismatch(currency, priced.currency, "amend")
+        raise CurrencyMismatch(currency, priced.currency, "the amended pricing", against=thing)
     if [p.line_id for p in priced.lines] != [line.line_id for line in after]:
         raise AmendmentRefused(thing, "the pricing is for other lines")

@@ -51,6 +51,10 @@ class _HasCurrency(Protocol):
         ...
 
 
+#: The amounts of an :class:`OrderBalance`, each in its currency.
+_AMOUNTS = ("amount_paid", "shipping_charge", "cash_rounding", "credited", "adjusted", "refunded")
+
+
 @attrs.frozen(kw_only=True)
 class OrderBalance:
     """The money state of one order, in its currency; see the module docstring.
@@ -79,21 +83,26 @@ class OrderBalance:
     shipping: PricedShipping | None = None
 
     def __attrs_post_init__(self) -> None:
-        for amount in (
-            self.amount_paid,
-            self.shipping_charge,
-            self.cash_rounding,
-            self.credited,
-            self.adjusted,
-            self.refunded,
-        ):
+        for name in _AMOUNTS:
+            amount: Money = getattr(self, name)
             if amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, amount.currency, "order balance amounts")
+                what = f"the balance's {name}"
+                raise CurrencyMismatch(self.currency, amount.currency, what, against="the balance")
         for charge in self.charges:
             if charge.amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, charge.amount.currency, "order charges")
+                raise CurrencyMismatch(
+                    self.currency,
+                    charge.amount.currency,
+                    f"charge {charge.code!r}",
+                    against="the order balance",
+                )
         if self.shipping is not None and self.shipping.fee.currency != self.currency:
-            raise CurrencyMismatch(self.currency, self.shipping.fee.currency, "order shipping")
+            raise CurrencyMismatch(
+                self.currency,
+                self.shipping.fee.currency,
+                "the shipping priced",
+                against="the order balance",
+            )
 
     @classmethod
     def of_order(cls, order: _HasCurrency) -> OrderBalance:
@@ -123,9 +132,11 @@ class OrderBalance:
             - self.credited
         )
 
-    def _same_currency(self, amount: Money | None, what: str) -> None:
+    def _same_currency(
+        self, amount: Money | None, what: str, against: str = "the order balance"
+    ) -> None:
         if amount is not None and amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, what)
+            raise CurrencyMismatch(self.currency, amount.currency, what, against=against)
 
     def receiving(
         self,
@@ -146,7 +157,7 @@ class OrderBalance:
             PaymentError: ``amount`` is not above zero, or more than is due; or it is COD
                 cash and the order (in ``status``) is not delivered.
         """
-        self._same_currency(amount, "pay")
+        self._same_currency(amount, "the payment", thing)
         if not amount.is_positive:
             raise PaymentError(f"{thing}: a payment must be above zero, got {amount}")
         balance_due = due()
@@ -165,7 +176,7 @@ class OrderBalance:
 
         ``what`` names the move in errors ("refund", "move to credit").
         """
-        self._same_currency(amount, what)
+        self._same_currency(amount, f"the amount to {what}", thing)
         if not amount.is_positive or amount > self.amount_paid:
             raise PaymentError(f"{thing}: cannot {what} {amount}, {self.amount_paid} was paid")
         return attrs.evolve(self, amount_paid=self.amount_paid - amount)
@@ -177,7 +188,7 @@ class OrderBalance:
 
     def crediting(self, amount: Money, *, thing: str, due: Callable[[], Money]) -> OrderBalance:
         """The balance once a credit note took back ``amount`` (at most the balance due)."""
-        self._same_currency(amount, "credit")
+        self._same_currency(amount, "the amount to credit", thing)
         if not amount.is_positive or amount > due():
             raise PaymentError(f"{thing}: cannot credit {amount}, the balance due is {due()}")
         return attrs.evolve(self, credited=self.credited + amount)
@@ -190,7 +201,7 @@ class OrderBalance:
             IllegalTransition: the order is cancelled.
             PaymentError: ``amount`` is not above zero.
         """
-        self._same_currency(amount, "adjust")
+        self._same_currency(amount, "the upward adjustment", thing)
         if status is OrderStatus.CANCELLED:
             raise IllegalTransition(thing, status.value, "adjust the amount due of")
         if not amount.is_positive:
@@ -215,12 +226,12 @@ class OrderBalance:
             CurrencyMismatch: an amount is in another currency.
             ValidationError: ``shipping`` does not charge what the balance would.
         """
-        self._same_currency(shipping_charge, what)
-        self._same_currency(cash_rounding, what)
+        self._same_currency(shipping_charge, "the shipping charge")
+        self._same_currency(cash_rounding, "the cash rounding")
         zero = Money.zero(self.currency)
         charged = self.shipping_charge + (shipping_charge or zero)
         if shipping is not None:
-            self._same_currency(shipping.fee, what)
+            self._same_currency(shipping.fee, "the shipping priced")
             if shipping.charge != charged:
                 raise ValidationError(
                     f"cannot {what}: the shipping priced charges {shipping.charge}, the "

@@ -116,7 +116,12 @@ class Product:
     def __attrs_post_init__(self) -> None:
         self.unit.check(self.initial_stock, what=f"product {self.sku!r} initial_stock")
         if self.price.currency != self.unit_cost.currency:
-            raise CurrencyMismatch(self.price.currency, self.unit_cost.currency, "price and cost")
+            raise CurrencyMismatch(
+                self.price.currency,
+                self.unit_cost.currency,
+                f"product {self.sku!r} unit cost",
+                against="its price",
+            )
         if self.price.is_negative or self.unit_cost.is_negative:
             raise ValidationError(
                 f"product {self.sku!r} has a negative price ({self.price}) "

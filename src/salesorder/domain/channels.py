@@ -175,11 +175,11 @@ class MarketplaceOrder:
             )
             if m is not None
         ]
+        thing = f"marketplace order {self.external_id!r}"
         for amount in amounts:
             if amount.currency != self.currency:
-                raise CurrencyMismatch(
-                    self.currency, amount.currency, f"marketplace order {self.external_id!r}"
-                )
+                what = f"the amount {amount}"
+                raise CurrencyMismatch(self.currency, amount.currency, what, against=thing)
             if amount.is_negative:
                 raise ValidationError(
                     f"marketplace order {self.external_id!r} has a negative amount {amount}"
@@ -473,9 +473,8 @@ class SettlementReport:
         for line in self.lines:
             for amount in (line.revenue, line.commission, line.payout):
                 if amount.currency != self.currency:
-                    raise CurrencyMismatch(
-                        self.currency, amount.currency, f"settlement report {self.report_id!r}"
-                    )
+                    what, thing = f"the amount {amount}", f"settlement report {self.report_id!r}"
+                    raise CurrencyMismatch(self.currency, amount.currency, what, against=thing)
 
     @property
     def total(self) -> Money:

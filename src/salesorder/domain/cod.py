@@ -67,7 +67,8 @@ class RemittanceLine:
                 raise CurrencyMismatch(
                     self.collected.currency,
                     amount.currency,
-                    f"remittance line {self.tracking_number!r}",
+                    f"the fee or remittance of parcel {self.tracking_number!r}",
+                    against="the cash it collected",
                 )
         for name, amount in (("collected", self.collected), ("fee", self.fee)):
             if amount.is_negative:

@@ -73,7 +73,12 @@ class PercentFee:
         if self.minimum is None:
             return fee
         if self.minimum.currency != amount.currency:
-            raise CurrencyMismatch(self.minimum.currency, amount.currency, "fee")
+            raise CurrencyMismatch(
+                self.minimum.currency,
+                amount.currency,
+                "the amount a fee is taken on",
+                against="the fee's minimum",
+            )
         return max(fee, self.minimum)
 
 
@@ -113,7 +118,12 @@ class CourierProfile:
         for service in self.services:
             for price in (service.first_kg, service.next_kg):
                 if price.currency != self.currency:
-                    raise CurrencyMismatch(self.currency, price.currency, f"courier {self.code!r}")
+                    raise CurrencyMismatch(
+                        self.currency,
+                        price.currency,
+                        f"the {service.level.value} service's price",
+                        against=f"courier {self.code!r}",
+                    )
 
     def service(self, level: ServiceLevel) -> CourierService:
         """The service offered at ``level``.
@@ -146,12 +156,20 @@ class CourierProfile:
         cod_fee = insurance = zero
         if request.cod_amount is not None:
             if request.cod_amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, request.cod_amount.currency, "COD amount")
+                raise CurrencyMismatch(
+                    self.currency,
+                    request.cod_amount.currency,
+                    "the COD amount",
+                    against=f"courier {self.code!r}",
+                )
             cod_fee = self.cod_fee.of(request.cod_amount)
         if request.declared_value is not None:
             if request.declared_value.currency != self.currency:
                 raise CurrencyMismatch(
-                    self.currency, request.declared_value.currency, "declared value"
+                    self.currency,
+                    request.declared_value.currency,
+                    "the declared value",
+                    against=f"courier {self.code!r}",
                 )
             insurance = self.insurance_fee.of(request.declared_value)
         shipping = shipping.rounded(RoundingMode.HALF_UP)

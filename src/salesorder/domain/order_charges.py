@@ -93,7 +93,7 @@ def new_charge(
     if status in CLOSED:
         raise IllegalTransition(thing, status.value, f"add {what} to")
     if amount.currency != currency:
-        raise CurrencyMismatch(currency, amount.currency, f"add {what} to {thing}: it is in")
+        raise CurrencyMismatch(currency, amount.currency, what, against=thing)
     if not amount.is_positive:
         raise ValidationError(f"{thing}: {what} must be above zero")
     digits = currency_info(currency).digits

@@ -153,7 +153,7 @@ class OrderContents:
             IllegalTransition: ``priced`` is for other lines.
         """
         if priced.currency != currency:
-            raise CurrencyMismatch(currency, priced.currency, "price")
+            raise CurrencyMismatch(currency, priced.currency, "the pricing", against=thing)
         if [p.line_id for p in priced.lines] != [line.line_id for line in self.lines]:
             raise IllegalTransition(
                 thing, status.value, "apply pricing", "the pricing is for other lines"

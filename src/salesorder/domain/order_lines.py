@@ -48,7 +48,12 @@ class OrderLine:
         if self.unit_price.is_negative:
             raise PaymentError(f"line {self.line_id!r} has a negative unit price {self.unit_price}")
         if self.unit_cost is not None and self.unit_cost.currency != self.unit_price.currency:
-            raise CurrencyMismatch(self.unit_price.currency, self.unit_cost.currency, "cost")
+            raise CurrencyMismatch(
+                self.unit_price.currency,
+                self.unit_cost.currency,
+                f"line {self.line_id!r} unit cost",
+                against="its unit price",
+            )
 
 
 def check_line_currency(currency: str, line: OrderLine) -> None:
@@ -58,7 +63,14 @@ def check_line_currency(currency: str, line: OrderLine) -> None:
         CurrencyMismatch: the unit price or a fixed discount is not in ``currency``.
     """
     if line.unit_price.currency != currency:
-        raise CurrencyMismatch(currency, line.unit_price.currency, f"line {line.line_id!r}")
+        raise CurrencyMismatch(
+            currency,
+            line.unit_price.currency,
+            f"line {line.line_id!r} unit price",
+            against="the order",
+        )
     discount = line.discount.amount if line.discount is not None else None
     if discount is not None and discount.currency != currency:
-        raise CurrencyMismatch(currency, discount.currency, "discount")
+        raise CurrencyMismatch(
+            currency, discount.currency, f"line {line.line_id!r} discount", against="the order"
+        )

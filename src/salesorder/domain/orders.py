@@ -81,7 +81,9 @@ class Order(Shown):
 
     def __attrs_post_init__(self) -> None:
         if self.balance.currency != self.currency:
-            raise CurrencyMismatch(self.currency, self.balance.currency, f"{self.thing} amounts")
+            raise CurrencyMismatch(
+                self.currency, self.balance.currency, "its balance", against=self.thing
+            )
         self.progress = self.progress.started(self.placed_at)
         self.contents.check(self.currency, thing=self.thing)
 

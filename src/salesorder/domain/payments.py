@@ -127,7 +127,12 @@ class Payment:
     def allocate(self, invoice_id: str, amount: Money) -> None:
         """Count ``amount`` against ``invoice_id`` (merged with an earlier allocation to it)."""
         if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "allocate")
+            raise CurrencyMismatch(
+                self.currency,
+                amount.currency,
+                f"the amount to allocate to {invoice_id!r}",
+                against=f"payment {self.reference!r}",
+            )
         if amount.is_negative or amount > self.unallocated:
             raise PaymentError(
                 f"payment {self.reference!r}: cannot allocate {amount}, "
@@ -169,7 +174,12 @@ class Payment:
             CurrencyMismatch: another currency than the payment's.
         """
         if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "refund")
+            raise CurrencyMismatch(
+                self.currency,
+                amount.currency,
+                f"refund {reference!r}",
+                against=f"payment {self.reference!r}",
+            )
         refundable = self.applied - self.refunded
         if not amount.is_positive or amount > refundable:
             raise PaymentError(
@@ -215,7 +225,12 @@ class CustomerCredit:
     def add(self, amount: Money, source: str, at: dt.datetime) -> None:
         """Keep ``amount`` (above zero) for the customer."""
         if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "credit")
+            raise CurrencyMismatch(
+                self.currency,
+                amount.currency,
+                f"the credit from {source!r}",
+                against=f"the credit of customer {self.customer_id!r}",
+            )
         if not amount.is_positive:
             raise PaymentError(f"customer credit of {amount} from {source!r} must be above zero")
         self.entries = (*self.entries, CreditEntry(source=source, amount=amount, at=at))
@@ -227,7 +242,12 @@ class CustomerCredit:
             PaymentError: more than the balance, or not positive.
         """
         if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, "use credit")
+            raise CurrencyMismatch(
+                self.currency,
+                amount.currency,
+                "the credit to use",
+                against=f"the credit of customer {self.customer_id!r}",
+            )
         if not amount.is_positive or amount > self.balance:
             raise PaymentError(
                 f"customer {self.customer_id!r} has {self.balance} of credit, "

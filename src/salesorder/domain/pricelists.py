@@ -125,7 +125,10 @@ class PriceList:
         for entry in self.entries:
             if entry.unit_price.currency != self.currency:
                 raise CurrencyMismatch(
-                    self.currency, entry.unit_price.currency, f"price list {self.code!r} entry"
+                    self.currency,
+                    entry.unit_price.currency,
+                    f"the entry of SKU {entry.sku!r}",
+                    against=f"price list {self.code!r}",
                 )
             key = (entry.sku, entry.min_quantity)
             if key in seen:
@@ -267,7 +270,10 @@ def _ranked(
     if candidates and candidates[0][0].currency != currency:
         best = candidates[0][0]
         raise PriceListCurrencyMismatch(
-            currency, best.currency, f"price SKU {sku!r} from list {best.code!r} of"
+            currency,
+            best.currency,
+            f"price list {best.code!r}, the one that prices SKU {sku!r},",
+            against="the order",
         )
     return candidates
 

@@ -262,9 +262,11 @@ class Promotion:
         Raises:
             CurrencyMismatch: one is not.
         """
-        for money in (self.amount, self.min_spend, self.max_discount):
+        for name in ("amount", "min_spend", "max_discount"):
+            money: Money | None = getattr(self, name)
             if money is not None and money.currency != currency:
-                raise CurrencyMismatch(currency, money.currency, f"apply {self.thing} to")
+                what = f"the {name} of {self.thing}"
+                raise CurrencyMismatch(currency, money.currency, what, against="the order")
 
 
 @attrs.define(kw_only=True)

@@ -220,6 +220,10 @@ def _zero(request: ReturnRequest) -> Money:
     return Money.zero(request.currency)
 
 
+#: The amounts a return is resolved with, as :meth:`ReturnRequest.resolve` takes them.
+_RESOLVED = ("refunded", "to_credit", "credited", "shipping")
+
+
 @attrs.define(kw_only=True)
 class ReturnRequest:
     """A return of delivered goods of one order; see the module docstring.
@@ -255,12 +259,24 @@ class ReturnRequest:
         ids = [line.line_id for line in self.lines]
         if len(set(ids)) != len(ids):
             raise DuplicateError(f"{self.thing} repeats a line id: {ids}")
-        for amount in (self.refunded, self.to_credit, self.credited, self.shipping):
+        for name, amount in (
+            ("refunded", self.refunded),
+            ("to_credit", self.to_credit),
+            ("credited", self.credited),
+            ("shipping", self.shipping),
+        ):
             if amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, amount.currency, f"{self.thing} amounts")
+                raise CurrencyMismatch(
+                    self.currency, amount.currency, f"the {name} amount", against=self.thing
+                )
         for line in self.lines:
             if line.amount is not None and line.amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, line.amount.currency, f"{self.thing} line")
+                raise CurrencyMismatch(
+                    self.currency,
+                    line.amount.currency,
+                    f"the amount of line {line.line_id!r}",
+                    against=self.thing,
+                )
         if not self.history:
             self.history.append(ReturnStep(status=self.status, at=self.requested_at))
 
@@ -369,7 +385,12 @@ class ReturnRequest:
             received = units.get(line.line_id, 0)
             amount = amounts.get(line.line_id, Money.zero(self.currency))
             if amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, amount.currency, f"{self.thing} line")
+                raise CurrencyMismatch(
+                    self.currency,
+                    amount.currency,
+                    f"the amount received for line {line.line_id!r}",
+                    against=self.thing,
+                )
             lines.append(attrs.evolve(line, received=received, amount=amount))
         self.lines = lines
         self._move(ReturnAction.RECEIVE, at)
@@ -426,9 +447,10 @@ class ReturnRequest:
         self.check(ReturnAction.RESOLVE)
         zero = Money.zero(self.currency)
         amounts = [a if a is not None else zero for a in (refunded, to_credit, credited, shipping)]
-        for amount in amounts:
+        for name, amount in zip(_RESOLVED, amounts, strict=True):
             if amount.currency != self.currency:
-                raise CurrencyMismatch(self.currency, amount.currency, f"resolve {self.thing}")
+                what = f"the {name} amount to resolve it with"
+                raise CurrencyMismatch(self.currency, amount.currency, what, against=self.thing)
             if amount.is_negative:
                 raise ValidationError(f"{self.thing}: amounts must be >= 0, got {amount}")
         self.refunded, self.to_credit, self.credited, self.shipping = amounts

@@ -253,9 +253,11 @@ class Quote:
     insurance_fee: Money = attrs.Factory(_zero_like, takes_self=True)
 
     def __attrs_post_init__(self) -> None:
-        for part in (self.shipping_fee, self.cod_fee, self.insurance_fee):
+        for name in ("shipping_fee", "cod_fee", "insurance_fee"):
+            part: Money | None = getattr(self, name)
             if part is not None and part.currency != self.fee.currency:
-                raise CurrencyMismatch(self.fee.currency, part.currency, "quote")
+                what = f"the {name} of {self.courier!r}'s quote"
+                raise CurrencyMismatch(self.fee.currency, part.currency, what, against="its fee")
         if self.shipping_fee is not None and (
             self.shipping_fee + self.cod_fee + self.insurance_fee != self.fee
         ):

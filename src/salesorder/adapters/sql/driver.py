@@ -28,16 +28,17 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, CursorResult
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.sql.expression import Executable
 
 __all__ = ["rowcount", "rows"]
 
 _T = TypeVar("_T")
 
-#: A statement as the driver takes it: its SQL, the values it binds itself (``+ 1``), and
-#: SQLAlchemy's bind processor of each parameter that has one.
-_Compiled = tuple[str, dict[str, Any], dict[str, Callable[[Any], Any]]]
+#: A statement as the driver takes it: its SQL, the values it binds itself (``+ 1``),
+#: SQLAlchemy's bind processor of each parameter that has one, and the parameters a caller
+#: must give (those without a value of their own).
+_Compiled = tuple[str, dict[str, Any], dict[str, Callable[[Any], Any]], frozenset[str]]
 
 
 @functools.lru_cache(maxsize=256)  # a few statements per repository and dialect, bounded
@@ -49,7 +50,8 @@ def _compiled(statement: Executable, dialect: Dialect) -> _Compiled | None:
     processors = getattr(compiled, "_bind_processors", None)
     if not isinstance(processors, Mapping):
         return None
-    return str(compiled), dict(compiled.params), dict(processors)
+    required = frozenset(name for bind, name in compiled.bind_names.items() if bind.required)
+    return str(compiled), dict(compiled.params), dict(processors), required
 
 
 def _watched(conn: Connection) -> bool:
@@ -75,7 +77,9 @@ def _run(
         compiled = _compiled(statement, dialect)
     if compiled is None:
         return through(conn.execute(statement, params))
-    sql, fixed, processors = compiled
+    sql, fixed, processors, required = compiled
+    if not params.keys() >= required:
+        _refuse_missing(sql, params, required, dialect)
     values = {**fixed, **params}
     for name, process in processors.items():
         if name in values:
@@ -94,6 +98,20 @@ def _run(
         raise DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error) from error
     finally:
         cursor.close()
+
+
+def _refuse_missing(
+    sql: str, params: Mapping[str, object], required: frozenset[str], dialect: Dialect
+) -> None:
+    """Refuse a statement missing a parameter, as SQLAlchemy's ``Connection.execute`` does.
+
+    Its compiled parameters hold None for a parameter nobody gave, which the driver would
+    bind as NULL; SQLAlchemy raises a ``StatementError`` wrapping an ``InvalidRequestError``
+    instead, and so does this, with its message.
+    """
+    name = min(required - params.keys())
+    error = InvalidRequestError(f"A value is required for bind parameter {name!r}", code="cd3x")
+    raise DBAPIError.instance(sql, dict(params), error, dialect.loaded_dbapi.Error)
 
 
 def _returned_rows(cursor: Any) -> bool:

@@ -17,7 +17,8 @@ every change in one database transaction at commit:
   :class:`~salesorder.exceptions.DuplicateError` that the application retries, since it
   means a race was lost);
 - stock columns carry CHECK constraints, so even a buggy writer cannot store negative or
-  over-reserved stock;
+  over-reserved stock: a CHECK, NOT NULL or foreign key violation is an
+  :class:`~salesorder.exceptions.IntegrityViolation` (a ``PersistenceError``, not retried);
 - a lost connection or any database error rolls the whole transaction back and surfaces as
   :class:`~salesorder.exceptions.PersistenceError` (or
   :class:`~salesorder.exceptions.ConcurrencyConflict` for serialization failures and
@@ -74,6 +75,7 @@ from salesorder.domain.shipping import Shipment
 from salesorder.domain.warehouse import Manifest, Parcel, WarehouseLayout, Wave
 from salesorder.exceptions import (
     ConcurrencyConflict,
+    IntegrityViolation,
     PersistenceError,
     SchemaVersionError,
     UniquenessConflict,
@@ -87,6 +89,19 @@ T = TypeVar("T")
 # SQLSTATEs a retry cures: serialization failure, deadlock detected.
 _RETRYABLE = {"40001", "40P01"}
 
+# PostgreSQL's integrity violations (SQLSTATE class 23): a unique_violation is a race lost to
+# another unit (UniquenessConflict, retried); the others no retry can cure.
+_UNIQUE_VIOLATION = "23505"
+_POSTGRES_RULES = {
+    "23514": "CHECK",
+    "23502": "NOT NULL",
+    "23503": "FOREIGN KEY",
+    "23P01": "exclusion",
+}
+# SQLite names the rule in its message: "CHECK constraint failed: ck_so_vouchers_uses",
+# "NOT NULL constraint failed: so_products.doc", "FOREIGN KEY constraint failed".
+_SQLITE_RULES = ("UNIQUE", "CHECK", "NOT NULL", "FOREIGN KEY")
+
 
 def _log() -> logging.Logger:
     return logs.logger(logs.SQL)
@@ -97,7 +112,7 @@ def _translate(error: StatementError) -> Exception:
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
     translated: Exception
     if isinstance(error, IntegrityError):
-        translated = UniquenessConflict(f"a uniqueness or integrity rule was broken: {error.orig}")
+        translated = _integrity(error.orig, code)
     elif code in _RETRYABLE or "database is locked" in str(error.orig):
         translated = ConcurrencyConflict(f"the database asked for a retry: {error.orig}")
     else:
@@ -114,6 +129,37 @@ def _translate(error: StatementError) -> Exception:
             extra=logs.context(error=translated),
         )
     return translated
+
+
+def _integrity(orig: BaseException | None, code: str | None) -> Exception:
+    """The error for a constraint the database enforced: by SQLSTATE, else by the message.
+
+    A broken uniqueness rule is a :class:`UniquenessConflict` (another unit took the value
+    first, which a retry sees); any other rule an :class:`IntegrityViolation`, naming the
+    constraint and the table when the driver gives them (psycopg's ``diag``).
+    """
+    detail = str(orig).strip()
+    diag = getattr(orig, "diag", None)
+    constraint: str | None = getattr(diag, "constraint_name", None)
+    table: str | None = getattr(diag, "table_name", None)
+    if code is not None and code.startswith("23"):
+        rule = "UNIQUE" if code == _UNIQUE_VIOLATION else _POSTGRES_RULES.get(code, code)
+    else:
+        found = [rule for rule in _SQLITE_RULES if f"{rule} constraint failed" in detail]
+        # Another driver: only a message that says so is a broken uniqueness rule.
+        other = "UNIQUE" if "unique" in detail.lower() or "duplicate" in detail.lower() else ""
+        rule = found[0] if found else other or "integrity"
+        named = detail.partition("constraint failed: ")[2].split(",")[0]
+        if rule == "CHECK" and named:
+            constraint = named
+        elif rule == "NOT NULL" and "." in named:
+            table = named.partition(".")[0]
+    if rule == "UNIQUE":
+        return UniquenessConflict(
+            "a uniqueness rule was broken: another unit of work stored the same value first; "
+            f"nothing was written: {detail}"
+        )
+    return IntegrityViolation(rule, constraint, table, detail)
 
 
 _SPECS = {spec.name: spec for spec in REPOSITORIES}

@@ -149,9 +149,14 @@ class Invoice(Shown):
         priced = [p for p in pricing.lines if wanted is None or p.line_id in wanted]
         if not priced and not charges:
             raise ValidationError(f"an invoice for order {order_id!r} needs at least one line")
-        for amount in (*(c.gross for c in charges), *([rounding] if rounding else [])):
+        amounts = [(f"charge line {c.line_id!r}", c.gross) for c in charges]
+        for what, amount in [
+            *amounts,
+            *([("the rounding adjustment", rounding)] if rounding else []),
+        ]:
             if amount.currency != pricing.currency:
-                raise CurrencyMismatch(pricing.currency, amount.currency, "invoice a charge")
+                against = f"the pricing of order {order_id!r}"
+                raise CurrencyMismatch(pricing.currency, amount.currency, what, against=against)
         for charge in charges:
             if not charge.charge or charge.line_id in known:
                 raise ValidationError(
@@ -528,7 +533,8 @@ class Invoice(Shown):
 
     def _same_currency(self, amount: Money, what: str) -> None:
         if amount.currency != self.currency:
-            raise CurrencyMismatch(self.currency, amount.currency, what)
+            what = f"the amount to {what}"  # "the amount to credit"
+            raise CurrencyMismatch(self.currency, amount.currency, what, against=self.thing)
 
     def allocate(self, amount: Money) -> None:
         """Count ``amount`` of a payment against this invoice (at most the open balance)."""

@@ -142,7 +142,7 @@ def price_order(
     if order_discount is not None:
         _order_discount(order_discount, work, rounding, currency, context.order_id, record)
     if shipping is not None and shipping.currency != currency:
-        raise CurrencyMismatch(currency, shipping.currency, "shipping")
+        raise CurrencyMismatch(currency, shipping.currency, "the shipping fee", against="the order")
     shipping_off = _apply_promotions(
         _choose_promotions(promotions, vouchers, context, currency, record),
         work,
@@ -211,8 +211,8 @@ def _tax_lines(  # noqa: PLR0917 - private, the figures price_order already has
     for line in special:
         for rate in line.taxes.rates:
             if rate.amount is not None and rate.amount.currency != currency:
-                what = f"price fixed tax {rate.code!r} of line {line.source.line_id!r} in"
-                raise CurrencyMismatch(currency, rate.amount.currency, what)
+                what = f"fixed tax {rate.code!r} of line {line.source.line_id!r}"
+                raise CurrencyMismatch(currency, rate.amount.currency, what, against="the order")
     regular = [line for line in work if not line.taxes.special] if special else work
     if place is RoundingPlace.PER_LINE:
         _line_taxes(regular, tax_mode, rounding, currency)
@@ -266,10 +266,14 @@ def _list_prices(
     for line in lines:
         unit = line.unit_price
         if unit.currency != currency:
-            raise CurrencyMismatch(currency, unit.currency, "price")
+            raise CurrencyMismatch(
+                currency, unit.currency, f"line {line.line_id!r} unit price", against="the order"
+            )
         cost = line.unit_cost
         if cost is not None and cost.currency != currency:
-            raise CurrencyMismatch(currency, cost.currency, "cost")
+            raise CurrencyMismatch(
+                currency, cost.currency, f"line {line.line_id!r} unit cost", against="the order"
+            )
         # Shared by equal rates from separate objects (see _taxes_of). The identity cache in
         # front, for this run only (the lines keep their rates alive, so no id is reused),
         # spares keying the rates again for every line that shares them: hashing a TaxRate

@@ -17,7 +17,7 @@ import attrs
 from salesorder.domain.common import Shown, as_tuple, code, member_of, money, spelled
 from salesorder.domain.tax import TaxKind, TaxMode, TaxRate, TaxTreatment
 from salesorder.domain.units import Quantity
-from salesorder.exceptions import ValidationError
+from salesorder.exceptions import UnknownLine, ValidationError
 from salesorder.money import Money, RoundingPolicy, decimal_isolated, to_decimal
 
 __all__ = [
@@ -355,8 +355,12 @@ class PricedOrder(Shown):
         return self.shipping - discount
 
     def line(self, line_id: str) -> PricedLine:
-        """The priced line with ``line_id``."""
+        """The priced line with ``line_id``.
+
+        Raises:
+            UnknownLine: no such line (also a ``KeyError``).
+        """
         for priced in self.lines:
             if priced.line_id == line_id:
                 return priced
-        raise KeyError(line_id)
+        raise UnknownLine("the priced order", line_id, tuple(p.line_id for p in self.lines))

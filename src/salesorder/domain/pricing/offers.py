@@ -61,7 +61,12 @@ def _manual_discounts(
         else:
             assert discount.amount is not None  # noqa: S101 - guaranteed by Discount's validation
             if discount.amount.currency != currency:
-                raise CurrencyMismatch(currency, discount.amount.currency, "discount")
+                raise CurrencyMismatch(
+                    currency,
+                    discount.amount.currency,
+                    f"line {line.source.line_id!r} discount",
+                    against="the order",
+                )
             exact = value = rounding(discount.amount.amount)
         line.manual = (exact, value, _take(line, value, Funder.SELLER))
     if record is not None:
@@ -71,7 +76,9 @@ def _manual_discounts(
 def _check_order_discount(discount: Discount, currency: str) -> None:
     """Refuse an order discount in another currency (before any price is looked up)."""
     if discount.amount is not None and discount.amount.currency != currency:
-        raise CurrencyMismatch(currency, discount.amount.currency, "order discount")
+        raise CurrencyMismatch(
+            currency, discount.amount.currency, "the order discount", against="the order"
+        )
 
 
 def _order_discount(  # noqa: PLR0917 - the engine's figures, in its order

@@ -56,9 +56,14 @@ class PricedShipping:
 
     def __attrs_post_init__(self) -> None:
         currency = self.fee.currency
-        for amount in (self.discount, self.platform_discount):
+        for name, amount in (
+            ("discount", self.discount),
+            ("platform discount", self.platform_discount),
+        ):
             if amount.currency != currency:
-                raise CurrencyMismatch(currency, amount.currency, "price shipping")
+                raise CurrencyMismatch(
+                    currency, amount.currency, f"the shipping {name}", against="the shipping fee"
+                )
         if not (self.fee.amount >= self.discount.amount >= self.platform_discount.amount >= _ZERO):
             raise ValidationError(
                 f"a shipping discount of {self.discount} ({self.platform_discount} funded by "
@@ -120,9 +125,12 @@ def price_shipping(
         CurrencyMismatch: ``goods``, ``earlier`` or a promotion is in another currency.
     """
     currency = fee.currency
-    for other in (goods, *(() if earlier is None else (earlier.fee,))):
+    for what, other in (
+        ("the goods' amount", goods),
+        *(() if earlier is None else (("the shipping charged so far", earlier.fee),)),
+    ):
         if other.currency != currency:
-            raise CurrencyMismatch(currency, other.currency, "price shipping")
+            raise CurrencyMismatch(currency, other.currency, what, against="the shipping fee")
     before = earlier or PricedShipping(fee=Money.zero(currency))
     rounding = _rounder(currency, policy)
     record = _Recorder()
