@@ -39,6 +39,11 @@ def _is_frozen(cls: type) -> bool:
     return getattr(cls.__setattr__, "__name__", "") == "_frozen_setattrs"
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in attrs.fields(cls))
+
+
 #: Classes whose values a clone shares: the immutable kinds above and every frozen attrs
 #: class met so far (a stock level's reservations, an order's money), checked by one lookup.
 _SHARED: set[type] = {type(None), dt.datetime, *_IMMUTABLE}
@@ -58,8 +63,9 @@ def clone(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
             _SHARED.add(cls)
             return value
         copied = object.__new__(cls)
-        for field in attrs.fields(cls):
-            object.__setattr__(copied, field.name, clone(getattr(value, field.name)))
+        for name in _field_names(cls):
+            item = getattr(value, name)
+            object.__setattr__(copied, name, item if type(item) in _SHARED else clone(item))
         return copied
     if cls is list:
         return [item if type(item) in _SHARED else clone(item) for item in value]
@@ -127,9 +133,13 @@ class TrackingRepository(abc.ABC, Generic[T, K]):
         if row is None:
             self._absent.add(key)
             return None
+        self._hold(key, row)
+        return row.item
+
+    def _hold(self, key: K, row: StoredRow[T]) -> None:
+        """Hold ``row``, just read, as the working copy of ``key`` (one this unit had not)."""
         self.working[key] = row.item
         self._rows[key] = row
-        return row.item
 
     def get(self, key: K) -> T:
         """The aggregate with ``key``; NotFound when there is none."""

@@ -3,6 +3,9 @@
 :class:`SqlRepository` is the port's repository over one table (``salesorder.adapters.tracking``
 keeps the working copies; ``salesorder.adapters.sql.rows`` builds the statements once); the
 classes below it add the finders some repositories have (by status, SKU, reference, order).
+A finder, ``list`` included, reads the rows it finds with its own statement (their keys,
+versions and documents), not with one more statement per row; where a read locks its row
+(numbering series) and for stock levels it reads the keys, then each row as ``get`` does.
 Stock levels and their reservation rows are :class:`StockRepository`
 (``salesorder.adapters.sql.stock``). :class:`~salesorder.adapters.sql.store.SqlUnitOfWork`
 opens them and writes their changes at commit.
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
@@ -21,7 +25,13 @@ from sqlalchemy import Connection, Engine, select
 from salesorder import logs
 from salesorder.adapters.sql import driver, schema, stock
 from salesorder.adapters.sql.mappings import layout, utc_text
-from salesorder.adapters.sql.rows import Documents, keys_where, statements
+from salesorder.adapters.sql.rows import (
+    Documents,
+    keys_where,
+    rows_where,
+    statements,
+    with_documents,
+)
 from salesorder.adapters.tracking import Pending, StoredRow, TrackingRepository, clone
 from salesorder.domain.inventory import StockItem, waiting_since
 from salesorder.domain.lifecycle import OrderStatus
@@ -88,6 +98,9 @@ class SqlRepository(TrackingRepository[T, K]):
         self.layout = layout(spec.name)
         self.table = schema.tables[spec.name]
         self.statements = statements(spec.name)
+        #: Whether a finder reads the rows it finds with its own statement (``_taken_in``)
+        #: instead of one statement per row: not where a read locks its row.
+        self.finds_rows = not self.layout.lock_on_read
 
     def _read(self, key: K) -> StoredRow[T] | None:
         params = self.statements.key_params(key)
@@ -99,25 +112,51 @@ class SqlRepository(TrackingRepository[T, K]):
         )
         if not found:
             return None
-        version, doc = found[0]
+        version, text = found[0]
+        return self._stored(key, version, text)
+
+    def _stored(self, key: K, version: int, text: str) -> StoredRow[T]:
+        """The row ``key`` as read: ``text`` is its document as the database gives it."""
         documents = self._uow.store.documents
-        pristine = documents.get(self.spec.name, key, doc)
+        # The text is compared with the one last seen; the document is decoded and structured
+        # only when it is not that one.
+        pristine = documents.get(self.spec.name, key, text)
         if pristine is None:
-            pristine = structure(doc, self.spec.aggregate)
-            documents.remember(self.spec.name, key, doc, pristine)
+            pristine = structure(json.loads(text), self.spec.aggregate)
+            documents.remember(self.spec.name, key, text, pristine)
         return StoredRow(version, clone(pristine), pristine)
 
     def _select_keys(self, *where: Any) -> builtins.list[K]:
         """The keys of the rows matching ``where`` (a query built for this call)."""
         fields = self.spec.key_fields
         query = select(*(self.table.c[name] for name in fields)).where(*where)
+        if self.finds_rows:
+            query = with_documents(query, self.spec.name)
+            return self._taken_in(self._uow.execute(lambda conn: conn.execute(query).all()))
         return self._as_keys(self._uow.execute(lambda conn: conn.execute(query).all()))
 
     def _keys_where(self, **equal: object) -> builtins.list[K]:
         """The keys of the rows whose columns equal ``equal`` (a statement built once)."""
-        query = keys_where(self.spec.name, tuple(equal))
         params = {f"w_{column}": value for column, value in equal.items()}
+        if self.finds_rows:
+            query = rows_where(self.spec.name, tuple(equal))
+            return self._taken_in(self._uow.execute(lambda conn: driver.rows(conn, query, params)))
+        query = keys_where(self.spec.name, tuple(equal))
         return self._as_keys(self._uow.execute(lambda conn: driver.rows(conn, query, params)))
+
+    def _taken_in(self, rows: Sequence[Any]) -> builtins.list[K]:
+        """The keys of ``rows`` (keys, version, text), each row not held yet taken in as read.
+
+        A finder reads every row it finds (``_found_by``); taking them from its own statement
+        spares a statement per row. A row this unit holds keeps its working copy, as
+        ``find`` would.
+        """
+        width = len(self.spec.key_fields)
+        keys = self._as_keys([row[:width] for row in rows])
+        for key, row in zip(keys, rows, strict=True):
+            if key not in self.working:
+                self._hold(key, self._stored(key, row[width], row[width + 1]))
+        return keys
 
     def _as_keys(self, rows: Sequence[Any]) -> builtins.list[K]:
         if len(self.spec.key_fields) == 1:
@@ -157,34 +196,49 @@ class SqlRepository(TrackingRepository[T, K]):
         ]
 
     def _write_one(
-        self, conn: Connection, change: Pending[T, K], doc: object = None
+        self, conn: Connection, change: Pending[T, K]
     ) -> tuple[str, Hashable, object, object]:
-        """Write one change (its document ``doc``, by default the aggregate's whole shape)."""
+        """Write one change; what is remembered of the row is the text the database stored.
+
+        Where the database cannot return that text (SQLite before 3.35), nothing is: the
+        next read structures the row afresh.
+        """
+        dialect = conn.dialect
+        returning = bool(dialect.insert_returning and dialect.update_returning)
+        text = self._write_row(conn, change, unstructure(change.item), returning=returning)
+        return (self.spec.name, change.key, text, change.item)
+
+    def _write_row(
+        self, conn: Connection, change: Pending[T, K], doc: object, *, returning: bool
+    ) -> str | None:
+        """Insert or update (version checked) the row of ``change`` with document ``doc``.
+
+        With ``returning``, the statement returns the text of the document stored, which is
+        returned; otherwise None.
+        """
         shape = self.statements
-        doc = unstructure(change.item) if doc is None else doc
         columns = self.layout.values(change.item)
         if change.seen is None:
-            driver.rowcount(
-                conn,
-                shape.insert,
-                {**shape.key_values(change.key), "version": 1, "doc": doc, **columns},
-            )
-        else:
-            params = {f"v_{name}": value for name, value in columns.items()}
-            written = driver.rowcount(
-                conn,
-                shape.update,
-                {
-                    **shape.key_params(change.key),
-                    "k_version": change.seen,
-                    "v_version": change.seen + 1,
-                    "v_doc": doc,
-                    **params,
-                },
-            )
-            if written != 1:
+            params = {**shape.key_values(change.key), "version": 1, "doc": doc, **columns}
+            if returning:
+                return str(driver.rows(conn, shape.insert_text, params)[0][0])
+            driver.rowcount(conn, shape.insert, params)
+            return None
+        params = {
+            **shape.key_params(change.key),
+            "k_version": change.seen,
+            "v_version": change.seen + 1,
+            "v_doc": doc,
+            **{f"v_{name}": value for name, value in columns.items()},
+        }
+        if returning:
+            stored = driver.rows(conn, shape.update_text, params)
+            if len(stored) != 1:
                 raise self.conflict(change.key, change.seen)
-        return (self.spec.name, change.key, doc, change.item)
+            return str(stored[0][0])
+        if driver.rowcount(conn, shape.update, params) != 1:
+            raise self.conflict(change.key, change.seen)
+        return None
 
     def conflict(self, key: object, seen: int) -> ConcurrencyConflict:
         """The conflict of a write that found ``key`` no longer at version ``seen``."""
@@ -235,6 +289,8 @@ class StockRepository(SqlRepository[StockItem, "tuple[str, str]"]):
     def __init__(self, uow: Unit, spec: RepositorySpec) -> None:
         super().__init__(uow, spec)
         self._changes: dict[tuple[str, str], stock.Change] = {}
+        # A level is read with its reservation rows (``stock.read``), one statement a level.
+        self.finds_rows = False
 
     def _read(self, key: tuple[str, str]) -> StoredRow[StockItem] | None:
         documents = self._uow.store.documents
@@ -263,7 +319,7 @@ class StockRepository(SqlRepository[StockItem, "tuple[str, str]"]):
         return stock.change_of(change.item, None if row is None else row.snapshot)  # type: ignore[arg-type]
 
     def _write_one(
-        self, conn: Connection, change: Pending[StockItem, tuple[str, str]], doc: object = None
+        self, conn: Connection, change: Pending[StockItem, tuple[str, str]]
     ) -> tuple[str, Hashable, object, object]:
         held = self._changes.pop(change.key, None) or self._change_of(change)
         if change.seen is not None and held.held_only:
@@ -281,8 +337,9 @@ class StockRepository(SqlRepository[StockItem, "tuple[str, str]"]):
                 doc = seen[0][1] if seen is not None and seen[1] is pristine else None  # type: ignore[index]
                 marker = (version, stock.document(change.item) if doc is None else doc)
             return (self.spec.name, change.key, marker, change.item)
+        # A level is remembered by its own marker (``stock.read``), not by its text.
         doc = stock.document(change.item)
-        super()._write_one(conn, change, doc)
+        self._write_row(conn, change, doc, returning=False)
         version = (change.seen or 0) + 1
         if not stock.write_rows(conn, change.key, held, version):
             raise self.conflict(change.key, change.seen or 0)
@@ -334,7 +391,8 @@ class OutboxRepository(SqlRepository[OutboxItem, str]):
             .order_by(table.c.due_at, table.c.key)
             .limit(limit)
         )
-        keys = self._uow.execute(lambda conn: [row[0] for row in conn.execute(query).all()])
+        query = with_documents(query, self.spec.name)
+        keys = self._taken_in(self._uow.execute(lambda conn: conn.execute(query).all()))
         found = self._found_by(keys, lambda i: i.due(now))
         return sorted(found, key=lambda i: i.order)[:limit]
 

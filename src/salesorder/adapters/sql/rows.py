@@ -5,12 +5,15 @@ time cost more than the database took to run them. :func:`statements` builds the
 writes of a table once (keys, version and values as bound parameters), so SQLAlchemy reuses
 their compiled form and cache key.
 
-Structuring a JSON document back into an aggregate is the other large cost of a read.
-:class:`Documents` remembers, per row, the last document the store read or wrote and the
-aggregate it structures to: a read that finds the same document again clones that aggregate
-instead of structuring it. The document is always read and compared, so nothing is trusted
-that the database does not say (a row rewritten at the same version by a restore is still
-read afresh).
+Decoding and structuring a JSON document back into an aggregate is the other large cost of
+a read. :class:`Documents` remembers, per row, the last document the store read or wrote and
+the aggregate it structures to: a read that finds the same document again clones that
+aggregate instead of decoding and structuring it. The document is always read and compared,
+so nothing is trusted that the database does not say (a row rewritten at the same version by
+a restore is still read afresh). It is read and compared as the text the database gives for
+it (``CAST(doc AS TEXT)``: on PostgreSQL the JSONB's own text, on SQLite the stored text),
+and a write returns that text (``RETURNING``), so a read of a row the process wrote compares
+two strings instead of decoding the document.
 
 :class:`StockLedgerRows` is the stock ledger of a unit of work: append-only rows.
 """
@@ -25,7 +28,18 @@ from collections.abc import Callable, Hashable
 from typing import Any, Protocol, TypeVar
 
 import attrs
-from sqlalchemy import Connection, Insert, Select, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Insert,
+    Select,
+    Text,
+    Update,
+    bindparam,
+    cast,
+    insert,
+    select,
+    update,
+)
 
 from salesorder.adapters.sql import schema
 from salesorder.adapters.sql.mappings import layout
@@ -41,7 +55,15 @@ class _Executes(Protocol):
     def execute(self, work: Callable[[Connection], _T]) -> _T: ...
 
 
-__all__ = ["Documents", "Statements", "StockLedgerRows", "keys_where", "statements"]
+__all__ = [
+    "Documents",
+    "Statements",
+    "StockLedgerRows",
+    "keys_where",
+    "rows_where",
+    "statements",
+    "with_documents",
+]
 
 
 @attrs.frozen
@@ -50,6 +72,9 @@ class Statements:
 
     Keys are bound as ``k_<field>``; the update's expected version as ``k_version``; the
     values it sets as ``v_<column>`` (``v_version``, ``v_doc`` and each layout column).
+    ``read`` gives the version and the document's text; ``insert_text`` and ``update_text``
+    are ``insert`` and ``update`` returning the text of the document they stored (where the
+    database can return it: SQLAlchemy's ``insert_returning`` and ``update_returning``).
     """
 
     key_fields: tuple[str, ...]
@@ -57,6 +82,8 @@ class Statements:
     read: Select[Any]
     insert: Insert
     update: Update
+    insert_text: Insert
+    update_text: Update
 
     def key_values(self, key: object) -> dict[str, object]:
         """The key columns' values of ``key`` (a tuple for a key of several fields)."""
@@ -75,7 +102,8 @@ def statements(name: str) -> Statements:
     shape = layout(name)
     table = schema.tables[name]
     where = [table.c[field] == bindparam(f"k_{field}") for field in spec.key_fields]
-    read = select(table.c.version, table.c.doc).where(*where)
+    text = cast(table.c.doc, Text)
+    read = select(table.c.version, text).where(*where)
     if shape.lock_on_read:
         read = read.with_for_update()
     columns = ("version", "doc", *(field.column.name for field in shape.fields))
@@ -100,6 +128,8 @@ def statements(name: str) -> Statements:
         read=read,
         insert=added,
         update=changed,
+        insert_text=added.returning(text),
+        update_text=changed.returning(text),
     )
 
 
@@ -113,6 +143,22 @@ def keys_where(name: str, columns: tuple[str, ...]) -> Select[Any]:
     table = schema.tables[name]
     keys = select(*(table.c[field] for field in spec.key_fields))
     return keys.where(*(table.c[column] == bindparam(f"w_{column}") for column in columns))
+
+
+def with_documents(query: Select[Any], name: str) -> Select[Any]:
+    """``query`` (a select of repository ``name``'s keys) giving each row's version and text too.
+
+    A finder that reads the rows it finds takes them from this one statement instead of one
+    statement per row (``salesorder.adapters.sql.repositories``).
+    """
+    table = schema.tables[name]
+    return query.add_columns(table.c.version, cast(table.c.doc, Text))
+
+
+@functools.cache
+def rows_where(name: str, columns: tuple[str, ...]) -> Select[Any]:
+    """:func:`keys_where` with each row's version and document text (built once)."""
+    return with_documents(keys_where(name, columns), name)
 
 
 class Documents:
