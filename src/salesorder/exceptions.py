@@ -32,6 +32,7 @@ __all__ = [
     "InvalidPromotion",
     "InvalidQuantity",
     "InvalidTaxId",
+    "InvalidType",
     "ListingRejected",
     "MalformedDocument",
     "MalformedPayload",
@@ -87,6 +88,13 @@ class FloatMoneyError(SalesOrderError, TypeError):
 
     Binary floats cannot hold most decimal amounts exactly (``0.1 + 0.2 != 0.3``), so
     money is built from ``Decimal``, ``int`` or ``str`` only.
+    """
+
+
+class InvalidType(SalesOrderError, TypeError):
+    """A value of a type the library cannot take here (not a command, not a whole number).
+
+    Also a ``TypeError``, so callers that catch the builtin keep working.
     """
 
 

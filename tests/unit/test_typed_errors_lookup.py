@@ -13,7 +13,7 @@ import pytest
 from salesorder.domain.pricelists import PricingContext
 from salesorder.domain.pricing import LineToPrice, PricedOrder, TaxMode, price_order
 from salesorder.domain.tax import default_tax_table
-from salesorder.exceptions import NotFound, SalesOrderError, UnknownLine
+from salesorder.exceptions import InvalidType, NotFound, SalesOrderError, UnknownLine
 from salesorder.money import Money, RoundingPlace, RoundingPolicy
 
 DAY = dt.date(2026, 1, 5)
@@ -60,3 +60,23 @@ def test_a_long_list_of_lines_is_cut_short() -> None:
     error = UnknownLine("order 'SO-1'", "X", tuple(str(n) for n in range(25)))
     assert str(error).endswith("'18', '19' and 5 more")
     assert str(UnknownLine("order 'SO-1'", "X", ())).endswith("its lines are none")
+
+
+def test_an_object_that_is_no_command_is_refused_by_type_and_by_the_library() -> None:
+    from salesorder.bootstrap import build
+    from salesorder.services.handlers import handler_for
+
+    for run in (build().execute, handler_for):
+        with pytest.raises(InvalidType, match=r"^dict is not a salesorder command$") as info:
+            run({"command": "PlaceOrder"})  # type: ignore[arg-type]
+        assert isinstance(info.value, TypeError)
+        assert isinstance(info.value, SalesOrderError)
+
+
+@pytest.mark.parametrize("value", ["12", 1.5, True, None])
+def test_number_in_words_refuses_what_is_not_a_whole_number(value: object) -> None:
+    from salesorder.documents.vietnam.words import number_in_words
+
+    with pytest.raises(InvalidType, match=r"^number_in_words takes an int, got ") as info:
+        number_in_words(value)  # type: ignore[arg-type]
+    assert isinstance(info.value, TypeError)

@@ -42,6 +42,7 @@ from salesorder.domain.tax import TaxTable, default_tax_table
 from salesorder.domain.terms import PaymentTerms
 from salesorder.exceptions import (
     ConcurrencyConflict,
+    InvalidType,
     NotFound,
     PersistenceError,
     SalesOrderError,
@@ -337,12 +338,13 @@ class SalesApp:
 
         Raises:
             SalesOrderError: the specific error of the command; nothing was changed.
-            TypeError: ``command`` is not a command of :attr:`handlers`.
+            InvalidType: ``command`` is not a command of :attr:`handlers` (also a
+                ``TypeError``).
         """
         try:
             handler = self.handlers[type(command)]
         except KeyError:
-            raise TypeError(f"{type(command).__name__} is not a salesorder command") from None
+            raise InvalidType(f"{type(command).__name__} is not a salesorder command") from None
         log = logs.logger(logs.command_area(type(command)))
         attempt = 1
         while True:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from salesorder.domain.outbox import CallKind
+from salesorder.exceptions import InvalidType
 from salesorder.services import (
     billing,
     catalog,
@@ -147,9 +148,9 @@ def handler_for(command: c.Command[Any]) -> Handler:
     """The handler of ``command``'s type.
 
     Raises:
-        TypeError: the object is not a known command.
+        InvalidType: the object is not a known command (also a ``TypeError``).
     """
     try:
         return HANDLERS[type(command)]
     except KeyError:
-        raise TypeError(f"{type(command).__name__} is not a salesorder command") from None
+        raise InvalidType(f"{type(command).__name__} is not a salesorder command") from None

@@ -25,6 +25,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from salesorder.exceptions import InvalidType
 from salesorder.money import Money
 
 __all__ = ["CURRENCY_NAMES", "amount_in_words", "number_in_words"]
@@ -87,10 +88,10 @@ def number_in_words(value: int) -> str:
     """A whole number in Vietnamese words, lower case (``1005`` -> "một nghìn không trăm lẻ năm").
 
     Raises:
-        TypeError: ``value`` is not an ``int``.
+        InvalidType: ``value`` is not an ``int`` (also a ``TypeError``).
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"number_in_words takes an int, got {type(value).__name__}")
+        raise InvalidType(f"number_in_words takes an int, got {type(value).__name__}")
     if value == 0:
         return str(_n2w()(0, lang="vi"))
     words = " ".join(_words(abs(value)))
