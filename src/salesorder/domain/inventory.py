@@ -28,7 +28,15 @@ from typing import Protocol, overload
 
 import attrs
 
-from salesorder.domain.common import Shown, aware_datetime, code, non_negative_int, positive_int
+from salesorder.domain.common import (
+    MAX_CODE_LENGTH,
+    MAX_QUANTITY,
+    Shown,
+    aware_datetime,
+    code,
+    non_negative_int,
+    positive_int,
+)
 from salesorder.domain.units import (
     MAX_QUANTITY_DECIMALS,
     Quantity,
@@ -98,6 +106,75 @@ class Reservation:
             created_at=created_at,
             expires_at=expires_at,
         )
+
+    @classmethod
+    def from_stored(
+        cls,
+        *,
+        key: str,
+        order_id: str,
+        line_id: str,
+        quantity: Quantity,
+        created_at: dt.datetime,
+        expires_at: dt.datetime | None = None,
+    ) -> Reservation:
+        """The reservation a store read back, equal to what ``Reservation(...)`` makes of it.
+
+        A row the library wrote may still have been edited since, so every part is checked,
+        by cheap exact tests that imply the validators' (:func:`_plainly_code`, a whole
+        quantity above zero and in range, an aware ``created_at``). When they all pass, the
+        reservation is built without running the validators again: a busy level is read
+        with the reservations other processes made since it was last seen, and the
+        validators were most of what building each one cost. Anything else (a fraction of a
+        unit, a code the tests cannot vouch for, a subclass) goes through the validating
+        constructor, which normalises it or refuses it with its usual error.
+        """
+        if (
+            cls is not Reservation
+            or type(quantity) is not int
+            or not 0 < quantity <= MAX_QUANTITY
+            or type(created_at) is not dt.datetime
+            or created_at.tzinfo is None
+            or not _plainly_code(key)
+            or not _plainly_code(order_id)
+            or not _plainly_code(line_id)
+        ):
+            return cls(
+                key=key,
+                order_id=order_id,
+                line_id=line_id,
+                quantity=quantity,
+                created_at=created_at,
+                expires_at=expires_at,
+            )
+        reservation = _new(Reservation)
+        set_ = object.__setattr__  # the class is frozen: set its slots as attrs' __init__ does
+        set_(reservation, "key", key)
+        set_(reservation, "order_id", order_id)
+        set_(reservation, "line_id", line_id)
+        set_(reservation, "quantity", quantity)
+        set_(reservation, "created_at", created_at)
+        set_(reservation, "expires_at", expires_at)
+        return reservation
+
+
+_new = object.__new__
+
+
+def _plainly_code(value: object) -> bool:
+    """Whether ``value`` is a string the :func:`~salesorder.domain.common.code` validator passes.
+
+    Exact, and cheaper than the validator: 1 to ``MAX_CODE_LENGTH`` printable characters and
+    no space. Every white space character but the space is unprintable, as are NUL and the
+    lone surrogates, so this leaves out all the validator refuses. False only says "ask
+    the validator" (a ``str`` subclass, say).
+    """
+    return (
+        type(value) is str
+        and 0 < len(value) <= MAX_CODE_LENGTH
+        and value.isprintable()
+        and " " not in value
+    )
 
 
 class MovementKind(str, enum.Enum):

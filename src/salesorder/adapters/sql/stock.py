@@ -38,8 +38,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from itertools import compress
-from operator import is_not
+from operator import attrgetter, is_not
 from typing import Any
 
 import attrs
@@ -50,6 +51,7 @@ from sqlalchemy.engine import Dialect
 
 from salesorder.adapters.sql import driver, schema
 from salesorder.adapters.sql.mappings import QuantityType
+from salesorder.domain.common import MAX_QUANTITY
 from salesorder.domain.inventory import Reservation, StockItem
 from salesorder.domain.units import Quantity, to_quantity
 from salesorder.money import decimal_isolated
@@ -59,6 +61,13 @@ __all__ = ["Change", "Found", "change_of", "document", "read", "write_held", "wr
 
 #: What a process remembers of a level: ((version, document), the pristine level).
 Seen = tuple[tuple[int, object], StockItem]
+
+#: The fields of a level but its reservations.
+_LEVEL = tuple(field.name for field in attrs.fields(StockItem) if field.name != "reservations")
+#: Those fields of a level, as a tuple.
+_LEVEL_OF = attrgetter(*_LEVEL)
+#: A reservation's quantity.
+_QUANTITY = attrgetter("quantity")
 
 
 @attrs.frozen
@@ -169,14 +178,30 @@ def document(item: StockItem) -> object:
 def _reservation(row: Sequence[Any]) -> Reservation:
     """The reservation of a row of the read (its columns from the fourth on)."""
     key, order_id, line_id, quantity, created_at, expires_at = row[3:]
-    return Reservation(
+    return Reservation.from_stored(
         key=key,
         order_id=order_id,
         line_id=line_id,
-        quantity=to_quantity(quantity),
+        quantity=_quantity(quantity),
         created_at=dt.datetime.fromisoformat(created_at),
         expires_at=None if expires_at is None else dt.datetime.fromisoformat(expires_at),
     )
+
+
+def _quantity(value: object) -> Quantity:
+    """``to_quantity(value)`` of a stored quantity, cheaply for a whole one in range.
+
+    The driver gives a ``NUMERIC`` column as a ``Decimal`` with six places
+    (``Decimal('3.000000')``). Comparing it and taking its ``int`` are exact whatever the
+    decimal context, so a whole number of units in range is told and converted without the
+    isolated context ``to_quantity`` enters; the rest (a fraction, anything odd a row was
+    edited to) goes through ``to_quantity``.
+    """
+    if type(value) is Decimal and value.is_finite() and -MAX_QUANTITY <= value <= MAX_QUANTITY:
+        whole = int(value)
+        if whole == value:
+            return whole
+    return to_quantity(value)
 
 
 def _params(key: tuple[str, str]) -> dict[str, object]:
@@ -216,13 +241,33 @@ def _found(
 
     ``like`` is a level of the same document, copied instead of structuring ``doc`` again.
     """
-    item = structure(doc, StockItem) if like is None else attrs.evolve(like, reservations={})
-    item.reservations = held
+    if like is None:
+        item = structure(doc, StockItem)
+        item.reservations = held
+    else:
+        item = _like(like, held)
     return Found(version, (version, doc), item, fresh=True)
 
 
-#: The fields of a level but its reservations.
-_LEVEL = tuple(field.name for field in attrs.fields(StockItem) if field.name != "reservations")
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _like(level: StockItem, held: dict[str, Reservation]) -> StockItem:
+    """A copy of ``level`` holding ``held``, as ``attrs.evolve(level, reservations=held)``.
+
+    Every field but the reservations is one ``level`` holds, checked when it was set (a
+    level's fields are validated on every assignment too), and immutable, so the copy
+    shares them without running the validators again: a busy level is copied at most of
+    its reads.
+    """
+    if type(level) is not StockItem:  # a subclass may have fields of its own
+        return attrs.evolve(level, reservations=held)
+    item: StockItem = _new(StockItem)
+    for name in _LEVEL:
+        _set(item, name, getattr(level, name))
+    _set(item, "reservations", held)
+    return item
 
 
 @attrs.frozen
@@ -268,9 +313,7 @@ def change_of(item: StockItem, pristine: StockItem | None) -> Change:
     new = item.reservations
     added = tuple(r for key, r in _not_shared(new, old) if old.get(key) != r)
     removed = tuple(r for key, r in _not_shared(old, new) if new.get(key) != r)
-    held_only = pristine is not None and all(
-        getattr(item, name) == getattr(pristine, name) for name in _LEVEL
-    )
+    held_only = pristine is not None and _LEVEL_OF(item) == _LEVEL_OF(pristine)
     return Change(added, removed, held_only)
 
 
@@ -315,6 +358,22 @@ def write_rows(conn: Connection, key: tuple[str, str], change: Change, since: in
     return True
 
 
+def _delta(change: Change, safety_stock: Quantity) -> tuple[Quantity, Quantity]:
+    """The units ``change`` adds to a level's reserved ones, and those it needs free.
+
+    The guarded update needs the units added plus the safety stock free (nothing for a
+    release). In the library's decimal context (:func:`write_held`'s). Whole units in range
+    are returned as they are; anything else as ``to_quantity`` makes it, or refuses it.
+    """
+    delta = sum(map(_QUANTITY, change.added)) - sum(map(_QUANTITY, change.removed))
+    need = delta + safety_stock if delta > 0 else delta
+    # ``need`` is an int only when ``delta`` is one too, and out of range whenever ``delta``
+    # is (a safety stock is never negative).
+    if type(need) is int and -MAX_QUANTITY <= need <= MAX_QUANTITY:
+        return delta, need
+    return to_quantity(delta), to_quantity(need)
+
+
 @decimal_isolated
 def write_held(conn: Connection, item: StockItem, change: Change) -> int | None:
     """Write the reservations of ``item`` that changed (``change``) by the guarded update.
@@ -323,13 +382,12 @@ def write_held(conn: Connection, item: StockItem, change: Change) -> int | None:
     units left now) or a row to delete was gone: the unit must retry.
     """
     added, removed = change.added, change.removed
-    delta: Quantity = to_quantity(sum(r.quantity for r in added) - sum(r.quantity for r in removed))
-    need = delta + item.safety_stock if delta > 0 else delta
+    delta, need = _delta(change, item.safety_stock)
     params: dict[str, object] = {
         **_params(item.key),
         "delta": delta,
         "count": len(added) - len(removed),
-        "need": to_quantity(need),
+        "need": need,
     }
     statements = _statements()
     if change.one_statement(conn.dialect):
