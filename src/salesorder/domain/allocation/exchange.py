@@ -75,6 +75,7 @@ class _Exchange:
         self.changed: set[int] = set()
         self.touched: set[str] = set()  # SKUs moved in the current pass
         self.moved: set[int] = set()  # orders moved in the current pass
+        self.stale: set[int] = set()  # orders whose plan changed since they were looked at
         self.ranked: dict[int, tuple[list[int], list[float]]] = {}
         self.nearest = [min(km) for km in kms]
         self.journal: set[int] = set()  # orders whose plan a move changed, until cleared
@@ -101,11 +102,19 @@ class _Exchange:
         """
         nearest = self.nearest
         shortfall = self.shortfall
+        stale = self.stale
+        stale.clear()
         looked_at = range(len(self.plans)) if only is None else only
         for turn in range(rounds):
-            # After the first pass, only orders a move may have helped are looked at again:
-            # those holding a SKU whose stock changed or that an order which moved holds
-            # (its parcels changed, so exchanging with it gains something else now).
+            # After the first pass, only orders a move may have helped are looked at again.
+            # Under the priority rule: those whose plan changed since they were last looked
+            # at. A swap or a move to stock that another order's change opened up is still
+            # found: it saves the batch only if it saves one of its two orders, and the
+            # order that changed is looked at again. (On the benchmark's hot 10,000-order
+            # batch, looking again at every order holding a SKU that moved cost a quarter
+            # of the batch's instructions and lowered its cost by 0.03%.) In the whole
+            # batch, where an order lacking a SKU never looks for it (its holders hand it
+            # over): the orders holding a SKU that moved or that an order which moved holds.
             touched = self.touched
             for o in self.moved:
                 for units in self.plans[o].values():
@@ -113,6 +122,13 @@ class _Exchange:
             self.touched, self.moved = set(), set()
             for o in looked_at:
                 plan = self.plans[o]
+                if turn and (
+                    o not in stale
+                    if shortfall is None
+                    else all(touched.isdisjoint(units) for units in plan.values())
+                ):
+                    continue
+                stale.discard(o)
                 if (
                     len(plan) == 1
                     and self.kms[o][next(iter(plan))] <= nearest[o]
@@ -121,8 +137,6 @@ class _Exchange:
                     )
                 ):
                     continue  # one parcel from its nearest warehouse: nothing to save
-                if turn and all(touched.isdisjoint(units) for units in plan.values()):
-                    continue
                 ranked = self._ranked(o)
                 for source, sku in [(w, sku) for w, units in plan.items() for sku in units]:
                     self._better(o, sku, source, ranked)
@@ -336,6 +350,7 @@ class _Exchange:
             self.journal.add(o)
             self.changed.add(o)
             self.moved.add(o)
+            self.stale.add(o)
         self.touched.update(skus)
 
     def _move(self, o: int, sku: str, step: tuple[int, int, Quantity], why: str) -> None:
@@ -446,6 +461,8 @@ class _Exchange:
         before = {o: self._cost(o)}
         undo: list[tuple[int, str, tuple[int, int, Quantity], int]] = []
         fresh = [order for order in (o,) if order not in self.changed]
+        # The orders of the trial that were not stale: an undone trial leaves them so.
+        unstale = {order for order in (o,) if order not in self.stale}
         involved: list[int] = []  # orders a trial move changed
         skus: list[str] = []  # the SKUs moved
         for sku in list(plan[source]):
@@ -486,6 +503,8 @@ class _Exchange:
                         before[handed] = self._cost(handed)
                         if handed not in self.changed:
                             fresh.append(handed)
+                        if handed not in self.stale:
+                            unstale.add(handed)
                     self._pass(o, handed, sku, source, moved)
                     involved += (o, handed)
                     skus.append(sku)
@@ -501,6 +520,8 @@ class _Exchange:
                         before[partner] = self._cost(partner)
                         if partner not in self.changed:
                             fresh.append(partner)
+                        if partner not in self.stale:
+                            unstale.add(partner)
                     self._shift(partner, sku, target, source, moved)
                     involved.append(partner)
                 self._shift(o, sku, source, target, moved)
@@ -545,6 +566,7 @@ class _Exchange:
         for order in fresh:
             self.changed.discard(order)
             self.moved.discard(order)
+        self.stale -= unstale
         return False
 
 
