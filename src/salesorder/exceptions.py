@@ -61,6 +61,7 @@ __all__ = [
     "TooManyDigits",
     "UniquenessConflict",
     "UnknownCurrency",
+    "UnknownKey",
     "UnknownLine",
     "UnknownParcel",
     "UnknownSKU",
@@ -244,11 +245,25 @@ class UnknownSKU(NotFound):
         super().__init__("SKU", sku)
 
 
-class UnknownLine(NotFound, KeyError):
-    """A line id that is not on the order, priced order or document it was looked up on.
+class UnknownKey(NotFound, KeyError):
+    """A key that is not in the collection of results it was looked up in (a batch's orders).
 
-    Also a ``KeyError`` (and so a ``LookupError``), as looking a line up by its id is a
-    mapping's lookup.
+    Also a ``KeyError`` (and so a ``LookupError``): looking a result up by its key is a
+    mapping's lookup, and callers that catch ``KeyError`` keep working.
+    """
+
+    def __init__(self, kind: str, key: object, message: str | None = None) -> None:
+        self.kind = kind
+        self.key = key
+        SalesOrderError.__init__(self, message or f"{kind} {key!r} not found")
+
+    def __str__(self) -> str:
+        # KeyError would show the message's repr, quotes and all.
+        return str(self.args[0])
+
+
+class UnknownLine(UnknownKey):
+    """A line id that is not on the order, priced order or document it was looked up on.
 
     Attributes:
         thing: what was searched (``"priced order 'SO-1'"``).
@@ -260,18 +275,14 @@ class UnknownLine(NotFound, KeyError):
         self.thing = thing
         self.line_id = line_id
         self.known = known
-        self.kind = f"line of {thing}"
-        self.key = line_id
         shown = ", ".join(repr(line) for line in known[:_LINES_SHOWN]) or "none"
         if len(known) > _LINES_SHOWN:
             shown += f" and {len(known) - _LINES_SHOWN} more"
-        SalesOrderError.__init__(
-            self, f"line {line_id!r} not found on {thing}; its lines are {shown}"
+        super().__init__(
+            f"line of {thing}",
+            line_id,
+            f"line {line_id!r} not found on {thing}; its lines are {shown}",
         )
-
-    def __str__(self) -> str:
-        # KeyError would show the message's repr, quotes and all.
-        return str(self.args[0])
 
 
 class DuplicateError(SalesOrderError, ValueError):

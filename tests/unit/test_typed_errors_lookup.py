@@ -13,7 +13,7 @@ import pytest
 from salesorder.domain.pricelists import PricingContext
 from salesorder.domain.pricing import LineToPrice, PricedOrder, TaxMode, price_order
 from salesorder.domain.tax import default_tax_table
-from salesorder.exceptions import InvalidType, NotFound, SalesOrderError, UnknownLine
+from salesorder.exceptions import InvalidType, NotFound, SalesOrderError, UnknownKey, UnknownLine
 from salesorder.money import Money, RoundingPlace, RoundingPolicy
 
 DAY = dt.date(2026, 1, 5)
@@ -80,3 +80,15 @@ def test_number_in_words_refuses_what_is_not_a_whole_number(value: object) -> No
     with pytest.raises(InvalidType, match=r"^number_in_words takes an int, got ") as info:
         number_in_words(value)  # type: ignore[arg-type]
     assert isinstance(info.value, TypeError)
+
+
+def test_an_order_not_in_the_batch_is_named_and_still_a_key_error() -> None:
+    from salesorder.domain.allocation import BatchAllocation
+
+    with pytest.raises(UnknownKey) as info:
+        BatchAllocation(allocations=()).for_order("SO-9")
+    assert str(info.value) == "order 'SO-9' is not in the batch"
+    assert (info.value.kind, info.value.key) == ("order", "SO-9")
+    assert isinstance(info.value, KeyError)
+    assert isinstance(info.value, NotFound)
+    assert issubclass(UnknownLine, UnknownKey)

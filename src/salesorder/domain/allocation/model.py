@@ -17,7 +17,7 @@ from salesorder.domain.common import MAX_QUANTITY, Shown, as_tuple, code
 from salesorder.domain.customers import GeoPoint
 from salesorder.domain.units import Quantity, to_quantity
 from salesorder.domain.units import quantity as as_quantity
-from salesorder.exceptions import InvalidQuantity, ValidationError
+from salesorder.exceptions import InvalidQuantity, UnknownKey, ValidationError
 from salesorder.money import to_decimal
 
 __all__ = [
@@ -225,12 +225,12 @@ class BatchAllocation(Shown):
         """The allocation of ``order_id``.
 
         Raises:
-            KeyError: the order was not in the batch.
+            UnknownKey: the order was not in the batch (also a ``KeyError``).
         """
         for allocation in self.allocations:
             if allocation.order_id == order_id:
                 return allocation
-        raise KeyError(order_id)
+        raise UnknownKey("order", order_id, f"order {order_id!r} is not in the batch")
 
     @property
     def backordered_units(self) -> Quantity:
