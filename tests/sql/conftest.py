@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from salesorder.adapters.sql import SqlStore, metadata
@@ -128,3 +128,16 @@ def engine(url: str) -> Iterator[Any]:
     engine = create_engine(url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def statements(store: SqlStore) -> Iterator[list[str]]:
+    """The SQL statements the module's ``store`` sends from now on (first word, upper case)."""
+    seen: list[str] = []
+
+    def record(*args: object) -> None:
+        seen.append(str(args[2]).split()[0].upper())
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(store.engine, "before_cursor_execute", record)

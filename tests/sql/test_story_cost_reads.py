@@ -11,11 +11,10 @@ count statements and structurings; they never time anything.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from salesorder.adapters.sql import SqlStore, repositories, schema
 from salesorder.domain.invoicing import InvoiceSeries
@@ -46,19 +45,6 @@ def store(sql_store: SqlStore) -> SqlStore:
         uow.invoice_series.add(InvoiceSeries(code="CN"))
         uow.commit()
     return sql_store
-
-
-@pytest.fixture
-def statements(store: SqlStore) -> Iterator[list[str]]:
-    """The SQL statements the store sends from now on (first word, upper case)."""
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(str(args[2]).split()[0].upper())
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(store.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

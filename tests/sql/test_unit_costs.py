@@ -8,10 +8,9 @@ stored or what a later unit reads (these tests count statements, they never time
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, event, text, update
+from sqlalchemy import create_engine, text, update
 from sqlalchemy.exc import OperationalError
 
 from salesorder.adapters.sql import SqlStore, schema
@@ -35,19 +34,6 @@ def store(sql_store: SqlStore) -> SqlStore:
         uow.stock.add(StockItem(warehouse="JKT-1", sku="CAP", on_hand=5))
         uow.commit()
     return sql_store
-
-
-@pytest.fixture
-def statements(store: SqlStore) -> Iterator[list[str]]:
-    """The SQL statements the store sends from now on (first word, upper case)."""
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(str(args[2]).split()[0].upper())
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(store.engine, "before_cursor_execute", record)
 
 
 def test_a_unit_opens_only_the_repositories_it_uses(store: SqlStore) -> None:
