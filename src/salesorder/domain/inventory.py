@@ -121,13 +121,13 @@ class Reservation:
         """The reservation a store read back, equal to what ``Reservation(...)`` makes of it.
 
         A row the library wrote may still have been edited since, so every part is checked,
-        by cheap exact tests that imply the validators' (:func:`_plainly_code`, a whole
-        quantity above zero and in range, an aware ``created_at``). When they all pass, the
-        reservation is built without running the validators again: a busy level is read
-        with the reservations other processes made since it was last seen, and the
-        validators were most of what building each one cost. Anything else (a fraction of a
-        unit, a code the tests cannot vouch for, a subclass) goes through the validating
-        constructor, which normalises it or refuses it with its usual error.
+        by cheap exact tests that imply the validators' (codes as the ``code`` validator
+        takes them, a whole quantity above zero and in range, an aware ``created_at``).
+        When they all pass, the reservation is built without running the validators again:
+        a busy level is read with the reservations other processes made since it was last
+        seen, and the validators were most of what building each one cost. Anything else (a
+        fraction of a unit, a code the tests cannot vouch for, a subclass) goes through the
+        validating constructor, which normalises it or refuses it with its usual error.
         """
         if (
             cls is not Reservation
