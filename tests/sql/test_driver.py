@@ -105,6 +105,25 @@ def test_rows_of_a_statement_that_returns_none_are_none(store: SqlStore) -> None
         assert _driven() - before == 2
 
 
+def test_a_compiler_without_bind_names_leaves_the_statement_to_sqlalchemy(
+    store: SqlStore,
+) -> None:
+    """Without the names of its parameters, which ones a caller must give is unknown."""
+
+    class Compiled:
+        params: dict[str, Any] = {}  # noqa: RUF012 - a stand-in for SQLAlchemy's compiled form
+        _bind_processors: dict[str, Any] = {}  # noqa: RUF012
+
+        def __str__(self) -> str:
+            return "SELECT 1"
+
+    class Statement:
+        def compile(self, dialect: object) -> Compiled:
+            return Compiled()
+
+    assert driver._compiled.__wrapped__(Statement(), store.engine.dialect) is None
+
+
 def test_a_compiler_without_bind_processors_leaves_the_statement_to_sqlalchemy(
     store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given, settings
-from tests.properties.test_allocation_exchange_close import _exchange
+from tests.properties.test_allocation_exchange_close import _exchange, closable
 from tests.properties.test_allocation_priority import coordinates, orders, stock
 from tests.unit.test_allocation_search import _batch
 
@@ -80,17 +80,14 @@ def test_a_close_that_does_not_pay_leaves_no_order_stale_and_one_that_pays_does(
     demand: list[OrderDemand], available: dict[tuple[str, str], int], coords: list[GeoPoint]
 ) -> None:
     exchange = _exchange(demand, coords, available)
-    for o, plan in enumerate(exchange.plans):
-        for source in sorted(plan):
-            if source not in plan or len(plan) < 2:
-                continue
-            before = set(exchange.stale)
-            journal = set(exchange.journal)
-            if exchange._close(o, source):
-                assert o in exchange.stale
-                assert exchange.journal - journal <= exchange.stale
-            else:
-                assert exchange.stale == before
+    for o, source in closable(exchange):
+        before = set(exchange.stale)
+        journal = set(exchange.journal)
+        if exchange._close(o, source):
+            assert o in exchange.stale
+            assert exchange.journal - journal <= exchange.stale
+        else:
+            assert exchange.stale == before
 
 
 def test_the_whole_batch_mode_still_looks_again_at_holders_of_a_sku_that_moved() -> None:

@@ -43,14 +43,15 @@ _Compiled = tuple[str, dict[str, Any], dict[str, Callable[[Any], Any]], frozense
 
 @functools.lru_cache(maxsize=256)  # a few statements per repository and dialect, bounded
 def _compiled(statement: Executable, dialect: Dialect) -> _Compiled | None:
-    """``statement`` as the driver takes it; None when SQLAlchemy does not say its processors."""
+    """``statement`` as the driver takes it; None when SQLAlchemy does not say its parameters."""
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
     # A private attribute of SQLAlchemy's compiler (1.4 to 2.1): without it, the statement
     # goes through SQLAlchemy, which applies them itself.
     processors = getattr(compiled, "_bind_processors", None)
-    if not isinstance(processors, Mapping):
+    binds = getattr(compiled, "bind_names", None)  # which parameters a caller must give
+    if not isinstance(processors, Mapping) or not isinstance(binds, Mapping):
         return None
-    required = frozenset(name for bind, name in compiled.bind_names.items() if bind.required)
+    required = frozenset(name for bind, name in binds.items() if getattr(bind, "required", True))
     return str(compiled), dict(compiled.params), dict(processors), required
 
 
